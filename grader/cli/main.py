@@ -1,0 +1,22 @@
+"""Entry point of the ``cnngrade`` console script: imports each command module, then runs the app."""
+
+from __future__ import annotations
+
+import sys
+
+from grader.cli.app import app
+
+# Each command module registers its sub-commands on `app` when imported (one line per module).
+
+
+def main() -> None:
+    """Run the CLI; a ValueError (bad input) becomes a one-line error and exit status 2."""
+    try:
+        app()
+    except ValueError as exc:
+        print(f"cnngrade: error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Instructor solutions and realistic wrong ones for the code exercises."""
