@@ -1,0 +1,1 @@
+"""Exercise families, one per module; each module defines ``EXERCISES``."""
