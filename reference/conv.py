@@ -1,0 +1,213 @@
+"""Convolution in 1, 2 and 3 spatial dimensions: gather the windows, contract them with the kernel.
+
+For input ``X`` (N, C_in, *n), weight ``W`` (C_out, C_in / g, *k) and ``g`` groups, output channel
+``o`` of group ``γ = o // (C_out / g)`` at position ``l`` is (cross-correlation, as in torch):
+
+    Y[n, o, l] = b[o] + Σ_c Σ_j W[o, c, j] · Xpad[n, γ C_in/g + c, l·s + j·d]
+
+``flip=True`` flips ``W`` along its spatial dims first, which turns this into true convolution
+``Σ f(a) g(l - a)``. Depthwise convolution is ``g = C_in``, pointwise is ``k = 1``. Output sizes come
+from :func:`reference.analysis.sizes.conv_output_size`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+
+from reference._trace import traced
+from reference._validate import check_positive, ntuple
+from reference.analysis.sizes import conv_output_size
+from reference.padding import pad, resolve_padding
+from reference.windows import sliding_windows
+
+_LAYOUT = {1: "(N, C_in, L)", 2: "(N, C_in, H, W)", 3: "(N, C_in, D, H, W)"}
+
+
+def check_input(name: str, input: torch.Tensor, m: int) -> tuple[torch.Tensor, bool]:
+    """Validate an ``m``-d conv input; return it batched (``(C, *n)`` gets ``N = 1``) and whether it was."""
+    if not isinstance(input, torch.Tensor):
+        raise ValueError(f"{name} expects input to be a torch.Tensor, got {type(input).__name__}")
+    layout = _LAYOUT[m]
+    if input.dim() not in (m + 1, m + 2):
+        raise ValueError(
+            f"{name} expects a {m + 2}-D input {layout} or {m + 1}-D ({layout[4:]}; "
+            f"got shape {tuple(input.shape)}"
+        )
+    if not input.is_floating_point():
+        raise ValueError(f"{name} expects a floating-point input, got dtype {input.dtype}; use input.double()")
+    if any(n < 1 for n in input.shape):
+        raise ValueError(f"{name} expects every input size >= 1, got shape {tuple(input.shape)}")
+    batched = input.dim() == m + 2
+    return (input if batched else input.unsqueeze(0)), batched
+
+
+def check_weight(name: str, weight: torch.Tensor, input: torch.Tensor, groups: int, m: int) -> None:
+    """Validate ``weight`` (C_out, C_in / groups, *k) against a batched input and ``groups``."""
+    if not isinstance(weight, torch.Tensor) or weight.dim() != m + 2:
+        shape = tuple(weight.shape) if isinstance(weight, torch.Tensor) else type(weight).__name__
+        raise ValueError(f"{name} expects weight of shape (C_out, C_in/groups, *kernel) with {m + 2} dims, got {shape}")
+    if weight.dtype != input.dtype or weight.device != input.device:
+        raise ValueError(
+            f"weight is {weight.dtype} on {weight.device} but input is {input.dtype} on {input.device}; "
+            f"convert one to match"
+        )
+    if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
+        raise ValueError(f"groups must be an int >= 1, got {groups!r}")
+    c_in, c_out = input.shape[1], weight.shape[0]
+    if c_in % groups or c_out % groups:
+        raise ValueError(
+            f"groups={groups} must divide both C_in={c_in} and C_out={c_out}; pick a common divisor"
+        )
+    if weight.shape[1] * groups != c_in:
+        raise ValueError(
+            f"weight has {weight.shape[1]} input channels per group but input has C_in={c_in} and "
+            f"groups={groups}: weight.shape[1] must be C_in/groups = {c_in // groups}"
+        )
+    if any(k < 1 for k in weight.shape):
+        raise ValueError(f"weight sizes must be >= 1, got shape {tuple(weight.shape)}")
+
+
+def check_bias(bias: torch.Tensor | None, c_out: int, input: torch.Tensor) -> None:
+    """``bias`` must be None or a vector of ``C_out`` values of the input's dtype and device."""
+    if bias is None:
+        return
+    if not isinstance(bias, torch.Tensor) or tuple(bias.shape) != (c_out,):
+        shape = tuple(bias.shape) if isinstance(bias, torch.Tensor) else type(bias).__name__
+        raise ValueError(f"bias must have shape ({c_out},) (one value per output channel), got {shape}")
+    if bias.dtype != input.dtype or bias.device != input.device:
+        raise ValueError(f"bias is {bias.dtype} on {bias.device} but input is {input.dtype} on {input.device}")
+
+
+def contract(windows: torch.Tensor, weight: torch.Tensor, groups: int) -> torch.Tensor:
+    """``Y[n, o, l] = Σ_{c, j} W[o, c, j] · windows[n, γ(o) C_in/g + c, l, j]`` as one batched matmul.
+
+    Shape:
+        windows ``(N, C_in, *out, *k)``, weight ``(C_out, C_in/g, *k)`` -> ``(N, C_out, *out)``.
+    """
+    m = weight.dim() - 2
+    n, c_in = windows.shape[:2]
+    out_sizes = windows.shape[2 : 2 + m]
+    c_out = weight.shape[0]
+    cg, og = c_in // groups, c_out // groups
+    # im2col: rows are (n, l) positions, columns the (c, j) taps of one group
+    cols = windows.reshape(n, groups, cg, *out_sizes, -1).movedim(2, -2)  # (N, g, *out, Cg, K)
+    cols = cols.movedim(1, 0).reshape(groups, -1, cg * cols.shape[-1])  # (g, N·L, Cg·K)
+    w = weight.reshape(groups, og, -1).transpose(1, 2)  # (g, Cg·K, Og)
+    y = torch.bmm(cols, w)  # (g, N·L, Og)
+    y = y.reshape(groups, n, *out_sizes, og).movedim(-1, 1)  # (g, Og, N, *out)
+    return y.movedim(2, 0).reshape(n, c_out, *out_sizes).contiguous()
+
+
+def conv_nd(name: str, m: int, input, weight, bias, stride, padding, dilation, groups, padding_mode, padding_value, flip):
+    """Shared body of ``conv1d/2d/3d``; see :func:`conv2d` for the arguments."""
+    x, batched = check_input(name, input, m)
+    check_weight(name, weight, x, groups, m)
+    check_bias(bias, weight.shape[0], x)
+    kernel = tuple(weight.shape[2:])
+    strides, dilations = ntuple(stride, m, "stride"), ntuple(dilation, m, "dilation")
+    check_positive(strides, "stride")
+    check_positive(dilations, "dilation")
+    if isinstance(padding, str) and padding.strip().lower() == "same" and any(s > 1 for s in strides):
+        raise ValueError(f"padding='same' needs stride=1, got stride={stride}; pad explicitly for strided convs")
+    pairs = resolve_padding(padding, kernel, dilations, m)
+    for n_i, k, s, p, d in zip(x.shape[2:], kernel, strides, pairs, dilations):
+        conv_output_size(n_i, k, stride=s, padding=p, dilation=d)  # validates "kernel fits"
+    if any(left or right for left, right in pairs):
+        x = pad(x, pairs, mode=padding_mode, value=padding_value)
+    w = weight.flip(tuple(range(2, m + 2))) if flip else weight
+    y = contract(sliding_windows(x, kernel, strides, dilations), w, groups)
+    if bias is not None:
+        y = y + bias.reshape(-1, *([1] * m))
+    return y if batched else y.squeeze(0)
+
+
+@traced("conv1d")
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, padding_mode="zeros", padding_value=0.0, flip=False):
+    """1-D convolution (cross-correlation unless ``flip``); arguments as in :func:`conv2d`.
+
+    Shape:
+        ``(N, C_in, L_in)`` -> ``(N, C_out, L_out)``, ``L_out = conv_output_size(L_in, k, s, p, d)``.
+
+    >>> conv1d(torch.tensor([[[1.0, 2.0, 3.0, 4.0]]]), torch.tensor([[[1.0, -1.0]]]))
+    tensor([[[-1., -1., -1.]]])
+    """
+    return conv_nd("conv1d", 1, input, weight, bias, stride, padding, dilation, groups, padding_mode, padding_value, flip)
+
+
+@traced("conv2d")
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, padding_mode="zeros", padding_value=0.0, flip=False):
+    """2-D convolution of ``input`` with ``weight`` (cross-correlation, as torch, unless ``flip``).
+
+    Shape:
+        input ``(N, C_in, H_in, W_in)`` or ``(C_in, H_in, W_in)``; weight ``(C_out, C_in/groups, kH, kW)``;
+        output ``(N, C_out, H_out, W_out)`` with ``H_out = conv_output_size(H_in, kH, s, p, d)``.
+
+    Args:
+        bias: ``(C_out,)`` or None.
+        stride, dilation: int or ``(sH, sW)``.
+        padding: int, per-dim tuple of ints or ``(left, right)`` pairs, ``'valid'``, ``'same'``, ``'full'``.
+        groups: split channels into ``groups`` independent convolutions (``C_in`` = depthwise).
+        padding_mode: zeros/constant, reflect, symmetric, replicate, circular or OpenCV ``BORDER_*``.
+        padding_value: fill value of constant padding.
+        flip: flip the kernel (true convolution instead of cross-correlation).
+
+    >>> X = torch.arange(9.0).reshape(1, 1, 3, 3)
+    >>> conv2d(X, torch.tensor([[[[0.0, 1.0], [2.0, 3.0]]]]))
+    tensor([[[[19., 25.],
+              [37., 43.]]]])
+    """
+    return conv_nd("conv2d", 2, input, weight, bias, stride, padding, dilation, groups, padding_mode, padding_value, flip)
+
+
+@traced("conv3d")
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, padding_mode="zeros", padding_value=0.0, flip=False):
+    """3-D convolution; arguments as in :func:`conv2d` with one more spatial dim.
+
+    Shape:
+        ``(N, C_in, D_in, H_in, W_in)`` -> ``(N, C_out, D_out, H_out, W_out)``.
+
+    >>> tuple(conv3d(torch.ones(1, 2, 4, 4, 4), torch.ones(3, 2, 2, 2, 2), padding="same").shape)
+    (1, 3, 4, 4, 4)
+    """
+    return conv_nd("conv3d", 3, input, weight, bias, stride, padding, dilation, groups, padding_mode, padding_value, flip)
+
+
+@traced("corr2d")
+def corr2d(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
+    """d2l's 2-D cross-correlation of one channel: ``Y[i, j] = Σ_{a, b} X[i + a, j + b] K[a, b]``.
+
+    Shape:
+        ``X (h, w)``, ``K (kh, kw)`` -> ``(h - kh + 1, w - kw + 1)``.
+
+    >>> corr2d(torch.arange(9.0).reshape(3, 3), torch.tensor([[0.0, 1.0], [2.0, 3.0]]))
+    tensor([[19., 25.],
+            [37., 43.]])
+    """
+    if not isinstance(X, torch.Tensor) or not isinstance(K, torch.Tensor) or X.dim() != 2 or K.dim() != 2:
+        raise ValueError("corr2d expects X of shape (h, w) and K of shape (kh, kw) (2-D tensors)")
+    return conv2d(X[None, None], K[None, None].to(X.dtype))[0, 0]
+
+
+@traced("convolve2d")
+def convolve2d(input: torch.Tensor, kernel: torch.Tensor, mode: str = "full", padding_mode: str = "zeros", value: float = 0.0) -> torch.Tensor:
+    """True 2-D convolution (kernel flipped) of one channel, with ``mode`` ``'full'``/``'same'``/``'valid'``.
+
+    Shape:
+        ``(h, w) * (kh, kw)`` -> full ``(h + kh - 1, w + kw - 1)``, same ``(h, w)``, valid ``(h - kh + 1, w - kw + 1)``.
+
+    >>> tuple(convolve2d(torch.ones(10, 10), torch.ones(5, 5), mode="full").shape)
+    (14, 14)
+    """
+    if not isinstance(kernel, torch.Tensor) or kernel.dim() != 2:
+        raise ValueError("convolve2d expects kernel of shape (kh, kw) (a 2-D tensor)")
+    if not isinstance(input, torch.Tensor) or input.dim() != 2:
+        raise ValueError("convolve2d expects input of shape (h, w) (a 2-D tensor)")
+    return conv2d(
+        input[None, None], kernel[None, None].to(input.dtype), padding=mode,
+        padding_mode=padding_mode, padding_value=value, flip=True,
+    )[0, 0]
+
+
+__all__: Sequence[str] = ("conv1d", "conv2d", "conv3d", "corr2d", "convolve2d")
