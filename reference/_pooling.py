@@ -1,0 +1,221 @@
+"""Pooling internals: argument checks, window geometry, padded windows and torch's argmax rule.
+
+Pooling is "gather windows, then reduce": fixed windows come from :func:`reference.windows.sliding_windows`
+on a padded input, adaptive windows from a gather with a validity mask. An *index map* (the flat
+position ``h * W + w`` of every input cell, ``-1`` for padding) goes through the same windows, so the
+argmax "switches" and both backward passes are read off it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+from reference._validate import check_non_negative, check_positive, ntuple
+from reference.analysis.sizes import pool_output_size
+
+
+@dataclass(frozen=True)
+class PoolGeometry:
+    """Normalized pooling arguments for ``d`` spatial dims and the output size they give."""
+
+    kernel: tuple[int, ...]
+    stride: tuple[int, ...]
+    padding: tuple[int, ...]
+    dilation: tuple[int, ...]
+    in_size: tuple[int, ...]
+    out_size: tuple[int, ...]
+
+
+def check_rank(input: torch.Tensor, d: int, op: str) -> torch.Tensor:
+    """Return ``input`` as ``(N, C, *spatial)``: unbatched ``(C, *spatial)`` gets ``N = 1``."""
+    if not isinstance(input, torch.Tensor):
+        raise ValueError(f"{op}: input must be a torch.Tensor, got {type(input).__name__}")
+    if input.dim() == d + 1:
+        return input.unsqueeze(0)
+    if input.dim() != d + 2:
+        raise ValueError(
+            f"{op}: input has shape {tuple(input.shape)} (rank {input.dim()}); expected "
+            f"(N, C, {d} spatial dims) or (C, {d} spatial dims), i.e. rank {d + 2} or {d + 1}"
+        )
+    return input
+
+
+def check_float(input: torch.Tensor, op: str) -> None:
+    """Raise unless ``input`` holds floating-point values."""
+    if not input.is_floating_point():
+        raise ValueError(f"{op}: input dtype is {input.dtype}; convert it with .float() or .double()")
+
+
+def geometry(
+    input: torch.Tensor,
+    d: int,
+    kernel_size: int | Sequence[int],
+    stride: int | Sequence[int] | None,
+    padding: int | Sequence[int],
+    dilation: int | Sequence[int],
+    ceil_mode: bool,
+) -> PoolGeometry:
+    """Normalize the arguments once and size the output with ``pool_output_size``."""
+    kernel = ntuple(kernel_size, d, "kernel_size")
+    check_positive(kernel, "kernel_size")
+    no_stride = stride is None or (isinstance(stride, Sequence) and len(stride) == 0)
+    strides = kernel if no_stride else ntuple(stride, d, "stride")  # type: ignore[arg-type]
+    check_positive(strides, "stride")
+    pads = ntuple(padding, d, "padding")
+    check_non_negative(pads, "padding")
+    dil = ntuple(dilation, d, "dilation")
+    check_positive(dil, "dilation")
+    in_size = tuple(int(n) for n in input.shape[-d:])
+    out = tuple(
+        pool_output_size(n, k, s, p, dl, bool(ceil_mode))
+        for n, k, s, p, dl in zip(in_size, kernel, strides, pads, dil)
+    )
+    return PoolGeometry(kernel, strides, pads, dil, in_size, out)
+
+
+def padded(x: torch.Tensor, g: PoolGeometry, fill: float) -> torch.Tensor:
+    """Pad (or crop) the last dims so that exactly the cells the windows read remain.
+
+    Left: ``p``. Right: whatever the last window needs, ``(out - 1) s + d (k - 1) + 1 - n - p``, which
+    is more than ``p`` in ceil mode and may be negative (a crop) when the stride skips the tail.
+    """
+    pairs: list[int] = []
+    for n, k, s, p, dl, o in zip(g.in_size, g.kernel, g.stride, g.padding, g.dilation, g.out_size):
+        needed = (o - 1) * s + dl * (k - 1) + 1
+        pairs = [p, needed - n - p, *pairs]
+    return F.pad(x, pairs, value=fill)
+
+
+def index_map(g: PoolGeometry, device: torch.device) -> torch.Tensor:
+    """``(1, 1, *in_size)`` int64 map of flat input positions, padded with ``-1`` like the input."""
+    total = 1
+    for n in g.in_size:
+        total *= n
+    flat = torch.arange(total, device=device).reshape(1, 1, *g.in_size)
+    return padded(flat, g, -1)
+
+
+def lowest(dtype: torch.dtype) -> float:
+    """The fill that never wins a max: ``-inf`` for floats, the minimum for integers."""
+    return float("-inf") if dtype.is_floating_point else torch.iinfo(dtype).min
+
+
+def window_argmax(values: torch.Tensor, positions: torch.Tensor, d: int) -> torch.Tensor:
+    """Flat input index of each window's maximum, with torch's tie rules.
+
+    Shape:
+        values ``(N, C, *out, *window)``; positions broadcastable to it (``-1`` = padding);
+        returns ``(N, C, *out)`` int64.
+
+    torch scans a window row-major and moves the switch on ``value > best or isnan(value)``: the first
+    maximum wins, the *last* NaN wins, and a window whose real cells are all ``-inf`` keeps its first
+    real cell.
+    """
+    lead = values.shape[: values.dim() - d]
+    flat = values.reshape(*lead, -1)
+    pos = positions.expand(values.shape).reshape(*lead, -1)
+    best = flat.argmax(dim=-1, keepdim=True)
+    if flat.is_floating_point():
+        nan = torch.isnan(flat)
+        if bool(nan.any()):
+            width = flat.shape[-1]
+            last_nan = width - 1 - nan.flip(-1).to(torch.uint8).argmax(dim=-1, keepdim=True)
+            best = torch.where(nan.any(dim=-1, keepdim=True), last_nan, best)
+    chosen = pos.gather(-1, best)
+    first_real = (pos >= 0).to(torch.uint8).argmax(dim=-1, keepdim=True)
+    chosen = torch.where(chosen < 0, pos.gather(-1, first_real), chosen)
+    return chosen.squeeze(-1)
+
+
+def scatter_to_input(
+    values: torch.Tensor, positions: torch.Tensor, lead: tuple[int, ...], in_size: tuple[int, ...]
+) -> torch.Tensor:
+    """Sum ``values`` into a zero ``(*lead, *in_size)`` tensor at flat ``positions`` (``-1`` dropped)."""
+    total = 1
+    for n in in_size:
+        total *= n
+    pos = positions.expand(values.shape).reshape(*lead, -1)
+    pos = torch.where(pos < 0, total, pos)
+    out = values.new_zeros((*lead, total + 1))
+    out.scatter_add_(-1, pos, values.reshape(*lead, -1))
+    return out[..., :total].reshape(*lead, *in_size)
+
+
+def avg_divisor(g: PoolGeometry, count_include_pad: bool, divisor_override, like):
+    """Per-window divisor ``(*out)``, torch's rule, or the ``divisor_override`` scalar.
+
+    Along each dim a window ``[o s - p, o s - p + k)`` is first clipped to the padded input
+    ``[-p, n + p)`` (so ceil mode's overhang never counts); ``count_include_pad=False`` then clips it
+    to the input ``[0, n)``. The divisor is the product over dims.
+    """
+    if divisor_override is not None:
+        if isinstance(divisor_override, bool) or not isinstance(divisor_override, int):
+            raise ValueError(f"divisor_override must be a positive int, got {divisor_override!r}")
+        if divisor_override < 1:
+            raise ValueError(f"divisor_override must be >= 1 (or None), got {divisor_override}")
+        return divisor_override
+    divisor = torch.ones((), dtype=like.dtype, device=like.device)
+    for n, k, s, p, o in zip(g.in_size, g.kernel, g.stride, g.padding, g.out_size):
+        start = torch.arange(o, device=like.device) * s - p
+        end = torch.clamp(start + k, max=n + p)
+        if not count_include_pad:
+            start, end = torch.clamp(start, min=0), torch.clamp(end, max=n)
+        divisor = divisor.unsqueeze(-1) * (end - start).to(like.dtype)
+    return divisor
+
+
+def adaptive_bounds(n: int, o: int) -> tuple[list[int], list[int]]:
+    """torch's adaptive windows: ``start = ⌊i n / o⌋``, ``end = ⌈(i + 1) n / o⌉``."""
+    starts = [(i * n) // o for i in range(o)]
+    ends = [-((-(i + 1) * n) // o) for i in range(o)]
+    return starts, ends
+
+
+def adaptive_windows(
+    x: torch.Tensor, out_size: tuple[int, ...]
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Gather adaptive windows: ``(N, C, *out, *L)`` values, flat positions and a validity mask.
+
+    ``L`` is the longest window per dim; shorter windows are padded by repeating their last cell,
+    marked invalid in the mask (positions ``-1``).
+    """
+    d = len(out_size)
+    in_size = tuple(int(n) for n in x.shape[-d:])
+    per_dim_idx, per_dim_ok = [], []
+    for n, o in zip(in_size, out_size):
+        starts, ends = adaptive_bounds(n, o)
+        width = max(e - s for s, e in zip(starts, ends))
+        offs = torch.arange(width, device=x.device)
+        start = torch.tensor(starts, device=x.device).unsqueeze(1)
+        end = torch.tensor(ends, device=x.device).unsqueeze(1)
+        idx = start + offs
+        per_dim_ok.append(idx < end)
+        per_dim_idx.append(torch.minimum(idx, end - 1))
+    grids = _box_grid(per_dim_idx)
+    ok = _box_grid(per_dim_ok, combine=torch.logical_and)
+    flat = torch.zeros((), dtype=torch.int64, device=x.device)
+    for axis, n in enumerate(in_size):
+        flat = flat * n + grids[axis]
+    values = x[(..., *grids)]
+    positions = torch.where(ok, flat, -1)
+    return values, positions, ok
+
+
+def _box_grid(per_dim: list[torch.Tensor], combine=None) -> list[torch.Tensor] | torch.Tensor:
+    """Broadcast per-dim ``(o_i, L_i)`` tables to ``(*out, *L)`` (listed, or combined into one)."""
+    d = len(per_dim)
+    shaped = []
+    for axis, table in enumerate(per_dim):
+        shape = [1] * (2 * d)
+        shape[axis], shape[d + axis] = table.shape
+        shaped.append(table.reshape(shape))
+    if combine is None:
+        return shaped
+    result = shaped[0]
+    for table in shaped[1:]:
+        result = combine(result, table)
+    return result

@@ -1,0 +1,117 @@
+"""Adaptive average and max pooling: the output size is given, the windows follow from it.
+
+Output cell ``i`` of a dim of length ``n`` pools ``[⌊i n / o⌋, ⌈(i + 1) n / o⌉)`` (torch's rule);
+windows may differ in size by one and overlap when ``o`` does not divide ``n``. ``o = n / k`` with an
+integer ``k`` gives exactly ``avg/max_pool(kernel_size=k)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+
+from reference import _pooling as P
+from reference._trace import traced
+
+OutputSize = int | None | Sequence[int | None]
+
+
+def _output_size(output_size: OutputSize, x: torch.Tensor, d: int, op: str) -> tuple[int, ...]:
+    """Normalize ``output_size``; ``None`` entries keep the input size (as in torch)."""
+    items = (output_size,) * d if output_size is None or isinstance(output_size, int) else tuple(output_size)
+    if len(items) != d:
+        raise ValueError(f"{op}: output_size must have {d} values, got {output_size!r}")
+    sizes = tuple(int(x.shape[-d + i]) if v is None else v for i, v in enumerate(items))
+    for v in sizes:
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+            raise ValueError(f"{op}: output_size must hold positive ints (or None), got {output_size!r}")
+    return sizes
+
+
+def _adaptive(input, output_size, d, op, kind, return_indices=False):
+    x = P.check_rank(input, d, op)
+    out_size = _output_size(output_size, x, d, op)
+    values, positions, ok = P.adaptive_windows(x, out_size)
+    dims = tuple(range(-d, 0))
+    if kind == "avg":
+        P.check_float(x, op)
+        out = torch.where(ok, values, 0).sum(dim=dims) / ok.sum(dim=dims).to(x.dtype)
+    else:
+        out = torch.where(ok, values, P.lowest(x.dtype)).amax(dim=dims)
+    if not return_indices:
+        return out if x is input else out.squeeze(0)
+    masked = torch.where(ok, values, P.lowest(x.dtype))
+    idx = P.window_argmax(masked, positions, d)
+    return (out, idx) if x is input else (out.squeeze(0), idx.squeeze(0))
+
+
+@traced("adaptive_avg_pool2d")
+def adaptive_avg_pool2d(input: torch.Tensor, output_size: OutputSize) -> torch.Tensor:
+    """Average pooling to a given ``(H_out, W_out)``, whatever the input size.
+
+    Shape:
+        input ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output ``(N, C, H_out, W_out)``.
+
+    Args:
+        output_size: int or ``(H_out, W_out)``; ``None`` keeps that input size.
+
+    >>> adaptive_avg_pool2d(torch.arange(9.0).reshape(1, 1, 3, 3), 2)
+    tensor([[[[2., 3.],
+              [5., 6.]]]])
+    """
+    return _adaptive(input, output_size, 2, "adaptive_avg_pool2d", "avg")
+
+
+@traced("adaptive_max_pool2d")
+def adaptive_max_pool2d(input: torch.Tensor, output_size: OutputSize, return_indices: bool = False):
+    """Max pooling to a given ``(H_out, W_out)``; ``return_indices`` as in :func:`max_pool2d`.
+
+    Shape:
+        input ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``; output ``(N, C, H_out, W_out)``.
+
+    >>> adaptive_max_pool2d(torch.arange(9.0).reshape(1, 1, 3, 3), 2)
+    tensor([[[[4., 5.],
+              [7., 8.]]]])
+    """
+    return _adaptive(input, output_size, 2, "adaptive_max_pool2d", "max", return_indices)
+
+
+@traced("adaptive_avg_pool1d")
+def adaptive_avg_pool1d(input: torch.Tensor, output_size: OutputSize) -> torch.Tensor:
+    """1-D adaptive average pooling; see :func:`adaptive_avg_pool2d`.
+
+    >>> adaptive_avg_pool1d(torch.tensor([[[1.0, 2.0, 3.0]]]), 2)
+    tensor([[[1.5000, 2.5000]]])
+    """
+    return _adaptive(input, output_size, 1, "adaptive_avg_pool1d", "avg")
+
+
+@traced("adaptive_max_pool1d")
+def adaptive_max_pool1d(input: torch.Tensor, output_size: OutputSize, return_indices: bool = False):
+    """1-D adaptive max pooling; see :func:`adaptive_max_pool2d`.
+
+    >>> adaptive_max_pool1d(torch.tensor([[[1.0, 3.0, 2.0]]]), 2)
+    tensor([[[3., 3.]]])
+    """
+    return _adaptive(input, output_size, 1, "adaptive_max_pool1d", "max", return_indices)
+
+
+@traced("adaptive_avg_pool3d")
+def adaptive_avg_pool3d(input: torch.Tensor, output_size: OutputSize) -> torch.Tensor:
+    """3-D adaptive average pooling; see :func:`adaptive_avg_pool2d`.
+
+    >>> adaptive_avg_pool3d(torch.arange(8.0).reshape(1, 1, 2, 2, 2), 1).flatten()
+    tensor([3.5000])
+    """
+    return _adaptive(input, output_size, 3, "adaptive_avg_pool3d", "avg")
+
+
+@traced("adaptive_max_pool3d")
+def adaptive_max_pool3d(input: torch.Tensor, output_size: OutputSize, return_indices: bool = False):
+    """3-D adaptive max pooling; see :func:`adaptive_max_pool2d`.
+
+    >>> adaptive_max_pool3d(torch.arange(8.0).reshape(1, 1, 2, 2, 2), 1).flatten()
+    tensor([7.])
+    """
+    return _adaptive(input, output_size, 3, "adaptive_max_pool3d", "max", return_indices)
