@@ -1,0 +1,113 @@
+"""Why is an answer wrong? Named misconceptions first (STACK's buggy rules), then which part is wrong.
+
+Messages never contain the expected answer: they name the misconception, the dimensions that are
+wrong, the count and first position of wrong matrix elements, or a point where a formula differs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from exercises.core import Lang, Problem, Text
+from grader.answers.equivalence import Match, canonical, match
+
+__all__ = ["describe", "find_misconception", "misconception_feedback"]
+
+_DIM_NAMES = {
+    1: (("length", "长度"),),
+    2: (("height", "高"), ("width", "宽")),
+    3: (("channels", "通道数"), ("height", "高"), ("width", "宽")),
+    4: (("batch size", "批量大小"), ("channels", "通道数"), ("height", "高"), ("width", "宽")),
+    5: (("batch size", "批量大小"), ("channels", "通道数"), ("depth", "深"), ("height", "高"), ("width", "宽")),
+}
+
+
+def find_misconception(problem: Problem, got: Any, rng: np.random.Generator) -> str | None:
+    """The note of the first misconception whose answer equals ``got``, else None."""
+    for note, wrong in problem.misconception_answers.items():
+        if match(got, canonical(wrong, problem.spec), problem.spec, rng).equal:
+            return note
+    return None
+
+
+def misconception_feedback(problem: Problem, note: str, lang: Lang) -> str:
+    """The misconception's feedback sentence from the exercise bank, in ``lang``."""
+    from exercises import registry
+
+    try:
+        exercise = registry.get(problem.exercise_id)
+    except ValueError:
+        exercise = None
+    for m in exercise.misconceptions if exercise is not None else ():
+        if m.note == note:
+            return m.feedback(lang)
+    label = note.replace("_", " ")
+    return Text(f"This is a known mistake ({label}).", f"这是一个常见错误（{label}）。")(lang)
+
+
+def _dims(detail: dict, lang: Lang) -> str:
+    if "dims_right" not in detail:
+        return Text(
+            "The shape has {n} dimensions; count the dimensions again (batch, channels, height, width).",
+            "形状有 {n} 个维度；请重新数一数维度（批量、通道、高、宽）。",
+        ).format(n=detail["ndim"])(lang)
+    right = detail["dims_right"]
+    names = _DIM_NAMES.get(len(right)) or tuple((f"dimension {i + 1}", f"第 {i + 1} 维") for i in range(len(right)))
+    pick = 1 if lang == "zh" else 0
+    ok = [n[pick] for n, r in zip(names, right) if r]
+    bad = [n[pick] for n, r in zip(names, right) if not r]
+    sep = "、" if lang == "zh" else ", "
+    if not ok:
+        return Text("Every dimension is wrong.", "每一维都不对。")(lang)
+    return Text("{ok} right; {bad} wrong.", "{ok}正确；{bad}错误。").format(
+        ok=sep.join(ok), bad=sep.join(bad)
+    )(lang)
+
+
+def _elements(detail: dict, lang: Lang) -> str:
+    if "wrong" not in detail:
+        shape = "×".join(str(d) for d in detail["shape"])
+        return Text(
+            "Your matrix is {s}, which is not the size of the result: check the output size first.",
+            "你的矩阵是 {s}，大小不对：请先检查输出尺寸。",
+        ).format(s=shape)(lang)
+    first = detail["first_wrong"]
+    if len(first) == 2:
+        where = Text("row {r}, column {c}", "第 {r} 行第 {c} 列").format(r=first[0] + 1, c=first[1] + 1)
+    else:
+        where = Text("index {i}", "下标 {i}").format(i=tuple(first))
+    return Text(
+        "{w} of {t} elements wrong, the first at {at}.", "{t} 个元素中有 {w} 个错误，第一个在{at}。"
+    ).format(w=detail["wrong"], t=detail["total"], at=where(lang))(lang)
+
+
+def _formula(detail: dict, lang: Lang) -> str:
+    point = detail.get("counterexample")
+    if not point:
+        return Text("The formula is not equivalent to the answer.", "该式子与答案不等价。")(lang)
+    at = ", ".join(f"{k} = {v}" for k, v in point.items())
+    return Text(
+        "The formula is not equivalent to the answer: it gives a different value at {at}.",
+        "该式子与答案不等价：在 {at} 时取值不同。",
+    ).format(at=at)(lang)
+
+
+def describe(problem: Problem, got: Any, found: Match, lang: Lang) -> str:
+    """One sentence saying which part of a wrong answer is wrong, without giving the answer away."""
+    kind = problem.spec.kind
+    if kind == "shape":
+        if "dims_right" in found.detail and sorted(got) == sorted(canonical(problem.answer, problem.spec)):
+            return Text(
+                "The sizes are right but in the wrong order: write channels first, (N, C, H, W).",
+                "各维大小正确但顺序不对：通道在前，写成 (N, C, H, W)。",
+            )(lang)
+        return _dims(found.detail, lang)
+    if kind in ("matrix", "int_matrix"):
+        return _elements(found.detail, lang)
+    if kind == "symbolic":
+        return _formula(found.detail, lang)
+    if kind == "choice":
+        return Text("That is not the right option.", "所选选项不正确。")(lang)
+    return Text("The value is not correct.", "数值不正确。")(lang)

@@ -1,0 +1,176 @@
+"""Is a parsed answer equal to the expected one, and how much partial credit does it earn?
+
+- integer, shape, int_matrix, choice: exact (integer matrices hold whole numbers, which float64
+  represents exactly up to 2**53, so element equality is integer equality);
+- number, matrix: ``|a - e| <= atol + rtol |e|`` with the spec's tolerances (never float ``==``;
+  a spec without tolerance gets ``rtol = 1e-9``, i.e. equal up to rounding);
+- symbolic: ``expand``/``simplify(a - b) == 0`` proves equality when sympy can; otherwise random
+  probing decides: both sides are evaluated exactly at points drawn from the symbols' domains
+  (floor/ceil expressions rarely simplify), and one differing point proves inequality.
+
+Partial credit (``AnswerSpec.partial``): ``per_dimension`` — a shape of the right length earns the
+fraction of right dimensions; ``per_element`` — a matrix of the right shape earns one half plus one
+half times the fraction of right elements. Everything else is all or nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import sympy
+
+from exercises.core import AnswerSpec
+from grader.answers.symbolic import parse_symbolic, symbols_for
+
+__all__ = ["Match", "canonical", "match"]
+
+_PROBES = 24
+_DEFAULT_RTOL = 1e-9
+
+
+@dataclass(frozen=True)
+class Match:
+    """How a parsed answer compares with an expected value.
+
+    ``fraction`` is the credit in [0, 1]; ``detail`` (JSON) says which parts are right.
+    """
+
+    equal: bool
+    fraction: float
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def canonical(value: Any, spec: AnswerSpec) -> Any:
+    """A key value from a Problem (JSON form) converted to the parsed form of ``spec.kind``.
+
+    >>> canonical([1, 6, 28, 28], AnswerSpec("shape"))
+    (1, 6, 28, 28)
+    """
+    kind = spec.kind
+    if kind in ("integer", "choice"):
+        return int(value)
+    if kind == "number":
+        return float(value)
+    if kind == "shape":
+        return tuple(int(v) for v in value)
+    if kind in ("matrix", "int_matrix"):
+        return np.asarray(value, dtype=np.float64)
+    if kind == "symbolic":
+        return value if isinstance(value, sympy.Expr) else _key_expr(str(value), spec.symbols)
+    raise ValueError(f"spec.kind must be one of the answer kinds, got {kind!r}")
+
+
+@lru_cache(maxsize=1024)
+def _key_expr(text: str, symbols: tuple[tuple[str, str], ...]) -> sympy.Expr:
+    return parse_symbolic(text, symbols)
+
+
+def _close(a: float, e: float, spec: AnswerSpec) -> bool:
+    rtol = spec.rtol if (spec.rtol or spec.atol) else _DEFAULT_RTOL
+    return abs(a - e) <= spec.atol + rtol * abs(e)
+
+
+def _shape(got: tuple, want: tuple, spec: AnswerSpec) -> Match:
+    if len(got) != len(want):
+        return Match(False, 0.0, {"ndim": len(got), "expected_ndim": len(want)})
+    right = [g == w for g, w in zip(got, want)]
+    fraction = sum(right) / len(right) if spec.partial == "per_dimension" else float(all(right))
+    return Match(all(right), 1.0 if all(right) else fraction, {"dims_right": right})
+
+
+def _matrix(got: np.ndarray, want: np.ndarray, spec: AnswerSpec) -> Match:
+    if got.shape != want.shape and got.size == want.size and 1 in got.shape + want.shape:
+        got = got.reshape(want.shape)  # a row typed as "1 2 3" for a 1-D answer
+    if got.shape != want.shape:
+        return Match(False, 0.0, {"shape": list(got.shape)})
+    if spec.kind == "int_matrix":
+        right = got == want
+    else:
+        rtol = spec.rtol if (spec.rtol or spec.atol) else _DEFAULT_RTOL
+        right = np.isclose(got, want, rtol=rtol, atol=spec.atol)
+    wrong = np.argwhere(~right)
+    detail = {"wrong": len(wrong), "total": int(want.size)}
+    if len(wrong):
+        detail["first_wrong"] = [int(i) for i in wrong[0]]
+    if not len(wrong):
+        return Match(True, 1.0, detail)
+    fraction = 0.5 + 0.5 * float(right.mean()) if spec.partial == "per_element" else 0.0
+    return Match(False, fraction, detail)
+
+
+@lru_cache(maxsize=4096)
+def _simplifies_to_zero(difference: sympy.Expr) -> bool:
+    return sympy.expand(difference) == 0 or sympy.simplify(difference) == 0
+
+
+def _draw(domain: str, rng: np.random.Generator) -> sympy.Rational:
+    if domain == "positive_integer":
+        return sympy.Integer(int(rng.integers(1, 17)))
+    if domain == "nonnegative_integer":
+        return sympy.Integer(int(rng.integers(0, 17)))
+    return sympy.Rational(int(rng.integers(1, 400)), int(rng.integers(1, 40)))
+
+
+def _value(expr: sympy.Expr, point: dict) -> complex | None:
+    v = expr.xreplace(point)
+    if v.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or v.free_symbols:
+        return None
+    c = complex(v.evalf(30))
+    return c if np.isfinite(c) else None
+
+
+def _probe(got: sympy.Expr, want: sympy.Expr, spec: AnswerSpec, rng: np.random.Generator) -> dict:
+    """Evaluate both sides at random domain points: counts of agreeing and differing points."""
+    syms = symbols_for(tuple(spec.symbols))
+    agree, differ, counterexample = 0, 0, None
+    for _ in range(_PROBES):
+        point = {syms[name]: _draw(domain, rng) for name, domain in spec.symbols}
+        g, w = _value(got, point), _value(want, point)
+        if w is None:
+            continue
+        if g is not None and abs(g - w) <= 1e-9 * (1 + abs(w)):
+            agree += 1
+        else:
+            differ += 1
+            counterexample = counterexample or {str(s): str(v) for s, v in point.items()}
+    return {"agree": agree, "differ": differ, "counterexample": counterexample}
+
+
+def _symbolic(got: sympy.Expr, want: sympy.Expr, spec: AnswerSpec, rng: np.random.Generator) -> Match:
+    extra = got.free_symbols - want.free_symbols
+    probes = _probe(got, want, spec, rng)
+    if probes["differ"]:
+        return Match(False, 0.0, {**probes, "extra_symbols": sorted(map(str, extra))})
+    proved = _simplifies_to_zero(got - want)
+    equal = proved or probes["agree"] >= _PROBES // 2
+    return Match(equal, float(equal), {**probes, "proved": proved})
+
+
+def match(got: Any, want: Any, spec: AnswerSpec, rng: np.random.Generator | None = None) -> Match:
+    """Compare a parsed answer with a canonical expected value of the same kind.
+
+    Args:
+        got: from :func:`grader.answers.parse.parse_answer`.
+        want: from :func:`canonical`.
+        rng: draws the probe points of symbolic answers (seed it from the problem's seed).
+
+    >>> match((1, 6, 28, 27), (1, 6, 28, 28), AnswerSpec("shape", partial="per_dimension")).fraction
+    0.75
+    """
+    kind = spec.kind
+    if kind in ("integer", "choice"):
+        return Match(got == want, float(got == want))
+    if kind == "number":
+        ok = _close(float(Fraction(got)), float(want), spec)
+        return Match(ok, float(ok))
+    if kind == "shape":
+        return _shape(tuple(got), tuple(want), spec)
+    if kind in ("matrix", "int_matrix"):
+        return _matrix(np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64), spec)
+    if kind == "symbolic":
+        return _symbolic(got, want, spec, rng if rng is not None else np.random.default_rng(0))
+    raise ValueError(f"spec.kind must be one of the answer kinds, got {kind!r}")
