@@ -13,9 +13,13 @@ from typing import Any
 import numpy as np
 import torch
 
-from exercises.core import Lang, Params, Text
+from exercises.core import AnswerSpec, Lang, Params, Text
 from exercises.formatting import as_int_matrix, bmatrix, display_matrix, fmt_number, sum_of_products
+from exercises.render import answer_line
 from reference.analysis.sizes import conv_output_size
+
+#: Hand-computed convolutions are integer matrices: half credit for the shape, the rest per element.
+SPEC = AnswerSpec(kind="int_matrix", partial="per_element")
 
 
 def _tensor(values: Any) -> torch.Tensor:
@@ -99,7 +103,6 @@ _EACH = Text(
     "每个输出元素是卷积核与对应窗口逐元素相乘再求和{bias}：",
 )
 _PLUS_BIAS = Text(", plus the bias $b_{o} = {b}$", "，再加上偏置 $b_{o} = {b}$")
-ANSWER = Text("Answer:", "答案：")
 
 
 def size_lines(p: Params, lang: Lang) -> list[str]:
@@ -133,7 +136,7 @@ def solution(p: Params, lang: Lang) -> str:
         lines.append(
             f"- $y_{{{i},{j}}} = {sum_of_products(weights, values, bias)} = {fmt_number(total)}$"
         )
-    lines += [ANSWER(lang), display_matrix("Y", answer)]
+    lines.append(answer_line(answer, SPEC, lang))
     return "\n".join(lines)
 
 

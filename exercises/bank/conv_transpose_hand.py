@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from exercises.bank._handconv import ANSWER, nonzero_integers
-from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
+from exercises.bank._handconv import SPEC, nonzero_integers
+from exercises.core import Exercise, Lang, Misconception, Params, Text
 from exercises.formatting import as_int_matrix, display_matrix, fmt_number, sum_of_products
+from exercises.render import answer_line
 from reference.analysis.sizes import conv_transpose_output_size
 
 
@@ -102,7 +103,7 @@ def solution(p: Params, lang: Lang) -> str:
         xs, ks = [x for x, _ in pairs], [w for _, w in pairs]
         total = sum(x * w for x, w in pairs)
         lines.append(f"- $y_{{{i},{j}}} = {sum_of_products(xs, ks)} = {fmt_number(total)}$")
-    lines += [ANSWER(lang), display_matrix("Y", transpose_answer(p))]
+    lines.append(answer_line(transpose_answer(p), SPEC, lang))
     return "\n".join(lines)
 
 
@@ -137,7 +138,7 @@ EXERCISES = (
         prompt=prompt,
         answer=transpose_answer,
         solution=solution,
-        spec=AnswerSpec(kind="int_matrix", partial="per_element"),
+        spec=SPEC,
         misconceptions=(
             _mis(
                 "stride_ignored",

@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 
 from exercises.bank import _handconv as hc
-from exercises.core import AnswerSpec, Exercise, Misconception, Params, Text
+from exercises.core import Exercise, Misconception, Params, Text
 
 TOPIC = "cross-correlation by hand"
-SPEC = AnswerSpec(kind="int_matrix", partial="per_element")
+SPEC = hc.SPEC
 
 
 def _params(

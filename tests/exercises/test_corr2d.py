@@ -13,8 +13,8 @@ import torch.nn.functional as F
 
 from exercises.bank import _handconv as hc
 from exercises.bank import conv_transpose_hand, corr2d
-from exercises.formatting import display_matrix
 from exercises.instantiate import canonical, same_answer
+from exercises.render import answer_line
 from exercises.seeding import rng_for
 
 SEEDS = range(100)
@@ -56,7 +56,7 @@ def check_variant(exercise, independent, p) -> list[str]:
         text = exercise.prompt(p, lang)
         assert bool(CJK.search(text)) == (lang == "zh")
         solution = exercise.solution(p, lang)
-        assert solution.endswith(display_matrix("Y", answer))
+        assert solution.endswith(answer_line(answer, spec, lang))
         elements = [m.groups() for m in map(ELEMENT.search, solution.splitlines()) if m]
         assert len(elements) == np.size(answer)
         for i, j, value in elements:
