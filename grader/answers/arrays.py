@@ -23,11 +23,11 @@ _MAX_DIM = 10**9
 _MAX_ELEMENTS = 10_000
 _MAX_DEPTH = 6
 
-_SHAPE_HELP = (
+SHAPE_HELP = (
     "expected a shape such as (1, 6, 28, 28), 1×6×28×28 or 6@28×28",
     "应填写形状，例如 (1, 6, 28, 28)、1×6×28×28 或 6@28×28",
 )
-_MATRIX_HELP = (
+MATRIX_HELP = (
     "expected a matrix such as [[1, 2], [3, 4]] or rows separated by ';' (1 2; 3 4)",
     "应填写矩阵，例如 [[1, 2], [3, 4]]，或用分号分隔各行（1 2; 3 4）",
 )
@@ -41,7 +41,7 @@ def _dims(text: str) -> list[int]:
     if parts and parts[-1] == "":
         parts.pop()  # "(6,)" — a one-element tuple's trailing comma
     if not parts or not all(p.isdigit() for p in parts):
-        raise format_error(*_SHAPE_HELP)
+        raise format_error(*SHAPE_HELP)
     dims = [int(p) for p in parts]
     if any(d > _MAX_DIM for d in dims):
         raise format_error("a dimension is implausibly large", "某一维大得不合理")
@@ -77,32 +77,32 @@ def _nested(text: str) -> list:
     depth = max(np.cumsum([{"[": 1, "]": -1}.get(c, 0) for c in text]))
     tokens = list(_TOKEN.finditer(text))
     if depth > _MAX_DEPTH or "".join(m.group(0) for m in tokens).strip() != text.strip():
-        raise format_error(*_MATRIX_HELP)
+        raise format_error(*MATRIX_HELP)
     pos = 0
 
     def item() -> object:
         nonlocal pos
         if pos >= len(tokens):
-            raise format_error(*_MATRIX_HELP)
+            raise format_error(*MATRIX_HELP)
         tok = tokens[pos]
         pos += 1
         if tok["num"] is not None:
             return float(tok["num"])
         if tok["open"] is None:
-            raise format_error(*_MATRIX_HELP)
+            raise format_error(*MATRIX_HELP)
         items: list = []
         while pos < len(tokens) and tokens[pos]["close"] is None:
             if tokens[pos]["comma"] is not None and items:
                 pos += 1
             items.append(item())
         if pos >= len(tokens):
-            raise format_error(*_MATRIX_HELP)
+            raise format_error(*MATRIX_HELP)
         pos += 1
         return items
 
     value = item()
     if pos != len(tokens) or not isinstance(value, list):
-        raise format_error(*_MATRIX_HELP)
+        raise format_error(*MATRIX_HELP)
     return value
 
 
@@ -112,7 +112,7 @@ def _rows(text: str) -> list[list[float]]:
     for row in rows:
         cells = [c for c in re.split(r"\s*,\s*|\s+", row) if c]
         if not cells or not all(re.fullmatch(_NUM, c) for c in cells):
-            raise format_error(*_MATRIX_HELP)
+            raise format_error(*MATRIX_HELP)
         result.append([float(c) for c in cells])
     return result
 
@@ -137,5 +137,5 @@ def parse_matrix(raw: object) -> np.ndarray:
             "各行长度不同：每一行的元素个数必须相同",
         ) from None
     if array.size == 0 or array.size > _MAX_ELEMENTS or not np.isfinite(array).all():
-        raise format_error(*_MATRIX_HELP)
+        raise format_error(*MATRIX_HELP)
     return array

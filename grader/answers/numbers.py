@@ -31,7 +31,7 @@ _NUMBER = re.compile(
 _FRACTION = re.compile(r"^(?P<num>[+-]?\d+)\s*/\s*(?P<den>\d+)$")
 
 
-def _expected(integer: bool, units: bool) -> tuple[str, str]:
+def expected_number(integer: bool, units: bool) -> tuple[str, str]:
     what = ("a whole number", "一个整数") if integer else ("a number", "一个数")
     en = f"expected {what[0]}, e.g. 60964224, 60,964,224 or 6.1e7"
     zh = f"应填写{what[1]}，例如 60964224、60,964,224 或 6.1e7"
@@ -44,7 +44,7 @@ def _expected(integer: bool, units: bool) -> tuple[str, str]:
 def _from_match(m: re.Match[str], units: bool, integer: bool) -> Fraction:
     whole, frac = m["int"], m["frac"]
     if whole is None and frac is None:
-        raise format_error(*_expected(integer, units))
+        raise format_error(*expected_number(integer, units))
     digits = re.sub(r"\D", "", whole or "") + (frac or "")
     if len(digits.lstrip("0")) > _MAX_DIGITS:
         raise format_error(
@@ -89,10 +89,10 @@ def parse_number(raw: object, *, units: bool = False, integer: bool = False) -> 
         value = _from_match(m, units, integer)
     elif (f := _FRACTION.match(text)) is not None and not integer and int(f["den"]) != 0:
         if len(f["num"]) + len(f["den"]) > _MAX_DIGITS:
-            raise format_error(*_expected(integer, units))
+            raise format_error(*expected_number(integer, units))
         value = Fraction(int(f["num"]), int(f["den"]))
     else:
-        raise format_error(*_expected(integer, units))
+        raise format_error(*expected_number(integer, units))
     if integer and value.denominator != 1:
-        raise format_error(*_expected(True, units))
+        raise format_error(*expected_number(True, units))
     return value

@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from exercises.core import AnswerSpec
-from grader.answers.arrays import parse_matrix, parse_shape
-from grader.answers.numbers import parse_number
-from grader.answers.symbolic import parse_symbolic
+from exercises.core import AnswerSpec, Text
+from grader.answers.arrays import MATRIX_HELP, SHAPE_HELP, parse_matrix, parse_shape
+from grader.answers.numbers import expected_number, parse_number
+from grader.answers.symbolic import expected_formula, parse_symbolic
 from grader.answers.text import FormatError, format_error, normalize
 
 __all__ = ["FormatError", "parse_answer", "parse_choice"]
@@ -39,7 +39,6 @@ def parse_choice(raw: object, spec: AnswerSpec) -> int:
     """
     text = normalize(raw)
     n = len(spec.choices)
-    last = chr(ord("A") + n - 1)
     if (m := _LETTER.match(text)) is not None:
         index = ord(m.group(1).upper()) - ord("A")
     elif text.isdigit() and len(text) <= 3:
@@ -49,11 +48,30 @@ def parse_choice(raw: object, spec: AnswerSpec) -> int:
         matches = [i for i, c in enumerate(spec.choices) if folded in (_fold(c.en), _fold(c.zh))]
         index = matches[0] if len(matches) == 1 else -1
     if not 0 <= index < n:
-        raise format_error(
-            f"expected one option: a letter A–{last}, a number 1–{n}, or the option's text",
-            f"应选择一个选项：字母 A–{last}、序号 1–{n} 或选项原文",
-        )
+        raise FormatError(expected_format(spec))
     return index
+
+
+def expected_format(spec: AnswerSpec) -> Text:
+    """What an answer of this spec looks like, in both languages (for format findings).
+
+    >>> expected_format(AnswerSpec("integer")).en
+    'expected a whole number, e.g. 60964224, 60,964,224 or 6.1e7'
+    """
+    kind = spec.kind
+    if kind in ("integer", "number"):
+        return Text(*expected_number(kind == "integer", spec.units))
+    if kind == "shape":
+        return Text(*SHAPE_HELP)
+    if kind in ("matrix", "int_matrix"):
+        return Text(*MATRIX_HELP)
+    if kind == "symbolic":
+        return Text(*expected_formula([name for name, _ in spec.symbols]))
+    last = chr(ord("A") + len(spec.choices) - 1)
+    return Text(
+        f"expected one option: a letter A–{last}, a number 1–{len(spec.choices)}, or the option's text",
+        f"应选择一个选项：字母 A–{last}、序号 1–{len(spec.choices)} 或选项原文",
+    )
 
 
 def parse_answer(raw: Any, spec: AnswerSpec) -> Any:
@@ -68,6 +86,9 @@ def parse_answer(raw: Any, spec: AnswerSpec) -> Any:
     >>> parse_answer("60,964,224", AnswerSpec("integer"))
     60964224
     """
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        help_ = expected_format(spec)
+        raise format_error(f"the answer is empty: {help_.en}", f"答案为空：{help_.zh}")
     kind = spec.kind
     if kind == "integer":
         return int(parse_number(raw, units=spec.units, integer=True))

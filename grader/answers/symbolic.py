@@ -68,7 +68,7 @@ def symbols_for(symbols: tuple[tuple[str, str], ...]) -> dict[str, sympy.Symbol]
     return out
 
 
-def _help(names: list[str]) -> tuple[str, str]:
+def expected_formula(names: list[str]) -> tuple[str, str]:
     listed = ", ".join(names) or "-"
     return (
         f"expected a formula in {listed} using + - * / ^, parentheses, floor, ceil, sqrt, min, max",
@@ -91,7 +91,7 @@ def _resolve(name: str, allowed: dict[str, sympy.Symbol], help_: tuple[str, str]
 
 def _tokens(text: str, allowed: dict[str, sympy.Symbol]) -> str:
     """Validated source text for parse_expr; raises FormatError on anything outside the whitelist."""
-    help_ = _help(list(allowed))
+    help_ = expected_formula(list(allowed))
     out, stack, pos = [], [], 0
     for m in _TOKEN.finditer(text):
         if m.start() != pos:
@@ -167,7 +167,7 @@ def parse_symbolic(raw: object, symbols: tuple[tuple[str, str], ...]) -> sympy.E
     except FormatError:
         raise
     except (SyntaxError, TypeError, ValueError, AttributeError, ZeroDivisionError, RecursionError):
-        raise format_error(*_help(list(allowed))) from None
+        raise format_error(*expected_formula(list(allowed))) from None
     if not isinstance(expr, sympy.Expr) or expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
-        raise format_error(*_help(list(allowed)))
+        raise format_error(*expected_formula(list(allowed)))
     return expr

@@ -1,0 +1,89 @@
+"""Helpers for the answer tests: a canonical answer written in every notation students use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import sympy
+
+from exercises.core import AnswerSpec
+
+
+def _integer(v: int, spec: AnswerSpec) -> list[str]:
+    out = [str(v), f"{v:,}", f"{v:_}", f"{v:,}".replace(",", " "), str(v).translate(_FULL_DIGITS)]
+    if spec.units and v % 100 == 0 and abs(v) >= 1000:
+        out.append(f"{v / 1000:g}K".replace("e+", "e"))
+    return out
+
+
+_FULL_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def _shape(v: list[int]) -> list[str]:
+    out = [str(tuple(v)), "x".join(map(str, v)), "×".join(map(str, v)), str(list(v)).replace(" ", ""),
+           "（" + "，".join(map(str, v)) + "）", f"torch.Size({list(v)})"]
+    if len(v) >= 3:
+        head = "×".join(map(str, v[:-3]))
+        out.append((head + "×" if head else "") + f"{v[-3]}@{v[-2]}×{v[-1]}")
+    return out
+
+
+def _matrix(v: list, integer: bool) -> list[str]:
+    a = np.asarray(v, dtype=np.int64 if integer else np.float64)
+    precise = np.array2string(a, separator=", ", precision=17, max_line_width=10**6, threshold=10**6)
+    out = [str(v), precise] + ([str(a)] if integer else [])
+    if a.ndim == 2:
+        rows = [" ".join(repr(x) if not integer else str(x) for x in row) for row in a.tolist()]
+        out += ["; ".join(rows), "\n".join(rows), "［" + "，".join(str(r) for r in a.tolist()) + "］"]
+    return out
+
+
+def _symbolic(v: str) -> list[str]:
+    caret = v.replace("**", "^")
+    return [v, caret, caret.replace("*", " "), str(sympy.expand(sympy.sympify(v)))]
+
+
+def notations(value: Any, spec: AnswerSpec) -> list[str]:
+    """The canonical answer ``value`` typed in each notation the grader accepts for ``spec.kind``."""
+    kind = spec.kind
+    if kind == "integer":
+        return _integer(int(value), spec)
+    if kind == "number":
+        return [repr(float(value)), f"{float(value):.15g}", f"{float(value):.15e}"]
+    if kind == "shape":
+        return _shape(list(value))
+    if kind in ("matrix", "int_matrix"):
+        return _matrix(value, kind == "int_matrix")
+    if kind == "symbolic":
+        return _symbolic(str(value))
+    if kind == "choice":
+        letter = chr(ord("A") + int(value))
+        option = spec.choices[int(value)]
+        return [letter, letter.lower(), f"({letter.lower()})", f"{letter}.", str(int(value) + 1),
+                option.en, option.zh]
+    raise ValueError(f"unknown kind {kind!r}")
+
+
+def wrong_candidates(value: Any, spec: AnswerSpec) -> list[str]:
+    """Answers that are certainly not ``value`` (callers skip those equal to a misconception)."""
+    kind = spec.kind
+    if kind == "integer":
+        return [str(int(value) * 7 + 13), str(int(value) + 1), str(int(value) * 3 + 2)]
+    if kind == "number":
+        return [repr(float(value) * 3 + 1.25), repr(float(value) * 7 + 2.5)]
+    if kind == "shape":
+        return [str(tuple(v + (i == len(value) - 1) * d for i, v in enumerate(value))) for d in (5, 11)]
+    if kind in ("matrix", "int_matrix"):
+        out = []
+        for d in (3, 17):
+            a = np.asarray(value, dtype=np.float64).copy()
+            a.flat[0] += d
+            out.append(str(a.tolist()))
+        return out
+    if kind == "symbolic":
+        return [f"2*({value}) + 1", f"({value}) + 3"]
+    if kind == "choice":
+        n = len(spec.choices)
+        return [chr(ord("A") + (int(value) + d) % n) for d in range(1, n)]
+    raise ValueError(f"unknown kind {kind!r}")

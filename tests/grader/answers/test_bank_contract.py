@@ -1,0 +1,86 @@
+"""Contract of every registered answer exercise with the grader, over many seeds and difficulties.
+
+The reference answer in each accepted notation scores full marks; each misconception's answer is
+diagnosed by name; a wrong answer that is no misconception scores below full marks undiagnosed.
+"""
+
+from __future__ import annotations
+
+import pytest
+from notations import notations, wrong_candidates
+
+from exercises import registry
+from exercises.instantiate import instantiate
+from exercises.seeding import variant_seed
+from grader.answers import grade_answer
+from grader.answers.equivalence import canonical, match
+
+SEEDS = 12
+EXERCISES = registry.all_exercises()
+
+
+def _problems(exercise):
+    for difficulty in exercise.difficulties:
+        for i in range(SEEDS):
+            lang = ("zh", "en")[i % 2]
+            seed = variant_seed("contract", f"s{i:03d}", exercise.id, difficulty)
+            yield instantiate(exercise, seed, difficulty=difficulty, lang=lang)
+
+
+def test_the_bank_is_not_empty():
+    assert EXERCISES, "no exercise registered: the contract below would test nothing"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_reference_answer_in_every_notation_scores_full_marks(exercise):
+    for problem in _problems(exercise):
+        for typed in notations(problem.answer, problem.spec):
+            verdict = grade_answer(problem, typed)
+            assert verdict.passed, (problem.seed, typed, verdict.findings)
+            assert verdict.findings[0].kind == "correct"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_each_misconception_is_diagnosed_by_name(exercise):
+    seen = 0
+    for problem in _problems(exercise):
+        for note, wrong in problem.misconception_answers.items():
+            typed = notations(wrong, problem.spec)[0]
+            verdict = grade_answer(problem, typed)
+            finding = verdict.findings[0]
+            spec = problem.spec
+            same = {
+                n for n, w in problem.misconception_answers.items()
+                if match(canonical(wrong, spec), canonical(w, spec), spec).equal
+            }
+            if match(canonical(wrong, spec), canonical(problem.answer, spec), spec).equal:
+                continue  # equal to the key over the whole domain (e.g. floor vs ceil identities)
+            assert finding.kind == "misconception", (problem.seed, note, typed, finding)
+            assert finding.note in same, (note, finding.note)
+            assert not verdict.passed
+            seen += 1
+    if any(e.misconceptions for e in [exercise]):
+        assert seen, f"{exercise.id}: no misconception was ever applicable over {SEEDS} seeds"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_wrong_answer_scores_below_full_and_is_not_misdiagnosed(exercise):
+    for problem in _problems(exercise):
+        spec = problem.spec
+        wrongs = [canonical(w, spec) for w in problem.misconception_answers.values()]
+        for typed in wrong_candidates(problem.answer, spec):
+            verdict = grade_answer(problem, typed)
+            got = verdict.findings[0]
+            if got.kind == "misconception":
+                assert any(match(canonical(got_value, spec), w, spec).equal
+                           for got_value in [_parsed(typed, spec)] for w in wrongs)
+                continue
+            assert verdict.score < verdict.max_score, (problem.seed, typed)
+            assert got.kind in ("wrong", "partial"), got
+
+
+def _parsed(typed, spec):
+    from grader.answers import parse_answer
+
+    value = parse_answer(typed, spec)
+    return value if spec.kind != "shape" else list(value)
