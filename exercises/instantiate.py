@@ -47,7 +47,9 @@ def _matrix(value: Any, convert: Any) -> list[list[Any]]:
     if not isinstance(rows, list) or not rows or not all(isinstance(r, list) for r in rows):
         raise ValueError(f"a matrix answer must be a non-empty 2-D list/array, got {value!r}")
     if len({len(r) for r in rows}) != 1:
-        raise ValueError(f"a matrix answer must be rectangular, got row lengths {[len(r) for r in rows]}")
+        raise ValueError(
+            f"a matrix answer must be rectangular, got row lengths {[len(r) for r in rows]}"
+        )
     return [[convert(x) for x in row] for row in rows]
 
 

@@ -101,10 +101,13 @@ def answer_line(value: Any, spec: AnswerSpec, lang: Lang) -> str:
 # ---------------------------------------------------------------- documents
 
 _HINTS = {
-    "integer": Text("Answer: an integer, e.g. `1234` or `1,234`.", "作答格式：整数，例如 `1234` 或 `1,234`。"),
+    "integer": Text(
+        "Answer: an integer, e.g. `1234` or `1,234`.", "作答格式：整数，例如 `1234` 或 `1,234`。"
+    ),
     "number": Text("Answer: a number, e.g. `0.5`.", "作答格式：实数，例如 `0.5`。"),
     "shape": Text(
-        "Answer: a shape, e.g. `(1, 6, 28, 28)` or `6x28x28`.", "作答格式：形状，例如 `(1, 6, 28, 28)` 或 `6x28x28`。"
+        "Answer: a shape, e.g. `(1, 6, 28, 28)` or `6x28x28`.",
+        "作答格式：形状，例如 `(1, 6, 28, 28)` 或 `6x28x28`。",
     ),
     "int_matrix": Text(
         "Answer: an integer matrix, rows separated by `;`, e.g. `1 2; 3 4`.",
@@ -114,7 +117,9 @@ _HINTS = {
         "Answer: a matrix, rows separated by `;`, e.g. `0.1 0.2; 0.3 0.4`.",
         "作答格式：矩阵，行之间用 `;` 分隔，例如 `0.1 0.2; 0.3 0.4`。",
     ),
-    "symbolic": Text("Answer: an expression, e.g. `k**2*C/g`.", "作答格式：表达式，例如 `k**2*C/g`。"),
+    "symbolic": Text(
+        "Answer: an expression, e.g. `k**2*C/g`.", "作答格式：表达式，例如 `k**2*C/g`。"
+    ),
     "choice": Text("Answer: one letter.", "作答格式：一个字母。"),
 }
 _L = {
@@ -149,7 +154,12 @@ def _choices_md(problem: Problem) -> str:
 
 def _problem_md(index: int, problem: Problem) -> list[str]:
     lang = problem.lang
-    parts = [f"## {index}. {_title(problem)} ({problem.points:g} {_L['points'](lang)})", "", problem.prompt, ""]
+    parts = [
+        f"## {index}. {_title(problem)} ({problem.points:g} {_L['points'](lang)})",
+        "",
+        problem.prompt,
+        "",
+    ]
     if problem.spec.kind == "choice":
         parts += [_choices_md(problem), ""]
     parts += [f"*{_HINTS[problem.spec.kind](lang)}* `[{problem.slot}]`", ""]
@@ -163,7 +173,12 @@ def _header(title: str, student_id: str, lang: Lang, total: float, key: bool) ->
 
 
 def problem_set_markdown(
-    problems: Sequence[Problem], *, title: str, student_id: str, lang: Lang, tasks: Sequence[Task] = ()
+    problems: Sequence[Problem],
+    *,
+    title: str,
+    student_id: str,
+    lang: Lang,
+    tasks: Sequence[Task] = (),
 ) -> str:
     """A student's problem set in Markdown: prompts, answer formats, code tasks; no answers."""
     total = sum(p.points for p in problems) + sum(t.points for t in tasks)
@@ -176,12 +191,19 @@ def problem_set_markdown(
     return "\n".join(parts)
 
 
-def answer_key_markdown(problems: Sequence[Problem], *, title: str, student_id: str, lang: Lang) -> str:
+def answer_key_markdown(
+    problems: Sequence[Problem], *, title: str, student_id: str, lang: Lang
+) -> str:
     """The instructor's key for one student: each prompt, answer, worked solution, wrong answers."""
     parts = _header(title, student_id, lang, sum(p.points for p in problems), key=True)
     for i, problem in enumerate(problems, 1):
         parts += _problem_md(i, problem)
-        parts += [answer_line(problem.answer, problem.spec, lang), "", f"### {_L['solution'](lang)}", ""]
+        parts += [
+            answer_line(problem.answer, problem.spec, lang),
+            "",
+            f"### {_L['solution'](lang)}",
+            "",
+        ]
         parts += [problem.solution, ""]
         if problem.misconception_answers:
             parts += [f"### {_L['wrong'](lang)}", ""]
@@ -194,7 +216,12 @@ def answer_key_markdown(problems: Sequence[Problem], *, title: str, student_id: 
 
 
 def problem_set_json(
-    problems: Sequence[Problem], *, title: str, student_id: str, lang: Lang, tasks: Sequence[Task] = ()
+    problems: Sequence[Problem],
+    *,
+    title: str,
+    student_id: str,
+    lang: Lang,
+    tasks: Sequence[Task] = (),
 ) -> str:
     """A student's problem set as JSON: prompts and answer kinds only (no params, no answers)."""
     items = [
@@ -226,7 +253,12 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
 
 def answer_key_json(problems: Sequence[Problem], *, title: str, student_id: str, lang: Lang) -> str:
     """The instructor key as JSON: every field of every Problem."""
-    body = {"title": title, "student": student_id, "lang": lang, "problems": [problem_to_json(p) for p in problems]}
+    body = {
+        "title": title,
+        "student": student_id,
+        "lang": lang,
+        "problems": [problem_to_json(p) for p in problems],
+    }
     return json.dumps(body, ensure_ascii=False, indent=1)
 
 
@@ -257,7 +289,9 @@ def markdown_to_html(markdown: str, *, title: str, lang: Lang) -> str:
 
     protected = _MATH.sub(stash, markdown)
     body = MarkdownIt("commonmark").enable("table").render(protected)
-    body = re.sub(r"MATHSLOT(\d+)X", lambda m: html.escape(maths[int(m.group(1))], quote=False), body)
+    body = re.sub(
+        r"MATHSLOT(\d+)X", lambda m: html.escape(maths[int(m.group(1))], quote=False), body
+    )
     return _HTML_PAGE.format(lang=lang, title=html.escape(title), body=body)
 
 
@@ -273,12 +307,16 @@ def problem_set(
     """A student's problem set in ``fmt`` (md | html | json)."""
     _check_format(fmt)
     if fmt == "json":
-        return problem_set_json(problems, title=title, student_id=student_id, lang=lang, tasks=tasks)
+        return problem_set_json(
+            problems, title=title, student_id=student_id, lang=lang, tasks=tasks
+        )
     md = problem_set_markdown(problems, title=title, student_id=student_id, lang=lang, tasks=tasks)
     return md if fmt == "md" else markdown_to_html(md, title=title, lang=lang)
 
 
-def answer_key(problems: Sequence[Problem], fmt: str, *, title: str, student_id: str, lang: Lang) -> str:
+def answer_key(
+    problems: Sequence[Problem], fmt: str, *, title: str, student_id: str, lang: Lang
+) -> str:
     """The instructor key for one student in ``fmt`` (md | html | json)."""
     _check_format(fmt)
     if fmt == "json":
