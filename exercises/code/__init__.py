@@ -1,0 +1,13 @@
+"""Code exercises: students write a function or an nn.Module; cases, expected outputs, known bugs."""
+
+from exercises.code.core import (
+    BuggyRule,
+    Case,
+    CaseGroup,
+    CodeExercise,
+    Invocation,
+    ModuleExpected,
+)
+from exercises.code.registry import get, names
+
+__all__ = ["BuggyRule", "Case", "CaseGroup", "CodeExercise", "Invocation", "ModuleExpected", "get", "names"]

@@ -1,0 +1,48 @@
+"""The code exercises: every family module's ``EXERCISES`` tuple, by id."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from exercises.code.core import CodeExercise
+
+_FAMILIES = ("conv", "conv_backward", "transpose", "pooling", "recurrent", "modules")
+
+
+@cache
+def _all() -> dict[str, CodeExercise]:
+    import importlib
+
+    found: dict[str, CodeExercise] = {}
+    for family in _FAMILIES:
+        try:
+            module = importlib.import_module(f"exercises.code.{family}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"exercises.code.{family}":
+                raise
+            continue
+        for exercise in module.EXERCISES:
+            if exercise.id in found:
+                raise ValueError(f"code exercise id {exercise.id!r} is defined twice (in {family})")
+            found[exercise.id] = exercise
+    return found
+
+
+def names() -> list[str]:
+    """Every code exercise id, sorted.
+
+    >>> "conv2d" in names()
+    True
+    """
+    return sorted(_all())
+
+
+def get(exercise_id: str) -> CodeExercise:
+    """The code exercise with this id.
+
+    >>> get("conv2d").entry
+    'conv2d'
+    """
+    if exercise_id not in _all():
+        raise ValueError(f"unknown code exercise {exercise_id!r}; known: {', '.join(names())}")
+    return _all()[exercise_id]

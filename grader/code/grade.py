@@ -1,0 +1,140 @@
+"""Grade one code submission: draw cases, run them in the sandbox, judge, hint, shrink, score."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from exercises.code import get as get_code_exercise
+from exercises.code.core import CodeExercise
+from exercises.core import Text
+from exercises.seeding import rng_for
+from grader.code import hints as H
+from grader.code.judge import SHRINKABLE, CaseOutcome, judge
+from grader.code.judge_module import judge_module
+from grader.code.report import CodeReport, group_scores, load_error_text
+from grader.code.run_cases import limits_for, run_invocations
+from grader.code.shrink import as_json, show, shrink
+from grader.sandbox.api import CallResult, Limits, RunReport
+from grader.types import Verdict
+
+
+def read_source(path: str | Path, entry: str) -> str:
+    """The submission's code: a .py file as is, a notebook's code cells extracted (never executed)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"submission file {str(path)!r} does not exist: pass a .py or .ipynb file")
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".ipynb":
+        from grader.sandbox.notebook import extract_notebook_code
+
+        return extract_notebook_code(text, entry)
+    return text
+
+
+def _judge_all(exercise, params_list, source, limits, filename, require_level, device) -> tuple[list[CaseOutcome], RunReport]:
+    pairs = params_list_groups(params_list)
+    invs = [exercise.build(p) for _, p in pairs]
+    expected = [exercise.expected(p, inv) for (_, p), inv in zip(pairs, invs)]
+    report = run_invocations(exercise, source, invs, limits=limits, filename=filename,
+                             require_level=require_level, device=device)  # fmt: skip
+    per_call = limits_for(exercise, len(invs), limits).wall_s_per_call
+    judge_one = judge_module if exercise.kind == "module" else judge
+    results = list(report.results) + [CallResult("not_run", message="the run stopped before this case")] * (
+        len(invs) - len(report.results)
+    )
+    outcomes = [
+        judge_one(exercise, g, p, r, e, per_call)
+        for (g, p), r, e in zip(pairs, results, expected)
+    ]
+    return outcomes, report
+
+
+def params_list_groups(params_list: Sequence[Any]) -> list[tuple[str, dict]]:
+    """``(group, params)`` pairs from Cases or from bare params (shrink candidates: group "shrink")."""
+    return [(getattr(p, "group", "shrink"), dict(getattr(p, "params", p))) for p in params_list]
+
+
+def _collect_hints(exercise: CodeExercise, outcomes: list[CaseOutcome]) -> list[H.Hint]:
+    found: list[H.Hint] = []
+    for o in outcomes:
+        if o.passed:
+            continue
+        inv = exercise.build(o.params)
+        for h in H.buggy_rule_hints(exercise, o, inv) + H.pattern_hints(o):
+            if h.note not in [f.note for f in found]:
+                found.append(h)
+    feature = H.feature_hint(exercise, outcomes, exercise.features)
+    if feature is not None and not found:  # a fallback: a recognized bug says more
+        found.append(feature)
+    return found
+
+
+def check_source(
+    exercise: CodeExercise, source: str, *, seed: int = 0, lang: str = "en", limits: Limits | None = None,
+    device: Any = None, filename: str = "submission.py", require_level: int | None = None,
+    shrink_failures: bool = True,
+) -> CodeReport:  # fmt: skip
+    """Grade ``source`` (the student's code as text) on the exercise's cases for ``seed``."""
+    Text("", "")(lang)  # type: ignore[arg-type]  # validates lang
+    start = time.perf_counter()
+    cases = exercise.cases(rng_for(seed))
+    run_args = (source, limits, filename, require_level, device)
+    outcomes, report = _judge_all(exercise, [c for c in cases], *run_args)
+    load_error = load_error_text(report.load_error)(lang) if report.load_error else ""  # type: ignore[arg-type]
+    if report.static_violations:
+        outcomes = [_forbidden(o, report.static_violations) for o in outcomes]
+    found = _collect_hints(exercise, outcomes)
+    shrunk_text, shrunk = "", None
+    first = next((o for o in outcomes if o.status in SHRINKABLE), None)
+    if shrink_failures and first is not None and not report.load_error:
+        result = shrink(exercise, first, lambda ps: _judge_all(exercise, ps, *run_args)[0])
+        for h in _collect_hints(exercise, [result.outcome]):
+            if h.note not in [f.note for f in found]:
+                found.append(h)
+        shrunk_text, shrunk = show(exercise, result, lang), as_json(exercise, result)
+    score = 0.0 if report.static_violations else group_scores(exercise, tuple(outcomes))
+    return CodeReport(
+        exercise=exercise.id, score=score, max_score=exercise.max_score, cases=tuple(outcomes),
+        hints=tuple(found), isolation=report.isolation, lang=lang, shrunk_text=shrunk_text,
+        shrunk=shrunk, load_error=load_error, seconds=time.perf_counter() - start,
+    )  # fmt: skip
+
+
+def _forbidden(o: CaseOutcome, violations: Sequence[str]) -> CaseOutcome:
+    shown = "; ".join(violations)
+    text = Text(shown, f"使用了本题禁止的 API：{shown}")
+    return CaseOutcome(o.group, o.params, "forbidden", text, o.seconds, {"violations": list(violations)})
+
+
+def check(exercise_id: str, path: str | Path, *, seed: int = 0, lang: str = "en", limits: Limits | None = None,
+          device: Any = None, require_level: int | None = None, shrink_failures: bool = True) -> CodeReport:  # fmt: skip
+    """Check one submission file (.py or .ipynb) against a code exercise.
+
+    >>> check("nope", "x.py")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown code exercise 'nope'; known: avg_pool2d, ...
+    """
+    exercise = get_code_exercise(exercise_id)
+    source = read_source(path, exercise.entry)
+    return check_source(exercise, source, seed=seed, lang=lang, limits=limits, device=device,
+                        filename=Path(path).name, require_level=require_level,
+                        shrink_failures=shrink_failures)  # fmt: skip
+
+
+def grade_code_file(slot: str, exercise_id: str, path: str | Path, seed: int, lang: str = "en", *,
+                    limits: Limits | None = None, device: Any = None) -> Verdict:  # fmt: skip
+    """Grade one student's code file for one assignment slot into a gradebook Verdict."""
+    return check(exercise_id, path, seed=seed, lang=lang, limits=limits, device=device).verdict(slot)
+
+
+def grade_code(exercise: CodeExercise, source_path: str | Path, seed: int, *, slot: str | None = None,
+               lang: str = "en", limits: Limits | None = None, device: Any = None) -> Verdict:  # fmt: skip
+    """As :func:`grade_code_file`, taking the exercise object (the name ARCHITECTURE.md lists)."""
+    source = read_source(source_path, exercise.entry)
+    report = check_source(exercise, source, seed=seed, lang=lang, limits=limits, device=device,
+                          filename=Path(source_path).name)  # fmt: skip
+    return report.verdict(slot or f"{exercise.id}.1")

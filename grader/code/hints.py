@@ -1,0 +1,126 @@
+"""Hints: recognize the known bug behind a failure pattern, as STACK's "buggy rules" do.
+
+Three sources, in order: the exercise's buggy rules (the student's output equals what a specific bug
+produces), shape/value patterns (transposed dims; mismatches only at the border), and a pattern across
+cases ("fails only when stride > 1").
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from exercises.code.core import CodeExercise, Invocation
+from exercises.core import Text
+from grader.code.judge import CaseOutcome, compare_outputs
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A recognized bug: ``note`` for analytics, ``text`` for the student."""
+
+    note: str
+    text: Text
+
+
+FEATURE_HINTS: dict[str, Text] = {
+    "batch": Text("with more than one batch item", "批大小大于 1 时"),
+    "channels": Text("with more than one input channel: sum over input channels",
+                     "输入通道多于 1 时：应对输入通道求和"),
+    "stride": Text("with stride > 1: check how you step the window and the output size",
+                   "步幅大于 1 时：检查窗口移动与输出尺寸"),
+    "padding": Text("with padding: check your padding", "有填充时：检查你的填充"),
+    "dilation": Text("with dilation > 1: the kernel taps are d apart", "空洞大于 1 时：卷积核各点相隔 d"),
+    "groups": Text("with groups > 1: each group sees only its own channels",
+                   "分组数大于 1 时：每组只看自己的通道"),
+    "non_square": Text("with non-square inputs or kernels: you may have swapped H and W",
+                       "输入或卷积核非方形时：可能把 H 和 W 弄反了"),
+    "bias": Text("with a bias: add bias[c] to output channel c", "有偏置时：给输出通道 c 加上 bias[c]"),
+    "overlap": Text("when windows overlap (stride < kernel): accumulate gradients with +=",
+                    "窗口重叠（步幅小于核）时：梯度要用 += 累加"),
+    "ties": Text("when a window has tied maxima: route the gradient to the first maximum only",
+                 "窗口内有并列最大值时：梯度只传给第一个最大值"),
+    "output_padding": Text("with output_padding: extra rows/cols at the bottom/right",
+                           "有 output_padding 时：在下/右侧多出行列"),
+    "floor": Text("when (H + 2p - k) is not a multiple of the stride: the output size rounds down",
+                  "当 (H + 2p - k) 不是步幅的倍数时：输出尺寸向下取整"),
+}  # fmt: skip
+
+
+def buggy_rule_hints(exercise: CodeExercise, outcome: CaseOutcome, inv: Invocation) -> list[Hint]:
+    """The exercise's buggy rules whose output equals the student's (shape and values)."""
+    if outcome.status not in ("wrong", "shape") or not outcome.actual:
+        return []
+    found = []
+    for rule in exercise.buggy_rules:
+        buggy = rule.outputs(outcome.params, inv)
+        if buggy is None or len(buggy) != len(outcome.actual):
+            continue
+        if all(np.shape(a) == np.shape(b) for a, b in zip(outcome.actual, buggy)):
+            if compare_outputs(exercise, outcome.actual, buggy)[0].ok:
+                found.append(Hint(rule.note, rule.feedback))
+    return found
+
+
+def _transposed(outcome: CaseOutcome) -> Hint | None:
+    for a, e in zip(outcome.actual, outcome.expected):
+        a, e = np.asarray(a, dtype=np.float64), np.asarray(e, dtype=np.float64)
+        if e.ndim < 2:
+            continue
+        swapped = np.swapaxes(e, -1, -2)
+        if e.shape[-1] != e.shape[-2]:
+            hit = a.shape == swapped.shape
+        else:
+            hit = a.shape == e.shape and np.allclose(a, swapped, rtol=1e-4, atol=1e-4)
+        if hit:
+            return Hint("transposed", Text(
+                "Your output is the expected one with the last two dims swapped: keep (H, W) order.",
+                "你的输出是期望结果交换最后两维后的样子：保持 (H, W) 顺序。"))  # fmt: skip
+    return None
+
+
+def _border_only(outcome: CaseOutcome) -> Hint | None:
+    p = outcome.params
+    if outcome.status != "wrong" or p.get("ph", 0) + p.get("pw", 0) == 0:
+        return None
+    for a, e in zip(outcome.actual, outcome.expected):
+        a, e = np.asarray(a, dtype=np.float64), np.asarray(e, dtype=np.float64)
+        if a.shape != e.shape or e.ndim < 2:
+            continue
+        bad = ~np.isclose(a, e, rtol=1e-4, atol=1e-4 * max(1.0, float(np.abs(e).max())))
+        bad = bad.reshape(-1, *e.shape[-2:]).any(axis=0)
+        r = max(1, math.ceil(p.get("ph", 0) / p.get("sh", 1)), math.ceil(p.get("pw", 0) / p.get("sw", 1)))
+        h, w = bad.shape
+        if not bad.any() or h <= 2 * r or w <= 2 * r:
+            continue
+        if not bad[r : h - r, r : w - r].any():
+            return Hint("padding_border", Text(
+                "Right shape, wrong values only at the border: check your padding.",
+                "形状正确，只有边缘的值错了：检查你的填充。"))  # fmt: skip
+    return None
+
+
+def pattern_hints(outcome: CaseOutcome) -> list[Hint]:
+    """Shape/value patterns of one failing case (transposed dims, border-only mismatches)."""
+    return [h for h in (_transposed(outcome), _border_only(outcome)) if h is not None]
+
+
+def feature_hint(exercise: CodeExercise, outcomes: Sequence[CaseOutcome], features) -> Hint | None:
+    """"Fails only when F": every failing case has feature F and every case without F passes."""
+    failing = [o for o in outcomes if not o.passed]
+    if not failing or len(failing) == len(outcomes) or features is None:
+        return None
+    sets = [set(features(o.params)) for o in outcomes]
+    best = None
+    for name in FEATURE_HINTS:
+        having = [i for i, s in enumerate(sets) if name in s]
+        if all(name in sets[i] for i, o in enumerate(outcomes) if not o.passed):
+            if best is None or len(having) < best[1]:
+                best = (name, len(having))
+    if best is None:
+        return None
+    text = FEATURE_HINTS[best[0]]
+    return Hint(f"fails_with_{best[0]}", Text(f"Your code fails only {text.en}.", f"你的代码只在{text.zh}出错。"))

@@ -1,0 +1,83 @@
+"""Judge one probe of a module exercise: output shapes, parameter count, layer structure, behaviour.
+
+The child reports only plain facts (output arrays, a parameter count, ``LayerRecord``s); the parent
+compares them with what the reference block (``reference.models``) gives for the same arguments.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from exercises.code.core import CodeExercise, ModuleExpected
+from exercises.core import Text
+from grader.code.judge import CaseOutcome, _status_text, compare_outputs
+from grader.sandbox.api import CallResult
+
+#: Leaf layers whose type, output shape and parameter count make up the compared structure.
+STRUCTURAL = ("Conv2d", "Linear", "BatchNorm2d", "BatchNorm1d", "ConvTranspose2d", "LazyConv2d", "LazyLinear")
+
+
+def layer_multiset(records) -> Counter:
+    """``(type, output_shape, parameters)`` of the structural layers, as a multiset."""
+    out: Counter = Counter()
+    for r in records:
+        kind = r.type if isinstance(r.type, str) else str(r.type)
+        if kind in STRUCTURAL:
+            out[(kind, tuple(int(s) for s in r.output_shape), int(r.parameters))] += 1
+    return out
+
+
+def _structure_text(expected: Counter, actual: Counter) -> Text | None:
+    missing, extra = expected - actual, actual - expected
+    if not missing and not extra:
+        return None
+    parts_en, parts_zh = [], []
+    for (kind, shape, n), _ in list(missing.items())[:2]:
+        parts_en.append(f"missing a {kind} with output {shape} and {n} parameters")
+        parts_zh.append(f"缺少输出为 {shape}、参数 {n} 个的 {kind}")
+    for (kind, shape, n), _ in list(extra.items())[:2]:
+        parts_en.append(f"unexpected {kind} with output {shape} and {n} parameters")
+        parts_zh.append(f"多出输出为 {shape}、参数 {n} 个的 {kind}")
+    return Text("layer structure differs: " + "; ".join(parts_en), "层结构不同：" + "；".join(parts_zh))
+
+
+def judge_module(exercise: CodeExercise, group: str, params: dict, result: CallResult,
+                 expected: ModuleExpected, limit_s: float) -> CaseOutcome:  # fmt: skip
+    """The outcome of one module probe against the reference block's facts."""
+    base = {"group": group, "params": dict(params), "seconds": result.seconds}
+    shown = tuple(v if v is not None else np.zeros(s) for v, s in zip(expected.values, expected.shapes))
+    if not result.ok:
+        status, text = _status_text(exercise, result, limit_s)
+        return CaseOutcome(status=status, message=text, detail={"traceback": result.traceback}, **base)
+    outs = tuple(result.outputs)
+    for i, (a, shape) in enumerate(zip(outs, expected.shapes)):
+        if tuple(np.shape(a)) != tuple(shape):
+            text = Text(f"output {i}: expected shape {tuple(shape)}, got {tuple(np.shape(a))}",
+                        f"输出 {i}：期望形状 {tuple(shape)}，实际 {tuple(np.shape(a))}")  # fmt: skip
+            return CaseOutcome(status="shape", message=text, actual=outs, expected=shown, **base)
+    if len(outs) != len(expected.shapes):
+        text = Text(f"returned {len(outs)} outputs, expected {len(expected.shapes)}",
+                    f"返回 {len(outs)} 个输出，应为 {len(expected.shapes)} 个")  # fmt: skip
+        return CaseOutcome(status="invalid_output", message=text, actual=outs, **base)
+    if result.parameters is not None and result.parameters != expected.parameters:
+        text = Text(f"has {result.parameters} parameters, expected {expected.parameters}",
+                    f"参数量为 {result.parameters}，应为 {expected.parameters}")  # fmt: skip
+        return CaseOutcome(status="wrong", message=text, detail={"stage": "parameters"}, **base)
+    structure = _structure_text(Counter(dict(_as_counter(expected.layers))), layer_multiset(result.layers))
+    if structure is not None:
+        return CaseOutcome(status="wrong", message=structure, detail={"stage": "layers"}, **base)
+    for i, (a, e) in enumerate(zip(outs, expected.values)):
+        if e is None:
+            continue
+        comparison, _ = compare_outputs(exercise, (a,), (e,))
+        if not comparison.ok:
+            text = Text(f"behaviour probe {params.get('probe', '')}: {comparison.message}",
+                        f"行为检查 {params.get('probe', '')}：{comparison.message}")  # fmt: skip
+            return CaseOutcome(status="wrong", message=text, detail={"stage": "behaviour"}, actual=outs, expected=shown, **base)
+    return CaseOutcome(status="passed", message=Text("passed", "通过"), actual=outs, expected=shown, **base)
+
+
+def _as_counter(layers) -> Counter:
+    return Counter(tuple(layer) for layer in layers)

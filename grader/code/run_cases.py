@@ -1,0 +1,73 @@
+"""Turn case parameters into sandbox calls and run them all in ONE sandbox run.
+
+Only inputs cross into the child (``Call`` / ``ModuleProbe``); expected outputs stay in this process.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from exercises.code.core import CodeExercise, Invocation
+from grader import sandbox
+from grader.sandbox.api import Call, Limits, ModuleProbe, RunReport
+from grader.sandbox.forbidden import Forbidden
+
+
+def to_call(exercise: CodeExercise, inv: Invocation) -> Call | ModuleProbe:
+    """The sandbox request for one invocation.
+
+    >>> from exercises.code import get
+    >>> ex = get("corr2d")
+    >>> call = to_call(ex, ex.build(ex.cases(__import__("numpy").random.default_rng(0))[0].params))
+    >>> (type(call).__name__, call.backend, len(call.args))
+    ('Call', 'numpy', 2)
+    """
+    if exercise.kind == "module":
+        return ModuleProbe(
+            init_kwargs=dict(inv.init_kwargs), inputs=tuple(inv.inputs), mode=inv.mode,
+            actions=tuple(inv.actions),
+        )  # fmt: skip
+    return Call(args=tuple(inv.args), kwargs=dict(inv.kwargs), backend=exercise.backend, outputs=inv.outputs)
+
+
+def forbidden_of(exercise: CodeExercise) -> Forbidden:
+    """The exercise's forbidden APIs as the sandbox's ``Forbidden``."""
+    return Forbidden(
+        names=exercise.forbidden_names,
+        modules=exercise.forbidden_modules,
+        aten_ops=exercise.forbidden_aten_ops,
+    )
+
+
+def limits_for(exercise: CodeExercise, n_calls: int, limits: Limits | None) -> Limits:
+    """The given limits (or defaults) with the exercise's per-case time budget."""
+    base = limits or Limits()
+    per_call = min(base.wall_s_per_call, exercise.seconds_per_case)
+    total = min(base.wall_s_total, 5.0 + per_call * max(1, n_calls))
+    return replace(base, wall_s_per_call=per_call, wall_s_total=total)
+
+
+def run_invocations(
+    exercise: CodeExercise,
+    source: str,
+    invocations: Sequence[Invocation],
+    *,
+    limits: Limits | None = None,
+    filename: str = "submission.py",
+    require_level: int | None = None,
+    device: Any = None,
+) -> RunReport:
+    """Run every invocation of one submission in a single sandbox run (the child is forked once)."""
+    calls = [to_call(exercise, inv) for inv in invocations]
+    kwargs: dict[str, Any] = {
+        "limits": limits_for(exercise, len(calls), limits),
+        "forbidden": forbidden_of(exercise),
+        "require_level": require_level,
+        "filename": filename,
+    }
+    if device is not None and "device" in inspect.signature(sandbox.run).parameters:
+        kwargs["device"] = device
+    return sandbox.run(source, exercise.entry, calls, **kwargs)

@@ -1,0 +1,95 @@
+"""Shrink a failing case to the smallest configuration that still fails, and show it in full.
+
+Greedy, like Hypothesis's shrinker but over the case's own parameters: each round asks the exercise
+for simpler variants (one change each, simplest structure first), runs them all in ONE sandbox run,
+and keeps the first that still fails the same way. It stops when no variant fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from exercises.code.core import CodeExercise, Invocation
+from exercises.core import Text
+from grader.code.judge import CaseOutcome
+
+#: Judges a batch of parameter sets (one sandbox run) and returns their outcomes in order.
+BatchJudge = Callable[[Sequence[dict[str, Any]]], list[CaseOutcome]]
+
+
+@dataclass(frozen=True)
+class ShrinkResult:
+    """The smallest failing case found, its outcome and how many rounds/runs it took."""
+
+    outcome: CaseOutcome
+    invocation: Invocation
+    rounds: int
+    runs: int
+
+
+def shrink(exercise: CodeExercise, failing: CaseOutcome, judge_batch: BatchJudge, max_rounds: int = 12) -> ShrinkResult:
+    """Greedily simplify ``failing.params`` while the student's code keeps failing the same way."""
+    current, rounds, runs = failing, 0, 0
+    while rounds < max_rounds:
+        candidates = exercise.shrink(dict(current.params))
+        if not candidates:
+            break
+        outcomes = judge_batch(candidates)
+        runs += 1
+        rounds += 1
+        same = [o for o in outcomes if not o.passed and o.category() == failing.category()]
+        if not same:
+            break
+        current = same[0]
+    return ShrinkResult(current, exercise.build(current.params), rounds, runs)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        if value.size > 400:
+            return f"array of shape {value.shape} (too large to show)"
+        body = np.array2string(np.asarray(value, dtype=np.float64), precision=4, suppress_small=True, max_line_width=100)
+        return f"shape {value.shape}\n{body}"
+    return repr(value)
+
+
+def show(exercise: CodeExercise, result: ShrinkResult, lang: str) -> str:
+    """The shrunk case in full: the call, every input, the expected and the actual outputs."""
+    inv, outcome = result.invocation, result.outcome
+    names = list(exercise.arg_names) + [f"arg{i}" for i in range(len(exercise.arg_names), len(inv.args))]
+    shown_args = ", ".join(names[: len(inv.args)])
+    shown_kwargs = "".join(f", {k}={v!r}" for k, v in inv.kwargs.items())
+    title = Text("Smallest failing case", "最小的出错用例")(lang)  # type: ignore[arg-type]
+    lines = [f"{title}: {exercise.entry}({shown_args}{shown_kwargs})"]
+    for name, value in zip(names, inv.args):
+        lines.append(f"{name} = {_fmt(value)}")
+    out_names = list(exercise.output_names)
+    for label_en, label_zh, values in (("expected", "期望", outcome.expected), ("actual", "实际", outcome.actual)):
+        label = label_zh if lang == "zh" else label_en
+        for i, value in enumerate(values):
+            name = out_names[i] if i < len(out_names) else f"output {i}"
+            lines.append(f"{label} {name} = {_fmt(np.asarray(value))}")
+    lines.append(outcome.message(lang))  # type: ignore[arg-type]
+    return "\n".join(lines)
+
+
+def as_json(exercise: CodeExercise, result: ShrinkResult) -> dict[str, Any]:
+    """The shrunk case as plain data (small arrays as nested lists)."""
+    inv, outcome = result.invocation, result.outcome
+
+    def plain(v: Any) -> Any:
+        return np.asarray(v).tolist() if isinstance(v, np.ndarray) else v
+
+    return {
+        "params": dict(outcome.params),
+        "args": dict(zip(exercise.arg_names, (plain(a) for a in inv.args))),
+        "kwargs": {k: plain(v) for k, v in inv.kwargs.items()},
+        "expected": [plain(np.asarray(e)) for e in outcome.expected],
+        "actual": [plain(np.asarray(a)) for a in outcome.actual],
+        "message_en": outcome.message.en,
+        "rounds": result.rounds,
+    }
