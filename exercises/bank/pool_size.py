@@ -46,7 +46,10 @@ def _gen_ceil(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     k, stride = _pick(rng, (2, 3)), _pick(rng, (2, 3))
     padding = 0 if difficulty < 3 else int(rng.integers(0, k // 2 + 1))
     out = int(rng.integers(3, 29))
-    rest = int(rng.integers(1, stride))
+    # rest > s - k + p keeps the extra ceil window starting inside the input; difficulty 3 also
+    # draws remainders whose extra window would start in the padding (torch then drops it).
+    low = 1 if difficulty == 3 else max(1, stride - k + padding + 1)
+    rest = int(rng.integers(low, stride))
     n = (out - 1) * stride + k - 2 * padding + rest
     return {
         "input": [_pick(rng, _BATCHES), _pick(rng, _CHANNELS), n, n],

@@ -1,0 +1,135 @@
+"""The contract every registered exercise keeps, checked over many seeds in both languages.
+
+For each exercise: the Problem is JSON data, the answer has its spec's kind, misconception answers
+differ from the answer, the worked solution ends at the answer, both languages render (Chinese really
+in Chinese), LaTeX dollars balance, and the same seed rebuilds the same variant. Cheap exercises get
+200 seeds; slow ones (sympy, big matrices) fewer, so the file stays well under 20 s.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import pytest
+
+from exercises import registry
+from exercises.core import LANGS, Exercise, Problem
+from exercises.instantiate import instantiate, same_answer
+from exercises.render import answer_forms, problem_set_markdown, problem_to_json
+
+SEEDS = 200
+MIN_SEEDS = 20
+BUDGET_S = 0.4  # per exercise and language
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_NOTE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _is_int(x: object) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _is_real(x: object) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def _matrix_of(value: object, element: object) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) > 0
+        and all(isinstance(row, list) and len(row) == len(value[0]) > 0 for row in value)
+        and all(element(x) for row in value for x in row)
+    )
+
+
+def _kind_ok(value: object, problem: Problem) -> bool:
+    kind = problem.spec.kind
+    checks = {
+        "integer": lambda v: _is_int(v),
+        "number": lambda v: isinstance(v, float),
+        "shape": lambda v: (
+            isinstance(v, list) and len(v) > 0 and all(_is_int(x) and x >= 1 for x in v)
+        ),
+        "int_matrix": lambda v: _matrix_of(v, _is_int),
+        "matrix": lambda v: _matrix_of(v, _is_real),
+        "symbolic": lambda v: isinstance(v, str) and v != "",
+        "choice": lambda v: _is_int(v) and 0 <= v < len(problem.spec.choices),
+    }
+    return checks[kind](value)
+
+
+def _dollars_balanced(text: str) -> bool:
+    return text.replace(r"\$", "").count("$") % 2 == 0
+
+
+def _check(problem: Problem) -> None:
+    where = f"{problem.exercise_id} seed={problem.seed} lang={problem.lang}"
+    assert json.loads(json.dumps(problem.params)) == problem.params, (
+        f"{where}: params not JSON-native"
+    )
+    json.dumps(problem_to_json(problem))
+    assert _kind_ok(problem.answer, problem), (
+        f"{where}: answer {problem.answer!r} is not a {problem.spec.kind}"
+    )
+    for note, value in problem.misconception_answers.items():
+        assert _NOTE.match(note), f"{where}: answer note {note!r} is not snake_case"
+        assert not same_answer(value, problem.answer, problem.spec), (
+            f"{where}: {note} equals the answer"
+        )
+    last = problem.solution.strip().split("\n\n")[-1]
+    forms = answer_forms(problem.answer, problem.spec)
+    assert any(form in last for form in forms), (
+        f"{where}: solution does not end at {forms[0]!r}: {last!r}"
+    )
+    for text in (problem.prompt, problem.solution):
+        assert text.strip(), f"{where}: empty text"
+        assert _dollars_balanced(text), f"{where}: unbalanced $ in {text!r}"
+        assert bool(_CJK.search(text)) == (problem.lang == "zh"), (
+            f"{where}: wrong language: {text[:80]!r}"
+        )
+
+
+def _seed_count(exercise: Exercise) -> int:
+    start = time.perf_counter()
+    for seed in range(3):
+        instantiate(exercise, seed, difficulty=max(exercise.difficulties))
+    per = (time.perf_counter() - start) / 3
+    return max(MIN_SEEDS, min(SEEDS, int(BUDGET_S / max(per, 1e-9))))
+
+
+@pytest.mark.parametrize("exercise", registry.all_exercises(), ids=lambda e: e.id)
+@pytest.mark.parametrize("lang", LANGS)
+def test_exercise_contract(exercise: Exercise, lang: str) -> None:
+    variants = set()
+    seeds = _seed_count(exercise)
+    for seed in range(seeds):
+        difficulty = exercise.difficulties[seed % len(exercise.difficulties)]
+        problem = instantiate(exercise, seed, difficulty=difficulty, lang=lang)
+        _check(problem)
+        variants.add(json.dumps(problem.params, sort_keys=True))
+    assert len(variants) >= min(10, seeds // 2), (
+        f"{exercise.id}: only {len(variants)} distinct variants"
+    )
+
+
+@pytest.mark.parametrize("exercise", registry.all_exercises(), ids=lambda e: e.id)
+def test_same_seed_same_variant_and_renders(exercise: Exercise) -> None:
+    for difficulty in exercise.difficulties:
+        first = instantiate(exercise, 1234, difficulty=difficulty, lang="zh")
+        again = instantiate(exercise, 1234, difficulty=difficulty, lang="zh")
+        assert problem_to_json(first) == problem_to_json(again)
+        english = instantiate(exercise, 1234, difficulty=difficulty, lang="en")
+        assert english.params == first.params and english.answer == first.answer
+        page = problem_set_markdown([first], title="t", student_id="s", lang="zh")
+        assert first.prompt in page and first.solution not in page
+
+
+def test_bank_is_not_empty_and_ids_are_well_formed() -> None:
+    ids = registry.names()
+    assert len(ids) >= 20
+    assert all(_NOTE.match(i) for i in ids)
+    for exercise in registry.all_exercises():
+        notes = [m.note for m in exercise.misconceptions]
+        assert len(notes) == len(set(notes)), f"{exercise.id}: duplicate answer notes"
+        assert exercise.title("zh") != exercise.title("en")
