@@ -47,8 +47,8 @@ def alexnet_2gpu(num_classes: int = 1000, in_channels: int = 3, image_size: int 
 
     227 → 55 → 27 → 13 → 6 (seed 001). With the output layer's bias this has 60,965,224
     parameters; the slides count 60,964,224 because they leave that bias (1,000) out.
-    LRN: k=2, n=5, α=1e-4, β=0.75 in the paper's ``a / (k + α Σ a²)^β``; torch's layer divides α by
-    n, so it is given ``alpha = n α``.
+    LRN: k=2, n=5, α=1e-4, β=0.75 in the paper's ``a / (k + α Σ a²)^β`` (``convention="paper"``:
+    torch's own layer divides α by n).
 
     Shape:
         ``(N, in_channels, image_size, image_size)`` → ``(N, num_classes)``.
@@ -58,10 +58,10 @@ def alexnet_2gpu(num_classes: int = 1000, in_channels: int = 3, image_size: int 
     """
     features = Sequential(
         Conv2d(in_channels, 96, kernel_size=11, stride=4), ReLU(inplace=True),  # C1
-        LocalResponseNorm(5, alpha=5 * 1e-4, beta=0.75, k=2.0),
+        LocalResponseNorm(5, alpha=1e-4, beta=0.75, k=2.0, convention="paper"),
         MaxPool2d(kernel_size=3, stride=2),
         Conv2d(96, 256, kernel_size=5, padding=2, groups=2), ReLU(inplace=True),  # C2
-        LocalResponseNorm(5, alpha=5 * 1e-4, beta=0.75, k=2.0),
+        LocalResponseNorm(5, alpha=1e-4, beta=0.75, k=2.0, convention="paper"),
         MaxPool2d(kernel_size=3, stride=2),
         Conv2d(256, 384, kernel_size=3, padding=1), ReLU(inplace=True),  # C3 reads both GPUs
         Conv2d(384, 384, kernel_size=3, padding=1, groups=2), ReLU(inplace=True),  # C4

@@ -49,8 +49,8 @@ def _conv(in_channels: int, out_channels: int, kernel_size: int, batch_norm: boo
 def _block(spec: tuple, in_channels: int, batch_norm: bool) -> tuple[list[torch.nn.Module], int]:
     layers: list[torch.nn.Module] = []
     for item in spec:
-        if item == "LRN":  # Krizhevsky's setting, as the VGG paper uses it: torch divides alpha by n
-            layers.append(LocalResponseNorm(5, alpha=5 * 1e-4, beta=0.75, k=2.0))
+        if item == "LRN":  # Krizhevsky's setting, which the VGG paper reuses
+            layers.append(LocalResponseNorm(5, alpha=1e-4, beta=0.75, k=2.0, convention="paper"))
             continue
         out_channels, kernel_size = item
         layers += _conv(in_channels, out_channels, kernel_size, batch_norm)
