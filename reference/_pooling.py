@@ -74,7 +74,22 @@ def geometry(
         pool_output_size(n, k, s, p, dl, bool(ceil_mode))
         for n, k, s, p, dl in zip(in_size, kernel, strides, pads, dil)
     )
+    for axis, (n, k, s, p, dl, o) in enumerate(zip(in_size, kernel, strides, pads, dil, out)):
+        if dl > 1:
+            _check_windows_see_input(axis, n, k, s, p, dl, o)
     return PoolGeometry(kernel, strides, pads, dil, in_size, out)
+
+
+def _check_windows_see_input(axis: int, n: int, k: int, s: int, p: int, dl: int, o: int) -> None:
+    """With dilation a window's taps can all fall in the padding; torch then returns -inf with a
+    switch outside the window (and routes its gradient to an unrelated cell), so we refuse."""
+    for i in range(o):
+        if not any(0 <= i * s - p + j * dl < n for j in range(k)):
+            raise ValueError(
+                f"max pooling window {i} along spatial dim {axis} (size {n}, kernel_size={k}, "
+                f"dilation={dl}, padding={p}, stride={s}) covers only padding; use less padding or "
+                f"dilation"
+            )
 
 
 def padded(x: torch.Tensor, g: PoolGeometry, fill: float) -> torch.Tensor:
@@ -129,6 +144,12 @@ def window_argmax(values: torch.Tensor, positions: torch.Tensor, d: int) -> torc
     first_real = (pos >= 0).to(torch.uint8).argmax(dim=-1, keepdim=True)
     chosen = torch.where(chosen < 0, pos.gather(-1, first_real), chosen)
     return chosen.squeeze(-1)
+
+
+def gather_switches(x: torch.Tensor, switches: torch.Tensor) -> torch.Tensor:
+    """``x`` read at flat per-channel indices: ``(N, C, *in) , (N, C, *out) -> (N, C, *out)``."""
+    flat = x.reshape(*x.shape[:2], -1)
+    return flat.gather(-1, switches.reshape(*switches.shape[:2], -1)).reshape(switches.shape)
 
 
 def scatter_to_input(

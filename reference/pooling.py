@@ -44,12 +44,17 @@ def _max_pool(input, d, kernel_size, stride, padding, dilation, ceil_mode, retur
     x = P.check_rank(input, d, op)
     g = P.geometry(x, d, kernel_size, stride, padding, dilation, ceil_mode)
     win = sliding_windows(P.padded(x, g, P.lowest(x.dtype)), g.kernel, g.stride, g.dilation)
-    kernel_dims = tuple(range(-d, 0))
-    out = win.amax(dim=kernel_dims)
-    if not return_indices:
+    needs_switches = return_indices or (torch.is_grad_enabled() and x.requires_grad)
+    if not needs_switches:
+        out = win.amax(dim=tuple(range(-d, 0)))
         return out if x is input else out.squeeze(0)
     pos = sliding_windows(P.index_map(g, x.device), g.kernel, g.stride, g.dilation)
     idx = P.window_argmax(win, pos, d)
+    # read the maxima at the switches, so autograd routes each gradient to one cell as torch does
+    # (amax would split it between tied cells, e.g. the zeros a ReLU leaves)
+    out = P.gather_switches(x, idx)
+    if not return_indices:
+        return out if x is input else out.squeeze(0)
     return (out, idx) if x is input else (out.squeeze(0), idx.squeeze(0))
 
 
@@ -240,6 +245,5 @@ def global_max_pool2d(input: torch.Tensor) -> torch.Tensor:
     >>> global_max_pool2d(torch.arange(8.0).reshape(1, 2, 2, 2)).flatten()
     tensor([3., 7.])
     """
-    x = P.check_rank(input, 2, "global_max_pool2d")
-    out = x.amax(dim=(-2, -1), keepdim=True)
-    return out if x is input else out.squeeze(0)
+    P.check_rank(input, 2, "global_max_pool2d")
+    return adaptive_max_pool2d(input, 1)  # adaptive to 1 x 1: torch's switch and gradient rules

@@ -37,12 +37,15 @@ def _adaptive(input, output_size, d, op, kind, return_indices=False):
     if kind == "avg":
         P.check_float(x, op)
         out = torch.where(ok, values, 0).sum(dim=dims) / ok.sum(dim=dims).to(x.dtype)
-    else:
-        out = torch.where(ok, values, P.lowest(x.dtype)).amax(dim=dims)
-    if not return_indices:
         return out if x is input else out.squeeze(0)
     masked = torch.where(ok, values, P.lowest(x.dtype))
+    if not (return_indices or (torch.is_grad_enabled() and x.requires_grad)):
+        out = masked.amax(dim=dims)
+        return out if x is input else out.squeeze(0)
     idx = P.window_argmax(masked, positions, d)
+    out = P.gather_switches(x, idx)  # one gradient path per window, as torch routes it
+    if not return_indices:
+        return out if x is input else out.squeeze(0)
     return (out, idx) if x is input else (out.squeeze(0), idx.squeeze(0))
 
 

@@ -177,10 +177,14 @@ def _unpool(input, indices, d, kernel_size, stride, padding, output_size, op):
     kernel = ntuple(kernel_size, d, "kernel_size")
     strides = kernel if stride is None else ntuple(stride, d, "stride")
     pads = ntuple(padding, d, "padding")
+    # (n - 1) s - 2p + k; the padding is taken off separately because output_size may rescue a
+    # default that is < 1
     default = tuple(
-        conv_transpose_output_size(int(n), k, s, p)
+        conv_transpose_output_size(int(n), k, s) - 2 * p
         for n, k, s, p in zip(x.shape[2:], kernel, strides, pads)
     )
+    if output_size is None and min(default) < 1:
+        raise ValueError(f"{op}: padding={pads} leaves an output of size {default}; pass output_size")
     size = default if output_size is None else tuple(int(v) for v in tuple(output_size)[-d:])
     for name_size, want, s in zip(size, default, strides):
         if not want - s < name_size < want + s:
