@@ -63,7 +63,7 @@ def _collect_hints(exercise: CodeExercise, outcomes: list[CaseOutcome]) -> list[
         if o.passed:
             continue
         inv = exercise.build(o.params)
-        for h in H.buggy_rule_hints(exercise, o, inv) + H.pattern_hints(o):
+        for h in H.buggy_rule_hints(exercise, o, inv) or H.pattern_hints(o):
             if h.note not in [f.note for f in found]:
                 found.append(h)
     feature = H.feature_hint(exercise, outcomes, exercise.features)
@@ -91,9 +91,8 @@ def check_source(
     first = next((o for o in outcomes if o.status in SHRINKABLE), None)
     if shrink_failures and first is not None and not report.load_error:
         result = shrink(exercise, first, lambda ps: _judge_all(exercise, ps, *run_args)[0])
-        for h in _collect_hints(exercise, [result.outcome]):
-            if h.note not in [f.note for f in found]:
-                found.append(h)
+        if not found:  # hints from the main cases are more reliable than from a tiny one
+            found = _collect_hints(exercise, [result.outcome])
         shrunk_text, shrunk = show(exercise, result, lang), as_json(exercise, result)
     score = 0.0 if report.static_violations else group_scores(exercise, tuple(outcomes))
     return CodeReport(

@@ -68,7 +68,7 @@ def buggy_rule_hints(exercise: CodeExercise, outcome: CaseOutcome, inv: Invocati
 def _transposed(outcome: CaseOutcome) -> Hint | None:
     for a, e in zip(outcome.actual, outcome.expected):
         a, e = np.asarray(a, dtype=np.float64), np.asarray(e, dtype=np.float64)
-        if e.ndim < 2:
+        if e.ndim < 2 or (a.shape == e.shape and np.allclose(a, e, rtol=1e-4, atol=1e-4)):
             continue
         swapped = np.swapaxes(e, -1, -2)
         if e.shape[-1] != e.shape[-2]:

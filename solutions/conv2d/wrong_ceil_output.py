@@ -1,6 +1,6 @@
 """Wrong conv2d: rounds the output size up (ceil) and zero-pads the missing windows.
 
-Deserves: a shape mismatch on the floor-matters stride case; hint "fails only with stride".
+Deserves: hint fails_with_stride (a shape mismatch on the floor-matters stride case).
 """
 
 import numpy as np

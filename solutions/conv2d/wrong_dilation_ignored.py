@@ -1,6 +1,6 @@
 """Wrong conv2d: ignores dilation (taps are adjacent).
 
-Deserves: hint "fails only with dilation".
+Deserves: hint fails_with_dilation.
 """
 
 import numpy as np

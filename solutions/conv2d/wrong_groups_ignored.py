@@ -1,6 +1,6 @@
 """Wrong conv2d: ignores groups (every output channel sees the first C_in/groups channels).
 
-Deserves: hint "fails only with groups".
+Deserves: hint fails_with_groups.
 """
 
 import numpy as np
