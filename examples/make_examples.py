@@ -1,0 +1,113 @@
+"""Rewrite ``examples/submissions/`` from the current exercise bank (instructor tool, not for students).
+
+The sample class must match the variants the bank generates for ``assignment.yaml``, so when an
+exercise family changes its generator, run ``.venv/bin/python examples/make_examples.py``. Students:
+
+- s01 (zh): every answer right, in a different accepted notation each; a correct ``corr2d.py``;
+- s02 (en): each answer the one a named misconception gives; a ``corr2d.py`` that flips the kernel;
+- s03 (zh): a mix — one right, one partly right, one malformed (``28*28*6``), a matrix with one wrong
+  element, an empty answer; a ``corr2d.py`` that calls a forbidden API;
+- s04 (en): only two answers, plus an unknown slot id; no code;
+- s05 (zh): ``answers.yaml`` that is not valid YAML;
+- s06 (zh): ``answers.yaml`` saved in GBK instead of UTF-8;
+- s07 (en): on the roster, no folder at all.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from exercises.assignment import load_manifest, load_roster, personal_problems
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "submissions"
+CORRECT = (HERE.parent / "solutions" / "corr2d" / "correct.py").read_text(encoding="utf-8")
+FLIPPED = (HERE.parent / "solutions" / "corr2d" / "wrong_flipped_kernel.py").read_text(encoding="utf-8")
+FORBIDDEN = '''"""Uses SciPy's correlate2d, which the exercise forbids."""
+
+from scipy.signal import correlate2d
+
+
+def corr2d(X, K):
+    return correlate2d(X, K, mode="valid")
+'''
+
+
+def _typed(value, kind: str, style: int) -> str:
+    """The key written the way different students write it."""
+    if kind == "shape":
+        forms = ["(" + ", ".join(map(str, value)) + ")", "×".join(map(str, value)),
+                 f"{'×'.join(map(str, value[:-3]))}×{value[-3]}@{value[-2]}×{value[-1]}"]
+        return forms[style % 3]
+    if kind in ("int_matrix", "matrix"):
+        forms = [str(value), "; ".join(" ".join(map(str, r)) for r in value), str(np.array(value))]
+        return forms[style % 3]
+    if kind == "integer":
+        return [f"{value:,}", str(value)][style % 2]
+    return str(value)
+
+
+def _answers(problems, who: str) -> dict[str, str]:
+    out = {}
+    for i, p in enumerate(problems):
+        kind = p.spec.kind
+        if who == "s01":
+            out[p.slot] = _typed(p.answer, kind, i)
+        elif who == "s02":
+            wrong = next(iter(p.misconception_answers.values()), None)
+            out[p.slot] = _typed(wrong if wrong is not None else p.answer, kind, i)
+        elif who == "s03":
+            out[p.slot] = _s03(p, i)
+        elif who == "s04" and i < 2:
+            out[p.slot] = _typed(p.answer, kind, i)
+    if who == "s04":
+        out["conv_output_shape.9"] = "(1, 2, 3, 4)"
+    return out
+
+
+def _s03(problem, i: int) -> str:
+    kind, key = problem.spec.kind, problem.answer
+    if kind == "shape" and i == 0:
+        return _typed(key[:-1] + [key[-1] + 1], kind, 0)  # width wrong
+    if kind == "shape":
+        return "*".join(map(str, reversed(key[1:])))  # the slides' H*W*C: refused as ambiguous
+    if kind == "int_matrix":
+        wrong = [row[:] for row in key]
+        wrong[-1][0] += 1
+        return str(wrong)
+    if kind == "integer" and i % 2:
+        return ""
+    return _typed(key, kind, i)
+
+
+def main() -> None:
+    assignment = load_manifest(HERE / "assignment.yaml")
+    if OUT.exists():
+        shutil.rmtree(OUT)
+    code = {"s01": CORRECT, "s02": FLIPPED, "s03": FORBIDDEN}
+    for student in load_roster(HERE / "roster.csv"):
+        if student.id == "s07":
+            continue
+        folder = OUT / student.id
+        folder.mkdir(parents=True)
+        if student.id == "s05":
+            (folder / "answers.yaml").write_text("conv_output_shape.1: [2, 96\nsame_padding.1: : 3\n", encoding="utf-8")
+            continue
+        problems = personal_problems(assignment, student.id, lang=student.lang)
+        who = "s01" if student.id == "s06" else student.id
+        text = yaml.safe_dump(_answers(problems, who), allow_unicode=True, sort_keys=False)
+        if student.id == "s06":
+            (folder / "answers.yaml").write_bytes(("# 我的答案\n" + text).encode("gbk"))
+            continue
+        (folder / "answers.yaml").write_text(text, encoding="utf-8")
+        if student.id in code:
+            (folder / "corr2d.py").write_text(code[student.id], encoding="utf-8")
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""Grading a whole class, resumably: ``grade_class(SUBMISSIONS, MANIFEST, OUT)``.
+
+Writes under ``OUT``::
+
+    results/<student>.json     every verdict and finding (atomic; the marker that a student is done)
+    feedback/<student>.md|html feedback in the student's language
+    gradebook.csv              one row per student, one column per slot, total and max
+    item_analysis.csv          per slot: mean score, how many got it, the most frequent answer notes
+
+Students are the roster's (when given) plus every folder of ``SUBMISSIONS``. A rerun skips every
+student whose stored result has the same fingerprint (manifest text, submission bytes, settings)
+unless ``force``; a SIGKILL at any moment loses only the students in flight. The gradebook and the
+item analysis are rebuilt from the stored results at the end, so they never hold duplicates.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from exercises.assignment import load_manifest, load_roster
+from grader.gradebook import gradebook_frame, write_gradebook
+from grader.item_analysis import item_analysis_frame, write_item_analysis
+from grader.pipeline import Job, SaveResult, Settings, WriteFeedback, run_steps
+from grader.store import ResultStore, result_from_json
+from grader.submissions import fingerprint
+
+__all__ = ["ClassSummary", "grade_class"]
+
+
+@dataclass(frozen=True)
+class ClassSummary:
+    """What a class run did and where it wrote it."""
+
+    out_dir: Path
+    students: int
+    graded: int
+    skipped: int
+    gradebook: pd.DataFrame
+    item_analysis: pd.DataFrame
+
+
+def _jobs(submissions: Path, roster: Path | None, settings: Settings) -> list[Job]:
+    """One job per student: roster order first, then folders not on the roster (flagged)."""
+    assignment = settings.assignment
+    listed = load_roster(roster) if roster is not None else []
+    on_roster = {s.id for s in listed}
+    folders = sorted(p.name for p in submissions.iterdir() if p.is_dir() and not p.name.startswith("."))
+    jobs = []
+    for student in listed:
+        folder = submissions / student.id
+        jobs.append(Job(student.id, folder if folder.is_dir() else None, student.lang or assignment.language))
+    for name in folders:
+        if name not in on_roster:
+            flag = ("this folder's name is not on the roster",) if roster is not None else ()
+            jobs.append(Job(name, submissions / name, assignment.language, errors=flag))
+    return jobs
+
+
+def _with_fingerprint(job: Job, settings: Settings) -> Job:
+    setting = f"show_solutions={settings.show_solutions};lang={job.lang};flags={job.errors}"
+    return Job(job.student_id, job.folder, job.lang, fingerprint(settings.manifest_text, job.folder, setting),
+               errors=job.errors)  # fmt: skip
+
+
+def _grade(job: Job, settings: Settings) -> str:
+    """Run the steps; if one fails unexpectedly, store an error result so the class run goes on."""
+    try:
+        run_steps(job, settings)
+    except Exception as exc:
+        why = f"grading stopped for this student ({type(exc).__name__}: {exc}); the instructor will check"
+        failed = replace(job, verdicts=(), errors=job.errors + (why,))
+        run_steps(failed, settings, (WriteFeedback(), SaveResult()))
+    return job.student_id
+
+
+def _run(todo: list[Job], settings: Settings, jobs: int, progress: bool) -> None:
+    from rich.progress import Progress
+
+    with Progress(disable=not progress, transient=True) as bar:
+        task = bar.add_task("grading", total=len(todo))
+        if jobs <= 1 or len(todo) <= 1:
+            for job in todo:
+                _grade(job, settings)
+                bar.advance(task)
+            return
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for future in as_completed([pool.submit(_grade, job, settings) for job in todo]):
+                future.result()
+                bar.advance(task)
+
+
+def grade_class(
+    submissions: str | Path,
+    manifest: str | Path,
+    out_dir: str | Path,
+    *,
+    roster: str | Path | None = None,
+    force: bool = False,
+    show_solutions: bool = False,
+    jobs: int = 1,
+    progress: bool = False,
+) -> ClassSummary:
+    """Grade every student's folder under ``submissions`` against ``manifest`` into ``out_dir``.
+
+    Args:
+        roster: CSV with an ``id`` column; students on it without a folder get "missing" results.
+        force: regrade students whose stored result is current.
+        show_solutions: attach worked solutions to wrong answers in the feedback.
+        jobs: worker processes (students are graded in parallel when > 1).
+        progress: show a progress bar.
+    """
+    submissions, out_dir = Path(submissions), Path(out_dir)
+    if not submissions.is_dir():
+        raise ValueError(f"SUBMISSIONS_DIR {submissions} is not a folder; give the folder of student folders")
+    if jobs < 1:
+        raise ValueError(f"--jobs must be >= 1, got {jobs}")
+    assignment = load_manifest(manifest)
+    settings = Settings(assignment, Path(manifest).read_text(encoding="utf-8"), out_dir, show_solutions)
+    store = ResultStore(out_dir)
+    store.clean_strays()
+    everyone = [_with_fingerprint(job, settings) for job in _jobs(submissions, _opt(roster), settings)]
+    todo = [job for job in everyone if force or not store.is_current(job.student_id, job.fingerprint)]
+    _run(todo, settings, jobs, progress)
+    results = [result_from_json(store.load(job.student_id) or {}) for job in everyone]
+    book = gradebook_frame(results, assignment.slots)
+    items = item_analysis_frame(results, assignment.slots)
+    write_gradebook(book, out_dir / "gradebook.csv")
+    write_item_analysis(items, out_dir / "item_analysis.csv")
+    return ClassSummary(out_dir, len(everyone), len(todo), len(everyone) - len(todo), book, items)
+
+
+def _opt(path: str | Path | None) -> Path | None:
+    return None if path is None else Path(path)

@@ -1,0 +1,50 @@
+"""The gradebook: one row per student, one column per slot, then ``total`` and ``max``.
+
+Built from the stored results (never appended to), so a resumed or repeated run gives the same file
+with exactly one row per student. A slot a student has no verdict for scores 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from exercises.assignment import Slot
+from grader.store import atomic_write_text
+from grader.types import StudentResult
+
+__all__ = ["gradebook_frame", "read_gradebook", "write_gradebook"]
+
+
+def gradebook_frame(results: Sequence[StudentResult], slots: Sequence[Slot]) -> pd.DataFrame:
+    """A DataFrame with ``student_id``, one column per slot id, ``total``, ``max`` and ``errors``.
+
+    >>> from grader.types import Verdict
+    >>> slots = [Slot("a.1", "a", "answer", 1, 2.0)]
+    >>> gradebook_frame([StudentResult("s1", (Verdict("a.1", "a", 1.5, 2.0),))], slots).to_dict("records")
+    [{'student_id': 's1', 'a.1': 1.5, 'total': 1.5, 'max': 2.0, 'errors': 0}]
+    """
+    ids = [s.slot for s in slots]
+    rows = []
+    for result in results:
+        scores = {v.slot: round(v.score, 4) for v in result.verdicts}
+        row = {"student_id": result.student_id, **{slot: scores.get(slot, 0.0) for slot in ids}}
+        row["total"] = round(sum(row[slot] for slot in ids), 4)
+        row["max"] = round(sum(float(s.points) for s in slots), 4)
+        row["errors"] = len(result.errors)
+        rows.append(row)
+    columns = ["student_id", *ids, "total", "max", "errors"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def write_gradebook(frame: pd.DataFrame, path: Path) -> Path:
+    """Write the gradebook CSV atomically."""
+    atomic_write_text(Path(path), frame.to_csv(index=False))
+    return Path(path)
+
+
+def read_gradebook(path: Path) -> pd.DataFrame:
+    """Read a gradebook CSV back (student ids stay strings)."""
+    return pd.read_csv(path, dtype={"student_id": str})

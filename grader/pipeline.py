@@ -1,0 +1,181 @@
+"""Grading one student: a list of small named steps with one signature, ``step(job, settings) -> job``.
+
+As in nbgrader, the order is data (:data:`STEPS`) and each step does one thing:
+
+1. ``RegenerateProblems`` — the student's variants from the manifest and the student id (nothing but
+   the answers is trusted from a submission). Must come first: reading needs the slot ids.
+2. ``ReadSubmission`` — answers and code files from the student's folder; unreadable → errors.
+3. ``GradeAnswers`` — every answer slot (after 1 and 2).
+4. ``GradeCode`` — every code slot through ``grader.code.grade_code_file`` (imported lazily: without
+   it the slot gets an error finding, not a crash).
+5. ``WriteFeedback`` — Markdown and HTML in the student's language (before 6: a stored result means
+   "done", so everything else must already be on disk when it lands).
+6. ``SaveResult`` — the atomic per-student JSON; always last.
+
+A step never raises for anything a student did: failures become findings or ``job.errors``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Protocol
+
+from exercises.assignment import Assignment, personal_problems
+from exercises.core import Lang, Problem, Text
+from exercises.seeding import variant_seed
+from grader.answers import grade_answer, missing_verdict
+from grader.feedback import feedback_html, feedback_markdown
+from grader.store import ResultStore, atomic_write_text, file_stem
+from grader.submissions import read_submission
+from grader.types import Finding, StudentResult, Submission, Verdict
+
+__all__ = ["STEPS", "Job", "Settings", "run_steps", "student_result"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What is the same for every student of a class run."""
+
+    assignment: Assignment
+    manifest_text: str
+    out_dir: Path
+    show_solutions: bool = False
+
+
+@dataclass(frozen=True)
+class Job:
+    """One student's grading as it moves through the steps."""
+
+    student_id: str
+    folder: Path | None
+    lang: Lang
+    fingerprint: str = ""
+    problems: tuple[Problem, ...] = ()
+    submission: Submission | None = None
+    verdicts: tuple[Verdict, ...] = ()
+    errors: tuple[str, ...] = ()
+
+
+class Step(Protocol):
+    def __call__(self, job: Job, settings: Settings) -> Job: ...
+
+
+def _error_verdict(slot: str, exercise_id: str, points: float, message: str) -> Verdict:
+    finding = Finding("error", message, note="error")
+    return Verdict(slot, exercise_id, 0.0, float(points), (finding,))
+
+
+class RegenerateProblems:
+    def __call__(self, job: Job, settings: Settings) -> Job:
+        problems = personal_problems(settings.assignment, job.student_id, lang=job.lang)
+        return replace(job, problems=tuple(problems))
+
+
+class ReadSubmission:
+    def __call__(self, job: Job, settings: Settings) -> Job:
+        submission = read_submission(job.folder, job.student_id, settings.assignment.slots)
+        return replace(job, submission=submission, errors=job.errors + submission.errors)
+
+
+_UNREADABLE = Text("Your answers could not be read: {why}", "无法读取你的答案：{why}")
+
+
+class GradeAnswers:
+    def __call__(self, job: Job, settings: Settings) -> Job:
+        submission = job.submission or Submission(job.student_id)
+        verdicts = []
+        for problem in job.problems:
+            raw = submission.answers.get(problem.slot)
+            if raw is None and submission.errors and job.folder is not None:
+                why = _UNREADABLE.format(why=submission.errors[0])(job.lang)
+                verdicts.append(_error_verdict(problem.slot, problem.exercise_id, problem.points, why))
+            elif raw is None:
+                verdicts.append(missing_verdict(problem, job.lang))
+            else:
+                verdicts.append(_grade_one(problem, raw, settings.show_solutions, job.lang))
+        return replace(job, verdicts=job.verdicts + tuple(verdicts))
+
+
+def _grade_one(problem: Problem, raw: str, show_solution: bool, lang: Lang) -> Verdict:
+    try:
+        return grade_answer(problem, raw, show_solution=show_solution, lang=lang)
+    except Exception as exc:  # a grader bug must not stop the class: record it for the instructor
+        message = f"internal grading error ({type(exc).__name__}: {exc}); your instructor will check"
+        return _error_verdict(problem.slot, problem.exercise_id, problem.points, message)
+
+
+_NO_CODE_GRADER = "code grading is not available in this installation (grader.code is missing)"
+
+
+class GradeCode:
+    def __call__(self, job: Job, settings: Settings) -> Job:
+        assignment = settings.assignment
+        files = job.submission.code_files if job.submission else {}
+        verdicts = []
+        for slot in (s for s in assignment.slots if s.kind == "code"):
+            path = files.get(slot.slot)
+            if path is None:
+                message = Text("No code file was handed in.", "未提交代码文件。")(job.lang)
+                verdicts.append(Verdict(slot.slot, slot.exercise_id, 0.0, slot.points,
+                                        (Finding("missing", message, note="missing"),)))  # fmt: skip
+                continue
+            seed = variant_seed(assignment.id, job.student_id, slot.slot, assignment.attempt)
+            verdicts.append(_grade_code(slot.slot, slot.exercise_id, slot.points, path, seed, job.lang))
+        return replace(job, verdicts=job.verdicts + tuple(verdicts))
+
+
+def _grade_code(slot: str, exercise_id: str, points: float, path: Path, seed: int, lang: Lang) -> Verdict:
+    try:
+        from grader.code import grade_code_file
+    except ImportError:
+        return _error_verdict(slot, exercise_id, points, _NO_CODE_GRADER)
+    try:
+        verdict = grade_code_file(slot, exercise_id, path, seed, lang)
+    except Exception as exc:  # the code grader's own failure is a finding, never a stopped class
+        return _error_verdict(slot, exercise_id, points, f"code grading failed ({type(exc).__name__}: {exc})")
+    scale = points / verdict.max_score if verdict.max_score else 0.0
+    return replace(verdict, score=round(verdict.score * scale, 6), max_score=float(points))
+
+
+def student_result(job: Job, settings: Settings) -> StudentResult:
+    """The job's verdicts in manifest order, as the record that is stored."""
+    order = {s.slot: i for i, s in enumerate(settings.assignment.slots)}
+    verdicts = tuple(sorted(job.verdicts, key=lambda v: order.get(v.slot, len(order))))
+    isolation = next((f.message for v in verdicts for f in v.findings if f.kind == "isolation"), None)
+    return StudentResult(job.student_id, verdicts, job.errors, isolation)
+
+
+class WriteFeedback:
+    def __call__(self, job: Job, settings: Settings) -> Job:
+        result = student_result(job, settings)
+        title = settings.assignment.title
+        folder = settings.out_dir / "feedback"
+        stem = file_stem(job.student_id)
+        atomic_write_text(folder / f"{stem}.md", feedback_markdown(result, job.lang, title=title))
+        atomic_write_text(folder / f"{stem}.html", feedback_html(result, job.lang, title=title))
+        return job
+
+
+class SaveResult:
+    def __call__(self, job: Job, settings: Settings) -> Job:
+        ResultStore(settings.out_dir).save(student_result(job, settings), job.fingerprint, job.lang)
+        return job
+
+
+#: The order of the steps (see the module docstring for why it is this order).
+STEPS: tuple[Step, ...] = (
+    RegenerateProblems(),
+    ReadSubmission(),
+    GradeAnswers(),
+    GradeCode(),
+    WriteFeedback(),
+    SaveResult(),
+)
+
+
+def run_steps(job: Job, settings: Settings, steps: tuple[Step, ...] = STEPS) -> Job:
+    """Run ``steps`` in order on one student's job."""
+    for step in steps:
+        job = step(job, settings)
+    return job

@@ -1,0 +1,128 @@
+"""Atomic, resumable per-student results: ``OUT/results/<student>.json``, one file per student.
+
+Every file is written to a temporary file in the same folder, flushed and ``fsync``-ed, then
+``os.replace``-d over the target (atomic on POSIX), and the folder is ``fsync``-ed so the rename
+itself survives a power cut. A crash or SIGKILL at any moment leaves either the old file or the new
+one, never half of one; stray ``*.tmp`` files from a killed run are ignored and cleaned.
+
+A result records the *fingerprint* of what it was graded from (manifest text + submission bytes);
+a rerun regrades a student only when the fingerprint changed or ``force`` is set.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from grader.types import Finding, StudentResult, Verdict
+
+__all__ = ["ResultStore", "atomic_write_text", "result_from_json", "result_to_json"]
+
+FORMAT_VERSION = 1
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that readers see the old or the new content, nothing between.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> atomic_write_text(p, "hello"); p.read_text()
+    'hello'
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def file_stem(student_id: str) -> str:
+    """A file name for a student id (ids are roster-checked, but folder names may be anything).
+
+    >>> file_stem("s001"), file_stem("../x y")
+    ('s001', '..%2Fx%20y')
+    """
+    stem = quote(student_id, safe="@-_.")
+    return stem if stem not in (".", "..") else quote(stem, safe="")
+
+
+def result_to_json(result: StudentResult, fingerprint: str, lang: str) -> dict[str, Any]:
+    """The JSON document stored for one student (every finding included)."""
+    return {
+        "format": FORMAT_VERSION,
+        "student_id": result.student_id,
+        "fingerprint": fingerprint,
+        "lang": lang,
+        "score": result.score,
+        "max_score": result.max_score,
+        "errors": list(result.errors),
+        "isolation": result.isolation,
+        "verdicts": [asdict(v) for v in result.verdicts],
+    }
+
+
+def result_from_json(doc: dict[str, Any]) -> StudentResult:
+    """Rebuild the :class:`StudentResult` of a stored document."""
+    verdicts = tuple(
+        Verdict(
+            slot=v["slot"],
+            exercise_id=v["exercise_id"],
+            score=float(v["score"]),
+            max_score=float(v["max_score"]),
+            findings=tuple(Finding(**f) for f in v["findings"]),
+            counts_attempt=bool(v["counts_attempt"]),
+        )
+        for v in doc["verdicts"]
+    )
+    return StudentResult(doc["student_id"], verdicts, tuple(doc["errors"]), doc.get("isolation"))
+
+
+class ResultStore:
+    """The ``results/`` folder of a class run."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.folder = Path(out_dir) / "results"
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def clean_strays(self) -> None:
+        """Remove temporary files a killed run left behind (call once, before grading starts)."""
+        for stray in self.folder.glob(".*.tmp"):
+            stray.unlink(missing_ok=True)
+
+    def path(self, student_id: str) -> Path:
+        return self.folder / f"{file_stem(student_id)}.json"
+
+    def load(self, student_id: str) -> dict[str, Any] | None:
+        """The stored document, or None when absent or unreadable (then the student is regraded)."""
+        try:
+            doc = json.loads(self.path(student_id).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        ok = isinstance(doc, dict) and doc.get("format") == FORMAT_VERSION
+        return doc if ok and doc.get("student_id") == student_id else None
+
+    def is_current(self, student_id: str, fingerprint: str) -> bool:
+        doc = self.load(student_id)
+        return doc is not None and doc.get("fingerprint") == fingerprint
+
+    def save(self, result: StudentResult, fingerprint: str, lang: str) -> Path:
+        path = self.path(result.student_id)
+        doc = result_to_json(result, fingerprint, lang)
+        atomic_write_text(path, json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True))
+        return path
