@@ -1,0 +1,190 @@
+"""Forbidden APIs of an exercise and the static (AST) half of refusing them.
+
+The run-time half lives in the child (``runtime/guards.py``): a dispatch mode refusing the aten ops and
+an import hook refusing the modules. The static scan follows simple aliasing only; the run-time guard
+catches what a scan cannot see (computed names, ``eval``).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+#: Python names that reach the same kernels, so forbidding one forbids its spellings.
+EQUIVALENT_NAMES: dict[str, tuple[str, ...]] = {
+    "torch.nn.functional.conv1d": ("torch.conv1d",),
+    "torch.nn.functional.conv2d": ("torch.conv2d", "torch._C._nn.conv2d"),
+    "torch.nn.functional.conv3d": ("torch.conv3d",),
+    "torch.nn.functional.conv_transpose2d": ("torch.conv_transpose2d",),
+    "torch.nn.functional.max_pool2d": ("torch.max_pool2d", "torch.nn.functional.max_pool2d_with_indices"),
+    "torch.nn.functional.avg_pool2d": ("torch.avg_pool2d", "torch._C._nn.avg_pool2d"),
+    "torch.nn.functional.unfold": ("torch._C._nn.im2col",),
+    "torch.nn.functional.lstm_cell": ("torch.lstm_cell",),
+    "torch.nn.functional.gru_cell": ("torch.gru_cell",),
+    "torch.nn.Conv2d": ("torch.nn.modules.conv.Conv2d", "torch.nn.modules.Conv2d"),
+    "torch.nn.ConvTranspose2d": ("torch.nn.modules.conv.ConvTranspose2d",),
+    "torch.nn.MaxPool2d": ("torch.nn.modules.pooling.MaxPool2d",),
+    "torch.nn.AvgPool2d": ("torch.nn.modules.pooling.AvgPool2d",),
+    "torch.nn.LSTMCell": ("torch.nn.modules.rnn.LSTMCell",),
+    "torch.nn.GRUCell": ("torch.nn.modules.rnn.GRUCell",),
+}
+
+
+@dataclass(frozen=True)
+class Forbidden:
+    """What an exercise forbids: Python names, whole modules, and aten ops (checked at run time too).
+
+    Args:
+        names: dotted names, e.g. ``"torch.nn.functional.conv2d"`` (their known spellings follow).
+        modules: modules whose import is refused, e.g. ``"scipy.signal"`` (submodules included).
+        aten_ops: aten op names refused by the child's dispatch mode, e.g. ``"convolution"``;
+            an op matches when its name equals one of these or starts with it plus ``"_"``.
+
+    >>> Forbidden(names=("torch.nn.functional.conv2d",)).all_names()[:2]
+    ('torch.nn.functional.conv2d', 'torch.conv2d')
+    """
+
+    names: tuple[str, ...] = ()
+    modules: tuple[str, ...] = ()
+    aten_ops: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for field_name in ("names", "modules", "aten_ops"):
+            value = getattr(self, field_name)
+            if isinstance(value, str) or not all(isinstance(v, str) and v for v in value):
+                raise ValueError(
+                    f"Forbidden.{field_name}={value!r}: expected a tuple of non-empty strings"
+                )
+
+    def all_names(self) -> tuple[str, ...]:
+        """The forbidden names followed by their known equivalent spellings."""
+        out: list[str] = []
+        for name in self.names:
+            for spelling in (name, *EQUIVALENT_NAMES.get(name, ())):
+                if spelling not in out:
+                    out.append(spelling)
+        return tuple(out)
+
+    def to_json(self) -> dict[str, list[str]]:
+        """Plain data for the child (names already expanded to their spellings)."""
+        return {
+            "names": list(self.all_names()),
+            "modules": list(self.modules),
+            "aten_ops": list(self.aten_ops),
+        }
+
+
+def forbidden_message(name: str) -> str:
+    """The one-line verdict for a forbidden use.
+
+    >>> forbidden_message("torch.nn.functional.conv2d")
+    'uses torch.nn.functional.conv2d, which this exercise forbids'
+    """
+    return f"uses {name}, which this exercise forbids"
+
+
+def static_scan(source: str, forbidden: Forbidden) -> tuple[str, ...]:
+    """Find forbidden names, modules and aten ops in ``source`` by walking its AST (no execution).
+
+    Follows ``import ... as``, ``from ... import ... as``, plain assignments of names, constant
+    ``getattr(obj, "name")``, ``importlib.import_module("...")`` and ``__import__("...")``.
+    Returns one message per violation, ``"line N: uses X, which this exercise forbids"``, in source
+    order; ``()`` when clean or when the source does not parse (the run reports the syntax error).
+
+    >>> src = "import torch.nn.functional as F\\nc = getattr(F, 'conv2d')\\n"
+    >>> static_scan(src, Forbidden(names=("torch.nn.functional.conv2d",)))
+    ('line 2: uses torch.nn.functional.conv2d, which this exercise forbids',)
+    """
+    if not isinstance(source, str):
+        raise ValueError(f"source={type(source).__name__}: expected the submission's text as str")
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return ()
+    scanner = _Scanner(forbidden)
+    scanner.visit(tree)
+    return tuple(msg for _, msg in sorted(set(scanner.found)))
+
+
+class _Scanner(ast.NodeVisitor):
+    """Resolves expressions to dotted names through a flat alias table (scope-insensitive on purpose)."""
+
+    def __init__(self, forbidden: Forbidden) -> None:
+        self.names = forbidden.all_names()
+        self.modules = forbidden.modules
+        self.aten_ops = forbidden.aten_ops
+        self.aliases: dict[str, str] = {}
+        self.found: list[tuple[int, str]] = []
+
+    def _check(self, dotted: str | None, line: int) -> None:
+        if not dotted:
+            return
+        hit = next((n for n in self.names if dotted == n or dotted.startswith(n + ".")), None)
+        if hit is None:
+            hit = next((m for m in self.modules if dotted == m or dotted.startswith(m + ".")), None)
+        if hit is None and dotted.startswith("torch.ops.aten."):
+            op = dotted.split(".")[3]
+            if any(op == a or op.startswith(a + "_") for a in self.aten_ops):
+                hit = dotted
+        if hit is not None:
+            self.found.append((line, f"line {line}: {forbidden_message(hit)}"))
+
+    def resolve(self, node: ast.AST) -> str | None:
+        """The dotted name an expression denotes, or None when it is not a simple name."""
+        if isinstance(node, ast.Name):
+            return self.aliases.get(node.id, node.id)
+        if isinstance(node, ast.Attribute):
+            base = self.resolve(node.value)
+            return f"{base}.{node.attr}" if base else None
+        if isinstance(node, ast.Call):
+            return self._resolve_call(node)
+        return None
+
+    def _resolve_call(self, node: ast.Call) -> str | None:
+        func = self.resolve(node.func)
+        consts = [a.value for a in node.args if isinstance(a, ast.Constant)]
+        if func == "getattr" and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant):
+            base = self.resolve(node.args[0])
+            attr = node.args[1].value
+            return f"{base}.{attr}" if base and isinstance(attr, str) else None
+        if func in ("importlib.import_module", "__import__") and consts and isinstance(consts[0], str):
+            return consts[0]
+        return None
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self._check(alias.name, node.lineno)
+            if alias.asname:
+                self.aliases[alias.asname] = alias.name
+            else:
+                top = alias.name.split(".")[0]
+                self.aliases[top] = top
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        if node.level or not node.module:
+            return
+        self._check(node.module, node.lineno)
+        for alias in node.names:
+            full = f"{node.module}.{alias.name}"
+            self._check(full, node.lineno)
+            self.aliases[alias.asname or alias.name] = full
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self.generic_visit(node)
+        target_value = self.resolve(node.value)
+        for target in node.targets:
+            if isinstance(target, ast.Name) and target_value:
+                self.aliases[target.id] = target_value
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        self._check(self.resolve(node), node.lineno)
+        if self.resolve(node) is None:
+            self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        self._check(self._resolve_call(node), node.lineno)
+        self.generic_visit(node)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if node.id in self.aliases:
+            self._check(self.aliases[node.id], node.lineno)

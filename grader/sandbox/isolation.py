@@ -1,0 +1,150 @@
+"""Probe, once, the strongest isolation this machine allows, and the plan the worker follows.
+
+Levels (each includes the ones below; the level is the highest whose mechanisms are all present):
+
+1. ``process``: a forked child with rlimits, scrubbed environment, own cwd, import/aten guards.
+2. ``namespaces``: new PID, network and mount namespaces (no network, leftovers die with the PID
+   namespace, the repo, $HOME and /tmp hidden, / read-only).
+3. ``namespaces+uid``: the child also drops to an unprivileged uid/gid of its own.
+4. ``full``: cgroup memory and pids limits on the whole tree, and a cgroup sweep at the end.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+
+from grader.sandbox.api import Isolation
+from grader.sandbox.runtime import confine
+
+LEVEL_NAMES = {1: "process", 2: "namespaces", 3: "namespaces+uid", 4: "full"}
+NAMESPACE_FLAGS = (
+    confine.CLONE_NEWNS | confine.CLONE_NEWPID | confine.CLONE_NEWNET
+    | confine.CLONE_NEWIPC | confine.CLONE_NEWUTS
+)
+REPO_ROOT = Path(__file__).resolve().parents[2]
+#: Never covered: hiding them would hide the interpreter or the kernel interfaces.
+_NEVER_HIDE = {"/", "/usr", "/lib", "/lib64", "/bin", "/sbin", "/etc", "/proc", "/sys", "/dev"}
+
+
+class IsolationError(RuntimeError):
+    """The machine cannot give the isolation level a run requires."""
+
+
+def _try_namespaces(userns: bool) -> str:
+    """Fork a probe that unshares the namespaces and mounts a tmpfs; '' on success, else why not."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the probe: report an error text (or nothing) and leave
+        os.close(r)
+        msg = b""
+        try:
+            uid, gid = os.getuid(), os.getgid()
+            confine.unshare(NAMESPACE_FLAGS | (confine.CLONE_NEWUSER if userns else 0))
+            if userns:
+                confine.map_user_namespace(uid, gid)
+            confine.mount(None, "/", None, confine.MS_REC | confine.MS_PRIVATE)
+            confine.mount("tmpfs", "/tmp", "tmpfs", confine.MS_NOSUID, "size=1m")
+            inner = os.fork()
+            if inner == 0:
+                os._exit(0 if os.getpid() == 1 else 3)
+            _, status = os.waitpid(inner, 0)
+            if status != 0:
+                msg = b"the PID namespace did not make its first child PID 1"
+        except BaseException as exc:
+            msg = f"{type(exc).__name__}: {exc}".encode()
+        os.write(w, msg[:500])
+        os._exit(0)
+    os.close(w)
+    with os.fdopen(r, "rb") as fh:
+        text = fh.read().decode(errors="replace")
+    os.waitpid(pid, 0)
+    return text
+
+
+def _try_cgroups() -> str:
+    """'' when we can create memory and pids cgroups, else why not."""
+    try:
+        for controller in confine.CGROUP_CONTROLLERS:
+            base = os.path.join(confine.CGROUP_ROOT, controller)
+            if not os.path.isdir(base):
+                return f"no cgroup v1 {controller} controller at {base}"
+            os.makedirs(os.path.join(base, "cnngrade"), exist_ok=True)
+    except OSError as exc:
+        return f"cannot create cgroups ({exc.strerror})"
+    return ""
+
+
+@functools.lru_cache(maxsize=1)
+def _probe() -> tuple[Isolation, dict]:
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        raise IsolationError(f"the sandbox needs Linux with fork(); this is {sys.platform}")
+    root = os.geteuid() == 0
+    have, missing = ["fork", "rlimits", "scrubbed-env", "private-cwd", "import-guard", "aten-guard"], []
+    ns_error = _try_namespaces(userns=not root)
+    if ns_error:
+        missing.append(f"namespaces ({ns_error})")
+    else:
+        have += ["pid-namespace", "net-namespace", "mount-namespace"] + ([] if root else ["user-namespace"])
+    if root and not ns_error:
+        have.append("unprivileged-uid")
+    else:
+        missing.append("unprivileged-uid (" + ("not root" if not root else "needs the mount namespace") + ")")
+    cg_error = _try_cgroups() if root else "not root"
+    if cg_error:
+        missing.append(f"cgroup memory/pids limits and sweep ({cg_error})")
+    else:
+        have += ["cgroup-memory", "cgroup-pids", "cgroup-sweep"]
+    level = 1
+    for lvl, needs in ((2, "mount-namespace"), (3, "unprivileged-uid"), (4, "cgroup-sweep")):
+        if needs not in have:
+            break
+        level = lvl
+    plan = {"unshare": 0 if ns_error else NAMESPACE_FLAGS, "userns": not root and not ns_error,
+            "uid_drop": "unprivileged-uid" in have, "cgroup": not cg_error}
+    return Isolation(level, LEVEL_NAMES[level], tuple(have), tuple(missing)), plan
+
+
+def probe_isolation() -> Isolation:
+    """The isolation this machine gives a submission (probed once per process, then cached).
+
+    >>> probe_isolation().level in (1, 2, 3, 4)
+    True
+    """
+    return _probe()[0]
+
+
+def base_plan() -> dict:
+    """What the worker should set up for every child (from the probe)."""
+    return dict(_probe()[1])
+
+
+def hidden_paths(extra: tuple[str, ...] = ()) -> list[str]:
+    """Paths covered by an empty tmpfs in the child: the repo, cwd, homes, temp dirs, ``extra``.
+
+    ``CNNGRADE_SANDBOX_HIDE`` (``os.pathsep``-separated) adds the grader's output or class folders.
+    """
+    env = [p for p in os.environ.get("CNNGRADE_SANDBOX_HIDE", "").split(os.pathsep) if p]
+    candidates = [str(REPO_ROOT), os.getcwd(), os.path.expanduser("~"), "/home", "/root", "/tmp",
+                  "/var/tmp", "/dev/shm", *env, *extra]
+    out = []
+    for path in candidates:
+        real = os.path.realpath(path)
+        if real not in _NEVER_HIDE and os.path.isdir(real) and real not in out:
+            out.append(real)
+    return out
+
+
+def check_required(require_level: int | None) -> Isolation:
+    """The probed isolation, or IsolationError when it is below ``require_level``."""
+    if require_level is not None and (not isinstance(require_level, int) or not 1 <= require_level <= 4):
+        raise ValueError(f"require_level={require_level!r}: expected None or an int from 1 to 4")
+    iso = probe_isolation()
+    if require_level is not None and iso.level < require_level:
+        raise IsolationError(
+            f"refusing to grade: isolation level {iso.level} ({iso.name}) is below the required "
+            f"{require_level} ({LEVEL_NAMES[require_level]}); missing: {'; '.join(iso.missing)}"
+        )
+    return iso

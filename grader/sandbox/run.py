@@ -1,0 +1,196 @@
+"""``run``: send one submission to a warm worker and read back plain numbers.
+
+The parent writes the source and the inputs (``.npy``) into a fresh job directory, pre-creates the
+output files, and afterwards loads outputs with ``allow_pickle=False``, accepting only plain numeric
+ndarrays within the size caps. Nothing the child wrote is ever unpickled or executed here.
+"""
+
+from __future__ import annotations
+
+import keyword
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+
+import numpy as np
+
+from grader.sandbox import isolation, pool
+from grader.sandbox.api import Call, CallResult, LayerRecord, Limits, ModuleProbe, RunReport
+from grader.sandbox.forbidden import Forbidden, static_scan
+
+_SCALARS = (bool, int, float, str, type(None))
+
+
+def _encode(value, path: str, job_dir: str, counter: list[int]):
+    """JSON form of one argument; arrays go to ``in_<n>.npy``."""
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "biuf":
+            raise ValueError(f"{path}: array of dtype {value.dtype}; the sandbox passes numeric arrays only")
+        name = f"in_{counter[0]}.npy"
+        counter[0] += 1
+        np.save(os.path.join(job_dir, name), np.ascontiguousarray(value), allow_pickle=False)
+        return {"__ndarray__": name}
+    if isinstance(value, tuple):
+        return {"__tuple__": [_encode(v, f"{path}[{i}]", job_dir, counter) for i, v in enumerate(value)]}
+    if isinstance(value, list):
+        return [_encode(v, f"{path}[{i}]", job_dir, counter) for i, v in enumerate(value)]
+    if isinstance(value, (np.integer, np.floating, np.bool_)):
+        return value.item()
+    if isinstance(value, _SCALARS):
+        return value
+    raise ValueError(f"{path}: {type(value).__name__} cannot go to the sandbox; use arrays, numbers, tuples")
+
+
+def _encode_call(call: Call | ModuleProbe, i: int, job_dir: str, counter: list[int]) -> tuple[dict, int]:
+    """(JSON form, number of outputs) of call ``i``."""
+    if isinstance(call, ModuleProbe):
+        inputs = [_encode(x, f"calls[{i}].inputs[{k}]", job_dir, counter) for k, x in enumerate(call.inputs)]
+        if call.mode not in ("train", "eval"):
+            raise ValueError(f"calls[{i}].mode={call.mode!r}: expected 'train' or 'eval'")
+        init = {k: _encode(v, f"calls[{i}].init_kwargs[{k!r}]", job_dir, counter)
+                for k, v in call.init_kwargs.items()}
+        return {"kind": "probe", "init_kwargs": init, "inputs": inputs, "seed": int(call.seed), "mode": call.mode,
+                "actions": list(call.actions)}, len(inputs)
+    if not isinstance(call, Call):
+        raise ValueError(f"calls[{i}]={type(call).__name__}: expected a Call or a ModuleProbe")
+    if call.backend not in ("numpy", "torch") or not (isinstance(call.outputs, int) and call.outputs >= 1):
+        raise ValueError(f"calls[{i}]: backend={call.backend!r}, outputs={call.outputs!r}; "
+                         "expected 'numpy'/'torch' and outputs >= 1")
+    args = [_encode(a, f"calls[{i}].args[{k}]", job_dir, counter) for k, a in enumerate(call.args)]
+    kwargs = {k: _encode(v, f"calls[{i}].kwargs[{k!r}]", job_dir, counter) for k, v in call.kwargs.items()}
+    return {"kind": "call", "args": args, "kwargs": kwargs, "backend": call.backend,
+            "outputs": call.outputs}, call.outputs
+
+
+def _validate(source: str, entry: str, limits: Limits, filename: str) -> None:
+    if not isinstance(source, str):
+        raise ValueError(f"source={type(source).__name__}: expected the submission's text as str")
+    if not (isinstance(entry, str) and entry.isidentifier() and not keyword.iskeyword(entry)):
+        raise ValueError(f"entry={entry!r}: expected the name of a function or class")
+    if not isinstance(filename, str) or not filename or "/" in filename or "\0" in filename:
+        raise ValueError(f"filename={filename!r}: expected a plain file name like 'submission.py'")
+    for name, value in vars(limits).items():
+        if not value > 0:
+            raise ValueError(f"limits.{name}={value!r}: expected a positive number")
+
+
+def _prepare(job_dir: str, source: str, calls: Sequence, plan: dict) -> tuple[list[dict], list[int]]:
+    """Write source and inputs; pre-create stdout/stderr and output files the child may write."""
+    with open(os.path.join(job_dir, "source.py"), "w", encoding="utf-8") as fh:
+        fh.write(source)
+    counter = [0]
+    encoded, counts = [], []
+    for i, call in enumerate(calls):
+        enc, n_out = _encode_call(call, i, job_dir, counter)
+        encoded.append(enc)
+        counts.append(n_out)
+    owned = ["stdout.txt", "stderr.txt"]
+    owned += [f"out_{i}_{k}.npy" for i, n in enumerate(counts) for k in range(n)]
+    os.mkdir(os.path.join(job_dir, "scratch"))
+    for name in owned:
+        open(os.path.join(job_dir, name), "wb").close()
+    if plan.get("uid") is not None:
+        for name in [*owned, "scratch"]:
+            os.chown(os.path.join(job_dir, name), plan["uid"], plan["uid"])
+    os.chmod(job_dir, 0o755)
+    return encoded, counts
+
+
+def _read_capped(path: str, cap: int) -> str:
+    with open(path, "rb") as fh:
+        data = fh.read(cap + 1)
+    text = data[:cap].decode("utf-8", errors="replace")
+    return text + ("\n[... output truncated]" if len(data) > cap else "")
+
+
+def _load_output(path: str, limits: Limits) -> np.ndarray:
+    """A plain numeric ndarray from the child's .npy, or ValueError saying why not."""
+    size = os.path.getsize(path)
+    if size == 0:
+        raise ValueError("no output was written")
+    if size > limits.max_output_bytes + 4096:
+        raise ValueError(f"output of {size} bytes is over the limit of {limits.max_output_bytes}")
+    arr = np.load(path, allow_pickle=False)
+    if type(arr) is not np.ndarray or arr.dtype.kind not in "biuf" or arr.dtype.hasobject:
+        raise ValueError(f"output is not a plain numeric array ({type(arr).__name__}, {arr.dtype})")
+    return arr
+
+
+def _result(raw: dict, i: int, n_out: int, job_dir: str, limits: Limits) -> CallResult:
+    status = raw.get("status") if isinstance(raw.get("status"), str) else "crashed"
+    outputs: list[np.ndarray] = []
+    message = str(raw.get("message", ""))[:4000]
+    if status in ("ok", "mutated_input"):
+        try:
+            outputs = [_load_output(os.path.join(job_dir, f"out_{i}_{k}.npy"), limits) for k in range(n_out)]
+        except (ValueError, OSError, EOFError) as exc:
+            status, message, outputs = "invalid_output", f"the output could not be read: {exc}", []
+    layers = tuple(
+        LayerRecord(str(r.get("type", "")), tuple(r.get("input_shape", ())), tuple(r.get("output_shape", ())),
+                    int(r.get("parameters", 0)), dict(r.get("attributes", {})))
+        for r in raw.get("layers", ()) if isinstance(r, dict)
+    )
+    params = raw.get("parameters")
+    return CallResult(
+        status=status, outputs=tuple(outputs), message=message,
+        traceback=str(raw.get("traceback", ""))[:8000],
+        mutated=tuple(str(m) for m in raw.get("mutated", ())),
+        seconds=float(raw.get("seconds", 0.0)) if isinstance(raw.get("seconds"), (int, float)) else 0.0,
+        parameters=int(params) if isinstance(params, int) else None, layers=layers,
+    )
+
+
+def run(
+    source: str,
+    entry: str,
+    calls: Sequence[Call | ModuleProbe],
+    *,
+    limits: Limits = Limits(),
+    forbidden: Forbidden = Forbidden(),
+    require_level: int | None = None,
+    filename: str = "submission.py",
+    hide_paths: Sequence[str] = (),
+) -> RunReport:
+    """Run ``entry`` of ``source`` on each call in a sandboxed child of a warm worker.
+
+    Shape:
+        one ``CallResult`` per call, in order; outputs are plain numeric ndarrays.
+
+    Args:
+        source: the submission's Python text.
+        entry: the function (``Call``) or ``nn.Module`` class (``ModuleProbe``) to call.
+        calls: inputs only; expected outputs never go to the child.
+        limits: time, memory, process and size limits.
+        forbidden: names/modules/aten ops refused statically and at run time.
+        require_level: refuse (IsolationError) when the machine's isolation level is lower.
+        filename: the name tracebacks show for the student's file.
+        hide_paths: more directories to hide from the child (e.g. the grader's output folder).
+
+    >>> r = run("def f(x):\n    return x * 2\n", "f", [Call((np.arange(3.0),))])
+    >>> r.results[0].status, r.results[0].outputs[0].tolist()
+    ('ok', [0.0, 2.0, 4.0])
+    """
+    _validate(source, entry, limits, filename)
+    iso = isolation.check_required(require_level)
+    violations = static_scan(source, forbidden)
+    base = isolation.base_plan()
+    worker = pool.shared_pool().acquire()
+    job_dir = tempfile.mkdtemp(prefix="cnngrade-job-")
+    try:
+        plan = {"unshare": base["unshare"], "userns": base["userns"], "cgroup": base["cgroup"],
+                "uid": worker.uid if base["uid_drop"] else None,
+                "hide": isolation.hidden_paths(tuple(hide_paths))}
+        encoded, counts = _prepare(job_dir, source, calls, plan)
+        job = {"job_dir": job_dir, "entry": entry, "filename": filename, "calls": encoded,
+               "forbidden": forbidden.to_json(), "limits": {**vars(limits), "tmpfs_mb": limits.memory_mb}}
+        answer = worker.request({"job": job, "plan": plan}, timeout=limits.wall_s_total + 30)
+        results = tuple(_result(raw, i, counts[i], job_dir, limits) for i, raw in enumerate(answer["results"]))
+        return RunReport(
+            results=results, isolation=iso, load_error=answer["load_error"], static_violations=violations,
+            stdout=_read_capped(os.path.join(job_dir, "stdout.txt"), limits.max_stdout_bytes),
+            stderr=_read_capped(os.path.join(job_dir, "stderr.txt"), limits.max_stdout_bytes),
+        )
+    finally:
+        pool.shared_pool().release(worker)
+        shutil.rmtree(job_dir, ignore_errors=True)

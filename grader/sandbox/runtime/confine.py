@@ -1,0 +1,221 @@
+"""Confine a forked child: namespaces, hidden paths, resource limits, an unprivileged uid, cgroups.
+
+Stdlib only (ctypes for unshare/mount/prctl, which Python 3.11's ``os`` lacks). Runs inside the warm
+worker and its forked children; imports nothing of reference/, exercises/ or grader/.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import resource
+import signal
+
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
+CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
+CGROUP_ROOT = "/sys/fs/cgroup"
+CGROUP_CONTROLLERS = ("memory", "pids")
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.mount.argtypes = [ctypes.c_char_p] * 3 + [ctypes.c_ulong, ctypes.c_char_p]
+
+
+def _check(ret: int, what: str) -> None:
+    if ret != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+
+
+def unshare(flags: int) -> None:
+    """unshare(2) through libc."""
+    _check(_libc.unshare(ctypes.c_int(flags)), f"unshare({flags:#x})")
+
+
+def mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
+    """mount(2) through libc."""
+    enc = [s.encode() if s is not None else None for s in (source, target, fstype)]
+    raw = data.encode() if data is not None else None
+    _check(_libc.mount(enc[0], enc[1], enc[2], ctypes.c_ulong(flags), raw), f"mount {target}")
+
+
+def prctl(option: int, arg: int) -> None:
+    """prctl(2) with one argument."""
+    _check(_libc.prctl(option, ctypes.c_ulong(arg), 0, 0, 0), f"prctl({option})")
+
+
+def die_with_parent() -> None:
+    """Get SIGKILL when the parent dies, so a dead worker leaves no sandbox behind."""
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+# ---- cgroups (v1: one directory per controller) -------------------------------------------------
+
+
+def cgroup_paths(tag: str) -> dict[str, str]:
+    """The submission's cgroup directory per controller."""
+    return {c: os.path.join(CGROUP_ROOT, c, "cnngrade", tag) for c in CGROUP_CONTROLLERS}
+
+
+def cgroup_create(tag: str, memory_bytes: int, max_pids: int) -> dict[str, str]:
+    """Create the submission's memory and pids cgroups with their limits (raises OSError if denied)."""
+    paths = cgroup_paths(tag)
+    for path in paths.values():
+        os.makedirs(path, exist_ok=True)
+    _write(os.path.join(paths["memory"], "memory.limit_in_bytes"), str(memory_bytes))
+    memsw = os.path.join(paths["memory"], "memory.memsw.limit_in_bytes")
+    if os.path.exists(memsw):
+        _write(memsw, str(memory_bytes))
+    _write(os.path.join(paths["pids"], "pids.max"), str(max_pids))
+    return paths
+
+
+def cgroup_join(paths: dict[str, str], pid: int = 0) -> None:
+    """Move ``pid`` (0 = the caller) into every controller's cgroup."""
+    for path in paths.values():
+        _write(os.path.join(path, "cgroup.procs"), str(pid or os.getpid()))
+
+
+def cgroup_pids(paths: dict[str, str]) -> set[int]:
+    """Every pid still in the submission's cgroups."""
+    pids: set[int] = set()
+    for path in paths.values():
+        try:
+            with open(os.path.join(path, "cgroup.procs")) as fh:
+                pids.update(int(line) for line in fh if line.strip())
+        except OSError:
+            pass
+    return pids
+
+
+def cgroup_sweep_and_remove(paths: dict[str, str]) -> bool:
+    """Kill every process in the cgroups (setsid/double-forked ones too), then remove them.
+
+    Returns True when the cgroups ended empty. ``pids.max`` is set to 0 first so no new fork wins.
+    """
+    try:
+        _write(os.path.join(paths["pids"], "pids.max"), "0")
+    except OSError:
+        pass
+    for _ in range(200):
+        pids = cgroup_pids(paths)
+        if not pids:
+            break
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        os.sched_yield()
+    empty = not cgroup_pids(paths)
+    for path in paths.values():
+        try:
+            os.rmdir(path)
+        except OSError:
+            pass
+    return empty
+
+
+def oom_killed(paths: dict[str, str]) -> bool:
+    """Whether the memory cgroup hit its limit (an OOM kill or a failed charge)."""
+    base = paths.get("memory", "")
+    try:
+        with open(os.path.join(base, "memory.oom_control")) as fh:
+            for line in fh:
+                if line.startswith("oom_kill ") and int(line.split()[1]) > 0:
+                    return True
+        with open(os.path.join(base, "memory.failcnt")) as fh:
+            return int(fh.read().strip() or 0) > 0
+    except (OSError, ValueError):
+        return False
+
+
+def _write(path: str, text: str) -> None:
+    with open(path, "w") as fh:
+        fh.write(text)
+
+
+# ---- filesystem view ---------------------------------------------------------------------------
+
+
+def hide_paths(hide: list[str], keep: list[str], tmpfs_mb: int, strict: bool = True) -> None:
+    """In a fresh mount namespace: make / read-only, cover ``hide`` with empty tmpfs, re-bind ``keep``.
+
+    ``keep`` (e.g. the Python prefix and the venv) stay readable when they lie under a hidden path;
+    they are re-bound read-only from file descriptors opened before the covering.
+    """
+    mount(None, "/", None, MS_REC | MS_PRIVATE)
+    keep_fds = {path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path in keep if os.path.isdir(path)}
+    try:
+        mount(None, "/", None, MS_REMOUNT | MS_BIND | MS_RDONLY)
+    except OSError:
+        if strict:  # as root this must work; in a user namespace locked flags may refuse it
+            raise
+    for path in _outermost([p for p in hide if os.path.isdir(p)]):
+        mode = "1777" if path == "/tmp" else "755"
+        mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmpfs_mb}m,mode={mode}")
+    for path, fd in keep_fds.items():
+        if any(path == h or path.startswith(h.rstrip("/") + "/") for h in hide):
+            os.makedirs(path, exist_ok=True)
+            mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
+            mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
+        os.close(fd)
+
+
+def mount_proc() -> None:
+    """A /proc showing only the sandbox's own PID namespace."""
+    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+
+def _outermost(paths: list[str]) -> list[str]:
+    """Drop paths that lie under another path of the list."""
+    norm = sorted({os.path.realpath(p) for p in paths}, key=len)
+    out: list[str] = []
+    for p in norm:
+        if not any(p == q or p.startswith(q.rstrip("/") + "/") for q in out):
+            out.append(p)
+    return out
+
+
+# ---- limits and identity ---------------------------------------------------------------------
+
+
+def set_rlimits(limits: dict, as_bytes: int | None) -> None:
+    """Second-layer limits: address space, CPU seconds, file size, open files, processes, no core."""
+    cpu = max(1, int(limits["cpu_s_total"] + 0.999))
+    pairs = [
+        (resource.RLIMIT_CPU, (cpu, cpu + 1)),
+        (resource.RLIMIT_FSIZE, (limits["max_file_bytes"],) * 2),
+        (resource.RLIMIT_NOFILE, (256, 256)),
+        (resource.RLIMIT_CORE, (0, 0)),
+        (resource.RLIMIT_NPROC, (limits["max_processes"],) * 2),
+    ]
+    if as_bytes is not None:
+        pairs.append((resource.RLIMIT_AS, (as_bytes, as_bytes)))
+    for which, value in pairs:
+        resource.setrlimit(which, value)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+def address_space_limit(memory_mb: int) -> int:
+    """RLIMIT_AS for a fork of a torch process: what is mapped now plus the memory budget."""
+    with open("/proc/self/statm") as fh:
+        pages = int(fh.read().split()[0])
+    return pages * os.sysconf("SC_PAGE_SIZE") + memory_mb * 1024 * 1024
+
+
+def drop_privileges(uid: int) -> None:
+    """Become ``uid``/``uid`` with no supplementary groups and no way back (root only)."""
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+    prctl(PR_SET_NO_NEW_PRIVS, 1)
+
+
+def map_user_namespace(outer_uid: int, outer_gid: int) -> None:
+    """After unshare(CLONE_NEWUSER) as a non-root user: be root inside, ``outer_uid`` outside."""
+    _write("/proc/self/setgroups", "deny")
+    _write("/proc/self/uid_map", f"0 {outer_uid} 1")
+    _write("/proc/self/gid_map", f"0 {outer_gid} 1")

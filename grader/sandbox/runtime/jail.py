@@ -1,0 +1,129 @@
+"""The two forked processes of one sandbox run: the keeper and the confined child.
+
+The worker forks the *keeper*; the keeper joins the submission's cgroups, unshares namespaces, forks
+the *child* (PID 1 of a fresh PID namespace, so when it dies every process it left behind dies too),
+waits for it and reports its exit status on a pipe only the keeper holds. The child hides paths,
+sets limits, drops to an unprivileged uid, and runs the submission (``child.serve``).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+from . import child, confine, guards
+
+SAFE_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+
+
+def keeper(job: dict, plan: dict, msg_w: int, ctl_w: int, cgroups: dict | None) -> None:
+    """Runs in the worker's fork; never returns (``os._exit``)."""
+    code = 70
+    try:
+        confine.die_with_parent()
+        if cgroups:
+            confine.cgroup_join(cgroups)
+        job_fd = os.open(job["job_dir"], os.O_RDONLY | os.O_DIRECTORY)
+        as_bytes = confine.address_space_limit(job["limits"]["memory_mb"])
+        flags = plan["unshare"]
+        if flags:
+            if plan.get("userns"):
+                uid, gid = os.getuid(), os.getgid()
+                confine.unshare(flags | confine.CLONE_NEWUSER)
+                confine.map_user_namespace(uid, gid)
+            else:
+                confine.unshare(flags)
+        pid = os.fork()
+        if pid == 0:
+            os.close(ctl_w)
+            _confined(job, plan, msg_w, job_fd, as_bytes)
+        os.close(msg_w)
+        os.write(ctl_w, f"pid {pid}\n".encode())
+        _, status = os.waitpid(pid, 0)
+        os.write(ctl_w, f"status {status}\n".encode())
+        code = 0
+    except BaseException as exc:  # report why the sandbox could not be set up, then leave
+        try:
+            os.write(ctl_w, f"error {type(exc).__name__}: {exc}\n".replace("\n", " ").encode() + b"\n")
+        except OSError:
+            pass
+    os._exit(code)
+
+
+def _confined(job: dict, plan: dict, msg_w: int, job_fd: int, as_bytes: int) -> None:
+    """Runs as the sandboxed child; never returns."""
+    try:
+        confine.die_with_parent()
+        os.setsid()
+        scratch = _filesystem(job, plan)
+        _redirect_std(job_fd)
+        confine.set_rlimits(job["limits"], as_bytes)
+        _close_fds_except(msg_w, job_fd)
+        if plan.get("uid") is not None:
+            confine.drop_privileges(plan["uid"])
+        os.chdir(scratch)
+        _scrub_interpreter(job, scratch)
+        child.serve(job, msg_w, job_fd)
+    except BaseException as exc:  # setup failed: say so on the message pipe, then leave
+        try:
+            child.send(msg_w, {"ev": "setup_error", "message": f"{type(exc).__name__}: {exc}"})
+        except BaseException:
+            pass
+        os._exit(71)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+    os._exit(0)
+
+
+def _close_fds_except(*keep: int) -> None:
+    """Close every descriptor above 2 but ``keep`` (the worker's protocol pipes among them)."""
+    low = 3
+    for fd in sorted(keep):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, 1 << 16)
+
+
+def _filesystem(job: dict, plan: dict) -> str:
+    """Hide paths (mount namespace) and return the scratch directory to use as cwd."""
+    if plan["unshare"] & confine.CLONE_NEWNS:
+        confine.hide_paths(plan["hide"], plan["keep"], job["limits"]["tmpfs_mb"], not plan.get("userns"))
+        if plan["unshare"] & confine.CLONE_NEWPID:
+            confine.mount_proc()
+        scratch = "/tmp/work"
+        os.makedirs(scratch, exist_ok=True)
+    else:
+        scratch = os.path.join(job["job_dir"], "scratch")
+    if plan.get("uid") is not None:
+        os.chown(scratch, plan["uid"], plan["uid"])
+    return scratch
+
+
+def _redirect_std(job_fd: int) -> None:
+    """stdin from /dev/null; stdout/stderr into the job's capped files."""
+    null = os.open("/dev/null", os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+    for fd, name in ((1, "stdout.txt"), (2, "stderr.txt")):
+        out = os.open(name, os.O_WRONLY | os.O_APPEND, dir_fd=job_fd)
+        os.dup2(out, fd)
+        os.close(out)
+
+
+def _scrub_interpreter(job: dict, scratch: str) -> None:
+    """Scrubbed environment, sys.path without the repo or cwd, one thread, guards installed."""
+    os.environ.clear()
+    os.environ.update(SAFE_ENV, HOME=scratch, TMPDIR=scratch)
+    keep = tuple(k.rstrip("/") + "/" for k in job["keep"])
+    sys.path[:] = [p for p in sys.path if p and (os.path.realpath(p) + "/").startswith(keep)]
+    sys.path_importer_cache.clear()
+    sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in type(f).__module__.lower()]
+    sys.path_hooks[:] = [h for h in sys.path_hooks if "editable" not in repr(h).lower()]
+    sys.argv = [job["filename"]]
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    guards.torch_threads(1)
