@@ -6,7 +6,7 @@ from functools import cache
 
 from exercises.code.core import CodeExercise
 
-_FAMILIES = ("conv", "conv_backward", "transpose", "pooling", "recurrent", "modules")
+_FAMILIES = ("conv", "conv_backward", "transpose", "pooling", "pooling_backward", "recurrent", "modules")
 
 
 @cache

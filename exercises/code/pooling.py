@@ -1,0 +1,131 @@
+"""Code exercises on pooling: max_pool2d (padding never wins), its backward, avg_pool2d."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from exercises.code import _pool_params as pp
+from exercises.code._common import arrays, n64, t64
+from exercises.code.core import BuggyRule, CaseGroup, CodeExercise, Invocation, Params
+from exercises.core import Text
+
+POOL_FORBIDDEN = (
+    "torch.nn.functional.max_pool2d", "torch.nn.functional.avg_pool2d", "torch.nn.MaxPool2d",
+    "torch.nn.AvgPool2d", "torch.nn.functional.unfold", "torch.nn.functional.adaptive_max_pool2d",
+    "torch.nn.functional.adaptive_avg_pool2d", "numpy.lib.stride_tricks.sliding_window_view",
+)  # fmt: skip
+POOL_ATEN = ("max_pool2d", "avg_pool2d", "adaptive_max_pool2d", "adaptive_avg_pool2d", "im2col", "max_pool2d_with_indices")
+
+GROUPS = (
+    CaseGroup("basic", 2.0, Text("square windows, default stride, overlap", "方形窗口、默认步幅、重叠")),
+    CaseGroup("shapes", 1.0, Text("H ≠ W, non-square windows, floor sizes", "H ≠ W、非方形窗口、向下取整")),
+    CaseGroup("padding", 1.0, Text("padding", "填充")),
+    CaseGroup("mixed", 1.0, Text("everything at once, larger", "综合、较大尺寸")),
+)
+
+
+def _x(p: Params) -> np.ndarray:
+    return arrays(p["seed"], [(p["N"], p["C"], p["H"], p["W"])], ints=p["ints"])[0]
+
+
+def _pool_build(p: Params) -> Invocation:
+    return Invocation(args=(_x(p), (p["kh"], p["kw"]) if p["kh"] != p["kw"] else p["kh"]), kwargs=pp.kwargs(p))
+
+
+def _ref(name: str, inv: Invocation, **changes: Any) -> tuple[np.ndarray, ...]:
+    import reference.pooling as P
+
+    kwargs = {**inv.kwargs, **changes}
+    return (n64(getattr(P, name)(t64(inv.args[0]), inv.args[1], **kwargs)),)
+
+
+def _zero_padded_max(p: Params, inv: Invocation) -> tuple[np.ndarray, ...] | None:
+    if p["ph"] + p["pw"] == 0:
+        return None
+    x = np.pad(inv.args[0], ((0, 0), (0, 0), (p["ph"],) * 2, (p["pw"],) * 2))
+    return _ref("max_pool2d", Invocation(args=(x, inv.args[1]), kwargs=inv.kwargs), padding=0)
+
+
+STRIDE_DEFAULT = Text(
+    "Your values match stride 1: when stride is None it defaults to kernel_size.",
+    "你的结果与步幅 1 一致：stride 为 None 时默认等于 kernel_size。",
+)
+
+
+def _statement(name: str, extra_en: str, extra_zh: str) -> Text:
+    sig = f"{name}(x, kernel_size, stride=None, padding=0)"
+    return Text(
+        f"Write `{sig}` in NumPy with the contract of torch.nn.functional.{name}: x (N, C, H, W); "
+        "kernel_size, stride and padding are an int or an (H, W) pair; stride None means kernel_size; "
+        f"H_out = floor((H + 2p - kH) / s) + 1. {extra_en} Do not modify the input.",
+        f"用 NumPy 实现 `{sig}`，接口与 torch.nn.functional.{name} 相同：x 形状 (N, C, H, W)；kernel_size、"
+        "stride、padding 为整数或 (H, W) 二元组；stride 为 None 时等于 kernel_size；"
+        f"H_out = floor((H + 2p - kH) / s) + 1。{extra_zh}不得修改输入。",
+    )
+
+
+MAX_POOL2D = CodeExercise(
+    id="max_pool2d",
+    topic="pooling",
+    title=Text("Max pooling from scratch", "从零实现最大池化"),
+    statement=_statement("max_pool2d", "Padding is -inf: it never wins.", "填充值为 -inf：永远不会被选为最大值。"),
+    entry="max_pool2d",
+    kind="function",
+    backend="numpy",
+    groups=GROUPS,
+    cases=pp.standard_cases,
+    build=_pool_build,
+    expected=lambda p, inv: _ref("max_pool2d", inv),
+    shrink=pp.shrink,
+    arg_names=("x", "kernel_size"),
+    forbidden_names=POOL_FORBIDDEN,
+    forbidden_aten_ops=POOL_ATEN,
+    buggy_rules=(
+        BuggyRule(
+            "zero_padding_max",
+            Text("Your values match zero padding: max pooling pads with -inf, so padding never wins.",
+                 "你的结果与补零一致：最大池化用 -inf 填充，填充值永远不会胜出。"),
+            _zero_padded_max,
+        ),  # fmt: skip
+        BuggyRule("stride_default_one", STRIDE_DEFAULT,
+                  lambda p, inv: _ref("max_pool2d", inv, stride=1) if p["default_stride"] else None),  # fmt: skip
+    ),
+    features=pp.features,
+)
+
+AVG_POOL2D = CodeExercise(
+    id="avg_pool2d",
+    topic="pooling",
+    title=Text("Average pooling from scratch", "从零实现平均池化"),
+    statement=_statement(
+        "avg_pool2d",
+        "Padding is zeros and counts in the divisor (count_include_pad=True): divide by kH*kW.",
+        "用 0 填充且计入除数（count_include_pad=True）：除以 kH*kW。",
+    ),
+    entry="avg_pool2d",
+    kind="function",
+    backend="numpy",
+    groups=GROUPS,
+    cases=pp.standard_cases,
+    build=_pool_build,
+    expected=lambda p, inv: _ref("avg_pool2d", inv),
+    shrink=pp.shrink,
+    arg_names=("x", "kernel_size"),
+    forbidden_names=POOL_FORBIDDEN,
+    forbidden_aten_ops=POOL_ATEN,
+    buggy_rules=(
+        BuggyRule(
+            "divisor_excludes_padding",
+            Text("Your values divide by the number of real (unpadded) elements: with count_include_pad=True "
+                 "the divisor is always kH*kW.",
+                 "你的结果除以的是真实（非填充）元素个数：count_include_pad=True 时除数总是 kH*kW。"),
+            lambda p, inv: _ref("avg_pool2d", inv, count_include_pad=False) if p["ph"] + p["pw"] else None,
+        ),  # fmt: skip
+        BuggyRule("stride_default_one", STRIDE_DEFAULT,
+                  lambda p, inv: _ref("avg_pool2d", inv, stride=1) if p["default_stride"] else None),  # fmt: skip
+    ),
+    features=pp.features,
+)
+EXERCISES = (MAX_POOL2D, AVG_POOL2D)

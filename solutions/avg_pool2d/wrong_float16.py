@@ -1,0 +1,24 @@
+"""Wrong avg_pool2d: computes in float16 (error ~1e-3, beyond float32 tolerance).
+
+Deserves: status wrong.
+"""
+
+import numpy as np
+
+
+def _pair(v):
+    return (v, v) if isinstance(v, int) else tuple(v)
+
+
+def avg_pool2d(x, kernel_size, stride=None, padding=0):
+    (kh, kw), (ph, pw) = _pair(kernel_size), _pair(padding)
+    sh, sw = _pair(kernel_size if stride is None else stride)
+    n, c, h, w = x.shape
+    xp = np.pad(x.astype(np.float16), ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=0.0)
+    h_out = (h + 2 * ph - kh) // sh + 1
+    w_out = (w + 2 * pw - kw) // sw + 1
+    out = np.empty((n, c, h_out, w_out), dtype=np.float16)
+    for i in range(h_out):
+        for j in range(w_out):
+            out[:, :, i, j] = xp[:, :, i * sh : i * sh + kh, j * sw : j * sw + kw].sum(axis=(2, 3)) / (kh * kw)
+    return out
