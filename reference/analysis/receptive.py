@@ -85,6 +85,51 @@ def rf_step(
     return RFInfo(r + span * j, j * stride, start + (_half(span) - left) * j)
 
 
+def rf_transposed_step(
+    previous: RFInfo, kernel_size: Value, stride: Value = 1, padding: Value = 0, dilation: Value = 1
+) -> RFInfo:
+    """Apply a transposed convolution along one dimension (output ``o = i s - p + t d``).
+
+    An output reads the inputs ``i`` with ``i s`` in ``[o + p - (k_eff - 1), o + p]``: at most
+    ``⌊(k_eff - 1) / s⌋ + 1`` of them, so ``r' = r + ⌊(k_eff - 1)/s⌋ j`` and ``j' = j / s``. The
+    centres repeat with period ``s`` rather than moving evenly, so ``start`` is their linear fit: unit
+    ``o`` is centred on input index ``(o + p - (k_eff - 1)/2) / s``.
+
+    >>> rf_transposed_step(RFInfo(1, 1, 0), 4, stride=2, padding=1)
+    RFInfo(receptive_field=2, jump=1/2, start=-1/4)
+    """
+    span = effective_kernel_size(kernel_size, dilation) - 1
+    left = padding[0] if isinstance(padding, (tuple, list)) else padding
+    r, j, start = previous.receptive_field, previous.jump, previous.start
+    reach = span // stride if not (is_symbolic(span) or is_symbolic(stride)) else sympy.floor(span / stride)
+    return RFInfo(
+        r + reach * j,
+        _plain(sympy.Rational(1, 1) * j / stride),
+        _plain(start + (left - sympy.Rational(1, 1) * span / 2) / stride * j),
+    )
+
+
+def rf_adaptive_step(previous: RFInfo, size: int, output_size: int) -> RFInfo:
+    """Apply adaptive pooling from ``size`` to ``output_size`` along one dimension (torch's windows).
+
+    Window ``i`` covers ``[⌊i n / o⌋, ⌈(i + 1) n / o⌉)``: the widest window gives ``r``, the mean
+    step ``n / o`` the jump, window 0 the start. Global pooling is ``output_size = 1``.
+
+    >>> rf_adaptive_step(RFInfo(1, 1, 0), 7, 1)
+    RFInfo(receptive_field=7, jump=7, start=3)
+    >>> rf_adaptive_step(RFInfo(1, 1, 0), 5, 3).receptive_field
+    3
+    """
+    bounds = [(i * size // output_size, -((-(i + 1) * size) // output_size)) for i in range(output_size)]
+    widest = max(end - begin for begin, end in bounds)
+    r, j, start = previous.receptive_field, previous.jump, previous.start
+    return RFInfo(
+        r + (widest - 1) * j,
+        _plain(sympy.Rational(size, output_size) * j),
+        _plain(start + _half(bounds[0][1] - 1) * j),
+    )
+
+
 def rf_union(infos: Sequence[RFInfo]) -> RFInfo:
     """The field of a unit fed by several paths (concat, add) along one dimension: their union.
 
