@@ -84,10 +84,12 @@ _UNREADABLE = Text("Your answers could not be read: {why}", "无法读取你的�
 class GradeAnswers:
     def __call__(self, job: Job, settings: Settings) -> Job:
         submission = job.submission or Submission(job.student_id)
+        # nothing readable at all (bad file, wrong keys): an error, not the student's "missing"
+        unreadable = bool(submission.errors) and not submission.answers and job.folder is not None
         verdicts = []
         for problem in job.problems:
             raw = submission.answers.get(problem.slot)
-            if raw is None and submission.errors and job.folder is not None:
+            if raw is None and unreadable:
                 why = _UNREADABLE.format(why=submission.errors[0])(job.lang)
                 verdicts.append(_error_verdict(problem.slot, problem.exercise_id, problem.points, why))
             elif raw is None:

@@ -59,7 +59,7 @@ def file_stem(student_id: str) -> str:
     ('s001', '..%2Fx%20y')
     """
     stem = quote(student_id, safe="@-_.")
-    return stem if stem not in (".", "..") else quote(stem, safe="")
+    return stem if stem not in (".", "..") else stem.replace(".", "%2E")
 
 
 def result_to_json(result: StudentResult, fingerprint: str, lang: str) -> dict[str, Any]:

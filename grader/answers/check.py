@@ -1,0 +1,46 @@
+"""A student's self-check of one answer for their own variant (``cnngrade check-answer``).
+
+The variant is regenerated from the manifest and the student id, exactly as the class run does; the
+verdict's messages never contain the expected answer and the worked solution is never attached.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from exercises.assignment import load_manifest, personal_problems
+from exercises.core import LANGS, Lang
+from grader.answers.grade import grade_answer
+from grader.types import Verdict
+
+__all__ = ["check_answer"]
+
+
+def check_answer(
+    manifest: str | Path, student_id: str, slot: str, answer: str, *, lang: Lang | None = None
+) -> Verdict:
+    """Grade one answer of one student for the slot ``slot`` (or an exercise id with one slot).
+
+    >>> import grader, pathlib
+    >>> manifest = pathlib.Path(grader.__file__).parents[1] / "examples" / "assignment.yaml"
+    >>> v = check_answer(manifest, "s01", "find_stride", "banana", lang="en")
+    >>> v.findings[0].kind, v.counts_attempt
+    ('format', False)
+    """
+    if lang is not None and lang not in LANGS:
+        raise ValueError(f"--lang {lang!r} is not supported; use one of {LANGS}")
+    assignment = load_manifest(manifest)
+    problems = personal_problems(assignment, student_id, lang=lang)
+    by_slot = {p.slot: p for p in problems}
+    by_exercise = {}
+    for p in problems:
+        by_exercise.setdefault(p.exercise_id, []).append(p)
+    if slot in by_slot:
+        problem = by_slot[slot]
+    elif len(by_exercise.get(slot, ())) == 1:
+        problem = by_exercise[slot][0]
+    else:
+        raise ValueError(
+            f"--exercise {slot!r} is not an answer slot of {assignment.id}; use one of {', '.join(by_slot)}"
+        )
+    return grade_answer(problem, answer, show_solution=False, lang=lang)

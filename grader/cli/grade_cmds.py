@@ -1,0 +1,104 @@
+"""``cnngrade grade`` (a class), ``cnngrade check-answer`` (a student's self-check), ``cnngrade demo``.
+
+Thin shells over :func:`grader.classrun.grade_class` and :func:`grader.answers.check.check_answer`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from grader.cli.app import app
+
+__all__ = ["examples_dir"]
+
+
+def examples_dir() -> Path:
+    """The built-in sample class (``examples/`` next to the packages, in a clone or editable install)."""
+    return Path(__file__).resolve().parents[2] / "examples"
+
+
+def _summary_table(book, title: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for column in ("student", "total", "max", "problems"):
+        table.add_column(column, justify="right" if column != "student" else "left")
+    for row in book.itertuples(index=False):
+        table.add_row(str(row.student_id), f"{row.total:g}", f"{row.max:g}", str(row.errors or ""))
+    Console().print(table)
+
+
+def _report(summary, out: Path) -> None:
+    typer.echo(
+        f"graded {summary.graded} of {summary.students} students "
+        f"({summary.skipped} unchanged since the last run; --force regrades them)"
+    )
+    typer.echo(f"gradebook:     {out / 'gradebook.csv'}")
+    typer.echo(f"item analysis: {out / 'item_analysis.csv'}")
+    typer.echo(f"feedback:      {out / 'feedback'}/<student>.md|html")
+    typer.echo(f"results:       {out / 'results'}/<student>.json")
+
+
+@app.command("grade")
+def grade(
+    submissions: Annotated[Path, typer.Argument(help="folder with one folder per student")],
+    assignment: Annotated[Path, typer.Option("--assignment", help="assignment manifest (YAML)")],
+    out: Annotated[Path, typer.Option("--out", help="output folder")],
+    roster: Annotated[Path | None, typer.Option("--roster", help="roster CSV (students without a folder count as missing)")] = None,
+    force: Annotated[bool, typer.Option("--force", help="regrade students already graded")] = False,
+    show_solutions: Annotated[bool, typer.Option("--show-solutions", help="worked solutions in the feedback")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", help="worker processes")] = 1,
+) -> None:
+    """Grade a class: gradebook, per-student results and feedback, item analysis (resumable)."""
+    from grader.classrun import grade_class
+
+    summary = grade_class(submissions, assignment, out, roster=roster, force=force,
+                          show_solutions=show_solutions, jobs=jobs, progress=True)  # fmt: skip
+    _report(summary, out)
+    _summary_table(summary.gradebook, "gradebook")
+
+
+@app.command("check-answer")
+def check_answer_cmd(
+    assignment: Annotated[Path, typer.Option("--assignment", help="assignment manifest (YAML)")],
+    student: Annotated[str, typer.Option("--student", help="your student id")],
+    exercise: Annotated[str, typer.Option("--exercise", help="slot id, e.g. conv_output_shape.1")],
+    answer: Annotated[str, typer.Option("--answer", help="your answer as you would hand it in")],
+    lang: Annotated[str | None, typer.Option("--lang", help="zh | en")] = None,
+) -> None:
+    """Check one answer for your own variant and see the feedback (the answer is never shown)."""
+    from grader.answers.check import check_answer
+
+    verdict = check_answer(assignment, student, exercise, answer, lang=lang)  # type: ignore[arg-type]
+    for finding in verdict.findings:
+        typer.echo(f"[{finding.kind}] {finding.message}")
+    typer.echo(f"score: {verdict.score:g} / {verdict.max_score:g}")
+    if not verdict.counts_attempt:
+        typer.echo("(a format problem: this check does not count as an attempt)")
+
+
+@app.command("demo")
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="output folder")] = Path("demo-out"),
+    force: Annotated[bool, typer.Option("--force", help="regrade everyone")] = False,
+) -> None:
+    """Generate the sample class's problem sets, grade its submissions, write gradebook and feedback."""
+    from exercises.assignment import load_manifest, load_roster
+    from grader.classrun import grade_class
+    from grader.cli.exercises_cmds import write_class
+
+    examples = examples_dir()
+    manifest, roster = examples / "assignment.yaml", examples / "roster.csv"
+    written = write_class(load_manifest(manifest), load_roster(roster), out / "problems")
+    typer.echo(f"problem sets:  {written.out}/<student>/problems.md (answer keys in {written.out}/_instructor)")
+    summary = grade_class(examples / "submissions", manifest, out, roster=roster, force=force, progress=True)
+    _report(summary, out)
+    _summary_table(summary.gradebook, "demo class")
+    items = summary.item_analysis
+    typer.echo("most frequent answer notes per slot:")
+    for row in items.itertuples(index=False):
+        typer.echo(f"  {row.slot:<24} mean {row.mean_fraction:.0%}  {row.top_notes}")

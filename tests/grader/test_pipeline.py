@@ -1,0 +1,164 @@
+"""The per-student pipeline: steps in order, unreadable submissions, code slots, no crash."""
+
+from __future__ import annotations
+
+import sys
+
+from classdata import write_answers, write_manifest
+
+from exercises.assignment import load_manifest, parse_manifest, personal_problems
+from grader import pipeline
+from grader.pipeline import STEPS, Job, Settings, run_steps, student_result
+from grader.store import ResultStore
+from grader.types import Verdict
+
+
+def _settings(tmp_path, text=None):
+    manifest = write_manifest(tmp_path, text) if text else write_manifest(tmp_path)
+    return Settings(load_manifest(manifest), manifest.read_text(), tmp_path / "out")
+
+
+def _run(tmp_path, folder, settings=None, student="s1"):
+    settings = settings or _settings(tmp_path)
+    job = run_steps(Job(student, folder, "en", "fp"), settings)
+    return student_result(job, settings), settings
+
+
+def test_steps_are_data_in_the_documented_order():
+    names = [type(step).__name__ for step in STEPS]
+    assert names == ["RegenerateProblems", "ReadSubmission", "GradeAnswers", "GradeCode", "WriteFeedback",
+                     "SaveResult"]
+
+
+def test_a_full_submission_is_graded_in_manifest_order(tmp_path):
+    settings = _settings(tmp_path)
+    problems = personal_problems(settings.assignment, "s1", lang="en")
+    folder = write_answers(tmp_path / "subs", "s1", {p.slot: str(p.answer) for p in problems})
+    result, _ = _run(tmp_path, folder, settings)
+    assert [v.slot for v in result.verdicts] == [s.slot for s in settings.assignment.slots]
+    assert result.score == result.max_score == 6.0 and not result.errors
+    assert ResultStore(settings.out_dir).is_current("s1", "fp")
+    assert (settings.out_dir / "feedback" / "s1.md").exists() and (settings.out_dir / "feedback" / "s1.html").exists()
+
+
+def test_exercise_ids_work_as_keys_when_the_exercise_has_one_slot(tmp_path):
+    settings = _settings(tmp_path)
+    p = personal_problems(settings.assignment, "s1")[1]
+    folder = write_answers(tmp_path / "subs", "s1", {p.exercise_id: str(p.answer)})
+    result, _ = _run(tmp_path, folder, settings)
+    assert result.verdicts[1].passed
+
+
+def test_invalid_yaml_gives_error_findings_not_a_crash(tmp_path):
+    folder = tmp_path / "subs" / "s1"
+    folder.mkdir(parents=True)
+    (folder / "answers.yaml").write_text("a: [1, 2\nb: : 3\n")
+    result, _ = _run(tmp_path, folder)
+    assert result.score == 0 and "not valid YAML" in result.errors[0]
+    assert {v.findings[0].kind for v in result.verdicts} == {"error"}
+    assert "could not be read" in result.verdicts[0].findings[0].message
+
+
+def test_wrong_encoding_is_named(tmp_path):
+    folder = tmp_path / "subs" / "s1"
+    folder.mkdir(parents=True)
+    (folder / "answers.yaml").write_bytes("same_padding.1: 三\n".encode("gbk"))
+    result, _ = _run(tmp_path, folder)
+    assert "not UTF-8" in result.errors[0] and "save it as UTF-8" in result.errors[0]
+
+
+def test_json_answers_and_unknown_slots(tmp_path):
+    settings = _settings(tmp_path)
+    p = personal_problems(settings.assignment, "s1")[1]
+    folder = tmp_path / "subs" / "s1"
+    folder.mkdir(parents=True)
+    (folder / "answers.json").write_text(f'{{"{p.slot}": {p.answer}, "nope.7": 1}}')
+    result, _ = _run(tmp_path, folder, settings)
+    assert result.verdicts[1].passed
+    assert any("unknown slot 'nope.7'" in e for e in result.errors)
+    assert result.verdicts[0].findings[0].kind == "missing"
+
+
+def test_no_folder_means_missing_answers(tmp_path):
+    result, _ = _run(tmp_path, None)
+    assert {v.findings[0].kind for v in result.verdicts} == {"missing"} and result.score == 0
+    assert result.errors == ("no submission folder was found for this student",)
+
+
+def test_yaml_lists_and_numbers_are_read_as_typed_answers(tmp_path):
+    settings = _settings(tmp_path)
+    problems = personal_problems(settings.assignment, "s1")
+    folder = write_answers(tmp_path / "subs", "s1", {p.slot: p.answer for p in problems})  # lists, ints
+    result, _ = _run(tmp_path, folder, settings)
+    assert result.score == result.max_score
+
+
+CODE_MANIFEST = """id: test-code
+language: en
+exercises:
+  - {id: find_stride, points: 1}
+  - {id: corr2d, points: 3}
+"""
+
+
+def _code_settings(tmp_path):
+    text = CODE_MANIFEST
+    assignment = parse_manifest(text)
+    return Settings(assignment, text, tmp_path / "out")
+
+
+def test_code_slot_without_grader_code_is_an_error_finding(tmp_path, monkeypatch):
+    settings = _code_settings(tmp_path)
+    folder = write_answers(tmp_path / "subs", "s1", {"find_stride.1": "1"})
+    (folder / "corr2d.py").write_text("def corr2d(X, K):\n    return X\n")
+    monkeypatch.setitem(sys.modules, "grader.code", None)  # import fails like a missing package
+    result, _ = _run(tmp_path, folder, settings)
+    code = result.verdicts[1]
+    assert code.slot == "corr2d.1" and code.findings[0].kind == "error" and code.max_score == 3.0
+    assert "grader.code is missing" in code.findings[0].message
+
+
+def test_code_slot_calls_the_code_grader_and_rescales_to_manifest_points(tmp_path, monkeypatch):
+    import types
+
+    calls = []
+
+    def fake(slot, exercise_id, path, seed, lang):
+        calls.append((slot, exercise_id, path.name, seed, lang))
+        return Verdict(slot, exercise_id, 5.0, 10.0)
+
+    monkeypatch.setitem(sys.modules, "grader.code", types.SimpleNamespace(grade_code_file=fake))
+    settings = _code_settings(tmp_path)
+    folder = write_answers(tmp_path / "subs", "s1", {})
+    (folder / "corr2d.py").write_text("def corr2d(X, K):\n    return X\n")
+    result, _ = _run(tmp_path, folder, settings)
+    assert calls and calls[0][:3] == ("corr2d.1", "corr2d", "corr2d.py") and calls[0][4] == "en"
+    assert (result.verdicts[1].score, result.verdicts[1].max_score) == (1.5, 3.0)
+
+
+def test_code_slot_without_a_file_is_missing_and_a_crashing_grader_is_an_error(tmp_path, monkeypatch):
+    import types
+
+    def crash(*args):
+        raise RuntimeError("sandbox unavailable")
+
+    monkeypatch.setitem(sys.modules, "grader.code", types.SimpleNamespace(grade_code_file=crash))
+    settings = _code_settings(tmp_path)
+    folder = write_answers(tmp_path / "subs", "s1", {})
+    assert _run(tmp_path, folder, settings)[0].verdicts[1].findings[0].kind == "missing"
+    (folder / "corr2d.ipynb").write_text("{}")
+    finding = _run(tmp_path, folder, settings)[0].verdicts[1].findings[0]
+    assert finding.kind == "error" and "sandbox unavailable" in finding.message
+
+
+def test_a_grader_bug_in_one_answer_becomes_an_error_finding(tmp_path, monkeypatch):
+    settings = _settings(tmp_path)
+    problems = personal_problems(settings.assignment, "s1")
+    folder = write_answers(tmp_path / "subs", "s1", {p.slot: str(p.answer) for p in problems})
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("oops")
+
+    monkeypatch.setattr(pipeline, "grade_answer", broken)
+    result, _ = _run(tmp_path, folder, settings)
+    assert {v.findings[0].kind for v in result.verdicts} == {"error"}
