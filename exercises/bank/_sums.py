@@ -74,11 +74,14 @@ def sum_exercise(
     title: Text,
     generate: Callable[..., dict[str, Any]],
     ask: Callable[[dict[str, Any], Lang], str],
-    intro: Text,
+    intro: Text | Callable[[dict[str, Any]], Text],
     terms: TermsFn,
     misconceptions: Sequence[tuple[str, Text, dict[str, Any]]],
 ) -> Exercise:
-    """An Exercise whose answer is ``total(terms(params))``; misconceptions are ``(note, feedback, switches)``."""
+    """An Exercise whose answer is ``total(terms(params))``; misconceptions are ``(note, feedback, switches)``.
+
+    ``intro`` opens the worked solution; it may be a function of the params.
+    """
     return Exercise(
         id=id,
         topic=topic,
@@ -86,7 +89,9 @@ def sum_exercise(
         generate=generate,
         prompt=ask,
         answer=lambda params: total(terms(params)),
-        solution=lambda params, lang: sum_solution(intro, terms(params), lang),
+        solution=lambda params, lang: sum_solution(
+            intro if isinstance(intro, Text) else intro(params), terms(params), lang
+        ),
         spec=COUNT,
         misconceptions=tuple(
             Misconception(note, text, wrong(terms, **kw)) for note, text, kw in misconceptions
