@@ -12,6 +12,7 @@ from :func:`reference.analysis.sizes.conv_output_size`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import torch
@@ -83,21 +84,22 @@ def check_bias(bias: torch.Tensor | None, c_out: int, input: torch.Tensor) -> No
 def contract(windows: torch.Tensor, weight: torch.Tensor, groups: int) -> torch.Tensor:
     """``Y[n, o, l] = Σ_{c, j} W[o, c, j] · windows[n, γ(o) C_in/g + c, l, j]`` as one batched matmul.
 
+    im2col: the windows of each group become a ``(C_in/g · K) x L`` matrix per sample (one copy), and
+    each group's ``(C_out/g) x (C_in/g · K)`` weight matrix multiplies it.
+
     Shape:
         windows ``(N, C_in, *out, *k)``, weight ``(C_out, C_in/g, *k)`` -> ``(N, C_out, *out)``.
     """
     m = weight.dim() - 2
     n, c_in = windows.shape[:2]
-    out_sizes = windows.shape[2 : 2 + m]
-    c_out = weight.shape[0]
-    cg, og = c_in // groups, c_out // groups
-    # im2col: rows are (n, l) positions, columns the (c, j) taps of one group
-    cols = windows.reshape(n, groups, cg, *out_sizes, -1).movedim(2, -2)  # (N, g, *out, Cg, K)
-    cols = cols.movedim(1, 0).reshape(groups, -1, cg * cols.shape[-1])  # (g, N·L, Cg·K)
-    w = weight.reshape(groups, og, -1).transpose(1, 2)  # (g, Cg·K, Og)
-    y = torch.bmm(cols, w)  # (g, N·L, Og)
-    y = y.reshape(groups, n, *out_sizes, og).movedim(-1, 1)  # (g, Og, N, *out)
-    return y.movedim(2, 0).reshape(n, c_out, *out_sizes).contiguous()
+    out_sizes = tuple(windows.shape[2 : 2 + m])
+    positions = math.prod(out_sizes)
+    og = weight.shape[0] // groups
+    # (N, g, C_in/g, *out, *k) -> (g, N, C_in/g, *k, *out) -> (g, N, C_in/g · K, L)
+    order = (1, 0, 2, *range(3 + m, 3 + 2 * m), *range(3, 3 + m))
+    cols = windows.unflatten(1, (groups, c_in // groups)).permute(order).reshape(groups, n, -1, positions)
+    y = torch.matmul(weight.reshape(groups, 1, og, -1), cols)  # (g, N, C_out/g, L)
+    return y.movedim(0, 1).reshape(n, groups * og, *out_sizes)
 
 
 def conv_nd(name: str, m: int, input, weight, bias, stride, padding, dilation, groups, padding_mode, padding_value, flip):
