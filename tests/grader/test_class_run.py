@@ -1,0 +1,144 @@
+"""A synthetic class of 200 students: the exact expected gradebook, and a real SIGKILL mid-run."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from classdata import write_answers, write_manifest
+
+from exercises.assignment import load_manifest, personal_problems
+from grader.classrun import grade_class
+from grader.gradebook import read_gradebook
+
+N = 200
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _student_answers(problems, kind: int) -> tuple[dict | None, float]:
+    """(answers, expected total) for one student of category ``kind``."""
+    if kind == 0:  # all right
+        return {p.slot: str(p.answer) for p in problems}, 6.0
+    if kind == 1:  # wrong: shape width off by one, integer off, one matrix element off
+        out, total = {}, 0.0
+        for p in problems:
+            if p.spec.kind == "shape":
+                out[p.slot] = str(p.answer[:-1] + [p.answer[-1] + 1])
+                total += p.points * 3 / 4
+            elif p.spec.kind == "int_matrix":
+                wrong = [row[:] for row in p.answer]
+                wrong[0][0] += 1
+                out[p.slot] = str(wrong)
+                n = sum(len(r) for r in p.answer)
+                total += p.points * (0.5 + 0.5 * (n - 1) / n)
+            else:
+                out[p.slot] = str(p.answer + 100)
+        return out, total
+    if kind == 2:  # malformed everywhere
+        return dict(zip([p.slot for p in problems], ["28*28*6", "1,5", "[[1, 2], [3]]", "three"])), 0.0
+    if kind == 3:  # only one answer, right
+        p = problems[1]
+        return {p.slot: f"{p.answer:,}"}, float(p.points)
+    return None, 0.0
+
+
+def _write_class(tmp_path: Path) -> tuple[Path, Path, Path, dict[str, float]]:
+    manifest = write_manifest(tmp_path)
+    assignment = load_manifest(manifest)
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    expected = {}
+    ids = [f"s{i:03d}" for i in range(N)]
+    for i, sid in enumerate(ids):
+        answers, total = _student_answers(personal_problems(assignment, sid), i % 5)
+        expected[sid] = round(total, 4)
+        if answers is not None:
+            write_answers(subs, sid, answers)
+        elif i % 10 == 4:
+            (subs / sid).mkdir()
+            (subs / sid / "answers.yaml").write_text("x: [1, 2\n")  # invalid YAML
+        # i % 10 == 9: no folder at all
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\n" + "".join(f"{sid},Student {sid}\n" for sid in ids))
+    return manifest, subs, roster, expected
+
+
+@pytest.fixture(scope="module")
+def klass(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("class")
+    manifest, subs, roster, expected = _write_class(tmp)
+    out = tmp / "out"
+    summary = grade_class(subs, manifest, out, roster=roster)
+    return tmp, manifest, subs, roster, expected, out, summary
+
+
+def test_gradebook_is_exactly_as_expected(klass):
+    _, _, _, _, expected, out, summary = klass
+    book = read_gradebook(out / "gradebook.csv")
+    assert list(book["student_id"]) == sorted(expected) and book["student_id"].is_unique
+    got = dict(zip(book["student_id"], book["total"]))
+    assert got == pytest.approx(expected, abs=1e-4)
+    assert (book["max"] == 6.0).all()
+    assert summary.graded == N and summary.skipped == 0
+    assert len(list((out / "results").glob("*.json"))) == N
+    assert len(list((out / "feedback").glob("*.md"))) == N
+
+
+def test_item_analysis_counts_the_class(klass):
+    *_, out, summary = klass
+    items = summary.item_analysis.set_index("slot")
+    assert (items["students"] == N).all()
+    assert items.loc["same_padding.1", "n_full"] == 80  # categories 0 and 3
+    assert items.loc["conv_output_shape.1", "n_format"] == 40 and items.loc["find_stride.1", "n_full"] == 40
+    assert "missing" in items.loc["find_stride.1", "top_notes"]
+
+
+def test_rerun_skips_everyone_and_a_changed_submission_is_regraded(klass):
+    tmp, manifest, subs, roster, expected, out, _ = klass
+    again = grade_class(subs, manifest, out, roster=roster)
+    assert (again.graded, again.skipped) == (0, N)
+    p = personal_problems(load_manifest(manifest), "s002")[1]
+    write_answers(subs, "s002", {p.slot: str(p.answer)})  # a malformed student fixes one answer
+    third = grade_class(subs, manifest, out, roster=roster)
+    assert third.graded == 1
+    assert third.gradebook.set_index("student_id").loc["s002", "total"] == p.points
+    write_answers(subs, "s002", dict(zip([q.slot for q in personal_problems(load_manifest(manifest), "s002")],
+                                         ["28*28*6", "1,5", "[[1, 2], [3]]", "three"])))
+    grade_class(subs, manifest, out, roster=roster)
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "grader.cli.main", "grade", *args]
+
+
+def test_sigkill_mid_run_then_rerun_gives_the_same_gradebook(klass):
+    tmp, manifest, subs, roster, expected, out, _ = klass
+    killed = tmp / "killed"
+    args = _cli(str(subs), "--assignment", str(manifest), "--out", str(killed), "--roster", str(roster))
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    results = killed / "results"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if results.is_dir() and len(list(results.glob("*.json"))) >= 20:
+            break
+        time.sleep(0.002)
+    os.kill(proc.pid, signal.SIGSTOP)  # freeze it wherever it is, then kill it there
+    done_before = len(list(results.glob("*.json")))
+    assert proc.poll() is None and not (killed / "gradebook.csv").exists(), "the run ended before the kill"
+    os.kill(proc.pid, signal.SIGKILL)
+    assert proc.wait(timeout=30) == -signal.SIGKILL
+    assert 20 <= done_before < N
+    for path in results.glob("*.json"):  # every file that exists is whole
+        json.loads(path.read_text(encoding="utf-8"))
+    rerun = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    graded_again = int(rerun.stdout.split("graded ")[1].split(" of")[0])
+    assert graded_again == N - done_before  # finished students are not redone; nothing was lost
+    assert (killed / "gradebook.csv").read_bytes() == (out / "gradebook.csv").read_bytes()
+    assert not list(results.glob(".*.tmp"))
