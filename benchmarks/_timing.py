@@ -9,7 +9,9 @@ from collections.abc import Callable
 import torch
 
 
-def median_time(fn: Callable[[], object], device: torch.device, repeats: int = 7, warmup: int = 2) -> float:
+def median_time(
+    fn: Callable[[], object], device: torch.device, repeats: int = 7, warmup: int = 2
+) -> float:
     """Median seconds per call of ``fn()`` over ``repeats`` runs after ``warmup`` untimed runs.
 
     >>> median_time(lambda: torch.ones(3).sum(), torch.device("cpu"), repeats=3, warmup=1) >= 0
@@ -33,7 +35,11 @@ def median_time(fn: Callable[[], object], device: torch.device, repeats: int = 7
 
 
 def interleaved_medians(
-    first: Callable[[], object], second: Callable[[], object], device: torch.device, repeats: int = 15, warmup: int = 2
+    first: Callable[[], object],
+    second: Callable[[], object],
+    device: torch.device,
+    repeats: int = 15,
+    warmup: int = 2,
 ) -> tuple[float, float]:
     """Median seconds per call of two functions timed in alternation (so machine load hits both alike).
 
@@ -42,8 +48,10 @@ def interleaved_medians(
     True
     """
     pairs = [
-        (median_time(first, device, repeats=1, warmup=warmup if i == 0 else 0),
-         median_time(second, device, repeats=1, warmup=warmup if i == 0 else 0))
+        (
+            median_time(first, device, repeats=1, warmup=warmup if i == 0 else 0),
+            median_time(second, device, repeats=1, warmup=warmup if i == 0 else 0),
+        )
         for i in range(repeats)
     ]
     return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)

@@ -33,13 +33,24 @@ def grid_sample_deform_conv2d(x, offset, weight, bias, stride, padding, dilation
     n, c, h, w = x.shape
     c_out, _, kh, kw = weight.shape
     ho, wo = offset.shape[2:]
-    ky, kx = torch.meshgrid(torch.arange(kh, device=x.device) * dilation, torch.arange(kw, device=x.device) * dilation, indexing="ij")
-    oy, ox = torch.arange(ho, device=x.device) * stride - padding, torch.arange(wo, device=x.device) * stride - padding
+    ky, kx = torch.meshgrid(
+        torch.arange(kh, device=x.device) * dilation,
+        torch.arange(kw, device=x.device) * dilation,
+        indexing="ij",
+    )
+    oy, ox = (
+        torch.arange(ho, device=x.device) * stride - padding,
+        torch.arange(wo, device=x.device) * stride - padding,
+    )
     delta = offset.reshape(n, kh * kw, 2, ho, wo)
     py = ky.reshape(-1, 1, 1) + oy.reshape(1, -1, 1) + delta[:, :, 0]
     px = kx.reshape(-1, 1, 1) + ox.reshape(1, 1, -1) + delta[:, :, 1]
-    grid = torch.stack([2 * px / (w - 1) - 1, 2 * py / (h - 1) - 1], dim=-1).reshape(n, kh * kw * ho, wo, 2)
-    cols = F.grid_sample(x, grid.to(x.dtype), mode="bilinear", padding_mode="zeros", align_corners=True)
+    grid = torch.stack([2 * px / (w - 1) - 1, 2 * py / (h - 1) - 1], dim=-1).reshape(
+        n, kh * kw * ho, wo, 2
+    )
+    cols = F.grid_sample(
+        x, grid.to(x.dtype), mode="bilinear", padding_mode="zeros", align_corners=True
+    )
     cols = cols.reshape(n, c, kh * kw, ho * wo) * mask.reshape(n, 1, kh * kw, ho * wo)
     y = torch.einsum("ock,nckl->nol", weight.reshape(c_out, c, -1), cols).reshape(n, c_out, ho, wo)
     return y + bias.reshape(1, -1, 1, 1)
@@ -58,19 +69,55 @@ def conv_cases(dev: torch.device, batch: int) -> list[Case]:
     offset, mask = 0.5 * rand(batch, 18, 14, 14), torch.rand(batch, 9, 14, 14, generator=g).to(dev)
     shape = f"N={batch}, 64x28x28"
     return [
-        ("standard 3x3", shape, lambda: conv2d(x, w, b, padding=1), lambda: F.conv2d(x, w, b, padding=1)),
+        (
+            "standard 3x3",
+            shape,
+            lambda: conv2d(x, w, b, padding=1),
+            lambda: F.conv2d(x, w, b, padding=1),
+        ),
         ("strided 3x3 s2", shape, lambda: conv2d(x, w, b, 2, 1), lambda: F.conv2d(x, w, b, 2, 1)),
-        ("grouped g=4", shape, lambda: conv2d(x, wg, b, padding=1, groups=4), lambda: F.conv2d(x, wg, b, padding=1, groups=4)),
-        ("dilated d=2", shape, lambda: conv2d(x, w, b, padding=2, dilation=2), lambda: F.conv2d(x, w, b, padding=2, dilation=2)),
-        ("depthwise 3x3", shape, lambda: depthwise_conv2d(x, wd, b, padding=1), lambda: F.conv2d(x, wd, b, padding=1, groups=64)),
-        ("pointwise 1x1", shape, lambda: conv2d(x, w[:, :, :1, :1], b), lambda: F.conv2d(x, w[:, :, :1, :1], b)),
-        ("reflect pad 3x3", shape, lambda: conv2d(x, w, b, padding=1, padding_mode="reflect"),
-         lambda: F.conv2d(F.pad(x, (1, 1, 1, 1), mode="reflect"), w, b)),
-        ("transposed 4x4 s2", f"N={batch}, 64x14x14", lambda: conv_transpose2d(xs, wt, b[:32], 2, 1),
-         lambda: F.conv_transpose2d(xs, wt, b[:32], 2, 1)),
-        ("deformable v2 3x3", f"N={batch}, 64x14x14 (torch: grid_sample)",
-         lambda: deform_conv2d(xs, offset, w, b, padding=1, mask=mask),
-         lambda: grid_sample_deform_conv2d(xs, offset, w, b, 1, 1, 1, mask)),
+        (
+            "grouped g=4",
+            shape,
+            lambda: conv2d(x, wg, b, padding=1, groups=4),
+            lambda: F.conv2d(x, wg, b, padding=1, groups=4),
+        ),
+        (
+            "dilated d=2",
+            shape,
+            lambda: conv2d(x, w, b, padding=2, dilation=2),
+            lambda: F.conv2d(x, w, b, padding=2, dilation=2),
+        ),
+        (
+            "depthwise 3x3",
+            shape,
+            lambda: depthwise_conv2d(x, wd, b, padding=1),
+            lambda: F.conv2d(x, wd, b, padding=1, groups=64),
+        ),
+        (
+            "pointwise 1x1",
+            shape,
+            lambda: conv2d(x, w[:, :, :1, :1], b),
+            lambda: F.conv2d(x, w[:, :, :1, :1], b),
+        ),
+        (
+            "reflect pad 3x3",
+            shape,
+            lambda: conv2d(x, w, b, padding=1, padding_mode="reflect"),
+            lambda: F.conv2d(F.pad(x, (1, 1, 1, 1), mode="reflect"), w, b),
+        ),
+        (
+            "transposed 4x4 s2",
+            f"N={batch}, 64x14x14",
+            lambda: conv_transpose2d(xs, wt, b[:32], 2, 1),
+            lambda: F.conv_transpose2d(xs, wt, b[:32], 2, 1),
+        ),
+        (
+            "deformable v2 3x3",
+            f"N={batch}, 64x14x14 (torch: grid_sample)",
+            lambda: deform_conv2d(xs, offset, w, b, padding=1, mask=mask),
+            lambda: grid_sample_deform_conv2d(xs, offset, w, b, 1, 1, 1, mask),
+        ),
     ]
 
 
@@ -83,7 +130,12 @@ def pooling_cases(dev: torch.device, batch: int) -> list[Case]:
     x = torch.randn(batch, 64, 28, 28, generator=torch.Generator().manual_seed(1)).to(dev)
     shape = f"N={batch}, 64x28x28"
     return [
-        ("max_pool 3x3 s2", shape, lambda: max_pool2d(x, 3, 2, 1), lambda: F.max_pool2d(x, 3, 2, 1)),
+        (
+            "max_pool 3x3 s2",
+            shape,
+            lambda: max_pool2d(x, 3, 2, 1),
+            lambda: F.max_pool2d(x, 3, 2, 1),
+        ),
         ("avg_pool 2x2", shape, lambda: avg_pool2d(x, 2), lambda: F.avg_pool2d(x, 2)),
     ]
 
@@ -94,13 +146,23 @@ def run(dev: torch.device, batch: int, repeats: int) -> list[dict]:
     with torch.no_grad():
         for name, shape, ours, theirs in conv_cases(dev, batch) + pooling_cases(dev, batch):
             ref, base = interleaved_medians(ours, theirs, dev, repeats)
-            rows.append({"op": name, "shape": shape, "reference_ms": 1e3 * ref, "torch_ms": 1e3 * base, "ratio": ref / base})
+            rows.append(
+                {
+                    "op": name,
+                    "shape": shape,
+                    "reference_ms": 1e3 * ref,
+                    "torch_ms": 1e3 * base,
+                    "ratio": ref / base,
+                }
+            )
     return rows
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--device", default=None, help="cpu or cuda (default: CNNGRADE_DEVICE or cpu)")
+    parser.add_argument(
+        "--device", default=None, help="cpu or cuda (default: CNNGRADE_DEVICE or cpu)"
+    )
     parser.add_argument("--batch", type=int, default=4)
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--output", type=pathlib.Path, default=RESULTS)
@@ -110,9 +172,16 @@ def main(argv: list[str] | None = None) -> None:
     print(f"device={dev} torch={torch.__version__} threads={torch.get_num_threads()} dtype=float32")
     print(f"{'op':<20} {'shape':<40} {'ref ms':>9} {'torch ms':>9} {'ratio':>6}")
     for r in rows:
-        print(f"{r['op']:<20} {r['shape']:<40} {r['reference_ms']:>9.3f} {r['torch_ms']:>9.3f} {r['ratio']:>6.2f}")
+        print(
+            f"{r['op']:<20} {r['shape']:<40} {r['reference_ms']:>9.3f} {r['torch_ms']:>9.3f} {r['ratio']:>6.2f}"
+        )
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    meta = {"device": str(dev), "torch": torch.__version__, "threads": torch.get_num_threads(), "batch": args.batch}
+    meta = {
+        "device": str(dev),
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "batch": args.batch,
+    }
     args.output.write_text(json.dumps({"meta": meta, "results": rows}, indent=2))
     print(f"wrote {args.output}")
 

@@ -37,7 +37,9 @@ def check_input(name: str, input: torch.Tensor, m: int) -> tuple[torch.Tensor, b
             f"got shape {tuple(input.shape)}"
         )
     if not input.is_floating_point():
-        raise ValueError(f"{name} expects a floating-point input, got dtype {input.dtype}; use input.double()")
+        raise ValueError(
+            f"{name} expects a floating-point input, got dtype {input.dtype}; use input.double()"
+        )
     if any(n < 1 for n in input.shape):
         raise ValueError(f"{name} expects every input size >= 1, got shape {tuple(input.shape)}")
     batched = input.dim() == m + 2
@@ -48,7 +50,9 @@ def check_weight(name: str, weight: torch.Tensor, input: torch.Tensor, groups: i
     """Validate ``weight`` (C_out, C_in / groups, *k) against a batched input and ``groups``."""
     if not isinstance(weight, torch.Tensor) or weight.dim() != m + 2:
         shape = tuple(weight.shape) if isinstance(weight, torch.Tensor) else type(weight).__name__
-        raise ValueError(f"{name} expects weight of shape (C_out, C_in/groups, *kernel) with {m + 2} dims, got {shape}")
+        raise ValueError(
+            f"{name} expects weight of shape (C_out, C_in/groups, *kernel) with {m + 2} dims, got {shape}"
+        )
     if weight.dtype != input.dtype or weight.device != input.device:
         raise ValueError(
             f"weight is {weight.dtype} on {weight.device} but input is {input.dtype} on {input.device}; "
@@ -76,9 +80,13 @@ def check_bias(bias: torch.Tensor | None, c_out: int, input: torch.Tensor) -> No
         return
     if not isinstance(bias, torch.Tensor) or tuple(bias.shape) != (c_out,):
         shape = tuple(bias.shape) if isinstance(bias, torch.Tensor) else type(bias).__name__
-        raise ValueError(f"bias must have shape ({c_out},) (one value per output channel), got {shape}")
+        raise ValueError(
+            f"bias must have shape ({c_out},) (one value per output channel), got {shape}"
+        )
     if bias.dtype != input.dtype or bias.device != input.device:
-        raise ValueError(f"bias is {bias.dtype} on {bias.device} but input is {input.dtype} on {input.device}")
+        raise ValueError(
+            f"bias is {bias.dtype} on {bias.device} but input is {input.dtype} on {input.device}"
+        )
 
 
 def contract(windows: torch.Tensor, weight: torch.Tensor, groups: int) -> torch.Tensor:
@@ -97,12 +105,29 @@ def contract(windows: torch.Tensor, weight: torch.Tensor, groups: int) -> torch.
     og = weight.shape[0] // groups
     # (N, g, C_in/g, *out, *k) -> (g, N, C_in/g, *k, *out) -> (g, N, C_in/g · K, L)
     order = (1, 0, 2, *range(3 + m, 3 + 2 * m), *range(3, 3 + m))
-    cols = windows.unflatten(1, (groups, c_in // groups)).permute(order).reshape(groups, n, -1, positions)
+    cols = (
+        windows.unflatten(1, (groups, c_in // groups))
+        .permute(order)
+        .reshape(groups, n, -1, positions)
+    )
     y = torch.matmul(weight.reshape(groups, 1, og, -1), cols)  # (g, N, C_out/g, L)
     return y.movedim(0, 1).reshape(n, groups * og, *out_sizes)
 
 
-def conv_nd(name: str, m: int, input, weight, bias, stride, padding, dilation, groups, padding_mode, padding_value, flip):
+def conv_nd(
+    name: str,
+    m: int,
+    input,
+    weight,
+    bias,
+    stride,
+    padding,
+    dilation,
+    groups,
+    padding_mode,
+    padding_value,
+    flip,
+):
     """Shared body of ``conv1d/2d/3d``; see :func:`conv2d` for the arguments."""
     x, batched = check_input(name, input, m)
     check_weight(name, weight, x, groups, m)
@@ -111,10 +136,16 @@ def conv_nd(name: str, m: int, input, weight, bias, stride, padding, dilation, g
     strides, dilations = ntuple(stride, m, "stride"), ntuple(dilation, m, "dilation")
     check_positive(strides, "stride")
     check_positive(dilations, "dilation")
-    if isinstance(padding, str) and padding.strip().lower() == "same" and any(s > 1 for s in strides):
-        raise ValueError(f"padding='same' needs stride=1, got stride={stride}; pad explicitly for strided convs")
+    if (
+        isinstance(padding, str)
+        and padding.strip().lower() == "same"
+        and any(s > 1 for s in strides)
+    ):
+        raise ValueError(
+            f"padding='same' needs stride=1, got stride={stride}; pad explicitly for strided convs"
+        )
     pairs = resolve_padding(padding, kernel, dilations, m)
-    for n_i, k, s, p, d in zip(x.shape[2:], kernel, strides, pairs, dilations):
+    for n_i, k, s, p, d in zip(x.shape[2:], kernel, strides, pairs, dilations, strict=True):
         conv_output_size(n_i, k, stride=s, padding=p, dilation=d)  # validates "kernel fits"
     if any(left or right for left, right in pairs):
         x = pad(x, pairs, mode=padding_mode, value=padding_value)
@@ -126,7 +157,18 @@ def conv_nd(name: str, m: int, input, weight, bias, stride, padding, dilation, g
 
 
 @traced("conv1d")
-def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, padding_mode="zeros", padding_value=0.0, flip=False):
+def conv1d(
+    input,
+    weight,
+    bias=None,
+    stride=1,
+    padding=0,
+    dilation=1,
+    groups=1,
+    padding_mode="zeros",
+    padding_value=0.0,
+    flip=False,
+):
     """1-D convolution (cross-correlation unless ``flip``); arguments as in :func:`conv2d`.
 
     Shape:
@@ -135,11 +177,35 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, 
     >>> conv1d(torch.tensor([[[1.0, 2.0, 3.0, 4.0]]]), torch.tensor([[[1.0, -1.0]]]))
     tensor([[[-1., -1., -1.]]])
     """
-    return conv_nd("conv1d", 1, input, weight, bias, stride, padding, dilation, groups, padding_mode, padding_value, flip)
+    return conv_nd(
+        "conv1d",
+        1,
+        input,
+        weight,
+        bias,
+        stride,
+        padding,
+        dilation,
+        groups,
+        padding_mode,
+        padding_value,
+        flip,
+    )
 
 
 @traced("conv2d")
-def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, padding_mode="zeros", padding_value=0.0, flip=False):
+def conv2d(
+    input,
+    weight,
+    bias=None,
+    stride=1,
+    padding=0,
+    dilation=1,
+    groups=1,
+    padding_mode="zeros",
+    padding_value=0.0,
+    flip=False,
+):
     """2-D convolution of ``input`` with ``weight`` (cross-correlation, as torch, unless ``flip``).
 
     Shape:
@@ -160,11 +226,35 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, 
     tensor([[[[19., 25.],
               [37., 43.]]]])
     """
-    return conv_nd("conv2d", 2, input, weight, bias, stride, padding, dilation, groups, padding_mode, padding_value, flip)
+    return conv_nd(
+        "conv2d",
+        2,
+        input,
+        weight,
+        bias,
+        stride,
+        padding,
+        dilation,
+        groups,
+        padding_mode,
+        padding_value,
+        flip,
+    )
 
 
 @traced("conv3d")
-def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, padding_mode="zeros", padding_value=0.0, flip=False):
+def conv3d(
+    input,
+    weight,
+    bias=None,
+    stride=1,
+    padding=0,
+    dilation=1,
+    groups=1,
+    padding_mode="zeros",
+    padding_value=0.0,
+    flip=False,
+):
     """3-D convolution; arguments as in :func:`conv2d` with one more spatial dim.
 
     Shape:
@@ -173,7 +263,20 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, 
     >>> tuple(conv3d(torch.ones(1, 2, 4, 4, 4), torch.ones(3, 2, 2, 2, 2), padding="same").shape)
     (1, 3, 4, 4, 4)
     """
-    return conv_nd("conv3d", 3, input, weight, bias, stride, padding, dilation, groups, padding_mode, padding_value, flip)
+    return conv_nd(
+        "conv3d",
+        3,
+        input,
+        weight,
+        bias,
+        stride,
+        padding,
+        dilation,
+        groups,
+        padding_mode,
+        padding_value,
+        flip,
+    )
 
 
 @traced("corr2d")
@@ -187,13 +290,24 @@ def corr2d(X: torch.Tensor, K: torch.Tensor) -> torch.Tensor:
     tensor([[19., 25.],
             [37., 43.]])
     """
-    if not isinstance(X, torch.Tensor) or not isinstance(K, torch.Tensor) or X.dim() != 2 or K.dim() != 2:
+    if (
+        not isinstance(X, torch.Tensor)
+        or not isinstance(K, torch.Tensor)
+        or X.dim() != 2
+        or K.dim() != 2
+    ):
         raise ValueError("corr2d expects X of shape (h, w) and K of shape (kh, kw) (2-D tensors)")
     return conv2d(X[None, None], K[None, None].to(X.dtype))[0, 0]
 
 
 @traced("convolve2d")
-def convolve2d(input: torch.Tensor, kernel: torch.Tensor, mode: str = "full", padding_mode: str = "zeros", value: float = 0.0) -> torch.Tensor:
+def convolve2d(
+    input: torch.Tensor,
+    kernel: torch.Tensor,
+    mode: str = "full",
+    padding_mode: str = "zeros",
+    value: float = 0.0,
+) -> torch.Tensor:
     """True 2-D convolution (kernel flipped) of one channel, with ``mode`` ``'full'``/``'same'``/``'valid'``.
 
     Shape:
@@ -207,8 +321,12 @@ def convolve2d(input: torch.Tensor, kernel: torch.Tensor, mode: str = "full", pa
     if not isinstance(input, torch.Tensor) or input.dim() != 2:
         raise ValueError("convolve2d expects input of shape (h, w) (a 2-D tensor)")
     return conv2d(
-        input[None, None], kernel[None, None].to(input.dtype), padding=mode,
-        padding_mode=padding_mode, padding_value=value, flip=True,
+        input[None, None],
+        kernel[None, None].to(input.dtype),
+        padding=mode,
+        padding_mode=padding_mode,
+        padding_value=value,
+        flip=True,
     )[0, 0]
 
 

@@ -25,9 +25,13 @@ def _check_weight(name: str, weight: torch.Tensor, x: torch.Tensor, groups: int,
     """``weight`` is ``(C_in, C_out/groups, *k)`` as in torch's ``conv_transpose``."""
     if not isinstance(weight, torch.Tensor) or weight.dim() != m + 2:
         shape = tuple(weight.shape) if isinstance(weight, torch.Tensor) else type(weight).__name__
-        raise ValueError(f"{name} expects weight of shape (C_in, C_out/groups, *kernel) with {m + 2} dims, got {shape}")
+        raise ValueError(
+            f"{name} expects weight of shape (C_in, C_out/groups, *kernel) with {m + 2} dims, got {shape}"
+        )
     if weight.dtype != x.dtype or weight.device != x.device:
-        raise ValueError(f"weight is {weight.dtype} on {weight.device} but input is {x.dtype} on {x.device}")
+        raise ValueError(
+            f"weight is {weight.dtype} on {weight.device} but input is {x.dtype} on {x.device}"
+        )
     if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
         raise ValueError(f"groups must be an int >= 1, got {groups!r}")
     if x.shape[1] % groups:
@@ -44,7 +48,11 @@ def _check_weight(name: str, weight: torch.Tensor, x: torch.Tensor, groups: int,
 def _forward_kernel(weight: torch.Tensor, groups: int) -> torch.Tensor:
     """``(C_in, C_out/g, *k)`` -> the flipped ``(C_out, C_in/g, *k)`` kernel of the equivalent conv."""
     c_in, og, *k = weight.shape
-    w = weight.reshape(groups, c_in // groups, og, *k).transpose(1, 2).reshape(groups * og, c_in // groups, *k)
+    w = (
+        weight.reshape(groups, c_in // groups, og, *k)
+        .transpose(1, 2)
+        .reshape(groups * og, c_in // groups, *k)
+    )
     return w.flip(tuple(range(2, w.dim())))
 
 
@@ -52,13 +60,15 @@ def _insert_zeros(x: torch.Tensor, strides: tuple[int, ...]) -> torch.Tensor:
     """Put ``s - 1`` zeros between neighbours along each spatial dim: ``n`` -> ``(n - 1) s + 1``."""
     if all(s == 1 for s in strides):
         return x
-    sizes = [(n - 1) * s + 1 for n, s in zip(x.shape[2:], strides)]
+    sizes = [(n - 1) * s + 1 for n, s in zip(x.shape[2:], strides, strict=True)]
     z = x.new_zeros(*x.shape[:2], *sizes)
     z[(..., *(slice(None, None, s) for s in strides))] = x
     return z
 
 
-def conv_transpose_nd(name, m, input, weight, bias, stride, padding, output_padding, groups, dilation):
+def conv_transpose_nd(
+    name, m, input, weight, bias, stride, padding, output_padding, groups, dilation
+):
     """Shared body of ``conv_transpose1d/2d/3d``; see :func:`conv_transpose2d` for the arguments."""
     x, batched = check_input(name, input, m)
     _check_weight(name, weight, x, groups, m)
@@ -73,23 +83,37 @@ def conv_transpose_nd(name, m, input, weight, bias, stride, padding, output_padd
     check_non_negative(extra, "output_padding")
     out_sizes = tuple(
         conv_transpose_output_size(n, k, s, p, op, d)
-        for n, k, s, p, op, d in zip(x.shape[2:], kernel, strides, pads, extra, dilations)
+        for n, k, s, p, op, d in zip(
+            x.shape[2:], kernel, strides, pads, extra, dilations, strict=True
+        )
     )
     z = _insert_zeros(x, strides)
     # full padding d (k - 1), less the forward conv's padding p (negative = crop), plus output_padding
-    sides = [(d * (k - 1) - p, d * (k - 1) - p + op) for k, p, op, d in zip(kernel, pads, extra, dilations)]
+    sides = [
+        (d * (k - 1) - p, d * (k - 1) - p + op)
+        for k, p, op, d in zip(kernel, pads, extra, dilations, strict=True)
+    ]
     z = pad(z, [(max(lo, 0), max(hi, 0)) for lo, hi in sides])
-    z = z[(..., *(slice(max(-lo, 0), z.shape[2 + i] - max(-hi, 0)) for i, (lo, hi) in enumerate(sides)))]
+    z = z[
+        (
+            ...,
+            *(slice(max(-lo, 0), z.shape[2 + i] - max(-hi, 0)) for i, (lo, hi) in enumerate(sides)),
+        )
+    ]
     y = contract(sliding_windows(z, kernel, 1, dilations), _forward_kernel(weight, groups), groups)
     if tuple(y.shape[2:]) != out_sizes:
-        raise RuntimeError(f"internal: {name} produced {tuple(y.shape[2:])}, formula says {out_sizes}")
+        raise RuntimeError(
+            f"internal: {name} produced {tuple(y.shape[2:])}, formula says {out_sizes}"
+        )
     if bias is not None:
         y = y + bias.reshape(-1, *([1] * m))
     return y if batched else y.squeeze(0)
 
 
 @traced("conv_transpose1d")
-def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+def conv_transpose1d(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
     """1-D transposed convolution; arguments as in :func:`conv_transpose2d`.
 
     Shape:
@@ -98,11 +122,24 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
     >>> conv_transpose1d(torch.tensor([[[1.0, 2.0]]]), torch.tensor([[[1.0, 1.0, 1.0]]]), stride=2)
     tensor([[[1., 1., 3., 2., 2.]]])
     """
-    return conv_transpose_nd("conv_transpose1d", 1, input, weight, bias, stride, padding, output_padding, groups, dilation)
+    return conv_transpose_nd(
+        "conv_transpose1d",
+        1,
+        input,
+        weight,
+        bias,
+        stride,
+        padding,
+        output_padding,
+        groups,
+        dilation,
+    )
 
 
 @traced("conv_transpose2d")
-def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+def conv_transpose2d(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
     """2-D transposed convolution ("deconvolution"): the adjoint of :func:`reference.conv.conv2d`.
 
     Shape:
@@ -120,11 +157,24 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
               [ 0.,  4.,  6.],
               [ 4., 12.,  9.]]]])
     """
-    return conv_transpose_nd("conv_transpose2d", 2, input, weight, bias, stride, padding, output_padding, groups, dilation)
+    return conv_transpose_nd(
+        "conv_transpose2d",
+        2,
+        input,
+        weight,
+        bias,
+        stride,
+        padding,
+        output_padding,
+        groups,
+        dilation,
+    )
 
 
 @traced("conv_transpose3d")
-def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+def conv_transpose3d(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
     """3-D transposed convolution; arguments as in :func:`conv_transpose2d`.
 
     Shape:
@@ -133,4 +183,15 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
     >>> tuple(conv_transpose3d(torch.ones(1, 2, 2, 2, 2), torch.ones(2, 3, 2, 2, 2), stride=2).shape)
     (1, 3, 4, 4, 4)
     """
-    return conv_transpose_nd("conv_transpose3d", 3, input, weight, bias, stride, padding, output_padding, groups, dilation)
+    return conv_transpose_nd(
+        "conv_transpose3d",
+        3,
+        input,
+        weight,
+        bias,
+        stride,
+        padding,
+        output_padding,
+        groups,
+        dilation,
+    )

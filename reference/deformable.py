@@ -55,20 +55,26 @@ def _check_offsets(offset, mask, x, kernel, out_sizes):
     taps = kernel[0] * kernel[1]
     if not isinstance(offset, torch.Tensor) or offset.dim() != 4 or offset.shape[1] % (2 * taps):
         shape = tuple(offset.shape) if isinstance(offset, torch.Tensor) else type(offset).__name__
-        raise ValueError(f"offset must have shape (N, 2*offset_groups*kH*kW, H_out, W_out) with kH*kW={taps}, got {shape}")
+        raise ValueError(
+            f"offset must have shape (N, 2*offset_groups*kH*kW, H_out, W_out) with kH*kW={taps}, got {shape}"
+        )
     groups = offset.shape[1] // (2 * taps)
     if c_in % groups:
         raise ValueError(f"offset has {groups} offset groups, which must divide C_in={c_in}")
     expected = (n, 2 * groups * taps, *out_sizes)
     if tuple(offset.shape) != expected:
-        raise ValueError(f"offset must have shape {expected} (N, 2*G*kH*kW, H_out, W_out), got {tuple(offset.shape)}")
-    if mask is not None:
-        if not isinstance(mask, torch.Tensor) or tuple(mask.shape) != (n, groups * taps, *out_sizes):
-            shape = tuple(mask.shape) if isinstance(mask, torch.Tensor) else type(mask).__name__
-            raise ValueError(f"mask must have shape {(n, groups * taps, *out_sizes)} (N, G*kH*kW, H_out, W_out), got {shape}")
+        raise ValueError(
+            f"offset must have shape {expected} (N, 2*G*kH*kW, H_out, W_out), got {tuple(offset.shape)}"
+        )
+    wanted = (n, groups * taps, *out_sizes)
+    if mask is not None and (not isinstance(mask, torch.Tensor) or tuple(mask.shape) != wanted):
+        shape = tuple(mask.shape) if isinstance(mask, torch.Tensor) else type(mask).__name__
+        raise ValueError(f"mask must have shape {wanted} (N, G*kH*kW, H_out, W_out), got {shape}")
     for name, t in (("offset", offset), ("mask", mask)):
         if t is not None and (t.dtype != x.dtype or t.device != x.device):
-            raise ValueError(f"{name} is {t.dtype} on {t.device} but input is {x.dtype} on {x.device}")
+            raise ValueError(
+                f"{name} is {t.dtype} on {t.device} but input is {x.dtype} on {x.device}"
+            )
     return groups
 
 
@@ -77,7 +83,9 @@ def _check_weight(weight, x):
     if not isinstance(weight, torch.Tensor) or weight.dim() != 4:
         raise ValueError("deform_conv2d expects weight of shape (C_out, C_in/groups, kH, kW)")
     if weight.dtype != x.dtype or weight.device != x.device:
-        raise ValueError(f"weight is {weight.dtype} on {weight.device} but input is {x.dtype} on {x.device}")
+        raise ValueError(
+            f"weight is {weight.dtype} on {weight.device} but input is {x.dtype} on {x.device}"
+        )
     c_in, c_out, per_group = x.shape[1], weight.shape[0], weight.shape[1]
     if per_group < 1 or c_in % per_group or c_out % (c_in // per_group):
         raise ValueError(
@@ -115,11 +123,17 @@ def deform_conv2d(input, offset, weight, bias=None, stride=1, padding=0, dilatio
     groups = _check_weight(weight, x)
     check_bias(bias, weight.shape[0], x)
     kernel = tuple(weight.shape[2:])
-    strides, pads, dilations = (ntuple(v, 2, k) for v, k in ((stride, "stride"), (padding, "padding"), (dilation, "dilation")))
+    strides, pads, dilations = (
+        ntuple(v, 2, k)
+        for v, k in ((stride, "stride"), (padding, "padding"), (dilation, "dilation"))
+    )
     check_positive(strides, "stride")
     check_positive(dilations, "dilation")
     check_non_negative(pads, "padding")
-    out_sizes = tuple(conv_output_size(*args) for args in zip(x.shape[2:], kernel, strides, pads, dilations))
+    out_sizes = tuple(
+        conv_output_size(*args)
+        for args in zip(x.shape[2:], kernel, strides, pads, dilations, strict=True)
+    )
     offset_groups = _check_offsets(offset, mask, x, kernel, out_sizes)
     n, c_in, h, w = x.shape
     (kh, kw), (ho, wo) = kernel, out_sizes
@@ -136,6 +150,8 @@ def deform_conv2d(input, offset, weight, bias=None, stride=1, padding=0, dilatio
     cols = cols.reshape(n, offset_groups, -1, kh * kw, ho, wo)
     if mask is not None:
         cols = cols * mask.reshape(n, offset_groups, 1, kh * kw, ho, wo)
-    windows = cols.reshape(n, c_in, kh, kw, ho, wo).permute(0, 1, 4, 5, 2, 3)  # (N, C, H_out, W_out, kH, kW)
+    windows = cols.reshape(n, c_in, kh, kw, ho, wo).permute(
+        0, 1, 4, 5, 2, 3
+    )  # (N, C, H_out, W_out, kH, kW)
     out = contract(windows, weight, groups)
     return out if bias is None else out + bias.reshape(-1, 1, 1)

@@ -1,7 +1,7 @@
 """Padding: how many rows/columns to add (``resolve_padding``) and what to put in them (``pad``).
 
 Every mode is one index rule ``source(i)`` mapping a padded position ``i`` (``-left <= i < n + right``)
-to an input position; the padded tensor is ``index_select`` with those indices (differentiable, any
+to an input position; the padded tensor is one gather with those indices (differentiable, any
 device and dtype). The course notes teach OpenCV's border names, torch's docs teach torch's; both are
 accepted, case-insensitively:
 
@@ -69,7 +69,9 @@ def normalize_mode(mode: str) -> str:
     return _MODES[key]
 
 
-def _source_index(size: int, left: int, right: int, mode: str, device: torch.device) -> torch.Tensor:
+def _source_index(
+    size: int, left: int, right: int, mode: str, device: torch.device
+) -> torch.Tensor:
     """Input index feeding each of the ``left + size + right`` padded positions."""
     i = torch.arange(-left, size + right, device=device)
     if mode == "replicate":
@@ -88,7 +90,9 @@ def _source_index(size: int, left: int, right: int, mode: str, device: torch.dev
 def _check_pairs(pad: Sequence, ndim: int) -> Pairs:
     """Normalize ``pad`` (one int or (left, right) pair per padded dim) to pairs of ints >= 0."""
     if isinstance(pad, int) or not isinstance(pad, Sequence) or len(pad) == 0:
-        raise ValueError(f"pad must be a sequence of (left, right) pairs, one per dimension, got {pad!r}")
+        raise ValueError(
+            f"pad must be a sequence of (left, right) pairs, one per dimension, got {pad!r}"
+        )
     if len(pad) > ndim:
         raise ValueError(f"pad={pad!r} pads {len(pad)} dimensions but the input has only {ndim}")
     pairs = tuple(ntuple(p, 2, "pad") if not isinstance(p, int) else (p, p) for p in pad)
@@ -99,7 +103,9 @@ def _check_pairs(pad: Sequence, ndim: int) -> Pairs:
 
 
 @traced("pad")
-def pad(input: torch.Tensor, pad: Sequence, mode: str = "zeros", value: float = 0.0) -> torch.Tensor:
+def pad(
+    input: torch.Tensor, pad: Sequence, mode: str = "zeros", value: float = 0.0
+) -> torch.Tensor:
     """Pad the last ``len(pad)`` dimensions of ``input``; ``pad`` lists them in order (H's pair before W's).
 
     Shape:
@@ -123,19 +129,28 @@ def pad(input: torch.Tensor, pad: Sequence, mode: str = "zeros", value: float = 
         raise ValueError(f"value={value!r} only applies to mode='constant', got mode={mode!r}")
     first = input.dim() - len(pairs)
     if kind == "constant":
-        sizes = [n + left + right for n, (left, right) in zip(input.shape[first:], pairs)]
+        sizes = [
+            n + left + right for n, (left, right) in zip(input.shape[first:], pairs, strict=True)
+        ]
         out = input.new_full((*input.shape[:first], *sizes), value)
-        inner = tuple(slice(left, left + n) for n, (left, _) in zip(input.shape[first:], pairs))
+        inner = tuple(
+            slice(left, left + n) for n, (left, _) in zip(input.shape[first:], pairs, strict=True)
+        )
         out[(..., *inner)] = input
         return out
-    out = input
-    for axis, (left, right) in enumerate(pairs, start=first):
-        if left == 0 and right == 0:
-            continue
-        if input.shape[axis] == 0:
-            raise ValueError(f"cannot {kind}-pad dimension {axis} of size 0; use mode='zeros'")
-        out = out.index_select(axis, _source_index(input.shape[axis], left, right, kind, input.device))
-    return out
+    if any(n == 0 for n in input.shape[first:]):
+        raise ValueError(
+            f"cannot {kind}-pad a dimension of size 0 (shape {tuple(input.shape)}); use mode='zeros'"
+        )
+    # one gather: out[..., i_1, ..., i_k] = input[..., source(i_1), ..., source(i_k)]
+    k = len(pairs)
+    index = [
+        _source_index(n, left, right, kind, input.device).reshape(
+            [-1 if a == b else 1 for b in range(k)]
+        )
+        for a, (n, (left, right)) in enumerate(zip(input.shape[first:], pairs, strict=True))
+    ]
+    return input[(..., *index)]
 
 
 def resolve_padding(
@@ -160,10 +175,14 @@ def resolve_padding(
         if rule == "valid":
             return ((0, 0),) * ndim
         if rule == "same":
-            return tuple(same_padding(k, d) for k, d in zip(kernel_size, dilation))
+            return tuple(same_padding(k, d) for k, d in zip(kernel_size, dilation, strict=True))
         if rule == "full":
-            return tuple((full_padding(k, d),) * 2 for k, d in zip(kernel_size, dilation))
-        raise ValueError(f"padding={padding!r} is not a padding rule; use 'valid', 'same' or 'full'")
+            return tuple(
+                (full_padding(k, d),) * 2 for k, d in zip(kernel_size, dilation, strict=True)
+            )
+        raise ValueError(
+            f"padding={padding!r} is not a padding rule; use 'valid', 'same' or 'full'"
+        )
     if isinstance(padding, int) and not isinstance(padding, bool):
         items: Sequence = (padding,) * ndim
     elif isinstance(padding, Sequence) and len(padding) == ndim:
@@ -176,4 +195,6 @@ def resolve_padding(
     try:
         return _check_pairs(items, ndim)
     except ValueError:
-        raise ValueError(f"padding must be non-negative ints or (left, right) pairs, got {padding!r}") from None
+        raise ValueError(
+            f"padding must be non-negative ints or (left, right) pairs, got {padding!r}"
+        ) from None

@@ -20,7 +20,9 @@ from reference.padding import pad, resolve_padding
 
 
 @traced("depthwise_conv2d")
-def depthwise_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, padding_mode="zeros"):
+def depthwise_conv2d(
+    input, weight, bias=None, stride=1, padding=0, dilation=1, padding_mode="zeros"
+):
     """Per-channel convolution: each input channel gets its own ``weight.shape[0] / C_in`` kernels.
 
     Shape:
@@ -33,8 +35,12 @@ def depthwise_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, 
     x, _ = check_input("depthwise_conv2d", input, 2)
     if not isinstance(weight, torch.Tensor) or weight.dim() != 4 or weight.shape[1] != 1:
         shape = tuple(weight.shape) if isinstance(weight, torch.Tensor) else type(weight).__name__
-        raise ValueError(f"depthwise weight must have shape (C_in * multiplier, 1, kH, kW), got {shape}")
-    return conv2d(input, weight, bias, stride, padding, dilation, groups=x.shape[1], padding_mode=padding_mode)
+        raise ValueError(
+            f"depthwise weight must have shape (C_in * multiplier, 1, kH, kW), got {shape}"
+        )
+    return conv2d(
+        input, weight, bias, stride, padding, dilation, groups=x.shape[1], padding_mode=padding_mode
+    )
 
 
 @traced("pointwise_conv2d")
@@ -51,14 +57,23 @@ def pointwise_conv2d(input, weight, bias=None):
         weight = weight[:, :, None, None]
     if not isinstance(weight, torch.Tensor) or weight.shape[2:] != (1, 1):
         shape = tuple(weight.shape) if isinstance(weight, torch.Tensor) else type(weight).__name__
-        raise ValueError(f"pointwise weight must have shape (C_out, C_in, 1, 1) or (C_out, C_in), got {shape}")
+        raise ValueError(
+            f"pointwise weight must have shape (C_out, C_in, 1, 1) or (C_out, C_in), got {shape}"
+        )
     return conv2d(input, weight, bias)
 
 
 @traced("depthwise_separable_conv2d")
 def depthwise_separable_conv2d(
-    input, depthwise_weight, pointwise_weight, depthwise_bias=None, pointwise_bias=None,
-    stride=1, padding=0, dilation=1, padding_mode="zeros",
+    input,
+    depthwise_weight,
+    pointwise_weight,
+    depthwise_bias=None,
+    pointwise_bias=None,
+    stride=1,
+    padding=0,
+    dilation=1,
+    padding_mode="zeros",
 ):
     """Depthwise ``k x k`` conv (stride, padding, dilation apply here), then a pointwise ``1 x 1`` conv.
 
@@ -70,7 +85,9 @@ def depthwise_separable_conv2d(
     >>> tuple(depthwise_separable_conv2d(x, torch.ones(3, 1, 3, 3), torch.ones(128, 3, 1, 1)).shape)
     (1, 128, 3, 3)
     """
-    y = depthwise_conv2d(input, depthwise_weight, depthwise_bias, stride, padding, dilation, padding_mode)
+    y = depthwise_conv2d(
+        input, depthwise_weight, depthwise_bias, stride, padding, dilation, padding_mode
+    )
     return pointwise_conv2d(y, pointwise_weight, pointwise_bias)
 
 
@@ -108,7 +125,9 @@ def factor_separable(kernel, *, rtol: float = 1e-6) -> tuple[torch.Tensor, torch
     """
     k = kernel if isinstance(kernel, torch.Tensor) else torch.tensor(kernel, dtype=torch.float64)
     if k.dim() != 2 or k.is_complex() or k.numel() == 0:
-        raise ValueError(f"kernel must be a non-empty 2-D real (kH, kW) array, got shape {tuple(k.shape)}")
+        raise ValueError(
+            f"kernel must be a non-empty 2-D real (kH, kW) array, got shape {tuple(k.shape)}"
+        )
     k = k if k.is_floating_point() else k.double()
     s = torch.linalg.svdvals(k.double())
     rank = int((s > rtol * s[0]).sum()) if s[0] > 0 else 0
@@ -128,7 +147,9 @@ def factor_separable(kernel, *, rtol: float = 1e-6) -> tuple[torch.Tensor, torch
 
 
 @traced("spatially_separable_conv2d")
-def spatially_separable_conv2d(input, kernel, bias=None, stride=1, padding=0, dilation=1, padding_mode="zeros"):
+def spatially_separable_conv2d(
+    input, kernel, bias=None, stride=1, padding=0, dilation=1, padding_mode="zeros"
+):
     """Filter every channel with one rank-1 kernel as two 1-D passes: ``column`` down, then ``row`` across.
 
     Equals ``conv2d(input, kernel)`` applied per channel, at ``kH + kW`` instead of ``kH·kW``
@@ -151,13 +172,30 @@ def spatially_separable_conv2d(input, kernel, bias=None, stride=1, padding=0, di
     check_positive(strides, "stride")
     check_positive(dilations, "dilation")
     if isinstance(padding, str) and padding.strip().lower() == "same" and max(strides) > 1:
-        raise ValueError(f"padding='same' needs stride=1, got stride={stride}; pad explicitly for strided convs")
+        raise ValueError(
+            f"padding='same' needs stride=1, got stride={stride}; pad explicitly for strided convs"
+        )
     pairs = resolve_padding(padding, tuple(k.shape), dilations, 2)
-    if any(a or b for a, b in pairs):  # pad once, so every padding mode behaves as for the full kernel
+    if any(
+        a or b for a, b in pairs
+    ):  # pad once, so every padding mode behaves as for the full kernel
         x = pad(x, pairs, mode=padding_mode)
     c = x.shape[1]
-    x = conv2d(x, column.reshape(1, 1, -1, 1).expand(c, 1, -1, 1), stride=(strides[0], 1), dilation=(dilations[0], 1), groups=c)
-    y = conv2d(x, row.reshape(1, 1, 1, -1).expand(c, 1, 1, -1), bias, stride=(1, strides[1]), dilation=(1, dilations[1]), groups=c)
+    x = conv2d(
+        x,
+        column.reshape(1, 1, -1, 1).expand(c, 1, -1, 1),
+        stride=(strides[0], 1),
+        dilation=(dilations[0], 1),
+        groups=c,
+    )
+    y = conv2d(
+        x,
+        row.reshape(1, 1, 1, -1).expand(c, 1, 1, -1),
+        bias,
+        stride=(1, strides[1]),
+        dilation=(1, dilations[1]),
+        groups=c,
+    )
     return y if batched else y.squeeze(0)
 
 
@@ -173,7 +211,14 @@ def channel_shuffle(input: torch.Tensor, groups: int) -> torch.Tensor:
     """
     if not isinstance(input, torch.Tensor) or input.dim() < 2:
         raise ValueError("channel_shuffle expects input of shape (N, C, *), at least 2-D")
-    if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1 or input.shape[1] % groups:
-        raise ValueError(f"groups={groups!r} must be an int >= 1 dividing the {input.shape[1]} channels")
+    if (
+        isinstance(groups, bool)
+        or not isinstance(groups, int)
+        or groups < 1
+        or input.shape[1] % groups
+    ):
+        raise ValueError(
+            f"groups={groups!r} must be an int >= 1 dividing the {input.shape[1]} channels"
+        )
     n, channels, *rest = input.shape
     return input.reshape(n, groups, channels // groups, *rest).transpose(1, 2).reshape(input.shape)

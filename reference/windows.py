@@ -17,7 +17,10 @@ from reference.analysis.sizes import conv_output_size, effective_kernel_size
 
 
 def window_geometry(
-    spatial: Sequence[int], kernel_size: int | Sequence[int], stride: int | Sequence[int], dilation: int | Sequence[int]
+    spatial: Sequence[int],
+    kernel_size: int | Sequence[int],
+    stride: int | Sequence[int],
+    dilation: int | Sequence[int],
 ) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
     """Normalize ``kernel_size, stride, dilation`` to tuples and compute the output size per dim.
 
@@ -33,7 +36,7 @@ def window_geometry(
     check_positive(dilations, "dilation")
     out = tuple(
         conv_output_size(n, k, stride=s, dilation=d)
-        for n, k, s, d in zip(spatial, kernel, strides, dilations)
+        for n, k, s, d in zip(spatial, kernel, strides, dilations, strict=True)
     )
     return kernel, strides, dilations, out
 
@@ -67,7 +70,7 @@ def sliding_windows(
     spatial = tuple(input.shape[2:])
     kernel, strides, dilations, _ = window_geometry(spatial, kernel_size, stride, dilation)
     windows = input
-    for axis, (k, s, d) in enumerate(zip(kernel, strides, dilations), start=2):
+    for axis, (k, s, d) in enumerate(zip(kernel, strides, dilations, strict=True), start=2):
         # unfold appends the window dim last; [..., ::d] keeps every d-th tap of the dilated span
         windows = windows.unfold(axis, effective_kernel_size(k, d), s)[..., ::d]
     return windows

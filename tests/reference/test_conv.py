@@ -26,11 +26,21 @@ def conv_cases(draw, m):
     stride = draw(st.lists(st.integers(1, 5), min_size=m, max_size=m))
     dilation = draw(st.lists(st.integers(1, 3), min_size=m, max_size=m))
     pads = [tuple(draw(st.integers(0, 3)) for _ in range(2)) for _ in range(m)]
-    span = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
-    sizes = [max(1, s - lo - hi + draw(st.integers(0, 6 if m < 3 else 3))) for s, (lo, hi) in zip(span, pads)]
+    span = [d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=True)]
+    sizes = [
+        max(1, s - lo - hi + draw(st.integers(0, 6 if m < 3 else 3)))
+        for s, (lo, hi) in zip(span, pads, strict=True)
+    ]
     return {
-        "n": draw(st.integers(1, 2)), "c_in": c_in, "c_out": c_out, "groups": groups, "sizes": sizes,
-        "kernel": kernel, "stride": tuple(stride), "dilation": tuple(dilation), "pads": tuple(pads),
+        "n": draw(st.integers(1, 2)),
+        "c_in": c_in,
+        "c_out": c_out,
+        "groups": groups,
+        "sizes": sizes,
+        "kernel": kernel,
+        "stride": tuple(stride),
+        "dilation": tuple(dilation),
+        "pads": tuple(pads),
         "bias": draw(st.booleans()),
     }
 
@@ -38,7 +48,13 @@ def conv_cases(draw, m):
 def _tensors(case, device):
     g = torch.Generator().manual_seed(sum(case["sizes"]) * 31 + case["c_out"])
     x = torch.randn(case["n"], case["c_in"], *case["sizes"], dtype=torch.float64, generator=g)
-    w = torch.randn(case["c_out"], case["c_in"] // case["groups"], *case["kernel"], dtype=torch.float64, generator=g)
+    w = torch.randn(
+        case["c_out"],
+        case["c_in"] // case["groups"],
+        *case["kernel"],
+        dtype=torch.float64,
+        generator=g,
+    )
     b = torch.randn(case["c_out"], dtype=torch.float64, generator=g)
     return x.to(device), w.to(device), b.to(device)
 
@@ -49,7 +65,9 @@ def _torch_conv(m, case, mode="zeros"):
 
     def run(x, w, b=None):
         x = F.pad(x, flat, mode="constant" if mode == "zeros" else mode)
-        return TORCH[m](x, w, b, stride=case["stride"], dilation=case["dilation"], groups=case["groups"])
+        return TORCH[m](
+            x, w, b, stride=case["stride"], dilation=case["dilation"], groups=case["groups"]
+        )
 
     return run
 
@@ -63,7 +81,15 @@ def test_matches_torch_with_gradients(device, m, data):
     inputs = [x, w, b] if case["bias"] else [x, w]
 
     def ours(x, w, b=None):
-        return OURS[m](x, w, b, stride=case["stride"], padding=case["pads"], dilation=case["dilation"], groups=case["groups"])
+        return OURS[m](
+            x,
+            w,
+            b,
+            stride=case["stride"],
+            padding=case["pads"],
+            dilation=case["dilation"],
+            groups=case["groups"],
+        )
 
     result = compare_with_gradients(ours, _torch_conv(m, case), inputs, rtol=1e-9, atol=1e-9)
     assert result.ok, (case, result.message)
@@ -72,11 +98,19 @@ def test_matches_torch_with_gradients(device, m, data):
 @settings(max_examples=30, deadline=None)
 @given(conv_cases(2), st.sampled_from(["reflect", "replicate", "circular"]))
 def test_padding_modes_match_torch(device, case, mode):
-    case["pads"] = tuple((min(lo, n - 1), min(hi, n - 1)) for (lo, hi), n in zip(case["pads"], case["sizes"]))
-    span = [d * (k - 1) + 1 for k, d in zip(case["kernel"], case["dilation"])]
-    case["sizes"] = [max(n, s - lo - hi) for n, s, (lo, hi) in zip(case["sizes"], span, case["pads"])]
+    case["pads"] = tuple(
+        (min(lo, n - 1), min(hi, n - 1))
+        for (lo, hi), n in zip(case["pads"], case["sizes"], strict=True)
+    )
+    span = [d * (k - 1) + 1 for k, d in zip(case["kernel"], case["dilation"], strict=True)]
+    case["sizes"] = [
+        max(n, s - lo - hi)
+        for n, s, (lo, hi) in zip(case["sizes"], span, case["pads"], strict=True)
+    ]
     x, w, b = _tensors(case, device)
-    ours = conv2d(x, w, b, case["stride"], case["pads"], case["dilation"], case["groups"], padding_mode=mode)
+    ours = conv2d(
+        x, w, b, case["stride"], case["pads"], case["dilation"], case["groups"], padding_mode=mode
+    )
     assert compare(ours, _torch_conv(2, case, mode)(x, w, b), rtol=1e-9, atol=1e-9).ok
 
 
@@ -87,7 +121,10 @@ def test_same_and_valid_strings_match_torch(device, m, data):
     case = data.draw(conv_cases(m))
     x, w, b = _tensors(case, device)
     for rule in ("same", "valid"):
-        if rule == "valid" and any(n < d * (k - 1) + 1 for n, k, d in zip(case["sizes"], case["kernel"], case["dilation"])):
+        if rule == "valid" and any(
+            n < d * (k - 1) + 1
+            for n, k, d in zip(case["sizes"], case["kernel"], case["dilation"], strict=True)
+        ):
             continue
         ours = OURS[m](x, w, b, padding=rule, dilation=case["dilation"], groups=case["groups"])
         theirs = TORCH[m](x, w, b, padding=rule, dilation=case["dilation"], groups=case["groups"])
@@ -101,7 +138,13 @@ def test_flip_is_true_convolution(device):
     # a 1-D true convolution of impulses is the kernel itself: (f * δ)(i) = f(i)
     k = torch.tensor([[[1.0, 2.0, 3.0]]], dtype=torch.float64, device=device)
     delta = torch.tensor([[[0.0, 0.0, 1.0, 0.0, 0.0]]], dtype=torch.float64, device=device)
-    assert conv1d(delta, k, padding="same", flip=True).flatten().tolist() == [0.0, 1.0, 2.0, 3.0, 0.0]
+    assert conv1d(delta, k, padding="same", flip=True).flatten().tolist() == [
+        0.0,
+        1.0,
+        2.0,
+        3.0,
+        0.0,
+    ]
 
 
 def test_constant_padding_value(device):
@@ -135,11 +178,17 @@ def test_depthwise_and_pointwise_are_groups_and_1x1(device):
 def test_corr2d_and_convolve2d(device):
     X = torch.arange(20.0, dtype=torch.float64, device=device).reshape(4, 5)
     K = torch.tensor([[1.0, -2.0], [0.5, 3.0]], dtype=torch.float64, device=device)
-    expected = torch.stack([torch.stack([(X[i : i + 2, j : j + 2] * K).sum() for j in range(4)]) for i in range(3)])
+    expected = torch.stack(
+        [torch.stack([(X[i : i + 2, j : j + 2] * K).sum() for j in range(4)]) for i in range(3)]
+    )
     assert compare(corr2d(X, K), expected).ok
     full = convolve2d(X, K, mode="full")
-    assert full.shape == (5, 6) and torch.allclose(full, F.conv2d(X[None, None], K.flip(0, 1)[None, None], padding=1)[0, 0])
-    assert convolve2d(X, K, mode="valid").shape == (3, 4) and convolve2d(X, K, mode="same").shape == (4, 5)
+    assert full.shape == (5, 6) and torch.allclose(
+        full, F.conv2d(X[None, None], K.flip(0, 1)[None, None], padding=1)[0, 0]
+    )
+    assert convolve2d(X, K, mode="valid").shape == (3, 4) and convolve2d(
+        X, K, mode="same"
+    ).shape == (4, 5)
 
 
 W = torch.ones(2, 3, 3, 3)
@@ -148,21 +197,33 @@ W = torch.ones(2, 3, 3, 3)
 @pytest.mark.parametrize(
     ("call", "needle"),
     [
-        (lambda: conv2d(torch.ones(3, 3), W), r"conv2d expects a 4-D input \(N, C_in, H, W\) or 3-D \(C_in, H, W\); got shape \(3, 3\)"),
+        (
+            lambda: conv2d(torch.ones(3, 3), W),
+            r"conv2d expects a 4-D input \(N, C_in, H, W\) or 3-D \(C_in, H, W\); got shape \(3, 3\)",
+        ),
         (lambda: conv1d(torch.ones(1, 3, 5, 5), torch.ones(2, 3, 3)), "conv1d expects a 3-D input"),
         (lambda: conv2d(torch.ones(1, 3, 5, 5, dtype=torch.int64), W), "floating-point"),
         (lambda: conv2d(torch.ones(1, 4, 5, 5), W), "weight.shape.1. must be C_in/groups = 4"),
-        (lambda: conv2d(torch.ones(1, 3, 5, 5), torch.ones(2, 1, 3, 3), groups=3), "groups=3 must divide both C_in=3 and C_out=2"),
+        (
+            lambda: conv2d(torch.ones(1, 3, 5, 5), torch.ones(2, 1, 3, 3), groups=3),
+            "groups=3 must divide both C_in=3 and C_out=2",
+        ),
         (lambda: conv2d(torch.ones(1, 3, 5, 5), W, groups=0), "groups must be an int >= 1"),
         (lambda: conv2d(torch.ones(1, 3, 2, 5), W), "larger than the padded input"),
-        (lambda: conv2d(torch.ones(1, 3, 5, 5), W, padding="same", stride=2), "padding='same' needs stride=1"),
+        (
+            lambda: conv2d(torch.ones(1, 3, 5, 5), W, padding="same", stride=2),
+            "padding='same' needs stride=1",
+        ),
         (lambda: conv2d(torch.ones(1, 3, 5, 5), W, stride=0), "stride must be >= 1"),
         (lambda: conv2d(torch.ones(1, 3, 5, 5), W, dilation=(1, 0)), "dilation must be >= 1"),
         (lambda: conv2d(torch.ones(1, 3, 5, 5), W, padding=-1), "non-negative"),
         (lambda: conv2d(torch.ones(1, 3, 5, 5), W, torch.ones(3)), r"bias must have shape \(2,\)"),
         (lambda: conv2d(torch.ones(1, 3, 5, 5), W.double()), "weight is torch.float64"),
         (lambda: conv2d(torch.ones(1, 3, 5, 5), torch.ones(2, 3, 3)), "weight of shape"),
-        (lambda: conv2d(torch.ones(1, 3, 5, 5), W, padding=1, padding_mode="mirror"), "padding_mode='mirror'"),
+        (
+            lambda: conv2d(torch.ones(1, 3, 5, 5), W, padding=1, padding_mode="mirror"),
+            "padding_mode='mirror'",
+        ),
         (lambda: conv2d(torch.ones(0, 3, 5, 5), W), "every input size >= 1"),
     ],
 )

@@ -65,13 +65,29 @@ def deform_cases(draw):
     stride = (draw(st.integers(1, 2)), draw(st.integers(1, 3)))
     dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
     padding = (draw(st.integers(0, 2)), draw(st.integers(0, 1)))
-    sizes = [max(1, d * (k - 1) + 1 - 2 * p + draw(st.integers(0, 3))) for k, d, p in zip(kernel, dilation, padding)]
-    out = tuple(conv_output_size(*a) for a in zip(sizes, kernel, stride, padding, dilation))
+    sizes = [
+        max(1, d * (k - 1) + 1 - 2 * p + draw(st.integers(0, 3)))
+        for k, d, p in zip(kernel, dilation, padding, strict=True)
+    ]
+    out = tuple(
+        conv_output_size(*a) for a in zip(sizes, kernel, stride, padding, dilation, strict=True)
+    )
     return {
-        "n": draw(st.integers(1, 2)), "c_in": c_in, "c_out": groups * draw(st.integers(1, 2)), "groups": groups,
-        "offset_groups": offset_groups, "sizes": sizes, "kernel": kernel, "stride": stride, "padding": padding,
-        "dilation": dilation, "out": out, "mask": draw(st.booleans()), "bias": draw(st.booleans()),
-        "seed": draw(st.integers(0, 2**32 - 1)), "spread": draw(st.sampled_from([0.5, 2.0, 4.0])),
+        "n": draw(st.integers(1, 2)),
+        "c_in": c_in,
+        "c_out": groups * draw(st.integers(1, 2)),
+        "groups": groups,
+        "offset_groups": offset_groups,
+        "sizes": sizes,
+        "kernel": kernel,
+        "stride": stride,
+        "padding": padding,
+        "dilation": dilation,
+        "out": out,
+        "mask": draw(st.booleans()),
+        "bias": draw(st.booleans()),
+        "seed": draw(st.integers(0, 2**32 - 1)),
+        "spread": draw(st.sampled_from([0.5, 2.0, 4.0])),
     }
 
 
@@ -79,9 +95,19 @@ def _tensors(case, device):
     g = torch.Generator().manual_seed(case["seed"])
     taps = case["kernel"][0] * case["kernel"][1]
     x = torch.randn(case["n"], case["c_in"], *case["sizes"], generator=g, dtype=torch.float64)
-    w = torch.randn(case["c_out"], case["c_in"] // case["groups"], *case["kernel"], generator=g, dtype=torch.float64)
-    offset = case["spread"] * torch.randn(case["n"], 2 * case["offset_groups"] * taps, *case["out"], generator=g, dtype=torch.float64)
-    mask = torch.rand(case["n"], case["offset_groups"] * taps, *case["out"], generator=g, dtype=torch.float64)
+    w = torch.randn(
+        case["c_out"],
+        case["c_in"] // case["groups"],
+        *case["kernel"],
+        generator=g,
+        dtype=torch.float64,
+    )
+    offset = case["spread"] * torch.randn(
+        case["n"], 2 * case["offset_groups"] * taps, *case["out"], generator=g, dtype=torch.float64
+    )
+    mask = torch.rand(
+        case["n"], case["offset_groups"] * taps, *case["out"], generator=g, dtype=torch.float64
+    )
     b = torch.randn(case["c_out"], generator=g, dtype=torch.float64)
     b, mask = (b if case["bias"] else None), (mask if case["mask"] else None)
     return [None if t is None else t.to(device) for t in (x, offset, w, b, mask)]
@@ -92,7 +118,9 @@ def _tensors(case, device):
 def test_matches_per_pixel_bilinear_loop(device, case):
     x, offset, w, b, mask = _tensors(case, device)
     ours = deform_conv2d(x, offset, w, b, case["stride"], case["padding"], case["dilation"], mask)
-    expected = _loop_deform_conv2d(x, offset, w, b, case["stride"], case["padding"], case["dilation"], mask)
+    expected = _loop_deform_conv2d(
+        x, offset, w, b, case["stride"], case["padding"], case["dilation"], mask
+    )
     assert compare(ours, expected, rtol=1e-9, atol=1e-9).ok, case
 
 
@@ -102,23 +130,47 @@ def test_zero_offsets_and_unit_mask_are_a_standard_conv(device, case):
     x, offset, w, b, _ = _tensors(case, device)
     standard = F.conv2d(x, w, b, case["stride"], case["padding"], case["dilation"], case["groups"])
     zeros = torch.zeros_like(offset)
-    assert compare(deform_conv2d(x, zeros, w, b, case["stride"], case["padding"], case["dilation"]), standard, rtol=1e-10, atol=1e-10).ok
-    ones = torch.ones(offset.shape[0], offset.shape[1] // 2, *offset.shape[2:], dtype=x.dtype, device=device)
-    assert compare(deform_conv2d(x, zeros, w, b, case["stride"], case["padding"], case["dilation"], ones), standard, rtol=1e-10, atol=1e-10).ok
+    assert compare(
+        deform_conv2d(x, zeros, w, b, case["stride"], case["padding"], case["dilation"]),
+        standard,
+        rtol=1e-10,
+        atol=1e-10,
+    ).ok
+    ones = torch.ones(
+        offset.shape[0], offset.shape[1] // 2, *offset.shape[2:], dtype=x.dtype, device=device
+    )
+    assert compare(
+        deform_conv2d(x, zeros, w, b, case["stride"], case["padding"], case["dilation"], ones),
+        standard,
+        rtol=1e-10,
+        atol=1e-10,
+    ).ok
 
 
 def test_integer_offset_shifts_the_input(device):
     x = torch.randn(1, 2, 6, 5, dtype=torch.float64, device=device)
     w = torch.randn(3, 2, 3, 3, dtype=torch.float64, device=device)
     offset = torch.zeros(1, 18, 6, 5, dtype=torch.float64, device=device)
-    offset[:, 0::2] = 1.0  # every tap reads one row lower: rows oy - 1 + i + 1, so no top padding, 2 below
+    offset[:, 0::2] = (
+        1.0  # every tap reads one row lower: rows oy - 1 + i + 1, so no top padding, 2 below
+    )
     expected = F.conv2d(F.pad(x, (1, 1, 0, 2)), w)
     assert compare(deform_conv2d(x, offset, w, padding=1), expected, rtol=1e-10, atol=1e-10).ok
 
 
 def test_zero_mask_leaves_only_the_bias(device):
-    x, w, b = torch.randn(2, 3, 5, 5, device=device), torch.randn(4, 3, 3, 3, device=device), torch.randn(4, device=device)
-    y = deform_conv2d(x, torch.randn(2, 18, 3, 3, device=device), w, b, mask=torch.zeros(2, 9, 3, 3, device=device))
+    x, w, b = (
+        torch.randn(2, 3, 5, 5, device=device),
+        torch.randn(4, 3, 3, 3, device=device),
+        torch.randn(4, device=device),
+    )
+    y = deform_conv2d(
+        x,
+        torch.randn(2, 18, 3, 3, device=device),
+        w,
+        b,
+        mask=torch.zeros(2, 9, 3, 3, device=device),
+    )
     assert torch.equal(y, b.reshape(1, 4, 1, 1).expand(2, 4, 3, 3))
 
 
@@ -126,15 +178,25 @@ def test_gradients_pass_gradcheck(device):
     g = torch.Generator().manual_seed(3)
     x = torch.randn(1, 2, 4, 5, generator=g, dtype=torch.float64)
     offset = 0.7 * torch.randn(1, 2 * 9, 4, 5, generator=g, dtype=torch.float64)
-    w, b = torch.randn(3, 2, 3, 3, generator=g, dtype=torch.float64), torch.randn(3, generator=g, dtype=torch.float64)
+    w, b = (
+        torch.randn(3, 2, 3, 3, generator=g, dtype=torch.float64),
+        torch.randn(3, generator=g, dtype=torch.float64),
+    )
     mask = torch.rand(1, 9, 4, 5, generator=g, dtype=torch.float64)
     inputs = [t.to(device).requires_grad_() for t in (x, offset, w, b, mask)]
-    assert torch.autograd.gradcheck(lambda x, o, w, b, m: deform_conv2d(x, o, w, b, padding=1, mask=m), inputs)
+    assert torch.autograd.gradcheck(
+        lambda x, o, w, b, m: deform_conv2d(x, o, w, b, padding=1, mask=m), inputs
+    )
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 def test_keeps_dtype_and_device(device, dtype):
-    y = deform_conv2d(*(torch.zeros(s, dtype=dtype, device=device) for s in ((1, 2, 4, 4), (1, 8, 3, 3), (5, 2, 2, 2))))
+    y = deform_conv2d(
+        *(
+            torch.zeros(s, dtype=dtype, device=device)
+            for s in ((1, 2, 4, 4), (1, 8, 3, 3), (5, 2, 2, 2))
+        )
+    )
     assert y.shape == (1, 5, 3, 3) and y.dtype == dtype and y.device.type == device.type
 
 
@@ -145,15 +207,36 @@ X, W = torch.zeros(1, 4, 5, 5), torch.zeros(2, 4, 3, 3)
     ("call", "needle"),
     [
         (lambda: deform_conv2d(X, torch.zeros(1, 17, 3, 3), W), r"2\*offset_groups\*kH\*kW"),
-        (lambda: deform_conv2d(X, torch.zeros(1, 18, 4, 4), W), r"offset must have shape \(1, 18, 3, 3\)"),
-        (lambda: deform_conv2d(X, torch.zeros(1, 54, 3, 3), W), "3 offset groups, which must divide C_in=4"),
-        (lambda: deform_conv2d(X, torch.zeros(1, 18, 3, 3), W, mask=torch.zeros(1, 18, 3, 3)), r"mask must have shape \(1, 9, 3, 3\)"),
-        (lambda: deform_conv2d(X, torch.zeros(1, 18, 3, 3), torch.zeros(2, 3, 3, 3)), r"weight.shape\[1\]=3 must divide C_in=4"),
+        (
+            lambda: deform_conv2d(X, torch.zeros(1, 18, 4, 4), W),
+            r"offset must have shape \(1, 18, 3, 3\)",
+        ),
+        (
+            lambda: deform_conv2d(X, torch.zeros(1, 54, 3, 3), W),
+            "3 offset groups, which must divide C_in=4",
+        ),
+        (
+            lambda: deform_conv2d(X, torch.zeros(1, 18, 3, 3), W, mask=torch.zeros(1, 18, 3, 3)),
+            r"mask must have shape \(1, 9, 3, 3\)",
+        ),
+        (
+            lambda: deform_conv2d(X, torch.zeros(1, 18, 3, 3), torch.zeros(2, 3, 3, 3)),
+            r"weight.shape\[1\]=3 must divide C_in=4",
+        ),
         (lambda: deform_conv2d(X[0], torch.zeros(1, 18, 3, 3), W), "4-D input"),
         (lambda: deform_conv2d(X, torch.zeros(1, 18, 3, 3), W, stride=0), "stride must be >= 1"),
-        (lambda: deform_conv2d(X[:, :, :2], torch.zeros(1, 18, 3, 3), W), "larger than the padded input"),
-        (lambda: deform_conv2d(X, torch.zeros(1, 18, 3, 3, dtype=torch.float64), W), "offset is torch.float64"),
-        (lambda: deform_conv2d(X, torch.zeros(1, 18, 3, 3), W, torch.zeros(3)), r"bias must have shape \(2,\)"),
+        (
+            lambda: deform_conv2d(X[:, :, :2], torch.zeros(1, 18, 3, 3), W),
+            "larger than the padded input",
+        ),
+        (
+            lambda: deform_conv2d(X, torch.zeros(1, 18, 3, 3, dtype=torch.float64), W),
+            "offset is torch.float64",
+        ),
+        (
+            lambda: deform_conv2d(X, torch.zeros(1, 18, 3, 3), W, torch.zeros(3)),
+            r"bias must have shape \(2,\)",
+        ),
     ],
 )
 def test_bad_input_is_a_value_error(call, needle):

@@ -13,7 +13,12 @@ from reference.compare import compare, compare_with_gradients
 from reference.padding import normalize_mode, pad, resolve_padding
 
 # our mode -> numpy.pad mode (numpy's 'reflect' is OpenCV's BORDER_REFLECT_101, 'symmetric' BORDER_REFLECT)
-NUMPY_MODE = {"reflect": "reflect", "symmetric": "symmetric", "replicate": "edge", "circular": "wrap"}
+NUMPY_MODE = {
+    "reflect": "reflect",
+    "symmetric": "symmetric",
+    "replicate": "edge",
+    "circular": "wrap",
+}
 
 
 @st.composite
@@ -44,7 +49,9 @@ def test_constant_matches_numpy_pad(device, case, value):
     array, pairs = case
     widths = [(0, 0)] * (array.ndim - len(pairs)) + pairs
     expected = np.pad(array, widths, mode="constant", constant_values=value)
-    assert compare(pad(torch.tensor(array, device=device), pairs, "constant", value), expected, rtol=0, atol=0).ok
+    assert compare(
+        pad(torch.tensor(array, device=device), pairs, "constant", value), expected, rtol=0, atol=0
+    ).ok
 
 
 @settings(max_examples=40, deadline=None)
@@ -57,7 +64,9 @@ def test_matches_torch_pad_with_gradients(device, k, data):
     x = torch.randn(2, 3, *spatial, dtype=torch.float64, device=device)
     flat = [p for pair in reversed(pairs) for p in pair]  # torch lists the LAST dim first
     torch_mode = "constant" if mode == "zeros" else mode
-    result = compare_with_gradients(lambda t: pad(t, pairs, mode), lambda t: F.pad(t, flat, mode=torch_mode), [x])
+    result = compare_with_gradients(
+        lambda t: pad(t, pairs, mode), lambda t: F.pad(t, flat, mode=torch_mode), [x]
+    )
     assert result.ok, result.message
 
 
@@ -95,7 +104,10 @@ def test_resolve_padding_rules():
     assert resolve_padding((1, 2), (3, 3), (1, 1), 2) == ((1, 1), (2, 2))
     assert resolve_padding(((0, 1), (2, 3)), (3, 3), (1, 1), 2) == ((0, 1), (2, 3))
     assert resolve_padding("VALID", (5,), (1,), 1) == ((0, 0),)
-    assert resolve_padding("same", (5, 4), (1, 1), 2) == ((2, 2), (1, 2))  # torch: extra on the right
+    assert resolve_padding("same", (5, 4), (1, 1), 2) == (
+        (2, 2),
+        (1, 2),
+    )  # torch: extra on the right
     assert resolve_padding("same", (4,), (3,), 1) == ((4, 5),)  # span 3*3+1 = 10
     assert resolve_padding("full", (5, 3), (1, 2), 2) == ((4, 4), (4, 4))
 

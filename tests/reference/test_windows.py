@@ -19,7 +19,9 @@ def geometries(draw, m):
     kernel = draw(st.lists(st.integers(1, 3), min_size=m, max_size=m))
     dilation = draw(st.lists(st.integers(1, 3), min_size=m, max_size=m))
     stride = draw(st.lists(st.integers(1, 4), min_size=m, max_size=m))
-    sizes = [d * (k - 1) + 1 + draw(st.integers(0, 5)) for k, d in zip(kernel, dilation)]
+    sizes = [
+        d * (k - 1) + 1 + draw(st.integers(0, 5)) for k, d in zip(kernel, dilation, strict=True)
+    ]
     return sizes, tuple(kernel), tuple(stride), tuple(dilation)
 
 
@@ -29,12 +31,19 @@ def test_every_window_is_the_indexed_input(device, geometry):
     sizes, kernel, stride, dilation = geometry
     x = torch.randn(2, 3, *sizes, dtype=torch.float64, device=device)
     w = sliding_windows(x, kernel, stride, dilation)
-    out = [conv_output_size(n, k, s, 0, d) for n, k, s, d in zip(sizes, kernel, stride, dilation)]
+    out = [
+        conv_output_size(n, k, s, 0, d)
+        for n, k, s, d in zip(sizes, kernel, stride, dilation, strict=True)
+    ]
     assert tuple(w.shape) == (2, 3, *out, *kernel)
     for o in itertools.product(*map(range, out)):
         for j in itertools.product(*map(range, kernel)):
-            src = tuple(oi * s + ji * d for oi, ji, s, d in zip(o, j, stride, dilation))
-            assert torch.equal(w[(slice(None), slice(None), *o, *j)], x[(slice(None), slice(None), *src)])
+            src = tuple(
+                oi * s + ji * d for oi, ji, s, d in zip(o, j, stride, dilation, strict=True)
+            )
+            assert torch.equal(
+                w[(slice(None), slice(None), *o, *j)], x[(slice(None), slice(None), *src)]
+            )
 
 
 @settings(max_examples=30, deadline=None)
