@@ -11,6 +11,7 @@ import torch
 
 from exercises.bank import _gates
 from exercises.bank import recurrent as rec
+from exercises.bank import recurrent_params as rec_params
 from exercises.instantiate import canonical, same_answer
 from exercises.render import answer_line
 from exercises.seeding import rng_for
@@ -91,3 +92,35 @@ def test_gru_conventions_differ_only_through_the_reset_gate():
     assert not np.allclose(both["torch"], both["d2l"])
     ones = _gates.gru_numpy(p, convention="torch", use_reset=False)["H"]
     assert np.allclose(ones, _gates.gru_numpy(p, convention="d2l", use_reset=False)["H"])
+
+
+def torch_count(p) -> int:
+    """torch.nn.LSTM / GRU's own parameter count; the slides' single bias drops G·H per layer."""
+    layer = torch.nn.LSTM if p["cell"] == "lstm" else torch.nn.GRU
+    module = layer(p["input_size"], p["hidden_size"], num_layers=p["num_layers"])
+    count = sum(t.numel() for t in module.parameters())
+    gates = 4 if p["cell"] == "lstm" else 3
+    return count if p["convention"] == "torch" else count - gates * p["hidden_size"] * p["num_layers"]
+
+
+@pytest.mark.parametrize("exercise", rec_params.EXERCISES, ids=lambda e: e.id)
+def test_parameter_counts_match_torch_modules(exercise):
+    for difficulty in exercise.difficulties:
+        for seed in range(60):
+            p = exercise.generate(rng_for(seed), difficulty)
+            spec = exercise.answer_spec(p)
+            answer = canonical(exercise.answer(p), spec)
+            assert answer == torch_count(p)
+            for mis in exercise.misconceptions:
+                wrong = mis.rule(p)
+                assert wrong is None or canonical(wrong, spec) != answer, mis.note
+            for lang in ("zh", "en"):
+                assert bool(CJK.search(exercise.prompt(p, lang))) == (lang == "zh")
+                assert exercise.solution(p, lang).endswith(answer_line(answer, spec, lang))
+
+
+def test_three_gate_lstm_is_the_gru_count():
+    lstm = rec_params.EXERCISES[0]
+    p = dict(cell="lstm", input_size=10, hidden_size=20, num_layers=1, convention="torch")
+    three = next(m for m in lstm.misconceptions if m.note == "three_gates")
+    assert lstm.answer(p) == 2560 and three.rule(p) == 1920  # torch: 4·20·(10+20+2), 3·20·(10+20+2)
