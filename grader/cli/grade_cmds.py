@@ -28,7 +28,7 @@ def _summary_table(book, title: str) -> None:
     for column in ("student", "total", "max", "problems"):
         table.add_column(column, justify="right" if column != "student" else "left")
     for row in book.itertuples(index=False):
-        table.add_row(str(row.student_id), f"{row.total:g}", f"{row.max:g}", str(row.errors or ""))
+        table.add_row(str(row.student_id), f"{round(row.total, 2):g}", f"{row.max:g}", str(row.errors or ""))
     Console().print(table)
 
 
