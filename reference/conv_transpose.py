@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import torch
 
+from reference._conv_checks import check_bias, check_input
 from reference._trace import traced
 from reference._validate import check_non_negative, check_positive, ntuple
 from reference.analysis.sizes import conv_transpose_output_size
-from reference.conv import check_bias, check_input, contract
+from reference.conv import contract
 from reference.padding import pad
 from reference.windows import sliding_windows
 

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import torch
 
+from reference._conv_checks import check_bias, check_input
 from reference._trace import traced
 from reference._validate import check_non_negative, check_positive, ntuple
 from reference.analysis.sizes import conv_output_size
-from reference.conv import check_bias, check_input, contract
+from reference.conv import contract
 
 
 def bilinear_sample(input: torch.Tensor, y: torch.Tensor, x: torch.Tensor) -> torch.Tensor:

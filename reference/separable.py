@@ -13,9 +13,10 @@ import math
 
 import torch
 
+from reference._conv_checks import check_input
 from reference._trace import traced
 from reference._validate import check_positive, ntuple
-from reference.conv import check_input, conv2d
+from reference.conv import conv2d
 from reference.padding import pad, resolve_padding
 
 
