@@ -1,0 +1,103 @@
+"""Benchmark: grading typed answers for 300 students × 10 answer exercises (goal: under 5 s).
+
+Two figures: ``grade_answer`` alone over pre-generated problems (the judge), and the whole class
+run (regenerate variants, read YAML folders, grade, write results/feedback/gradebook) on one core.
+Answers are a realistic mix: right in varied notations, misconceptions, wrong, malformed, missing.
+Run: ``.venv/bin/python benchmarks/bench_grade_answers.py``; writes benchmarks/results/grade_answers.json.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from exercises.assignment import load_manifest, personal_problems
+from grader.answers import grade_answer
+from grader.classrun import grade_class
+
+STUDENTS = 300
+HERE = Path(__file__).resolve().parent
+MANIFEST = """id: bench
+language: en
+exercises:
+  - {id: conv_output_shape, difficulty: 3}
+  - {id: pool_output_shape}
+  - {id: dilated_output_shape}
+  - {id: same_padding}
+  - {id: find_stride}
+  - {id: find_padding}
+  - {id: corr2d_single}
+  - {id: corr2d_padded}
+  - {id: corr2d_strided}
+  - {id: max_pool_hand}
+"""
+
+
+def _typed(problem, i: int) -> str | None:
+    """Student i's answer: 50% right, 20% a misconception, 10% wrong, 10% malformed, 10% missing."""
+    bucket = i % 10
+    wrongs = list(problem.misconception_answers.values())
+    if bucket < 5:
+        return str(problem.answer)
+    if bucket < 7 and wrongs:
+        return str(wrongs[i % len(wrongs)])
+    if bucket < 8 or (bucket < 7 and not wrongs):
+        return str(problem.answer)[::-1] if problem.spec.kind != "integer" else str(problem.answer + 7)
+    if bucket < 9:
+        return "I don't know"
+    return None
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        manifest = tmp / "assignment.yaml"
+        manifest.write_text(MANIFEST, encoding="utf-8")
+        assignment = load_manifest(manifest)
+        start = time.perf_counter()
+        classes = [personal_problems(assignment, f"s{i:03d}") for i in range(STUDENTS)]
+        generate_s = time.perf_counter() - start
+        answers = [[_typed(p, i + j) for j, p in enumerate(ps)] for i, ps in enumerate(classes)]
+        start = time.perf_counter()
+        for problems, typed in zip(classes, answers):
+            for problem, raw in zip(problems, typed):
+                if raw is not None:
+                    grade_answer(problem, raw)
+        judge_s = time.perf_counter() - start
+        for i, (problems, typed) in enumerate(zip(classes, answers)):
+            folder = tmp / "subs" / f"s{i:03d}"
+            folder.mkdir(parents=True)
+            data = {p.slot: t for p, t in zip(problems, typed) if t is not None}
+            (folder / "answers.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        start = time.perf_counter()
+        grade_class(tmp / "subs", manifest, tmp / "out")
+        class_s = time.perf_counter() - start
+        start = time.perf_counter()
+        grade_class(tmp / "subs", manifest, tmp / "out")
+        rerun_s = time.perf_counter() - start
+    answers_n = STUDENTS * 10
+    rows = [
+        ("generate 300×10 variants", generate_s),
+        ("grade_answer 300×10 (judge only)", judge_s),
+        ("class run 300×10 (generate+read+grade+write)", class_s),
+        ("rerun, nothing changed (all skipped)", rerun_s),
+    ]
+    print(f"{'what':<48}{'seconds':>10}{'per answer (ms)':>18}")
+    for what, s in rows:
+        print(f"{what:<48}{s:>10.2f}{1000 * s / answers_n:>18.3f}")
+    print(f"goal: class run under 5 s -> {'met' if class_s < 5 else 'NOT met'}")
+    out = HERE / "results" / "grade_answers.json"
+    out.parent.mkdir(exist_ok=True)
+    doc = {"students": STUDENTS, "exercises": 10, "machine": platform.platform(),
+           "python": platform.python_version(), **{what: round(s, 3) for what, s in rows}}
+    out.write_text(json.dumps(doc, indent=1), encoding="utf-8")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
