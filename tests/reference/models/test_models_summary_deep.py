@@ -1,0 +1,25 @@
+"""summarize() on every registered model agrees, row by row, with sizes.py and counts.py (part 2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from reference.analysis import summarize
+from reference.models import get, names
+
+FAMILIES = ("lenet", "alexnet", "vgg", "nin", "googlenet")
+
+
+@pytest.mark.parametrize("name", [n for n in names() if not n.startswith(FAMILIES)])
+def test_summary_rows_agree_with_the_formulas(name, summary_check):
+    summary_check(name)
+
+
+def test_resnet50_full_size_totals():
+    # torchvision documents ResNet-50 at 4.09 GFLOPS (multiply-accumulates of convolutions and FC)
+    df = summarize(get("resnet50"), (1, 3, 224, 224))
+    weighted = df[df["type"].isin(["conv2d", "linear"])]["macs"].sum()
+    assert round(weighted / 1e9, 2) == 4.09
+    assert df.attrs["totals"]["parameters"] == 25_557_032
+    last = df.iloc[-1]
+    assert last["output_shape"] == (1, 1000)
