@@ -72,9 +72,9 @@ def geometry(
     in_size = tuple(int(n) for n in input.shape[-d:])
     out = tuple(
         pool_output_size(n, k, s, p, dl, bool(ceil_mode))
-        for n, k, s, p, dl in zip(in_size, kernel, strides, pads, dil)
+        for n, k, s, p, dl in zip(in_size, kernel, strides, pads, dil, strict=True)
     )
-    for axis, (n, k, s, p, dl, o) in enumerate(zip(in_size, kernel, strides, pads, dil, out)):
+    for axis, (n, k, s, p, dl, o) in enumerate(zip(in_size, kernel, strides, pads, dil, out, strict=True)):
         if dl > 1:
             _check_windows_see_input(axis, n, k, s, p, dl, o)
     return PoolGeometry(kernel, strides, pads, dil, in_size, out)
@@ -99,7 +99,7 @@ def padded(x: torch.Tensor, g: PoolGeometry, fill: float) -> torch.Tensor:
     is more than ``p`` in ceil mode and may be negative (a crop) when the stride skips the tail.
     """
     pairs: list[int] = []
-    for n, k, s, p, dl, o in zip(g.in_size, g.kernel, g.stride, g.padding, g.dilation, g.out_size):
+    for n, k, s, p, dl, o in zip(g.in_size, g.kernel, g.stride, g.padding, g.dilation, g.out_size, strict=True):
         needed = (o - 1) * s + dl * (k - 1) + 1
         pairs = [p, needed - n - p, *pairs]
     return F.pad(x, pairs, value=fill)
@@ -180,7 +180,7 @@ def avg_divisor(g: PoolGeometry, count_include_pad: bool, divisor_override, like
             raise ValueError(f"divisor_override must be >= 1 (or None), got {divisor_override}")
         return divisor_override
     divisor = torch.ones((), dtype=like.dtype, device=like.device)
-    for n, k, s, p, o in zip(g.in_size, g.kernel, g.stride, g.padding, g.out_size):
+    for n, k, s, p, o in zip(g.in_size, g.kernel, g.stride, g.padding, g.out_size, strict=True):
         start = torch.arange(o, device=like.device) * s - p
         end = torch.clamp(start + k, max=n + p)
         if not count_include_pad:
@@ -207,9 +207,9 @@ def adaptive_windows(
     d = len(out_size)
     in_size = tuple(int(n) for n in x.shape[-d:])
     per_dim_idx, per_dim_ok = [], []
-    for n, o in zip(in_size, out_size):
+    for n, o in zip(in_size, out_size, strict=True):
         starts, ends = adaptive_bounds(n, o)
-        width = max(e - s for s, e in zip(starts, ends))
+        width = max(e - s for s, e in zip(starts, ends, strict=True))
         offs = torch.arange(width, device=x.device)
         start = torch.tensor(starts, device=x.device).unsqueeze(1)
         end = torch.tensor(ends, device=x.device).unsqueeze(1)

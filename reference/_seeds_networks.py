@@ -32,8 +32,8 @@ def cost_examples() -> list[SeedExample]:
     c_in, c_out, k = sympy.symbols("C_in C_out k", positive=True, integer=True)
     grouped = sympy.simplify(conv_params(c_in, c_out, k, groups=2, bias=False) / conv_params(c_in, c_out, k, bias=False))
     L = sympy.Symbol("L", positive=True, integer=True)
-    l = sympy.Symbol("l", positive=True, integer=True)
-    dense = sympy.factor(sympy.summation(l, (l, 1, L)))  # layer l takes the l earlier outputs x_0 … x_{l−1}
+    j = sympy.Symbol("j", positive=True, integer=True)
+    dense = sympy.factor(sympy.summation(j, (j, 1, L)))  # layer j takes the j earlier outputs x_0 … x_{j−1}
     standard = conv_macs(3, 128, (3, 3), (5, 5))
     separable = depthwise_separable_macs(3, 128, (3, 3), (5, 5))
     return [

@@ -181,17 +181,17 @@ def _unpool(input, indices, d, kernel_size, stride, padding, output_size, op):
     # default that is < 1
     default = tuple(
         conv_transpose_output_size(int(n), k, s) - 2 * p
-        for n, k, s, p in zip(x.shape[2:], kernel, strides, pads)
+        for n, k, s, p in zip(x.shape[2:], kernel, strides, pads, strict=True)
     )
     if output_size is None and min(default) < 1:
         raise ValueError(f"{op}: padding={pads} leaves an output of size {default}; pass output_size")
     size = default if output_size is None else tuple(int(v) for v in tuple(output_size)[-d:])
-    for name_size, want, s in zip(size, default, strides):
+    for name_size, want, s in zip(size, default, strides, strict=True):
         if not want - s < name_size < want + s:
             raise ValueError(
                 f"{op}: output_size={tuple(output_size)} is not reachable; each size must lie strictly "
-                f"between {tuple(w - s for w, s in zip(default, strides))} and "
-                f"{tuple(w + s for w, s in zip(default, strides))}"
+                f"between {tuple(w - s for w, s in zip(default, strides, strict=True))} and "
+                f"{tuple(w + s for w, s in zip(default, strides, strict=True))}"
             )
     total = 1
     for n in size:

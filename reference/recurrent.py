@@ -94,7 +94,7 @@ def lstm_cell(input, hx, cx, w_ih, w_hh, b_ih=None, b_hh=None):
         raise ValueError(f"lstm_cell: cx has shape {tuple(cx.shape)}; it must match hx {tuple(hx.shape)}")
     gates = _affine(x, w_ih, b_ih) + _affine(h, w_hh, b_hh)
     i, f, g, o = gates.chunk(4, dim=1)
-    I, F, G, O = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+    I, F, G, O = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)  # noqa: E741
     C = F * c + I * G
     H = O * torch.tanh(C)
     return (H.squeeze(0), C.squeeze(0)) if unbatched else (H, C)

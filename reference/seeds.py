@@ -65,7 +65,7 @@ def correlation_examples() -> list[SeedExample]:
     K2 = _t([K03, [[1, 2], [3, 4]]])
     multi = conv2d(X2[None], K2[None])[0, 0]
     A = [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
-    mix = _t([A, [list(r) for r in zip(*A)], [r[::-1] for r in A[::-1]]])  # X, Xᵀ, X rotated 180°
+    mix = _t([A, [list(r) for r in zip(*A, strict=True)], [r[::-1] for r in A[::-1]]])  # X, Xᵀ, X rotated 180°
     one_by_one = conv2d(mix[None], _t([0.5, 0.3, 0.2]).reshape(1, 3, 1, 1))[0, 0]
     I4 = _t([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
     K4 = _t([[1, 0], [0, -1]])

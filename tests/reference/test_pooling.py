@@ -24,8 +24,8 @@ def pool_cases(draw, d, dilated=True):
     dilation = draw(st.lists(st.integers(1, 3 if dilated else 1), min_size=d, max_size=d))
     padding = [draw(st.integers(0, k // 2)) for k in kernel]
     stride = draw(st.one_of(st.none(), st.lists(st.integers(1, 5), min_size=d, max_size=d)))
-    span = [dl * (k - 1) + 1 for k, dl in zip(kernel, dilation)]
-    sizes = [max(1, s - 2 * p) + draw(st.integers(0, 6 if d < 3 else 3)) for s, p in zip(span, padding)]
+    span = [dl * (k - 1) + 1 for k, dl in zip(kernel, dilation, strict=True)]
+    sizes = [max(1, s - 2 * p) + draw(st.integers(0, 6 if d < 3 else 3)) for s, p in zip(span, padding, strict=True)]
     return {
         "shape": (draw(st.integers(1, 2)), draw(st.integers(1, 3)), *sizes),
         "kernel_size": tuple(kernel), "stride": None if stride is None else tuple(stride),
@@ -37,7 +37,7 @@ def pool_cases(draw, d, dilated=True):
 def _every_window_sees_input(case):
     """No window made only of padding taps (possible with dilation; the reference refuses those)."""
     for n, k, s, p, dl in zip(case["shape"][2:], case["kernel_size"], case["stride"] or case["kernel_size"],
-                              case["padding"], case["dilation"]):
+                              case["padding"], case["dilation"], strict=True):
         span = dl * (k - 1) + 1
         rounding = -(-(n + 2 * p - span) // s) if case["ceil_mode"] else (n + 2 * p - span) // s
         out = rounding + 1
@@ -50,7 +50,7 @@ def _every_window_sees_input(case):
 
 def _torch_avg3d_accepts(case, d):
     """torch's avg_pool3d (only) refuses an unpadded input smaller than the kernel; ours pools it."""
-    return d != 3 or all(n >= k for n, k in zip(case["shape"][2:], case["kernel_size"]))
+    return d != 3 or all(n >= k for n, k in zip(case["shape"][2:], case["kernel_size"], strict=True))
 
 
 def _input(case, device, requires_grad=False):

@@ -68,7 +68,7 @@ def test_gru_d2l_convention_follows_the_slides(device):
     w_ih, w_hh, b_ih, b_hh = _randn((12, 3), 2, device), _randn((12, 4), 3, device), _randn((12,), 4, device), _randn((12,), 5, device)
     W_xr, W_xz, W_xh = (w.T for w in w_ih.chunk(3))
     W_hr, W_hz, W_hh = (w.T for w in w_hh.chunk(3))
-    b_r, b_z, b_h = (a + b for a, b in zip(b_ih.chunk(3), b_hh.chunk(3)))
+    b_r, b_z, b_h = (a + b for a, b in zip(b_ih.chunk(3), b_hh.chunk(3), strict=True))
     Rg = torch.sigmoid(x @ W_xr + h @ W_hr + b_r)
     Z = torch.sigmoid(x @ W_xz + h @ W_hz + b_z)
     H_tilde = torch.tanh(x @ W_xh + (Rg * h) @ W_hh + b_h)

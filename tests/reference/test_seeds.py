@@ -111,7 +111,7 @@ NOTED = {"alexnet_params", "alexnet_params_total", "pool_size_vgg", "conv_004_fl
 
 def _same(a, b) -> bool:
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, sympy.Basic) or isinstance(b, sympy.Basic):
         return sympy.simplify(sympy.sympify(a) - sympy.sympify(b)) == 0
     if isinstance(a, float) or isinstance(b, float):
