@@ -95,8 +95,25 @@ def same_answer(a: Any, b: Any, spec: AnswerSpec) -> bool:
             return False
         return bool(np.allclose(a, b, rtol=spec.rtol, atol=spec.atol))
     if spec.kind == "symbolic":
-        return a == b or sympy.simplify(sympy.sympify(a) - sympy.sympify(b)) == 0
+        return a == b or _same_expression(sympy.sympify(a), sympy.sympify(b))
     return a == b
+
+
+_PROBES = ((2, 3, 5, 7, 11), (3, 4, 6, 9, 13), (5, 8, 12, 16, 17))
+
+
+def _same_expression(a: sympy.Expr, b: sympy.Expr) -> bool:
+    """Equal expressions: cheap numeric probes rule most pairs out before ``simplify`` runs."""
+    symbols = sorted(a.free_symbols | b.free_symbols, key=str)
+    for probe in _PROBES:
+        values = dict(zip(symbols, probe * (1 + len(symbols) // len(probe)), strict=False))
+        try:
+            diff = complex(sympy.N((a - b).subs(values)))
+        except (TypeError, ValueError):
+            break  # not a plain number at this point: let simplify decide
+        if abs(diff) > 1e-9:
+            return False
+    return sympy.simplify(a - b) == 0
 
 
 def instantiate(
