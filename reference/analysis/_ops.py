@@ -210,19 +210,12 @@ def _adaptive_avg_macs(a: dict[str, Any], x: torch.Tensor, y: torch.Tensor) -> i
 
 def _recurrent_macs(a: dict[str, Any], x: torch.Tensor, y: torch.Tensor) -> int:
     """Each input vector goes through every weight matrix once: ``rows × Σ numel(W)`` (gates × H × (I + H))."""
-    matrices = [p for p in _tensors(a) if p.dim() == 2 and p is not x]
+    named = [v for k, v in a.items() if k.startswith("w_") and isinstance(v, torch.Tensor)]  # reference cells
+    matrices = named or [p for p in parameters(a) if p.dim() == 2]  # torch: the weights are Parameters
     if not matrices:
         return 0
     features = matrices[0].shape[1]
     return _rows(x, features) * sum(w.numel() for w in matrices)
-
-
-def _tensors(a: dict[str, Any]) -> list[torch.Tensor]:
-    out: list[torch.Tensor] = []
-    for value in a.values():
-        items = value if isinstance(value, (list, tuple)) else (value,)
-        out += [v for v in items if isinstance(v, torch.Tensor)]
-    return out
 
 
 def _prod(values: Any) -> int:
