@@ -247,8 +247,21 @@ def problem_set_json(
 
 
 def problem_to_json(problem: Problem) -> dict[str, Any]:
-    """Everything in a Problem as JSON-ready data (choices as ``{"en", "zh"}``)."""
-    return dataclasses.asdict(problem)
+    """Everything in a Problem as plain JSON data (tuples as lists, choices as ``{"en", "zh"}``)."""
+    return json.loads(json.dumps(dataclasses.asdict(problem), ensure_ascii=False))
+
+
+def problem_from_json(data: dict[str, Any]) -> Problem:
+    """The Problem that :func:`problem_to_json` wrote.
+
+    >>> p = Problem("x", "x.1", 1, 1, "en", {}, "?", 3, AnswerSpec("integer"), "3")
+    >>> problem_from_json(problem_to_json(p)) == p
+    True
+    """
+    spec = dict(data["spec"])
+    spec["symbols"] = tuple(tuple(pair) for pair in spec["symbols"])
+    spec["choices"] = tuple(Text(**choice) for choice in spec["choices"])
+    return Problem(**{**data, "spec": AnswerSpec(**spec)})
 
 
 def answer_key_json(problems: Sequence[Problem], *, title: str, student_id: str, lang: Lang) -> str:

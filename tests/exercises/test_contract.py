@@ -17,7 +17,7 @@ import pytest
 from exercises import registry
 from exercises.core import LANGS, Exercise, Problem
 from exercises.instantiate import instantiate, same_answer
-from exercises.render import answer_forms, problem_set_markdown, problem_to_json
+from exercises.render import answer_forms, problem_from_json, problem_set_markdown, problem_to_json
 
 SEEDS = 200
 MIN_SEEDS = 6
@@ -68,7 +68,9 @@ def _check(problem: Problem) -> None:
     assert json.loads(json.dumps(problem.params)) == problem.params, (
         f"{where}: params not JSON-native"
     )
-    json.dumps(problem_to_json(problem))
+    assert problem_from_json(problem_to_json(problem)) == problem, (
+        f"{where}: JSON round trip differs"
+    )
     assert _kind_ok(problem.answer, problem), (
         f"{where}: answer {problem.answer!r} is not a {problem.spec.kind}"
     )
