@@ -101,13 +101,11 @@ def _integer_factors(kernel: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor] 
     if not nonzero_rows:
         return None
     first = ints[nonzero_rows[0]]
-    row = first // math.gcd(*[abs(int(v)) for v in first])  # the first row, made primitive
+    row = first // math.gcd(*[abs(int(v)) for v in first])  # first row / its gcd, so column[first] > 0
     j = int(torch.nonzero(row)[0])
     column = ints[:, j] // row[j]
     if not torch.equal(torch.outer(column, row), ints):
         return None
-    if column[torch.nonzero(column)[0]] < 0:  # sign convention: the column starts positive
-        column, row = -column, -row
     return column.to(kernel.dtype), row.to(kernel.dtype)
 
 
