@@ -15,6 +15,7 @@ half times the fraction of right elements. Everything else is all or nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
@@ -60,13 +61,8 @@ def canonical(value: Any, spec: AnswerSpec) -> Any:
     if kind in ("matrix", "int_matrix"):
         return np.asarray(value, dtype=np.float64)
     if kind == "symbolic":
-        return value if isinstance(value, sympy.Expr) else _key_expr(str(value), spec.symbols)
+        return value if isinstance(value, sympy.Expr) else parse_symbolic(str(value), spec.symbols)
     raise ValueError(f"spec.kind must be one of the answer kinds, got {kind!r}")
-
-
-@lru_cache(maxsize=1024)
-def _key_expr(text: str, symbols: tuple[tuple[str, str], ...]) -> sympy.Expr:
-    return parse_symbolic(text, symbols)
 
 
 def _close(a: float, e: float, spec: AnswerSpec) -> bool:
@@ -107,36 +103,50 @@ def _simplifies_to_zero(difference: sympy.Expr) -> bool:
     return sympy.expand(difference) == 0 or sympy.simplify(difference) == 0
 
 
-def _draw(domain: str, rng: np.random.Generator) -> sympy.Rational:
+def _draw(domain: str, rng: np.random.Generator) -> Fraction:
+    """A probe value, as an exact Fraction: ``floor(-k/s + n/s)`` must not see float rounding."""
     if domain == "positive_integer":
-        return sympy.Integer(int(rng.integers(1, 17)))
+        return Fraction(int(rng.integers(1, 17)))
     if domain == "nonnegative_integer":
-        return sympy.Integer(int(rng.integers(0, 17)))
-    return sympy.Rational(int(rng.integers(1, 400)), int(rng.integers(1, 40)))
+        return Fraction(int(rng.integers(0, 17)))
+    return Fraction(int(rng.integers(1, 400)), int(rng.integers(1, 40)))
 
 
-def _value(expr: sympy.Expr, point: dict) -> complex | None:
-    v = expr.xreplace(point)
-    if v.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or v.free_symbols:
+@lru_cache(maxsize=4096)
+def _compiled(expr: sympy.Expr, symbols: tuple[tuple[str, str], ...]) -> Callable[..., Any]:
+    """``expr`` as a Python function of the spec's symbols, evaluated on exact Fractions.
+
+    ``lambdify`` prints code from the expression tree; the tree was built only from whitelisted
+    tokens (:mod:`grader.answers.symbolic`), so the printed code holds nothing but symbol names,
+    numbers, arithmetic and floor/ceil/sqrt/min/max.
+    """
+    syms = symbols_for(symbols)
+    return sympy.lambdify([syms[name] for name, _ in symbols], expr, modules="math")
+
+
+def _value(fn: Callable[..., Any], point: list[Fraction]) -> complex | None:
+    try:
+        value = complex(fn(*point))
+    except (ArithmeticError, ValueError, TypeError):  # 1/0, sqrt(-1), overflow: undefined here
         return None
-    c = complex(v.evalf(30))
-    return c if np.isfinite(c) else None
+    return value if np.isfinite(value) else None
 
 
 def _probe(got: sympy.Expr, want: sympy.Expr, spec: AnswerSpec, rng: np.random.Generator) -> dict:
     """Evaluate both sides at random domain points: counts of agreeing and differing points."""
-    syms = symbols_for(tuple(spec.symbols))
+    symbols = tuple(spec.symbols)
+    f_got, f_want = _compiled(got, symbols), _compiled(want, symbols)
     agree, differ, counterexample = 0, 0, None
     for _ in range(_PROBES):
-        point = {syms[name]: _draw(domain, rng) for name, domain in spec.symbols}
-        g, w = _value(got, point), _value(want, point)
+        point = [_draw(domain, rng) for _, domain in symbols]
+        g, w = _value(f_got, point), _value(f_want, point)
         if w is None:
             continue
         if g is not None and abs(g - w) <= 1e-9 * (1 + abs(w)):
             agree += 1
         else:
             differ += 1
-            counterexample = counterexample or {str(s): str(v) for s, v in point.items()}
+            counterexample = counterexample or {name: str(v) for (name, _), v in zip(symbols, point)}
     return {"agree": agree, "differ": differ, "counterexample": counterexample}
 
 

@@ -10,7 +10,7 @@ expression is then parsed unevaluated and every power is bounded (no ``9^9^9``) 
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import sympy
 from sympy.parsing.sympy_parser import (
@@ -146,7 +146,12 @@ def parse_symbolic(raw: object, symbols: tuple[tuple[str, str], ...]) -> sympy.E
     ...     ("k", "positive_integer"), ("s", "positive_integer")))
     floor((-k + n + 2*p)/s) + 1
     """
-    text = normalize(raw)
+    return _parse(normalize(raw), tuple(symbols))
+
+
+@lru_cache(maxsize=8192)
+def _parse(text: str, symbols: tuple[tuple[str, str], ...]) -> sympy.Expr:
+    """Parse normalized text (cached: a class types the same few formulas again and again)."""
     if len(text) > MAX_CHARS:
         raise format_error(
             f"the formula is too long (at most {MAX_CHARS} characters)",

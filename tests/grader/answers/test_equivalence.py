@@ -102,3 +102,15 @@ def test_choice_is_exact():
 
     spec = AnswerSpec("choice", choices=(Text("a", "甲"), Text("b", "乙")))
     assert _m("B", 1, spec).equal and not _m("A", 1, spec).equal
+
+
+def test_probing_is_exact_where_floats_would_round():
+    # -6/15 + 11/15 + 10/15 is 1 exactly, but 0.9999999999999999 in floats: floor must still be 1
+    from fractions import Fraction
+
+    from grader.answers.equivalence import _compiled, _value
+
+    typed = parse_answer("floor(-k/s + n/s + 2p/s) + 1", SYM)
+    point = [Fraction(11), Fraction(6), Fraction(5), Fraction(15)]  # n, k, p, s
+    assert _value(_compiled(typed, SYM.symbols), point) == 2
+    assert _m("floor(-k/s + n/s + 2p/s) + 1", "floor((n + 2*p - k)/s) + 1", SYM).equal
