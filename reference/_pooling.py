@@ -8,6 +8,8 @@ argmax "switches" and both backward passes are read off it.
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -119,31 +121,81 @@ def lowest(dtype: torch.dtype) -> float:
     return float("-inf") if dtype.is_floating_point else torch.iinfo(dtype).min
 
 
-def window_argmax(values: torch.Tensor, positions: torch.Tensor, d: int) -> torch.Tensor:
-    """Flat input index of each window's maximum, with torch's tie rules.
+SCAN_LIMIT = 32  # windows up to this many taps are scanned tap by tap (fast); larger ones vectorized
+
+
+def _taps(window: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """Every tap of a window in row-major order (torch's scan order)."""
+    return list(itertools.product(*(range(k) for k in window)))
+
+
+def window_sum(windows: torch.Tensor, d: int) -> torch.Tensor:
+    """Sum over the last ``d`` (window) dims: ``(N, C, *out, *window) -> (N, C, *out)``.
+
+    Small windows are added tap by tap (each tap is a plain strided view), which is much faster on
+    a CPU than reducing over the strided window dims.
+    """
+    window = tuple(windows.shape[windows.dim() - d:])
+    if math.prod(window) > SCAN_LIMIT:
+        return windows.sum(dim=tuple(range(-d, 0)))
+    taps = iter(_taps(window))
+    total = windows[(..., *next(taps))].clone()
+    for tap in taps:
+        total += windows[(..., *tap)]
+    return total
+
+
+def window_max(windows: torch.Tensor, d: int) -> torch.Tensor:
+    """Maximum over the last ``d`` (window) dims, NaN propagating (as torch's max pooling).
+
+    Small windows take an elementwise ``maximum`` tap by tap (several times faster than ``amax``
+    over strided window dims on a CPU).
+    """
+    window = tuple(windows.shape[windows.dim() - d:])
+    if math.prod(window) > SCAN_LIMIT:
+        return windows.amax(dim=tuple(range(-d, 0)))
+    taps = iter(_taps(window))
+    best = windows[(..., *next(taps))].clone()
+    for tap in taps:
+        best = torch.maximum(best, windows[(..., *tap)])
+    return best
+
+
+def window_argmax(values: torch.Tensor, positions: torch.Tensor, d: int, maxima: torch.Tensor) -> torch.Tensor:
+    """Flat input index of each window's maximum (``maxima``, from :func:`window_max`), torch's rules.
 
     Shape:
-        values ``(N, C, *out, *window)``; positions broadcastable to it (``-1`` = padding);
-        returns ``(N, C, *out)`` int64.
+        values ``(N, C, *out, *window)``; positions ``(1, 1, *out, *window)`` (``-1`` = padding);
+        maxima ``(N, C, *out)``; returns ``(N, C, *out)`` int64.
 
-    torch scans a window row-major and moves the switch on ``value > best or isnan(value)``: the first
-    maximum wins, the *last* NaN wins, and a window whose real cells are all ``-inf`` keeps its first
-    real cell.
+    torch scans a window row-major from its first real cell and moves the switch on
+    ``value > best or isnan(value)``: so the first maximum wins, the *last* NaN wins, and a window
+    whose real cells are all ``-inf`` keeps its first real cell.
     """
+    window = tuple(values.shape[values.dim() - d:])
     lead = values.shape[: values.dim() - d]
-    flat = values.reshape(*lead, -1)
-    pos = positions.expand(values.shape).reshape(*lead, -1)
-    best = flat.argmax(dim=-1, keepdim=True)
-    if flat.is_floating_point():
-        nan = torch.isnan(flat)
-        if bool(nan.any()):
-            width = flat.shape[-1]
-            last_nan = width - 1 - nan.flip(-1).to(torch.uint8).argmax(dim=-1, keepdim=True)
-            best = torch.where(nan.any(dim=-1, keepdim=True), last_nan, best)
-    chosen = pos.gather(-1, best)
-    first_real = (pos >= 0).to(torch.uint8).argmax(dim=-1, keepdim=True)
-    chosen = torch.where(chosen < 0, pos.gather(-1, first_real), chosen)
-    return chosen.squeeze(-1)
+    pos = positions.reshape(*positions.shape[: positions.dim() - d], -1)
+    first_real = torch.take_along_dim(pos, (pos >= 0).to(torch.uint8).argmax(-1, keepdim=True), -1)
+    has_nan = values.is_floating_point() and bool(torch.isnan(maxima).any())
+    if math.prod(window) > SCAN_LIMIT:
+        flat = values.reshape(*lead, -1)
+        best_tap = flat.argmax(dim=-1, keepdim=True)  # the first maximum (NaN counts as largest)
+        if has_nan:
+            nan = torch.isnan(flat)
+            last_nan = flat.shape[-1] - 1 - nan.flip(-1).to(torch.uint8).argmax(dim=-1, keepdim=True)
+            best_tap = torch.where(nan.any(dim=-1, keepdim=True), last_nan, best_tap)
+        chosen = torch.take_along_dim(pos, best_tap, -1)
+        return torch.where(chosen < 0, first_real, chosen).squeeze(-1)
+    taps = list(enumerate(_taps(window)))
+    best_tap = torch.zeros(lead, dtype=torch.uint8, device=values.device)  # tap numbers fit a byte
+    for t, tap in reversed(taps):  # backwards, so the first tap equal to the maximum is kept
+        best_tap.masked_fill_(values[(..., *tap)] == maxima, t)
+    if has_nan:
+        for t, tap in taps:  # forwards, so the last NaN is kept
+            best_tap.masked_fill_(torch.isnan(values[(..., *tap)]), t)
+    chosen = torch.take_along_dim(pos, best_tap.unsqueeze(-1).long(), -1)
+    # a padding tap matches only when every real cell is -inf: torch keeps the first real cell
+    return torch.where(chosen < 0, first_real, chosen).squeeze(-1)
 
 
 def gather_switches(x: torch.Tensor, switches: torch.Tensor) -> torch.Tensor:
@@ -199,7 +251,8 @@ def adaptive_bounds(n: int, o: int) -> tuple[list[int], list[int]]:
 def adaptive_windows(
     x: torch.Tensor, out_size: tuple[int, ...]
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Gather adaptive windows: ``(N, C, *out, *L)`` values, flat positions and a validity mask.
+    """Gather adaptive windows: ``(N, C, *out, *L)`` values, ``(1, 1, *out, *L)`` flat positions and
+    an ``(*out, *L)`` validity mask.
 
     ``L`` is the longest window per dim; shorter windows are padded by repeating their last cell,
     marked invalid in the mask (positions ``-1``).
@@ -223,7 +276,7 @@ def adaptive_windows(
         flat = flat * n + grids[axis]
     values = x[(..., *grids)]
     positions = torch.where(ok, flat, -1)
-    return values, positions, ok
+    return values, positions.reshape(1, 1, *positions.shape), ok
 
 
 def _box_grid(per_dim: list[torch.Tensor], combine=None) -> list[torch.Tensor] | torch.Tensor:

@@ -52,14 +52,13 @@ def _max_pool(input, d, kernel_size, stride, padding, dilation, ceil_mode, retur
     x = P.check_rank(input, d, op)
     g = P.geometry(x, d, kernel_size, stride, padding, dilation, ceil_mode)
     win = sliding_windows(P.padded(x, g, P.lowest(x.dtype)), g.kernel, g.stride, g.dilation)
-    needs_switches = return_indices or (torch.is_grad_enabled() and x.requires_grad)
-    if not needs_switches:
-        out = win.amax(dim=tuple(range(-d, 0)))
+    out = P.window_max(win, d)
+    if not (return_indices or (torch.is_grad_enabled() and x.requires_grad)):
         return out if x is input else out.squeeze(0)
     pos = sliding_windows(P.index_map(g, x.device), g.kernel, g.stride, g.dilation)
-    idx = P.window_argmax(win, pos, d)
+    idx = P.window_argmax(win, pos, d, out)
     # read the maxima at the switches, so autograd routes each gradient to one cell as torch does
-    # (amax would split it between tied cells, e.g. the zeros a ReLU leaves)
+    # (a max over the window would split it between tied cells, e.g. the zeros a ReLU leaves)
     out = P.gather_switches(x, idx)
     if not return_indices:
         return out if x is input else out.squeeze(0)
@@ -148,7 +147,7 @@ def _avg_pool(input, d, kernel_size, stride, padding, ceil_mode, count_include_p
     P.check_float(x, op)
     g = P.geometry(x, d, kernel_size, stride, padding, 1, ceil_mode)
     win = sliding_windows(P.padded(x, g, 0.0), g.kernel, g.stride, g.dilation)
-    out = win.sum(dim=tuple(range(-d, 0))) / P.avg_divisor(g, count_include_pad, divisor, x)
+    out = P.window_sum(win, d) / P.avg_divisor(g, count_include_pad, divisor, x)
     return out if x is input else out.squeeze(0)
 
 

@@ -29,20 +29,34 @@ def _output_size(output_size: OutputSize, x: torch.Tensor, d: int, op: str) -> t
     return sizes
 
 
+def _reduce_axis(x: torch.Tensor, axis: int, o: int, kind: str) -> torch.Tensor:
+    """Adaptive pooling along one axis: gather the ``o`` windows (padded to the longest, ``L``),
+    then reduce. A box's mean or max is the mean or max of per-axis ones, so axes go one by one."""
+    starts, ends = P.adaptive_bounds(x.shape[axis], o)
+    width = max(e - s for s, e in zip(starts, ends, strict=True))
+    start = torch.tensor(starts, device=x.device).unsqueeze(1)
+    end = torch.tensor(ends, device=x.device).unsqueeze(1)
+    idx = start + torch.arange(width, device=x.device)
+    ok = (idx < end).reshape(o, width, *([1] * (x.dim() - axis - 1)))
+    windows = x.index_select(axis, torch.minimum(idx, end - 1).flatten()).unflatten(axis, (o, width))
+    if kind == "avg":
+        return torch.where(ok, windows, 0).sum(axis + 1) / (end - start).reshape(ok.shape[:1] + ok.shape[2:]).to(x.dtype)
+    return torch.where(ok, windows, P.lowest(x.dtype)).amax(axis + 1)
+
+
 def _adaptive(input, output_size, d, op, kind, return_indices=False):
     x = P.check_rank(input, d, op)
     out_size = _output_size(output_size, x, d, op)
-    values, positions, ok = P.adaptive_windows(x, out_size)
-    dims = tuple(range(-d, 0))
     if kind == "avg":
         P.check_float(x, op)
-        out = torch.where(ok, values, 0).sum(dim=dims) / ok.sum(dim=dims).to(x.dtype)
+    if kind == "avg" or not (return_indices or (torch.is_grad_enabled() and x.requires_grad)):
+        out = x
+        for axis, o in enumerate(out_size, start=2):
+            out = _reduce_axis(out, axis, o, kind)
         return out if x is input else out.squeeze(0)
+    values, positions, ok = P.adaptive_windows(x, out_size)
     masked = torch.where(ok, values, P.lowest(x.dtype))
-    if not (return_indices or (torch.is_grad_enabled() and x.requires_grad)):
-        out = masked.amax(dim=dims)
-        return out if x is input else out.squeeze(0)
-    idx = P.window_argmax(masked, positions, d)
+    idx = P.window_argmax(masked, positions, d, P.window_max(masked, d))
     out = P.gather_switches(x, idx)  # one gradient path per window, as torch routes it
     if not return_indices:
         return out if x is input else out.squeeze(0)

@@ -185,6 +185,20 @@ def test_switch_rules_nan_and_minus_inf(device):
     assert torch.equal(idx, F.max_pool2d(x, return_indices=True, **kw)[1])  # first real cell, not padding
 
 
+@pytest.mark.parametrize("out", [1, 3])  # 1: one 64-tap window (the vectorized path); 3: small windows
+def test_nan_and_ties_in_adaptive_and_fixed_windows_match_torch(out, device):
+    g = torch.Generator().manual_seed(3)
+    x = torch.randint(0, 3, (2, 3, 8, 8), generator=g).to(torch.float64)
+    x[torch.rand(x.shape, generator=g) < 0.1] = float("nan")
+    x[0, 0] = float("-inf")
+    x = x.to(device)
+    ours, ref = R.adaptive_max_pool2d(x, out, return_indices=True), F.adaptive_max_pool2d(x, out, return_indices=True)
+    assert torch.equal(ours[1], ref[1])
+    assert compare(ours[0], ref[0], rtol=0, atol=0).ok
+    ours, ref = R.max_pool2d(x, 3, 2, 1, return_indices=True), F.max_pool2d(x, 3, 2, 1, return_indices=True)
+    assert torch.equal(ours[1], ref[1])
+
+
 def test_unbatched_input_and_global_pools(device):
     x = torch.randn(3, 5, 4, dtype=torch.float64, device=device)
     assert compare(R.max_pool2d(x, 2), F.max_pool2d(x, 2), rtol=0, atol=0).ok
