@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from exercises.code.core import CodeExercise
 from exercises.core import Text
 from exercises.seeding import rng_for
 from grader.code import hints as H
-from grader.code.judge import SHRINKABLE, CaseOutcome, judge
+from grader.code.judge import SHRINKABLE, CaseOutcome, describe_call, judge
 from grader.code.judge_module import judge_module
 from grader.code.report import CodeReport, group_scores, load_error_text
 from grader.code.run_cases import limits_for, run_invocations
@@ -46,8 +47,8 @@ def _judge_all(exercise, params_list, source, limits, filename, require_level, d
         len(invs) - len(report.results)
     )
     outcomes = [
-        judge_one(exercise, g, p, r, e, per_call)
-        for (g, p), r, e in zip(pairs, results, expected)
+        replace(judge_one(exercise, g, p, r, e, per_call), call=describe_call(exercise, inv))
+        for (g, p), r, e, inv in zip(pairs, results, expected, invs)
     ]
     return outcomes, report
 
@@ -105,7 +106,7 @@ def check_source(
 def _forbidden(o: CaseOutcome, violations: Sequence[str]) -> CaseOutcome:
     shown = "; ".join(violations)
     text = Text(shown, f"使用了本题禁止的 API：{shown}")
-    return CaseOutcome(o.group, o.params, "forbidden", text, o.seconds, {"violations": list(violations)})
+    return CaseOutcome(o.group, o.params, "forbidden", text, o.seconds, {"violations": list(violations)}, call=o.call)
 
 
 def check(exercise_id: str, path: str | Path, *, seed: int = 0, lang: str = "en", limits: Limits | None = None,

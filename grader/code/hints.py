@@ -123,4 +123,4 @@ def feature_hint(exercise: CodeExercise, outcomes: Sequence[CaseOutcome], featur
     if best is None:
         return None
     text = FEATURE_HINTS[best[0]]
-    return Hint(f"fails_with_{best[0]}", Text(f"Your code fails only {text.en}.", f"你的代码只在{text.zh}出错。"))
+    return Hint(f"fails_with_{best[0]}", Text(f"Your code fails only {text.en}.", f"你的代码只在这种情况下出错（{text.zh}）。"))

@@ -35,6 +35,7 @@ class CaseOutcome:
     detail: dict[str, Any] = field(default_factory=dict)
     actual: tuple[np.ndarray, ...] = ()
     expected: tuple[Any, ...] = ()
+    call: str = ""
 
     @property
     def passed(self) -> bool:
@@ -43,6 +44,20 @@ class CaseOutcome:
     def category(self) -> str:
         """``exception`` or ``wrong`` (what a shrunk case must keep showing)."""
         return "exception" if self.status == "exception" else "wrong"
+
+
+def describe_call(exercise: CodeExercise, inv) -> str:
+    """The call a case makes, with shapes for arrays: ``x (2, 3, 5, 5), weight (4, 3, 3, 3), stride=2``."""
+
+    def show(v: Any) -> str:
+        return str(tuple(v.shape)) if isinstance(v, np.ndarray) else repr(v)
+
+    if exercise.kind == "module":
+        init = ", ".join(f"{k}={v!r}" for k, v in inv.init_kwargs.items())
+        return f"{exercise.entry}({init}) on inputs " + ", ".join(show(x) for x in inv.inputs)
+    names = list(exercise.arg_names) + [f"arg{i}" for i in range(len(inv.args))]
+    parts = [f"{n} {show(v)}" if isinstance(v, np.ndarray) else f"{n}={v!r}" for n, v in zip(names, inv.args)]
+    return ", ".join(parts + [f"{k}={show(v)}" for k, v in inv.kwargs.items()])
 
 
 def tolerance(exercise: CodeExercise, expected: np.ndarray) -> tuple[float, float]:
@@ -71,13 +86,20 @@ def compare_outputs(exercise: CodeExercise, actual, expected) -> tuple[Compariso
 
 
 def _exception_line(result: CallResult) -> Text:
-    lines = re.findall(r"line (\d+)", result.traceback or "")
-    kind = (result.message or "an exception").split(":")[0].strip() or "an exception"
-    where_en = f" at line {lines[-1]}" if lines else ""
-    where_zh = f"（第 {lines[-1]} 行）" if lines else ""
-    return Text(
-        f"raised {kind}{where_en}: {result.message}", f"抛出 {kind}{where_zh}：{result.message}"
-    )
+    """``raised IndexError at line 12: ...`` from the sandbox's message (or ``Type: text``) and traceback."""
+    message = result.message or "an exception"
+    parsed = re.match(r"raised ([\w.]+)(?: at line (\d+))?: ?(.*)", message, re.DOTALL)
+    if parsed:
+        kind, line, text = parsed.group(1), parsed.group(2), parsed.group(3)
+    else:
+        kind, _, text = message.partition(": ")
+        kind, text = (kind, text) if text else ("an exception", message)
+        line = None
+    if line is None:
+        lines = re.findall(r"line (\d+)", result.traceback or "")
+        line = lines[-1] if lines else None
+    where_en, where_zh = (f" at line {line}", f"（第 {line} 行）") if line else ("", "")
+    return Text(f"raised {kind}{where_en}: {text}", f"抛出 {kind}{where_zh}：{text}")
 
 
 def _mutated_line(exercise: CodeExercise, result: CallResult) -> Text:

@@ -44,7 +44,8 @@ class CodeReport:
             lines.append(self.load_error)
         for i, c in enumerate(self.cases, 1):
             mark = "✓" if c.passed else "✗"
-            lines.append(f"{mark} case {i} [{c.group}] {_describe(c.params)}: {c.message(lang)}")  # type: ignore[arg-type]
+            case_word = "用例" if lang == "zh" else "case"
+            lines.append(f"{mark} {case_word} {i} [{c.group}] {c.call or _describe(c.params)}: {c.message(lang)}")  # type: ignore[arg-type]
         lines += [("提示：" if lang == "zh" else "Hint: ") + h.text(lang) for h in self.hints]  # type: ignore[arg-type]
         if self.shrunk_text:
             lines.append(self.shrunk_text)
@@ -59,7 +60,7 @@ class CodeReport:
             "max_score": self.max_score,
             "passed": self.passed,
             "cases": [
-                {"group": c.group, "params": c.params, "status": c.status, "passed": c.passed,
+                {"group": c.group, "call": c.call, "params": c.params, "status": c.status, "passed": c.passed,
                  "message": c.message(self.lang), "seconds": round(c.seconds, 4)}  # type: ignore[arg-type]
                 for c in self.cases
             ],  # fmt: skip

@@ -26,8 +26,10 @@ def to_call(exercise: CodeExercise, inv: Invocation) -> Call | ModuleProbe:
     ('Call', 'numpy', 2)
     """
     if exercise.kind == "module":
+        # tuples become lists: the child passes init_kwargs through as plain JSON
+        init = {k: list(v) if isinstance(v, tuple) else v for k, v in inv.init_kwargs.items()}
         return ModuleProbe(
-            init_kwargs=dict(inv.init_kwargs), inputs=tuple(inv.inputs), mode=inv.mode,
+            init_kwargs=init, inputs=tuple(inv.inputs), mode=inv.mode,
             actions=tuple(inv.actions),
         )  # fmt: skip
     return Call(args=tuple(inv.args), kwargs=dict(inv.kwargs), backend=exercise.backend, outputs=inv.outputs)

@@ -1,0 +1,52 @@
+"""``cnngrade check EXERCISE FILE``: grade one code submission (.py or .ipynb) and explain the result.
+
+A thin shell over :func:`grader.code.check`. Exit status 0 whenever grading itself worked, whatever
+the score; a bad argument is a one-line error (status 2, from ``main``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from grader.cli.app import app
+
+
+@app.command("check")
+def check_cmd(
+    exercise: Annotated[str, typer.Argument(help="code exercise id, e.g. conv2d (see --list)")] = "",
+    file: Annotated[Path | None, typer.Argument(help="the submission: a .py file or an .ipynb notebook")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object instead of text")] = False,
+    seed: Annotated[int, typer.Option("--seed", help="seed of the random test cases")] = 0,
+    lang: Annotated[str, typer.Option("--lang", help="feedback language: zh or en")] = "en",
+    device: Annotated[str, typer.Option("--device", help="cpu or cuda")] = "cpu",
+    list_all: Annotated[bool, typer.Option("--list", help="list the code exercises and exit")] = False,
+) -> None:
+    """Run a code submission on randomized cases in the sandbox and report each case."""
+    from exercises.code import get, names
+
+    if list_all:
+        for name in names():
+            typer.echo(f"{name:28s} {get(name).title(lang if lang in ('zh', 'en') else 'en')}")  # type: ignore[arg-type]
+        return
+    if not exercise or file is None:
+        raise ValueError("check needs EXERCISE and FILE, e.g. `cnngrade check conv2d my_conv.py`")
+    if lang not in ("zh", "en"):
+        raise ValueError(f"--lang must be zh or en, got {lang!r}")
+    if device not in ("cpu", "cuda"):
+        raise ValueError(f"--device must be cpu or cuda, got {device!r}")
+    from grader.code import check
+
+    report = check(exercise, file, seed=seed, lang=lang, device=device)
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), ensure_ascii=False))
+        return
+    head = "得分" if lang == "zh" else "score"
+    typer.echo(f"{report.exercise}: {head} {report.score:g} / {report.max_score:g}")
+    for line in report.feedback():
+        typer.echo(line)
+    iso = report.isolation
+    typer.echo(f"[isolation level {iso.level}: {iso.name}]")

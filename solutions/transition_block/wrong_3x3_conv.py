@@ -1,0 +1,14 @@
+"""Wrong transition block: a 3x3 conv (padding 1) instead of 1x1.
+
+Deserves: status wrong (parameter count).
+"""
+
+from torch import nn
+
+
+def transition_block(in_channels, num_channels):
+    return nn.Sequential(
+        nn.BatchNorm2d(in_channels), nn.ReLU(),
+        nn.Conv2d(in_channels, num_channels, kernel_size=3, padding=1, bias=False),
+        nn.AvgPool2d(kernel_size=2, stride=2),
+    )
