@@ -151,3 +151,19 @@ def test_bad_arguments_raise_value_error():
         RN.LocalResponseNorm(5, convention="alexnet")
     with pytest.raises(ValueError, match="dim"):
         RN.Softmax()(torch.ones(2, 2))
+
+
+def test_forward_is_traced_as_reference_ops(device):
+    from reference._trace import listening
+
+    model = torch.nn.Sequential(
+        RN.Conv2d(1, 2, 3, padding=1), RN.BatchNorm2d(2), RN.ReLU(), RN.MaxPool2d(2),
+        RN.Flatten(), RN.Linear(8, 3), RN.Softmax(dim=1),
+    ).double().to(device).eval()
+    seen = []
+    with listening(lambda name, args, out: seen.append((name, tuple(out.shape)))):
+        model(_randn((1, 1, 4, 4), 0, device))
+    assert seen == [
+        ("conv2d", (1, 2, 4, 4)), ("batch_norm", (1, 2, 4, 4)), ("relu", (1, 2, 4, 4)),
+        ("max_pool2d", (1, 2, 2, 2)), ("linear", (1, 3)), ("softmax", (1, 3)),
+    ]

@@ -235,3 +235,11 @@ def test_bad_arguments_raise_value_error(call, message, device):
     x = torch.zeros(1, 1, 4, 4, device=device)
     with pytest.raises(ValueError, match=message):
         call(x)
+
+
+@pytest.mark.parametrize("d", [1, 3])
+def test_max_unpool_1d_3d_match_torch(d, device):
+    x = torch.randn((2, 2, *([6] * d)), dtype=torch.float64, generator=torch.Generator().manual_seed(d)).to(device)
+    y, idx = MAX[d][1](x, 2, return_indices=True)
+    ours = getattr(R, f"max_unpool{d}d")(y, idx, 2)
+    assert compare(ours, getattr(F, f"max_unpool{d}d")(y, idx, 2), rtol=0, atol=0).ok
