@@ -1,10 +1,10 @@
 """Time ``summarize(resnet50, (1, 3, 224, 224))`` and building every registered zoo model.
 
-Run: ``.venv/bin/python benchmarks/bench_models.py [--repeat 5] [--device cpu|cuda]``. Prints a table
+Run: ``.venv/bin/python -m benchmarks.bench_models [--repeat 7] [--device cpu|cuda]``. Prints a table
 and writes ``benchmarks/results/models.json``. In the same run it times the plain forward pass of the
 reference model and of its torch twin (the same modules turned back into their ``torch.nn`` classes),
-so the summary's cost is reported as a ratio to torch's own forward. Goals (issue 3): summarize under
-2 s on CPU, building every model under 30 s in total.
+interleaved so machine load hits both alike, and reports the summary's cost as a ratio to torch's own
+forward. Goals (issue 3): summarize under 2 s on CPU, building every model under 30 s in total.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ import argparse
 import copy
 import json
 import platform
-import statistics
 import time
 from pathlib import Path
 
 import torch
 
+from benchmarks._timing import interleaved_medians
+from reference._device import resolve_device
 from reference.analysis.summary import summarize
 from reference.models import get, names
 
@@ -38,21 +39,6 @@ def torch_twin(model: torch.nn.Module) -> torch.nn.Module:
     return twin
 
 
-def _median_seconds(fn, repeat: int) -> float:  # noqa: ANN001
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def _sync(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-
-
 def time_summary(repeat: int, device: torch.device) -> dict[str, float]:
     model = get("resnet50").to(device).eval()
     twin = torch_twin(model)
@@ -62,22 +48,20 @@ def time_summary(repeat: int, device: torch.device) -> dict[str, float]:
         def run() -> None:
             with torch.no_grad():
                 net(x)
-            _sync(device)
 
         return run
 
-    def summary() -> None:
-        summarize(model, (1, 3, 224, 224), device=device)
-        _sync(device)
-
-    seconds = {
-        "summarize_resnet50_s": _median_seconds(summary, repeat),
-        "reference_forward_s": _median_seconds(forward(model), repeat),
-        "torch_forward_s": _median_seconds(forward(twin), repeat),
+    summary_s, torch_s = interleaved_medians(
+        lambda: summarize(model, (1, 3, 224, 224), device=device), forward(twin), device, repeat
+    )
+    reference_s, torch_again_s = interleaved_medians(forward(model), forward(twin), device, repeat)
+    return {
+        "summarize_resnet50_s": summary_s,
+        "torch_forward_s": torch_s,
+        "summarize_over_torch_forward": summary_s / torch_s,
+        "reference_forward_s": reference_s,
+        "reference_over_torch_forward": reference_s / torch_again_s,
     }
-    seconds["summarize_over_torch_forward"] = seconds["summarize_resnet50_s"] / seconds["torch_forward_s"]
-    seconds["summarize_over_reference_forward"] = seconds["summarize_resnet50_s"] / seconds["reference_forward_s"]
-    return seconds
 
 
 def time_builds() -> dict[str, float]:
@@ -91,10 +75,10 @@ def time_builds() -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
-    device = torch.device(args.device)
+    device = resolve_device(args.device)
     summary = time_summary(args.repeat, device)
     builds = time_builds()
     print(f"{'measure':36s} {'value':>10s}")
