@@ -155,7 +155,7 @@ def _choices_md(problem: Problem) -> str:
 def _problem_md(index: int, problem: Problem) -> list[str]:
     lang = problem.lang
     parts = [
-        f"## {index}. {_title(problem)} ({problem.points:g} {_L['points'](lang)})",
+        f"## {index}. {_title(problem)} ({_points(problem.points, lang)})",
         "",
         problem.prompt,
         "",
@@ -166,9 +166,15 @@ def _problem_md(index: int, problem: Problem) -> list[str]:
     return parts
 
 
+def _points(points: float, lang: Lang) -> str:
+    """``1 point`` / ``2 points`` / ``2 分``."""
+    unit = "point" if lang == "en" and points == 1 else _L["points"](lang)
+    return f"{points:g} {unit}"
+
+
 def _header(title: str, student_id: str, lang: Lang, total: float, key: bool) -> list[str]:
     suffix = f" — {_L['key'](lang)}" if key else ""
-    line = f"{_L['student'](lang)}: `{student_id}` · {_L['total'](lang)}: {total:g} {_L['points'](lang)}"
+    line = f"{_L['student'](lang)}: `{student_id}` · {_L['total'](lang)}: {_points(total, lang)}"
     return [f"# {title}{suffix}", "", line, ""]
 
 
@@ -186,7 +192,7 @@ def problem_set_markdown(
     for i, problem in enumerate(problems, 1):
         parts += _problem_md(i, problem)
     for j, task in enumerate(tasks, len(problems) + 1):
-        head = f"## {j}. {_L['task'](lang)}: {task.title} ({task.points:g} {_L['points'](lang)})"
+        head = f"## {j}. {_L['task'](lang)}: {task.title} ({_points(task.points, lang)})"
         parts += [head, "", task.statement, "", f"`[{task.slot}]`", ""]
     return "\n".join(parts)
 

@@ -136,3 +136,15 @@ def test_bank_is_not_empty_and_ids_are_well_formed() -> None:
         notes = [m.note for m in exercise.misconceptions]
         assert len(notes) == len(set(notes)), f"{exercise.id}: duplicate answer notes"
         assert exercise.title("zh") != exercise.title("en")
+
+
+def test_readme_lists_exactly_the_registered_exercises() -> None:
+    from pathlib import Path
+
+    readme = (Path(registry.__file__).parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## The bank", 1)[1].split("## Map from", 1)[0]
+    listed = set(re.findall(r"`([a-z][a-z0-9_]*)`", table)) - {"concept_*", "symbolic_*"}
+    listed = {name for name in listed if not name.endswith(".py")}
+    assert listed == set(registry.names()), listed ^ set(registry.names())
+    mapped = set(re.findall(r"`([a-z][a-z0-9_]*)`", readme.split("## Map from", 1)[1]))
+    assert mapped <= set(registry.names()), mapped - set(registry.names())
