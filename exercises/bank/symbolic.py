@@ -8,6 +8,7 @@ canonical answer is ``str(expr)``.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -219,9 +220,15 @@ def _costs(p: Params) -> tuple[sympy.Expr, sympy.Expr]:
 
 
 def ratio_answer(p: Params) -> sympy.Expr:
-    separable, standard = _costs(p)
-    ratio = standard / separable if p["quantity"] == "savings" else separable / standard
-    return sympy.simplify(ratio) if p["quantity"] == "savings" else sympy.expand(sympy.simplify(ratio))
+    return _ratio(p["quantity"])
+
+
+@cache
+def _ratio(quantity: str) -> sympy.Expr:
+    """The simplified ratio for one quantity (cached: simplify is slow and the result never changes)."""
+    separable, standard = _costs({"quantity": quantity, "symbols": ["C_in", "C_out", "k"]})
+    ratio = standard / separable if quantity == "savings" else separable / standard
+    return sympy.simplify(ratio) if quantity == "savings" else sympy.expand(sympy.simplify(ratio))
 
 
 _RATIO_TASK = {
