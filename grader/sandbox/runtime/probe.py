@@ -25,6 +25,7 @@ _SIGNATURES = {
     "adaptive_avg_pool2d": ("output_size",),
     "adaptive_max_pool2d": ("output_size",),
     "linear": ("weight", "bias"),
+    "batch_norm": ("running_mean", "running_var", "weight", "bias", "training", "momentum", "eps"),
 }
 
 
@@ -53,10 +54,22 @@ class RecordFunctional(TorchFunctionMode):
             record = {"function": name.lstrip("_")}
             record.update(zip(_SIGNATURES[name], (_plain(a) for a in args[1:])))
             record.update({k: _plain(v) for k, v in kwargs.items()})
-            if "weight" in record and name.startswith("conv"):
-                record["bias"] = record.get("bias") is not None
+            if name.startswith("conv") and isinstance(args[1:2] and args[1], torch.Tensor):
+                _conv_facts(record, args[1], name)
             self.calls.append(record)
         return func(*args, **kwargs)
+
+
+def _conv_facts(record: dict, weight: torch.Tensor, name: str) -> None:
+    """Channels and kernel size as the call used them (from the weight it was given)."""
+    groups = record.get("groups", 1) if isinstance(record.get("groups", 1), int) else 1
+    first, second = weight.shape[0], weight.shape[1]
+    if name.startswith("conv_transpose"):
+        record.update(in_channels=first, out_channels=second * groups)
+    else:
+        record.update(in_channels=second * groups, out_channels=first)
+    record["kernel_size"] = list(weight.shape[2:])
+    record["bias"] = record.get("bias") is not None
 
 
 def _leaf_hooks(model: torch.nn.Module, layers: list[dict], recorder: RecordFunctional) -> list:
@@ -66,6 +79,7 @@ def _leaf_hooks(model: torch.nn.Module, layers: list[dict], recorder: RecordFunc
             mod._cnngrade_mark = len(_rec.calls)
 
         def post(mod, inputs, output, _rec=recorder):
+            mod._cnngrade_called = True
             first = inputs[0] if inputs and isinstance(inputs[0], torch.Tensor) else None
             out = output if isinstance(output, torch.Tensor) else None
             used = _rec.calls[getattr(mod, "_cnngrade_mark", len(_rec.calls)):]
@@ -78,6 +92,15 @@ def _leaf_hooks(model: torch.nn.Module, layers: list[dict], recorder: RecordFunc
             })
         handles += [leaf.register_forward_pre_hook(pre), leaf.register_forward_hook(post)]
     return handles
+
+
+def _unused_leaves(model: torch.nn.Module, layers: list[dict]) -> None:
+    """Leaves the forward never called, appended with empty shapes and ``unused: True``."""
+    for leaf in (m for m in model.modules() if not list(m.children())):
+        if not getattr(leaf, "_cnngrade_called", False):
+            layers.append({"type": type(leaf).__name__, "input_shape": [], "output_shape": [],
+                           "attributes": {"unused": True},
+                           "parameters": sum(p.numel() for p in leaf.parameters(recurse=False))})
 
 
 def apply_action(model: torch.nn.Module, action: str) -> None:
@@ -121,6 +144,7 @@ def run_probe(cls, call: dict, ctx: dict) -> dict:
                 for h in handles:
                     h.remove()
             outputs.append(convert.to_array(y, ctx["max_output_bytes"]))
+        _unused_leaves(model, layers)
     convert.save_outputs(outputs, ctx["index"], ctx["job_fd"])
     params = int(sum(np.prod(p.shape) for p in model.parameters()))
     return {"status": "ok", "n_out": len(outputs), "parameters": params, "layers": layers}
