@@ -64,15 +64,15 @@ def main() -> None:
         generate_s = time.perf_counter() - start
         answers = [[_typed(p, i + j) for j, p in enumerate(ps)] for i, ps in enumerate(classes)]
         start = time.perf_counter()
-        for problems, typed in zip(classes, answers):
-            for problem, raw in zip(problems, typed):
+        for problems, typed in zip(classes, answers, strict=False):
+            for problem, raw in zip(problems, typed, strict=False):
                 if raw is not None:
                     grade_answer(problem, raw)
         judge_s = time.perf_counter() - start
-        for i, (problems, typed) in enumerate(zip(classes, answers)):
+        for i, (problems, typed) in enumerate(zip(classes, answers, strict=False)):
             folder = tmp / "subs" / f"s{i:03d}"
             folder.mkdir(parents=True)
-            data = {p.slot: t for p, t in zip(problems, typed) if t is not None}
+            data = {p.slot: t for p, t in zip(problems, typed, strict=False) if t is not None}
             (folder / "answers.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
         start = time.perf_counter()
         grade_class(tmp / "subs", manifest, tmp / "out")

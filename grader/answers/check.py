@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from exercises.assignment import load_manifest, personal_problems
-from exercises.core import LANGS, Lang
+from exercises.core import LANGS, Lang, Problem
 from grader.answers.grade import grade_answer
 from grader.types import Verdict
 
@@ -32,7 +32,7 @@ def check_answer(
     assignment = load_manifest(manifest)
     problems = personal_problems(assignment, student_id, lang=lang)
     by_slot = {p.slot: p for p in problems}
-    by_exercise = {}
+    by_exercise: dict[str, list[Problem]] = {}
     for p in problems:
         by_exercise.setdefault(p.exercise_id, []).append(p)
     if slot in by_slot:

@@ -56,8 +56,8 @@ def _dims(detail: dict, lang: Lang) -> str:
     right = detail["dims_right"]
     names = _DIM_NAMES.get(len(right)) or tuple((f"dimension {i + 1}", f"第 {i + 1} 维") for i in range(len(right)))
     pick = 1 if lang == "zh" else 0
-    ok = [n[pick] for n, r in zip(names, right) if r]
-    bad = [n[pick] for n, r in zip(names, right) if not r]
+    ok = [n[pick] for n, r in zip(names, right, strict=False) if r]
+    bad = [n[pick] for n, r in zip(names, right, strict=False) if not r]
     sep = "、" if lang == "zh" else ", "
     if not ok:
         return Text("Every dimension is wrong.", "每一维都不对。")(lang)

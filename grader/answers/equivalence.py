@@ -73,7 +73,7 @@ def _close(a: float, e: float, spec: AnswerSpec) -> bool:
 def _shape(got: tuple, want: tuple, spec: AnswerSpec) -> Match:
     if len(got) != len(want):
         return Match(False, 0.0, {"ndim": len(got), "expected_ndim": len(want)})
-    right = [g == w for g, w in zip(got, want)]
+    right = [g == w for g, w in zip(got, want, strict=False)]
     fraction = sum(right) / len(right) if spec.partial == "per_dimension" else float(all(right))
     return Match(all(right), 1.0 if all(right) else fraction, {"dims_right": right})
 
@@ -89,7 +89,7 @@ def _matrix(got: np.ndarray, want: np.ndarray, spec: AnswerSpec) -> Match:
         rtol = spec.rtol if (spec.rtol or spec.atol) else _DEFAULT_RTOL
         right = np.isclose(got, want, rtol=rtol, atol=spec.atol)
     wrong = np.argwhere(~right)
-    detail = {"wrong": len(wrong), "total": int(want.size)}
+    detail: dict[str, Any] = {"wrong": len(wrong), "total": int(want.size)}
     if len(wrong):
         detail["first_wrong"] = [int(i) for i in wrong[0]]
     if not len(wrong):
@@ -146,7 +146,7 @@ def _probe(got: sympy.Expr, want: sympy.Expr, spec: AnswerSpec, rng: np.random.G
             agree += 1
         else:
             differ += 1
-            counterexample = counterexample or {name: str(v) for (name, _), v in zip(symbols, point)}
+            counterexample = counterexample or {name: str(v) for (name, _), v in zip(symbols, point, strict=False)}
     return {"agree": agree, "differ": differ, "counterexample": counterexample}
 
 

@@ -41,7 +41,7 @@ def _student_answers(problems, kind: int) -> tuple[dict | None, float]:
                 out[p.slot] = str(p.answer + 100)
         return out, total
     if kind == 2:  # malformed everywhere
-        return dict(zip([p.slot for p in problems], ["28*28*6", "1,5", "[[1, 2], [3]]", "three"])), 0.0
+        return dict(zip([p.slot for p in problems], ["28*28*6", "1,5", "[[1, 2], [3]]", "three"], strict=False)), 0.0
     if kind == 3:  # only one answer, right
         p = problems[1]
         return {p.slot: f"{p.answer:,}"}, float(p.points)
@@ -82,7 +82,7 @@ def test_gradebook_is_exactly_as_expected(klass):
     _, _, _, _, expected, out, summary = klass
     book = read_gradebook(out / "gradebook.csv")
     assert list(book["student_id"]) == sorted(expected) and book["student_id"].is_unique
-    got = dict(zip(book["student_id"], book["total"]))
+    got = dict(zip(book["student_id"], book["total"], strict=False))
     assert got == pytest.approx(expected, abs=1e-4)
     assert (book["max"] == 6.0).all()
     assert summary.graded == N and summary.skipped == 0
@@ -109,7 +109,7 @@ def test_rerun_skips_everyone_and_a_changed_submission_is_regraded(klass):
     assert third.graded == 1
     assert third.gradebook.set_index("student_id").loc["s002", "total"] == p.points
     write_answers(subs, "s002", dict(zip([q.slot for q in personal_problems(load_manifest(manifest), "s002")],
-                                         ["28*28*6", "1,5", "[[1, 2], [3]]", "three"])))
+                                         ["28*28*6", "1,5", "[[1, 2], [3]]", "three"], strict=False)))
     grade_class(subs, manifest, out, roster=roster)
 
 

@@ -10,7 +10,7 @@ SLOTS = [Slot("a.1", "a", "answer", 1, 2.0), Slot("b.1", "b", "answer", 1, 1.0),
 
 
 def _result(sid, *scores, errors=()):
-    verdicts = tuple(Verdict(s.slot, s.exercise_id, x, s.points) for s, x in zip(SLOTS, scores))
+    verdicts = tuple(Verdict(s.slot, s.exercise_id, x, s.points) for s, x in zip(SLOTS, scores, strict=False))
     return StudentResult(sid, verdicts, errors)
 
 

@@ -28,7 +28,7 @@ def _attacks(marker: Path) -> list[object]:
         "(" * 5000 + ")" * 5000, "9^9^9^9", "n^(9^9)", "2**1000000",
         f"__import__('os').system('{touch}')",
         f"__import__(\"os\").system(\"{touch}\")",
-        f"().__class__.__bases__[0].__subclasses__()",
+        "().__class__.__bases__[0].__subclasses__()",
         f"eval(\"__import__('os').system('{touch}')\")",
         f"exec('import os; os.system(\"{touch}\")')",
         f"lambda: __import__('os').system('{touch}')",

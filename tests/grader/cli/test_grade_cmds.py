@@ -19,6 +19,7 @@ from grader.gradebook import read_gradebook
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "tests" / "grader"))  # the shared class helpers (tests/grader/classdata.py)
 from classdata import write_answers, write_manifest  # noqa: E402
+
 MANIFEST = examples_dir() / "assignment.yaml"
 runner = CliRunner()
 
