@@ -13,7 +13,6 @@ from :func:`reference.analysis.sizes.conv_output_size`.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 import torch
 
@@ -23,6 +22,8 @@ from reference._validate import check_positive, ntuple
 from reference.analysis.sizes import conv_output_size
 from reference.padding import pad, resolve_padding
 from reference.windows import sliding_windows
+
+__all__ = ["conv1d", "conv2d", "conv3d", "corr2d", "convolve2d"]
 
 
 def contract(windows: torch.Tensor, weight: torch.Tensor, groups: int) -> torch.Tensor:
@@ -264,6 +265,3 @@ def convolve2d(
         padding_value=value,
         flip=True,
     )[0, 0]
-
-
-__all__: Sequence[str] = ("conv1d", "conv2d", "conv3d", "corr2d", "convolve2d")

@@ -21,6 +21,8 @@ from reference.conv import contract
 from reference.padding import pad
 from reference.windows import sliding_windows
 
+__all__ = ["conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
+
 
 def _check_weight(name: str, weight: torch.Tensor, x: torch.Tensor, groups: int, m: int) -> None:
     """``weight`` is ``(C_in, C_out/groups, *k)`` as in torch's ``conv_transpose``."""

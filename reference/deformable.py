@@ -22,6 +22,8 @@ from reference._validate import check_non_negative, check_positive, ntuple
 from reference.analysis.sizes import conv_output_size
 from reference.conv import contract
 
+__all__ = ["deform_conv2d", "bilinear_sample"]
+
 
 def bilinear_sample(input: torch.Tensor, y: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     """Bilinearly interpolate ``input`` at fractional pixel coordinates, reading zeros outside it.

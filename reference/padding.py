@@ -29,6 +29,8 @@ from reference._trace import traced
 from reference._validate import ntuple
 from reference.analysis.sizes import full_padding, same_padding
 
+__all__ = ["pad", "resolve_padding", "normalize_mode"]
+
 Pairs = tuple[tuple[int, int], ...]
 
 _MODES = {

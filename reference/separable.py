@@ -19,6 +19,15 @@ from reference._validate import check_positive, ntuple
 from reference.conv import conv2d
 from reference.padding import pad, resolve_padding
 
+__all__ = [
+    "depthwise_conv2d",
+    "pointwise_conv2d",
+    "depthwise_separable_conv2d",
+    "factor_separable",
+    "spatially_separable_conv2d",
+    "channel_shuffle",
+]
+
 
 @traced("depthwise_conv2d")
 def depthwise_conv2d(
@@ -101,7 +110,9 @@ def _integer_factors(kernel: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor] 
     if not nonzero_rows:
         return None
     first = ints[nonzero_rows[0]]
-    row = first // math.gcd(*[abs(int(v)) for v in first])  # first row / its gcd, so column[first] > 0
+    row = first // math.gcd(
+        *[abs(int(v)) for v in first]
+    )  # first row / its gcd, so column[first] > 0
     j = int(torch.nonzero(row)[0])
     column = ints[:, j] // row[j]
     if not torch.equal(torch.outer(column, row), ints):

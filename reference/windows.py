@@ -15,6 +15,8 @@ import torch
 from reference._validate import check_positive, ntuple
 from reference.analysis.sizes import conv_output_size, effective_kernel_size
 
+__all__ = ["sliding_windows", "window_geometry"]
+
 
 def window_geometry(
     spatial: Sequence[int],
