@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -87,3 +88,22 @@ def wrong_candidates(value: Any, spec: AnswerSpec) -> list[str]:
         n = len(spec.choices)
         return [chr(ord("A") + (int(value) + d) % n) for d in range(1, n)]
     raise ValueError(f"unknown kind {kind!r}")
+
+
+def hostile_inputs(marker: Path) -> list[object]:
+    """Malformed and malicious answers; none may parse, and ``marker`` must never be created."""
+    touch = f"touch {marker}"
+    return [
+        "", " ", "\n\t", None, "garbage!!", "9" * 400, "1e999999", "-" * 50, "x" * 10_000, "[" * 10_000,
+        "(" * 5000 + ")" * 5000, "9^9^9^9", "n^(9^9)", "2**1000000",
+        f"__import__('os').system('{touch}')",
+        f"__import__(\"os\").system(\"{touch}\")",
+        "().__class__.__bases__[0].__subclasses__()",
+        f"eval(\"__import__('os').system('{touch}')\")",
+        f"exec('import os; os.system(\"{touch}\")')",
+        f"lambda: __import__('os').system('{touch}')",
+        f"open('{marker}', 'w')",
+        "Symbol('n').__class__", "n.__class__", "getattr(n, 'x')", "globals()", "import os",
+        "n; import os", "Function('f')(n)", "sympify('n')", "S('n')", "Integer(1)", "\x00", "１" * 5000,
+        "[[1, 2]] + [[3]]", "n if n else k", "[n for n in range(10**9)]", "{1: 2}", "b'\\x00'",
+    ]

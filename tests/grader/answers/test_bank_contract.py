@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 
 import pytest
-from notations import notations, wrong_candidates
+from notations import hostile_inputs, notations, wrong_candidates
 
 from exercises import registry
 from exercises.instantiate import instantiate
@@ -88,3 +88,14 @@ def _parsed(typed, spec):
 
     value = parse_answer(typed, spec)
     return value if spec.kind != "shape" else list(value)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_hostile_inputs_are_format_findings_and_execute_nothing(exercise, tmp_path):
+    marker = tmp_path / "pwned"
+    problem = _problems(exercise)[0]
+    for raw in hostile_inputs(marker):
+        verdict = grade_answer(problem, raw)
+        assert verdict.findings[0].kind == "format", (raw, verdict.findings)
+        assert verdict.score == 0 and not verdict.counts_attempt
+    assert not marker.exists()
