@@ -65,7 +65,8 @@ def _insert_zeros(x: torch.Tensor, strides: tuple[int, ...]) -> torch.Tensor:
         return x
     sizes = [(n - 1) * s + 1 for n, s in zip(x.shape[2:], strides, strict=True)]
     z = x.new_zeros(*x.shape[:2], *sizes)
-    z[(..., *(slice(None, None, s) for s in strides))] = x
+    every_s = (slice(None), slice(None), *(slice(None, None, s) for s in strides))
+    z[every_s] = x
     return z
 
 
@@ -97,12 +98,11 @@ def conv_transpose_nd(
         for k, p, op, d in zip(kernel, pads, extra, dilations, strict=True)
     ]
     z = pad(z, [(max(lo, 0), max(hi, 0)) for lo, hi in sides])
-    z = z[
-        (
-            ...,
-            *(slice(max(-lo, 0), z.shape[2 + i] - max(-hi, 0)) for i, (lo, hi) in enumerate(sides)),
-        )
+    crop = [
+        slice(max(-lo, 0), n - max(-hi, 0)) for n, (lo, hi) in zip(z.shape[2:], sides, strict=True)
     ]
+    kept = (slice(None), slice(None), *crop)
+    z = z[kept]
     y = contract(sliding_windows(z, kernel, 1, dilations), _forward_kernel(weight, groups), groups)
     if tuple(y.shape[2:]) != out_sizes:
         raise RuntimeError(

@@ -22,6 +22,7 @@ Unlike ``torch.nn.functional.pad``, reflect/symmetric/circular accept padding wi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import torch
 
@@ -101,7 +102,7 @@ def _check_pairs(pad: Sequence, ndim: int) -> Pairs:
     for pair in pairs:
         if any(isinstance(v, bool) or not isinstance(v, int) or v < 0 for v in pair):
             raise ValueError(f"pad must hold non-negative ints, got {pad!r}")
-    return pairs
+    return tuple((left, right) for left, right in pairs)
 
 
 @traced("pad")
@@ -138,7 +139,8 @@ def pad(
         inner = tuple(
             slice(left, left + n) for n, (left, _) in zip(input.shape[first:], pairs, strict=True)
         )
-        out[(..., *inner)] = input
+        centre: tuple[Any, ...] = (Ellipsis, *inner)
+        out[centre] = input
         return out
     if any(n == 0 for n in input.shape[first:]):
         raise ValueError(
@@ -152,7 +154,8 @@ def pad(
         )
         for a, (n, (left, right)) in enumerate(zip(input.shape[first:], pairs, strict=True))
     ]
-    return input[(..., *index)]
+    key: tuple[Any, ...] = (Ellipsis, *index)
+    return input[key]
 
 
 def resolve_padding(
