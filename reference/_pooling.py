@@ -116,6 +116,11 @@ def index_map(g: PoolGeometry, device: torch.device) -> torch.Tensor:
     return padded(flat, g, -1)
 
 
+def accumulating(x: torch.Tensor) -> torch.Tensor:
+    """``x`` in the precision torch accumulates sums in: float32 for float16/bfloat16, else as is."""
+    return x.float() if x.dtype in (torch.float16, torch.bfloat16) else x
+
+
 def lowest(dtype: torch.dtype) -> float:
     """The fill that never wins a max: ``-inf`` for floats, the minimum for integers."""
     return float("-inf") if dtype.is_floating_point else torch.iinfo(dtype).min

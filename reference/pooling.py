@@ -146,8 +146,9 @@ def _avg_pool(input, d, kernel_size, stride, padding, ceil_mode, count_include_p
     x = P.check_rank(input, d, op)
     P.check_float(x, op)
     g = P.geometry(x, d, kernel_size, stride, padding, 1, ceil_mode)
-    win = sliding_windows(P.padded(x, g, 0.0), g.kernel, g.stride, g.dilation)
-    out = P.window_sum(win, d) / P.avg_divisor(g, count_include_pad, divisor, x)
+    wide = P.accumulating(x)
+    win = sliding_windows(P.padded(wide, g, 0.0), g.kernel, g.stride, g.dilation)
+    out = (P.window_sum(win, d) / P.avg_divisor(g, count_include_pad, divisor, wide)).to(x.dtype)
     return out if x is input else out.squeeze(0)
 
 

@@ -54,9 +54,10 @@ def _adaptive(input, output_size, d, op, kind, return_indices=False):
     if kind == "avg":
         P.check_float(x, op)
     if kind == "avg" or not (return_indices or (torch.is_grad_enabled() and x.requires_grad)):
-        out = x
+        out = P.accumulating(x) if kind == "avg" else x
         for axis, o in enumerate(out_size, start=2):
             out = _reduce_axis(out, axis, o, kind)
+        out = out.to(x.dtype)
         return out if x is input else out.squeeze(0)
     values, positions, ok = P.adaptive_windows(x, out_size)
     masked = torch.where(ok, values, P.lowest(x.dtype))

@@ -243,3 +243,16 @@ def test_max_unpool_1d_3d_match_torch(d, device):
     y, idx = MAX[d][1](x, 2, return_indices=True)
     ours = getattr(R, f"max_unpool{d}d")(y, idx, 2)
     assert compare(ours, getattr(F, f"max_unpool{d}d")(y, idx, 2), rtol=0, atol=0).ok
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.float32])
+def test_low_precision_matches_torch_bit_for_bit(dtype, device):
+    # torch accumulates float16/bfloat16 window sums in float32; so does the reference
+    x = torch.randn((2, 3, 9, 10), generator=torch.Generator().manual_seed(0)).to(dtype).to(device)
+    pairs = [
+        (R.avg_pool2d(x, 3, 2, 1), F.avg_pool2d(x, 3, 2, 1)),
+        (R.adaptive_avg_pool2d(x, (4, 5)), F.adaptive_avg_pool2d(x, (4, 5))),
+        (R.max_pool2d(x, 3, 2, 1), F.max_pool2d(x, 3, 2, 1)),
+    ]
+    for ours, theirs in pairs:
+        assert ours.dtype == dtype and compare(ours, theirs, rtol=0, atol=0).ok
