@@ -27,6 +27,7 @@ __all__ = ["ANSWER_FILES", "fingerprint", "read_submission"]
 
 ANSWER_FILES = ("answers.yaml", "answers.yml", "answers.json")
 _MAX_BYTES = 1_000_000
+_MAX_ITEMS = 10_000
 
 
 def fingerprint(manifest_text: str, folder: Path | None, *settings: str) -> str:
@@ -41,10 +42,23 @@ def fingerprint(manifest_text: str, folder: Path | None, *settings: str) -> str:
     if folder is None or not folder.is_dir():
         h.update(b"<no folder>")
         return h.hexdigest()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
         h.update(str(path.relative_to(folder)).encode("utf-8", "surrogateescape") + b"\x1f")
         h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()
+
+
+def _size(value: Any, budget: int) -> int:
+    """How many items ``value`` holds, counting no further than ``budget``: YAML aliases can make
+    a small file expand exponentially ("billion laughs"), so never expand before counting."""
+    if not isinstance(value, list | dict):
+        return 1
+    total = 1
+    for item in value.values() if isinstance(value, dict) else value:
+        total += _size(item, budget - total)
+        if total > budget:
+            break
+    return total
 
 
 def _as_text(value: Any) -> str | None:
@@ -53,7 +67,9 @@ def _as_text(value: Any) -> str | None:
         return None
     if isinstance(value, str):
         return value
-    if isinstance(value, list):
+    if isinstance(value, list | dict):
+        if _size(value, _MAX_ITEMS) > _MAX_ITEMS:
+            return "<an answer with too many entries>"
         return json.dumps(value, ensure_ascii=False)
     return str(value)
 
@@ -79,7 +95,9 @@ def _load(path: Path) -> tuple[Any, str | None]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
-        return None, f"{path.name} is not valid YAML{where}: {getattr(exc, 'problem', None) or exc}"
+        return None, f"{path.name} is not valid YAML{where}: {getattr(exc, 'problem', None) or 'syntax error'}"
+    except (ValueError, RecursionError):  # e.g. an integer with 100,000 digits, nesting 10,000 deep
+        return None, f"{path.name} holds a value too large or too deeply nested to read"
 
 
 def _answers(raw: Any, name: str, slots: Sequence[Slot]) -> tuple[dict[str, str], list[str]]:
@@ -111,7 +129,7 @@ def _code_files(folder: Path, slots: Sequence[Slot]) -> dict[str, Path]:
             continue
         for stem in (slot.slot, slot.exercise_id):
             candidates = [folder / f"{stem}{ext}" for ext in (".py", ".ipynb")]
-            hit = next((c for c in candidates if c.is_file()), None)
+            hit = next((c for c in candidates if c.is_file() and not c.is_symlink()), None)
             if hit is not None:
                 found[slot.slot] = hit
                 break
@@ -125,7 +143,9 @@ def read_submission(folder: Path | None, student_id: str, slots: Sequence[Slot])
     errors: list[str] = []
     answers: dict[str, str] = {}
     answer_file = next((folder / n for n in ANSWER_FILES if (folder / n).is_file()), None)
-    if answer_file is not None:
+    if answer_file is not None and answer_file.is_symlink():
+        errors.append(f"{answer_file.name} is a symbolic link; hand in a regular file")
+    elif answer_file is not None:
         raw, error = _load(answer_file)
         if error:
             errors.append(error)

@@ -1,0 +1,76 @@
+"""Reading student folders defensively: symlinks, YAML bombs, huge numbers, odd values."""
+
+from __future__ import annotations
+
+import time
+
+from exercises.assignment import Slot
+from grader.submissions import fingerprint, read_submission
+
+SLOTS = (Slot("a.1", "a", "answer", 1, 1.0), Slot("b.1", "b", "answer", 1, 1.0), Slot("c.1", "c", "code", 1, 1.0))
+
+
+def _folder(tmp_path, text=None, raw=None):
+    folder = tmp_path / "s1"
+    folder.mkdir()
+    if text is not None:
+        (folder / "answers.yaml").write_text(text, encoding="utf-8")
+    if raw is not None:
+        (folder / "answers.yaml").write_bytes(raw)
+    return folder
+
+
+def test_values_become_the_text_students_meant(tmp_path):
+    sub = read_submission(_folder(tmp_path, "a.1: [1, 6, 28, 28]\nb: 60964224\n"), "s1", SLOTS)
+    assert sub.answers == {"a.1": "[1, 6, 28, 28]", "b.1": "60964224"} and not sub.errors
+
+
+def test_a_yaml_bomb_is_refused_quickly(tmp_path):
+    lines = ["x0: &x0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"]
+    lines += [f"x{i}: &x{i} [" + ", ".join([f"*x{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    lines.append("a.1: *x8")
+    start = time.perf_counter()
+    sub = read_submission(_folder(tmp_path, "\n".join(lines)), "s1", SLOTS)
+    assert time.perf_counter() - start < 2.0
+    assert sub.answers["a.1"] == "<an answer with too many entries>"
+
+
+def test_huge_integer_and_deep_nesting_are_errors_not_crashes(tmp_path):
+    sub = read_submission(_folder(tmp_path, "a.1: " + "9" * 100_000 + "\n"), "s1", SLOTS)
+    assert sub.errors and "too large" in sub.errors[0]
+    (tmp_path / "j").mkdir()
+    (tmp_path / "j" / "answers.json").write_text('{"a.1": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    assert read_submission(tmp_path / "j", "s1", SLOTS).errors
+
+
+def test_symlinks_are_not_followed(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("a.1: the instructor's key\n")
+    folder = _folder(tmp_path)
+    (folder / "answers.yaml").symlink_to(secret)
+    (folder / "c.py").symlink_to(secret)
+    sub = read_submission(folder, "s1", SLOTS)
+    assert not sub.answers and "symbolic link" in sub.errors[0] and not sub.code_files
+
+
+def test_code_files_by_slot_or_exercise_id(tmp_path):
+    folder = _folder(tmp_path, "a.1: 1\n")
+    (folder / "c.ipynb").write_text("{}")
+    assert read_submission(folder, "s1", SLOTS).code_files == {"c.1": folder / "c.ipynb"}
+    (folder / "c.1.py").write_text("x = 1\n")
+    assert read_submission(folder, "s1", SLOTS).code_files == {"c.1": folder / "c.1.py"}
+
+
+def test_not_a_mapping_and_no_file(tmp_path):
+    assert "must map slot ids" in read_submission(_folder(tmp_path, "- 1\n- 2\n"), "s1", SLOTS).errors[0]
+    (tmp_path / "empty").mkdir()
+    assert "no answers file" in read_submission(tmp_path / "empty", "s1", SLOTS).errors[0]
+
+
+def test_fingerprint_changes_with_the_submission_and_settings(tmp_path):
+    folder = _folder(tmp_path, "a.1: 1\n")
+    first = fingerprint("id: hw", folder)
+    assert first == fingerprint("id: hw", folder)
+    assert first != fingerprint("id: hw2", folder) and first != fingerprint("id: hw", folder, "solutions")
+    (folder / "answers.yaml").write_text("a.1: 2\n")
+    assert first != fingerprint("id: hw", folder)
