@@ -124,8 +124,8 @@ def _table(params: dict[str, Any], lang: Lang) -> str:
 
 
 _ASK = Text(
-    "The first layers of {net} on an input of shape $(C, H, W) = {shape}$:\n\n{table}\n\nWhat is the output shape $(C, H, W)$ of layer **{name}**?",
-    "{net} 的前几层，输入形状为 $(C, H, W) = {shape}$：\n\n{table}\n\n层 **{name}** 的输出形状 $(C, H, W)$ 是多少？",
+    "A network ({net}) receives an input of shape $(C, H, W) = {shape}$; its layers, in order:\n\n{table}\n\nWhat is the output shape $(C, H, W)$ of layer **{name}**?",
+    "一个网络（{net}）的输入形状为 $(C, H, W) = {shape}$，各层依次为：\n\n{table}\n\n层 **{name}** 的输出形状 $(C, H, W)$ 是多少？",
 )
 
 
@@ -272,10 +272,11 @@ _NEURON_MISCONCEPTIONS = (
 )
 
 
-def _table_exercise(id_: str, title: Text, generate: Any) -> Exercise:
+def table_exercise(id_: str, title: Text, generate: Any, topic: str = "architecture") -> Exercise:
+    """A shape-table exercise: ``generate`` returns ``{net, input, layers, ask}``."""
     return Exercise(
         id=id_,
-        topic="architecture",
+        topic=topic,
         title=title,
         generate=generate,
         prompt=_prompt,
@@ -287,9 +288,9 @@ def _table_exercise(id_: str, title: Text, generate: Any) -> Exercise:
 
 
 EXERCISES = (
-    _table_exercise("lenet_shapes", Text("LeNet-5 shape table", "LeNet-5 各层形状"), _lenet),
-    _table_exercise("alexnet_shapes", Text("AlexNet shape table", "AlexNet 各层形状"), _alexnet),
-    _table_exercise(
+    table_exercise("lenet_shapes", Text("LeNet-5 shape table", "LeNet-5 各层形状"), _lenet),
+    table_exercise("alexnet_shapes", Text("AlexNet shape table", "AlexNet 各层形状"), _alexnet),
+    table_exercise(
         "vgg_block_shapes", Text("Output of a VGG block", "VGG 块的输出形状"), _vgg_block
     ),
     Exercise(

@@ -28,7 +28,9 @@ def _torch_shapes(params: dict) -> list[list[int]]:
     return shapes
 
 
-@pytest.mark.parametrize("exercise_id", ["lenet_shapes", "alexnet_shapes", "vgg_block_shapes"])
+@pytest.mark.parametrize(
+    "exercise_id", ["lenet_shapes", "alexnet_shapes", "vgg_block_shapes", "layer_chain_shape"]
+)
 def test_every_row_matches_torch_layers(exercise_id: str) -> None:
     exercise = registry.get(exercise_id)
     for seed in range(60):
