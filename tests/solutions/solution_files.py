@@ -1,0 +1,52 @@
+"""Shared by the solution tests: where the solutions are and what each wrong one deserves."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from exercises.code import get
+from grader.code import check
+
+SOLUTIONS = Path(__file__).parents[2] / "solutions"
+EXERCISE_DIRS = sorted(p for p in SOLUTIONS.iterdir() if p.is_dir() and (p / "correct.py").exists())
+
+
+def folders(kind: str) -> list[Path]:
+    """Solution folders of the exercises of ``kind`` ("function" or "module")."""
+    return [d for d in EXERCISE_DIRS if get(d.name).kind == kind]
+
+
+def wrong_files(kind: str) -> list[Path]:
+    return sorted(f for d in folders(kind) for f in d.glob("wrong_*.py"))
+
+
+def deserves(path: Path) -> str:
+    """The ``Deserves:`` line of a solution's docstring, e.g. ``hint missing_bias``."""
+    doc = ast.get_docstring(ast.parse(path.read_text())) or ""
+    found = re.search(r"^Deserves: (.+)$", doc, re.MULTILINE)
+    if found is None:
+        raise ValueError(f"{path} has no 'Deserves:' line in its docstring")
+    return found.group(1).rstrip(".")
+
+
+def assert_correct_passes(folder: Path, seeds: range) -> None:
+    for seed in seeds:
+        report = check(folder.name, folder / "correct.py", seed=seed, shrink_failures=False)
+        assert report.passed, (seed, report.feedback())
+        assert report.score == report.max_score > 0
+
+
+def assert_wrong_fails_as_deserved(path: Path) -> None:
+    report = check(path.parent.name, path, seed=1, shrink_failures=False)
+    assert not report.passed and report.score < report.max_score, report.feedback()
+    want = deserves(path)
+    notes = [h.note for h in report.hints]
+    statuses = {c.status for c in report.cases}
+    if want.startswith("hint "):
+        assert want.split()[1] in notes, (notes, report.feedback())
+    elif want.startswith("status "):
+        assert want.split()[1] in statuses, report.feedback()
+    else:
+        raise ValueError(f"{path}: 'Deserves: {want}' must start with 'hint ' or 'status '")
