@@ -187,7 +187,7 @@ def _spatially_separable_macs(a: dict[str, Any], x: torch.Tensor, y: torch.Tenso
     """Column pass then row pass over each channel of the padded input (``counts.spatially_separable_macs``)."""
     kernel = tuple(a["kernel"].shape[-2:])
     pairs = resolve_padding(a.get("padding", 0), kernel, _tuple(a.get("dilation", 1), 2), 2)
-    padded = tuple(int(n) + int(left) + int(right) for n, (left, right) in zip(x.shape[-2:], pairs))
+    padded = tuple(int(n) + int(left) + int(right) for n, (left, right) in zip(x.shape[-2:], pairs, strict=True))
     per_map = counts.spatially_separable_macs(padded, kernel, _tuple(a.get("stride", 1), 2))
     return per_map * (x.numel() // _prod(x.shape[-2:]))
 
@@ -203,7 +203,7 @@ def _adaptive_avg_macs(a: dict[str, Any], x: torch.Tensor, y: torch.Tensor) -> i
     """Sum of torch's adaptive window sizes: ``⌈(i+1) n / o⌉ - ⌊i n / o⌋`` per output, per dimension."""
     m = y.dim() - 2 if y.dim() > 2 else 1
     total = y.numel() // _prod(y.shape[-m:])
-    for n, o in zip(x.shape[-m:], y.shape[-m:]):
+    for n, o in zip(x.shape[-m:], y.shape[-m:], strict=True):
         total *= sum(-((-(i + 1) * n) // o) - (i * n // o) for i in range(o))
     return total
 

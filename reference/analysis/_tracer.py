@@ -19,7 +19,11 @@ from torch.overrides import TorchFunctionMode
 from reference._trace import inside_traced_op
 from reference.analysis import _ops
 from reference.analysis.receptive import (
-    RFInfo, rf_adaptive_step, rf_step, rf_transposed_step, rf_union,
+    RFInfo,
+    rf_adaptive_step,
+    rf_step,
+    rf_transposed_step,
+    rf_union,
 )
 
 
@@ -70,7 +74,7 @@ def _globalize(f: Field) -> Field:
     """The field of a unit that may read every position of ``f``'s map (a window as big as the map)."""
     if f.spatial is None:
         return f
-    return Field(tuple(rf_adaptive_step(d, n, 1) for d, n in zip(f.dims, f.spatial)), None)
+    return Field(tuple(rf_adaptive_step(d, n, 1) for d, n in zip(f.dims, f.spatial, strict=True)), None)
 
 
 class Tracer(TorchFunctionMode):
@@ -164,7 +168,7 @@ class Tracer(TorchFunctionMode):
             return None
         out_spatial = tuple(y.shape[-m:])
         if kind.startswith(("adaptive_", "global_")):
-            return Field(tuple(rf_adaptive_step(d, n, o) for d, n, o in zip(f.dims, f.spatial, out_spatial)), out_spatial)
+            return Field(tuple(rf_adaptive_step(d, n, o) for d, n, o in zip(f.dims, f.spatial, out_spatial, strict=True)), out_spatial)
         if kind == "pad":
             return self._pad_step(a, f, out_spatial)
         geometry = _ops.window(kind, a)
@@ -173,7 +177,7 @@ class Tracer(TorchFunctionMode):
         step = rf_transposed_step if geometry.transposed else rf_step
         dims = tuple(
             step(d, k, s, p, dil)
-            for d, k, s, p, dil in zip(f.dims, geometry.kernel_size, geometry.stride, geometry.padding, geometry.dilation)
+            for d, k, s, p, dil in zip(f.dims, geometry.kernel_size, geometry.stride, geometry.padding, geometry.dilation, strict=True)
         )
         return Field(dims, out_spatial)
 
@@ -187,5 +191,5 @@ class Tracer(TorchFunctionMode):
             for i in range(len(pads) // 2):
                 if i < m:
                     lefts[m - 1 - i] = int(pads[2 * i])
-        dims = tuple(RFInfo(d.receptive_field, d.jump, d.start - left * d.jump) for d, left in zip(f.dims, lefts[-m:]))
+        dims = tuple(RFInfo(d.receptive_field, d.jump, d.start - left * d.jump) for d, left in zip(f.dims, lefts[-m:], strict=True))
         return Field(dims, out_spatial)

@@ -87,7 +87,7 @@ def _check_shape(input_shape: Sequence[int]) -> tuple[int, ...]:
         shape = tuple(int(n) for n in input_shape)
     except (TypeError, ValueError):
         raise ValueError(f"input_shape must be a sequence of ints like (1, 3, 224, 224), got {input_shape!r}") from None
-    if not shape or any(n < 1 for n in shape) or any(n != v for n, v in zip(shape, input_shape)):
+    if not shape or any(n < 1 for n in shape) or any(n != v for n, v in zip(shape, input_shape, strict=True)):
         raise ValueError(f"input_shape must hold positive ints like (1, 3, 224, 224), got {input_shape!r}")
     return shape
 

@@ -9,7 +9,16 @@ from __future__ import annotations
 import torch
 
 from reference.models._layers import (
-    AdaptiveAvgPool2d, AvgPool2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential,
+    AdaptiveAvgPool2d,
+    AvgPool2d,
+    Conv2d,
+    Dropout,
+    Flatten,
+    Linear,
+    MaxPool2d,
+    Module,
+    ReLU,
+    Sequential,
 )
 from reference.models._sizes import size_after
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import torch
 
 from reference.models._layers import (
-    AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, ReLU, Sequential,
+    AdaptiveAvgPool2d,
+    BatchNorm2d,
+    Conv2d,
+    Flatten,
+    Linear,
+    ReLU,
+    Sequential,
 )
 
 # Table 1 of the paper: (output channels, stride) of each depthwise separable layer after the stem.

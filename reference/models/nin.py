@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import torch
-
-from reference.models._layers import AdaptiveAvgPool2d, Conv2d, Dropout, Flatten, MaxPool2d, ReLU, Sequential
+from reference.models._layers import (
+    AdaptiveAvgPool2d,
+    Conv2d,
+    Dropout,
+    Flatten,
+    MaxPool2d,
+    ReLU,
+    Sequential,
+)
 
 
 def nin_block(in_channels: int, out_channels: int, kernel_size: int, stride: int, padding: int) -> Sequential:
@@ -13,6 +19,7 @@ def nin_block(in_channels: int, out_channels: int, kernel_size: int, stride: int
     Shape:
         ``(N, in_channels, H, W)`` → ``(N, out_channels, H_out, W_out)``, sizes as for the k×k conv.
 
+    >>> import torch
     >>> nin_block(1, 96, kernel_size=11, stride=4, padding=0)(torch.zeros(1, 1, 224, 224)).shape
     torch.Size([1, 96, 54, 54])
     """
@@ -31,6 +38,7 @@ def nin(num_classes: int = 10, in_channels: int = 1) -> Sequential:
     Shape:
         ``(N, in_channels, H, W)`` (224×224 in the course) → ``(N, num_classes)``.
 
+    >>> import torch
     >>> nin()(torch.zeros(1, 1, 224, 224)).shape
     torch.Size([1, 10])
     """

@@ -5,7 +5,15 @@ from __future__ import annotations
 import torch
 
 from reference.models._layers import (
-    AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential,
+    AdaptiveAvgPool2d,
+    BatchNorm2d,
+    Conv2d,
+    Flatten,
+    Linear,
+    MaxPool2d,
+    Module,
+    ReLU,
+    Sequential,
 )
 
 
@@ -119,7 +127,7 @@ def resnet(depth: int, num_classes: int = 1000, in_channels: int = 3) -> Sequent
         MaxPool2d(kernel_size=3, stride=2, padding=1),
     ]
     channels = 64
-    for i, (width, blocks) in enumerate(zip((64, 128, 256, 512), counts)):
+    for i, (width, blocks) in enumerate(zip((64, 128, 256, 512), counts, strict=True)):
         stage, channels = _stage(block, channels, width, blocks, stride=1 if i == 0 else 2)
         layers.append(stage)
     return Sequential(*layers, AdaptiveAvgPool2d((1, 1)), Flatten(), Linear(channels, num_classes))

@@ -5,8 +5,17 @@ from __future__ import annotations
 import torch
 
 from reference.models._layers import (
-    AdaptiveAvgPool2d, AvgPool2d, BatchNorm2d, ChannelShuffle, Conv2d, Flatten, Linear, MaxPool2d, Module,
-    ReLU, Sequential,
+    AdaptiveAvgPool2d,
+    AvgPool2d,
+    BatchNorm2d,
+    ChannelShuffle,
+    Conv2d,
+    Flatten,
+    Linear,
+    MaxPool2d,
+    Module,
+    ReLU,
+    Sequential,
 )
 
 
@@ -80,7 +89,7 @@ def shufflenet_v1(num_classes: int = 1000, in_channels: int = 3, groups: int = 3
         MaxPool2d(3, stride=2, padding=1),
     ]
     channels = 24
-    for stage, (out_channels, repeats) in enumerate(zip(STAGE_CHANNELS[groups], (4, 8, 4))):
+    for stage, (out_channels, repeats) in enumerate(zip(STAGE_CHANNELS[groups], (4, 8, 4), strict=True)):
         units = [ShuffleNetUnit(channels, out_channels, groups, stride=2, first_grouped=stage > 0)]
         units += [ShuffleNetUnit(out_channels, out_channels, groups) for _ in range(repeats - 1)]
         layers.append(Sequential(*units))

@@ -5,7 +5,15 @@ from __future__ import annotations
 import torch
 
 from reference.models._layers import (
-    BatchNorm2d, Conv2d, Dropout, Flatten, Linear, LocalResponseNorm, MaxPool2d, ReLU, Sequential,
+    BatchNorm2d,
+    Conv2d,
+    Dropout,
+    Flatten,
+    Linear,
+    LocalResponseNorm,
+    MaxPool2d,
+    ReLU,
+    Sequential,
 )
 from reference.models._sizes import size_after
 

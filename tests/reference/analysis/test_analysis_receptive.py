@@ -6,7 +6,15 @@ import pytest
 import sympy
 import torch
 
-from reference.analysis import LayerSpec, RFInfo, receptive_field, rf_step, rf_transposed_step, rf_union, summarize
+from reference.analysis import (
+    LayerSpec,
+    RFInfo,
+    receptive_field,
+    rf_step,
+    rf_transposed_step,
+    rf_union,
+    summarize,
+)
 from reference.models import get
 
 
@@ -43,7 +51,7 @@ def test_vgg16_trunk_by_hand():
     # hand-derived: block b adds (convs × 2 × jump), its 2x2/2 pool adds one jump and doubles it
     specs = _trunk_specs(get("vgg16", image_size=32))
     infos = receptive_field([s for _, s in specs])
-    at_pools = [(i.receptive_field, i.jump, i.start) for (m, _), i in zip(specs, infos) if isinstance(m, torch.nn.MaxPool2d)]
+    at_pools = [(i.receptive_field, i.jump, i.start) for (m, _), i in zip(specs, infos, strict=True) if isinstance(m, torch.nn.MaxPool2d)]
     half = sympy.Rational(1, 2)
     assert at_pools == [
         (6, 2, half),  # 1 + 2 + 2 = 5, pool +1
@@ -62,7 +70,7 @@ def test_alexnet_trunks_by_hand():
         model = get(name, image_size=image_size) if image_size else get(name)
         specs = _trunk_specs(model)
         infos = receptive_field([s for _, s in specs])
-        at_pools = [(i.receptive_field, i.jump, i.start) for (m, _), i in zip(specs, infos) if isinstance(m, torch.nn.MaxPool2d)]
+        at_pools = [(i.receptive_field, i.jump, i.start) for (m, _), i in zip(specs, infos, strict=True) if isinstance(m, torch.nn.MaxPool2d)]
         assert at_pools == [(19, 8, starts[0]), (67, 16, starts[1]), (195, 32, starts[2])], name
 
 

@@ -7,8 +7,16 @@ import torch
 
 import reference.nn as rnn
 from reference.analysis import (
-    avg_pool_macs, batch_norm_macs, batch_norm_params, conv_macs, conv_output_size, conv_params,
-    linear_macs, linear_params, pool_output_size, summarize,
+    avg_pool_macs,
+    batch_norm_macs,
+    batch_norm_params,
+    conv_macs,
+    conv_output_size,
+    conv_params,
+    linear_macs,
+    linear_params,
+    pool_output_size,
+    summarize,
 )
 from reference.models import get
 
@@ -38,7 +46,7 @@ def _expected(module: torch.nn.Module, x: tuple[int, ...], y: tuple[int, ...]) -
     if isinstance(module, rnn.Conv2d):
         spatial = tuple(
             conv_output_size(size, k, s, p, d)
-            for size, k, s, p, d in zip(x[2:], module.kernel_size, module.stride, module.padding, module.dilation)
+            for size, k, s, p, d in zip(x[2:], module.kernel_size, module.stride, module.padding, module.dilation, strict=True)
         )
         params = conv_params(module.in_channels, module.out_channels, module.kernel_size, module.groups, module.bias is not None)
         macs = conv_macs(module.in_channels, module.out_channels, module.kernel_size, spatial, module.groups) * n
