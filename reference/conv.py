@@ -20,7 +20,7 @@ from reference._conv_checks import check_bias, check_input, check_weight
 from reference._trace import traced
 from reference._validate import check_positive, ntuple
 from reference.analysis.sizes import conv_output_size
-from reference.padding import pad, resolve_padding
+from reference.padding import check_fill, pad, resolve_padding
 from reference.windows import sliding_windows
 
 __all__ = ["conv1d", "conv2d", "conv3d", "corr2d", "convolve2d"]
@@ -82,6 +82,7 @@ def conv_nd(
             f"padding='same' needs stride=1, got stride={stride}; pad explicitly for strided convs"
         )
     pairs = resolve_padding(padding, kernel, dilations, m)
+    check_fill(padding_mode, padding_value)
     for n_i, k, s, p, d in zip(x.shape[2:], kernel, strides, pairs, dilations, strict=True):
         conv_output_size(n_i, k, stride=s, padding=p, dilation=d)  # validates "kernel fits"
     if any(left or right for left, right in pairs):

@@ -72,6 +72,14 @@ def normalize_mode(mode: str) -> str:
     return _MODES[key]
 
 
+def check_fill(mode: str, value: float) -> None:
+    """A non-zero fill ``value`` needs ``mode='constant'`` (``zeros`` means 0; other modes copy pixels)."""
+    if value != 0.0 and (
+        normalize_mode(mode) != "constant" or str(mode).strip().lower() in ("zeros", "zero")
+    ):
+        raise ValueError(f"value={value!r} only applies to mode='constant', got mode={mode!r}")
+
+
 def _source_index(
     size: int, left: int, right: int, mode: str, device: torch.device
 ) -> torch.Tensor:
@@ -128,8 +136,7 @@ def pad(
     """
     pairs = _check_pairs(pad, input.dim())
     kind = normalize_mode(mode)
-    if value != 0.0 and kind != "constant":
-        raise ValueError(f"value={value!r} only applies to mode='constant', got mode={mode!r}")
+    check_fill(mode, value)
     first = input.dim() - len(pairs)
     if kind == "constant":
         sizes = [

@@ -225,6 +225,10 @@ W = torch.ones(2, 3, 3, 3)
             "padding_mode='mirror'",
         ),
         (lambda: conv2d(torch.ones(0, 3, 5, 5), W), "every input size >= 1"),
+        (
+            lambda: conv2d(torch.ones(1, 3, 5, 5), W, padding_value=2.0),
+            "only applies to mode='constant'",
+        ),
     ],
 )
 def test_bad_input_is_a_value_error(call, needle):

@@ -120,6 +120,7 @@ def test_resolve_padding_rules():
         (lambda: pad(torch.ones(3), [(1, 1), (1, 1)]), "only 1"),
         (lambda: pad(torch.ones(3), [(1, 1)], mode="reflect", value=2.0), "value=2.0"),
         (lambda: pad(torch.ones(3), 2), "pairs"),
+        (lambda: pad(torch.ones(3), [(1, 1)], mode="zeros", value=1.0), "value=1.0 only applies"),
         (lambda: resolve_padding("half", (3,), (1,), 1), "padding='half'"),
         (lambda: resolve_padding((1, 2, 3), (3, 3), (1, 1), 2), "tuple of 2"),
         (lambda: resolve_padding(-1, (3,), (1,), 1), "non-negative"),
