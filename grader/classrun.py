@@ -80,15 +80,19 @@ def _grade(job: Job, settings: Settings) -> str:
 def _run(todo: list[Job], settings: Settings, jobs: int, progress: bool) -> None:
     from rich.progress import Progress
 
-    with Progress(disable=not progress, transient=True) as bar:
-        task = bar.add_task("grading", total=len(todo))
-        if jobs <= 1 or len(todo) <= 1:
+    if jobs <= 1 or len(todo) <= 1:
+        with Progress(disable=not progress, transient=True) as bar:
+            task = bar.add_task("grading", total=len(todo))
             for job in todo:
                 _grade(job, settings)
                 bar.advance(task)
-            return
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for future in as_completed([pool.submit(_grade, job, settings) for job in todo]):
+        return
+    # workers are forked by submit(), before the progress bar starts its refresh thread
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_grade, job, settings) for job in todo]
+        with Progress(disable=not progress, transient=True) as bar:
+            task = bar.add_task("grading", total=len(todo))
+            for future in as_completed(futures):
                 future.result()
                 bar.advance(task)
 

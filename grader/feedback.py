@@ -22,7 +22,7 @@ _T = {
     "solution": Text("Worked solution", "详细解答"),
     "note": Text("answer note", "答案标记"),
 }
-_MARK = {"correct": "✓", "partial": "◐", "case_passed": "✓", "format": "⚠", "missing": "–"}
+_MARK = {"correct": "✓", "case_passed": "✓", "format": "⚠", "missing": "–", "isolation": "ℹ"}
 
 
 def _safe(text: str) -> str:
@@ -55,7 +55,7 @@ def _section(verdict: Verdict, lang: Lang) -> list[str]:
     head = f"## {verdict.slot} · {_title(verdict, lang)} — {_score(verdict.score)} / {_score(verdict.max_score)}"
     lines = [head, ""]
     for finding in verdict.findings:
-        mark = _MARK.get(finding.kind, "✗")
+        mark = _MARK.get(finding.kind, "◐" if finding.score > 0 else "✗")
         note = f" *({_T['note'](lang)}: `{finding.note}`)*" if finding.kind == "misconception" else ""
         lines.append(f"- {mark} {_safe(finding.message)}{note}")
         solution = finding.detail.get("solution") if isinstance(finding.detail, dict) else None
