@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from exercises.bank.output_size import _maybe
+from exercises.bank._shapes import maybe
 from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Text
 from exercises.render import answer_line, shape_text
 from reference.analysis.counts import neurons
@@ -23,7 +23,7 @@ COUNT = AnswerSpec(kind="integer", units=True)
 Rule = Callable[[int, int, int, int], int]
 
 
-def _pick(rng: np.random.Generator, options: tuple[int, ...]) -> int:
+def pick(rng: np.random.Generator, options: tuple[int, ...]) -> int:
     return int(options[int(rng.integers(len(options)))])
 
 
@@ -56,7 +56,7 @@ def propagate(
 
 def _lenet(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     padded = difficulty == 1 or bool(rng.integers(2))  # d2l: 28x28 with padding 2; 1998: 32x32
-    c1, c2 = (6, 16) if difficulty < 3 else (_pick(rng, (4, 6, 8)), _pick(rng, (12, 16, 20)))
+    c1, c2 = (6, 16) if difficulty < 3 else (pick(rng, (4, 6, 8)), pick(rng, (12, 16, 20)))
     layers = [
         conv("C1", c1, 5, 1, 2 if padded else 0),
         pool("S2", 2, 2, "avg"),
@@ -92,9 +92,9 @@ def _alexnet(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
 
 
 def _vgg_block(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
-    convs = _pick(rng, (1, 2) if difficulty == 1 else (2, 3, 4))
-    c_in, c_out = _pick(rng, (3, 64, 128, 256)), _pick(rng, (64, 128, 256, 512))
-    size = _pick(rng, (224, 112, 56, 28, 14)) if difficulty < 3 else int(rng.integers(7, 100))
+    convs = pick(rng, (1, 2) if difficulty == 1 else (2, 3, 4))
+    c_in, c_out = pick(rng, (3, 64, 128, 256)), pick(rng, (64, 128, 256, 512))
+    size = pick(rng, (224, 112, 56, 28, 14)) if difficulty < 3 else int(rng.integers(7, 100))
     layers = [conv(f"conv{i + 1}", c_out, 3, 1, 1) for i in range(convs)] + [pool("pool", 2, 2)]
     return {
         "net": "VGG block",
@@ -123,7 +123,7 @@ def _table(params: dict[str, Any], lang: Lang) -> str:
     return "\n".join(rows)
 
 
-_ASK = Text(
+ASK = Text(
     "A network ({net}) receives an input of shape $(C, H, W) = {shape}$; its layers, in order:\n\n{table}\n\nWhat is the output shape $(C, H, W)$ of layer **{name}**?",
     "一个网络（{net}）的输入形状为 $(C, H, W) = {shape}$，各层依次为：\n\n{table}\n\n层 **{name}** 的输出形状 $(C, H, W)$ 是多少？",
 )
@@ -131,7 +131,7 @@ _ASK = Text(
 
 def _prompt(params: dict[str, Any], lang: Lang) -> str:
     name = params["layers"][params["ask"]]["name"]
-    return _ASK.format(
+    return ASK.format(
         net=params["net"], shape=shape_text(params["input"]), table=_table(params, lang), name=name
     )(lang)
 
@@ -164,7 +164,7 @@ def _wrong_rule(conv_rule: Rule, pool_rule: Rule) -> Callable[[dict[str, Any]], 
         shapes = propagate(params["input"], params["layers"], conv_rule, pool_rule)
         return shapes[params["ask"]] if min(shapes[params["ask"]]) >= 1 else None
 
-    return _maybe(rule)
+    return maybe(rule)
 
 
 _TABLE_MISCONCEPTIONS = (
@@ -213,13 +213,13 @@ _TABLE_MISCONCEPTIONS = (
 def _gen_neurons(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     if difficulty == 1:  # seed 001: AlexNet C1 is 55 x 55 x 96 = 290,400 neurons
         return {"input": [3, 227, 227], "layer": conv("C1", 96, 11, 4)}
-    k = _pick(rng, (3, 5, 7))
-    s = _pick(rng, (1, 2))
+    k = pick(rng, (3, 5, 7))
+    s = pick(rng, (1, 2))
     out = int(rng.integers(5, 57))
     size = (out - 1) * s + k
     return {
-        "input": [_pick(rng, (1, 3, 16, 64)), size, size],
-        "layer": conv("conv", _pick(rng, (6, 16, 32, 64, 96, 128)), k, s),
+        "input": [pick(rng, (1, 3, 16, 64)), size, size],
+        "layer": conv("conv", pick(rng, (6, 16, 32, 64, 96, 128)), k, s),
     }
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from exercises.bank.output_size import _pick
+from exercises.bank._shapes import pick
 from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Text
 from exercises.render import answer_line
 from reference.analysis.sizes import conv_output_size, effective_kernel_size
@@ -35,12 +35,12 @@ def _kernel_from_span(span: int, dilation: int) -> int | None:
 
 
 def _gen(rng: np.random.Generator, difficulty: int, unknown: str) -> dict[str, Any]:
-    k = _pick(rng, (3, 5) if difficulty == 1 else (1, 3, 5, 7, 11))
-    d = _pick(rng, (2, 3)) if difficulty == 3 and unknown == "kernel" else 1
+    k = pick(rng, (3, 5) if difficulty == 1 else (1, 3, 5, 7, 11))
+    d = pick(rng, (2, 3)) if difficulty == 3 and unknown == "kernel" else 1
     if unknown == "stride":
-        s = _pick(rng, (2, 3, 4))
+        s = pick(rng, (2, 3, 4))
     elif unknown == "padding":
-        s = 1 if difficulty == 1 else _pick(rng, (1, 2))
+        s = 1 if difficulty == 1 else pick(rng, (1, 2))
     else:
         s = 1
     p = int(rng.integers(0, (effective_kernel_size(k, d) - 1) // 2 + 1 + (unknown == "padding")))
@@ -67,7 +67,7 @@ _KNOWN = {
     "padding": Text("padding {p} on each side", "每侧填充 {p}"),
     "dilation": Text("dilation {d}", "空洞率 {d}"),
 }
-_ASK = Text(
+ASK = Text(
     "A convolution maps an input of size {n}×{n} to an output of size {out}×{out} with {known}. What is the {what} ${sym}$?",
     "一个卷积把 {n}×{n} 的输入变为 {out}×{out} 的输出，已知{known}。{what} ${sym}$ 是多少？",
 )
@@ -87,7 +87,7 @@ def _prompt(params: dict[str, Any], lang: Lang) -> str:
         _KNOWN[n].format(k=k, s=s, p=p, d=d)(lang) for n in names
     )
     unknown = params["unknown"]
-    return _ASK.format(
+    return ASK.format(
         n=params["size"],
         out=params["out"],
         known=known,

@@ -11,15 +11,15 @@ from typing import Any
 
 import numpy as np
 
-from exercises.bank.output_size import (
-    _ASK,
-    _BATCHES,
-    _CHANNELS,
+from exercises.bank._shapes import (
+    ASK,
+    BATCHES,
+    CHANNELS,
     SHAPE,
-    _arg,
-    _maybe,
-    _per_dim,
-    _pick,
+    arg,
+    maybe,
+    per_dim,
+    pick,
 )
 from exercises.core import Exercise, Lang, Misconception, Text
 from exercises.render import answer_line, shape_text
@@ -27,14 +27,14 @@ from reference.analysis.sizes import pool_output_size
 
 
 def _gen_pool(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
-    k = _pick(rng, (2, 3))
-    stride = k if difficulty == 1 else _pick(rng, (1, 2, 3))
+    k = pick(rng, (2, 3))
+    stride = k if difficulty == 1 else pick(rng, (1, 2, 3))
     padding = 0 if difficulty < 3 else int(rng.integers(0, k // 2 + 1))
     out = int(rng.integers(3, 29))
     rest = int(rng.integers(0, stride)) if difficulty > 1 else 0
     n = (out - 1) * stride + k - 2 * padding + rest
     return {
-        "input": [_pick(rng, _BATCHES), _pick(rng, _CHANNELS), n, n],
+        "input": [pick(rng, BATCHES), pick(rng, CHANNELS), n, n],
         "kernel": [k, k],
         "stride": [stride, stride],
         "padding": [padding, padding],
@@ -43,7 +43,7 @@ def _gen_pool(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
 
 
 def _gen_ceil(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
-    k, stride = _pick(rng, (2, 3)), _pick(rng, (2, 3))
+    k, stride = pick(rng, (2, 3)), pick(rng, (2, 3))
     padding = 0 if difficulty < 3 else int(rng.integers(0, k // 2 + 1))
     out = int(rng.integers(3, 29))
     # rest > s - k + p keeps the extra ceil window starting inside the input; difficulty 3 also
@@ -52,7 +52,7 @@ def _gen_ceil(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     rest = int(rng.integers(low, stride))
     n = (out - 1) * stride + k - 2 * padding + rest
     return {
-        "input": [_pick(rng, _BATCHES), _pick(rng, _CHANNELS), n, n],
+        "input": [pick(rng, BATCHES), pick(rng, CHANNELS), n, n],
         "kernel": [k, k],
         "stride": [stride, stride],
         "padding": [padding, padding],
@@ -62,22 +62,22 @@ def _gen_ceil(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
 
 def _pool_answer(params: dict[str, Any], ceil_mode: bool | None = None) -> list[int]:
     ceil = params["ceil_mode"] if ceil_mode is None else ceil_mode
-    return _per_dim(params, lambda n, k, s, p: pool_output_size(n, k, s, p, ceil_mode=ceil))
+    return per_dim(params, lambda n, k, s, p: pool_output_size(n, k, s, p, ceil_mode=ceil))
 
 
 def _pool_code(params: dict[str, Any]) -> str:
-    args = [_arg("kernel_size", params["kernel"])]
+    args = [arg("kernel_size", params["kernel"])]
     if params["stride"] != params["kernel"]:
-        args.append(_arg("stride", params["stride"]))
+        args.append(arg("stride", params["stride"]))
     if any(params["padding"]):
-        args.append(_arg("padding", params["padding"]))
+        args.append(arg("padding", params["padding"]))
     if params["ceil_mode"]:
         args.append("ceil_mode=True")
     return f"nn.MaxPool2d({', '.join(args)})"
 
 
 def _pool_prompt(params: dict[str, Any], lang: Lang) -> str:
-    return _ASK.format(shape=shape_text(params["input"]), code=_pool_code(params))(lang)
+    return ASK.format(shape=shape_text(params["input"]), code=_pool_code(params))(lang)
 
 
 _POOL_RULE = Text(
@@ -126,8 +126,8 @@ def _pool_solution(params: dict[str, Any], lang: Lang) -> str:
 
 def _pool_wrong(rule: Callable[[int, int, int, int, bool], int]) -> Callable[[dict[str, Any]], Any]:
     """A wrong rule applied per dimension; it also receives the exercise's ceil_mode."""
-    return _maybe(
-        lambda params: _per_dim(params, lambda n, k, s, p: rule(n, k, s, p, params["ceil_mode"]))
+    return maybe(
+        lambda params: per_dim(params, lambda n, k, s, p: rule(n, k, s, p, params["ceil_mode"]))
     )
 
 
@@ -177,7 +177,7 @@ _POOL_MISCONCEPTIONS = (
             "ceil 模式下从右侧填充开始的窗口会被舍去。",
         ),
         lambda params: (
-            _per_dim(params, lambda n, k, s, p: -((k - n - 2 * p) // s) + 1)
+            per_dim(params, lambda n, k, s, p: -((k - n - 2 * p) // s) + 1)
             if params["ceil_mode"]
             else None
         ),

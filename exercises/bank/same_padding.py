@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from exercises.bank.output_size import _maybe, _pick
+from exercises.bank._shapes import maybe, pick
 from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Text
 from exercises.render import answer_line
 from reference.analysis.sizes import (
@@ -28,8 +28,8 @@ _MODES = ("valid", "same", "full")
 
 
 def _gen_same(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
-    kernel = _pick(rng, (3, 5, 7) if difficulty == 1 else (1, 3, 5, 7, 9, 11))
-    dilation = 1 if difficulty < 3 else _pick(rng, (2, 3, 4))
+    kernel = pick(rng, (3, 5, 7) if difficulty == 1 else (1, 3, 5, 7, 9, 11))
+    dilation = 1 if difficulty < 3 else pick(rng, (2, 3, 4))
     return {"size": int(rng.integers(8, 65)), "kernel": kernel, "dilation": dilation}
 
 
@@ -103,7 +103,7 @@ _SAME_MISCONCEPTIONS = (
 def _gen_modes(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     square = difficulty < 3
     kernels = (3, 5) if difficulty == 1 else (2, 3, 4, 5, 7)
-    k = [_pick(rng, kernels)] * 2 if square else [_pick(rng, kernels), _pick(rng, kernels)]
+    k = [pick(rng, kernels)] * 2 if square else [pick(rng, kernels), pick(rng, kernels)]
     n = [int(rng.integers(8, 33))] * 2 if square else [int(rng.integers(8, 33)) for _ in range(2)]
     return {"size": n, "kernel": k, "mode": _MODES[int(rng.integers(3))]}
 
@@ -177,7 +177,7 @@ _MODES_MISCONCEPTIONS = (
     Misconception(
         "no_plus_one",
         Text("You forgot the +1 in $n + 2p - k + 1$.", "漏掉了 $n + 2p - k + 1$ 中的 +1。"),
-        _maybe(lambda params: [v - 1 for v in _modes_answer(params)]),
+        maybe(lambda params: [v - 1 for v in _modes_answer(params)]),
     ),
 )
 
