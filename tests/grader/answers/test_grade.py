@@ -98,3 +98,8 @@ def test_same_problem_same_verdict():
 def test_missing_verdict():
     v = missing_verdict(_problem(1, AnswerSpec("integer"), lang="zh"))
     assert v.findings[0].kind == "missing" and v.score == 0 and v.max_score == 2.0 and "未作答" in v.findings[0].message
+
+
+def test_language_can_be_given_positionally_as_in_the_architecture():
+    p = _problem(7, AnswerSpec("integer"), lang="en")
+    assert grade_answer(p, "8", "zh").findings[0].message == "数值不正确。"
