@@ -12,6 +12,7 @@ import sympy
 import torch
 import torch.nn.functional as F
 
+from exercises.bank import _symbols, symbolic_cost
 from exercises.bank import symbolic as sym
 from exercises.instantiate import canonical, same_answer
 from exercises.render import answer_line
@@ -19,13 +20,15 @@ from exercises.seeding import rng_for
 from reference.analysis.counts import conv_params
 from reference.analysis.sizes import conv_output_size
 
-GROUPED, SIZE, RATIO = sym.EXERCISES
+GROUPED, SIZE = sym.EXERCISES
+(RATIO,) = symbolic_cost.EXERCISES
+ALL = (GROUPED, SIZE, RATIO)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def evaluate(text: str, names: list[str], values: dict[str, int]) -> Fraction:
     """The canonical string parsed with the exercise's symbols and evaluated exactly."""
-    local = {name: sym.symbol(name) for name in names}
+    local = {name: _symbols.symbol(name) for name in names}
     expr = sympy.sympify(text, locals=local)
     value = sympy.Rational(expr.subs({local[n]: values[n] for n in names}))
     return Fraction(int(value.p), int(value.q))
@@ -37,8 +40,14 @@ def _params_of(module: torch.nn.Module) -> int:
 
 def _grouped_point(rng: np.random.Generator) -> dict[str, int]:
     g = int(rng.integers(1, 5))
-    return dict(g=g, C_in=g * int(rng.integers(1, 5)), C_out=g * int(rng.integers(1, 5)),
-                k=int(rng.integers(1, 6)), k_h=int(rng.integers(1, 6)), k_w=int(rng.integers(1, 6)))
+    return dict(
+        g=g,
+        C_in=g * int(rng.integers(1, 5)),
+        C_out=g * int(rng.integers(1, 5)),
+        k=int(rng.integers(1, 6)),
+        k_h=int(rng.integers(1, 6)),
+        k_w=int(rng.integers(1, 6)),
+    )
 
 
 def _check_variant(exercise, p) -> str:
@@ -65,7 +74,9 @@ def test_grouped_params_match_torch_conv2d():
             kernel = (v["k_h"], v["k_w"]) if "k_h" in p["symbols"] else (v["k"], v["k"])
             layer = torch.nn.Conv2d(v["C_in"], v["C_out"], kernel, groups=v["g"], bias=p["bias"])
             assert evaluate(answer, p["symbols"], v) == _params_of(layer)
-            assert evaluate(answer, p["symbols"], v) == conv_params(v["C_in"], v["C_out"], kernel, v["g"], p["bias"])
+            assert evaluate(answer, p["symbols"], v) == conv_params(
+                v["C_in"], v["C_out"], kernel, v["g"], p["bias"]
+            )
 
 
 def test_output_size_matches_torch_shapes():
@@ -79,8 +90,14 @@ def test_output_size_matches_torch_shapes():
             pad = int(rng.integers(0, 4))
             n = max(1, d * (k - 1) + 1 - 2 * pad) + int(rng.integers(0, 12))  # the kernel fits
             v = dict(n=n, k=k, p=pad, s=s, d=d)
-            out = F.conv1d(torch.zeros(1, 1, n), torch.zeros(1, 1, k), stride=s, padding=pad, dilation=d)
-            assert evaluate(answer, p["symbols"], v) == out.shape[-1] == conv_output_size(n, k, s, pad, d)
+            out = F.conv1d(
+                torch.zeros(1, 1, n), torch.zeros(1, 1, k), stride=s, padding=pad, dilation=d
+            )
+            assert (
+                evaluate(answer, p["symbols"], v)
+                == out.shape[-1]
+                == conv_output_size(n, k, s, pad, d)
+            )
 
 
 def test_cost_ratio_matches_torch_module_sizes():
@@ -92,20 +109,26 @@ def test_cost_ratio_matches_torch_module_sizes():
         for _ in range(40):
             c_in, c_out, k = (int(v) for v in rng.integers(1, 9, size=3))
             standard = _params_of(torch.nn.Conv2d(c_in, c_out, k, bias=False))
-            separable = _params_of(torch.nn.Conv2d(c_in, c_in, k, groups=c_in, bias=False)) + _params_of(
-                torch.nn.Conv2d(c_in, c_out, 1, bias=False)
+            separable = _params_of(
+                torch.nn.Conv2d(c_in, c_in, k, groups=c_in, bias=False)
+            ) + _params_of(torch.nn.Conv2d(c_in, c_out, 1, bias=False))
+            expected = (
+                Fraction(standard, separable)
+                if p["quantity"] == "savings"
+                else Fraction(separable, standard)
             )
-            expected = Fraction(standard, separable) if p["quantity"] == "savings" else Fraction(separable, standard)
             assert evaluate(answer, p["symbols"], dict(C_in=c_in, C_out=c_out, k=k)) == expected
 
 
 def test_seed_example_ratio():
     """seeds/000: 10,275 / 86,400 for C_out = 128, k = 3 is 1/128 + 1/9."""
     p = RATIO.generate(rng_for(0), 1)
-    assert evaluate(str(RATIO.answer(p)), p["symbols"], dict(C_in=3, C_out=128, k=3)) == Fraction(10275, 86400)
+    assert evaluate(str(RATIO.answer(p)), p["symbols"], dict(C_in=3, C_out=128, k=3)) == Fraction(
+        10275, 86400
+    )
 
 
-@pytest.mark.parametrize("exercise", sym.EXERCISES, ids=lambda e: e.id)
+@pytest.mark.parametrize("exercise", ALL, ids=lambda e: e.id)
 def test_misconceptions_differ_numerically(exercise):
     """Each wrong expression gives a different number from the answer at some valid point."""
     rng = np.random.default_rng(3)
@@ -116,6 +139,17 @@ def test_misconceptions_differ_numerically(exercise):
             wrong = mis.rule(p)
             if wrong is None:
                 continue
-            points = [dict(_grouped_point(rng), n=int(rng.integers(8, 30)), p=int(rng.integers(0, 3)),
-                           s=int(rng.integers(2, 4)), d=int(rng.integers(2, 4))) for _ in range(20)]
-            assert any(evaluate(str(wrong), p["symbols"], v) != evaluate(answer, p["symbols"], v) for v in points)
+            points = [
+                dict(
+                    _grouped_point(rng),
+                    n=int(rng.integers(8, 30)),
+                    p=int(rng.integers(0, 3)),
+                    s=int(rng.integers(2, 4)),
+                    d=int(rng.integers(2, 4)),
+                )
+                for _ in range(20)
+            ]
+            assert any(
+                evaluate(str(wrong), p["symbols"], v) != evaluate(answer, p["symbols"], v)
+                for v in points
+            )
