@@ -18,7 +18,6 @@ from reference._trace import traced
 from reference._validate import check_non_negative, check_positive, ntuple
 from reference.analysis.sizes import conv_transpose_output_size
 from reference.conv import contract
-from reference.padding import pad
 from reference.windows import sliding_windows
 
 __all__ = ["conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
@@ -59,15 +58,24 @@ def _forward_kernel(weight: torch.Tensor, groups: int) -> torch.Tensor:
     return w.flip(tuple(range(2, w.dim())))
 
 
-def _insert_zeros(x: torch.Tensor, strides: tuple[int, ...]) -> torch.Tensor:
-    """Put ``s - 1`` zeros between neighbours along each spatial dim: ``n`` -> ``(n - 1) s + 1``."""
-    if all(s == 1 for s in strides):
-        return x
-    sizes = [(n - 1) * s + 1 for n, s in zip(x.shape[2:], strides, strict=True)]
-    z = x.new_zeros(*x.shape[:2], *sizes)
-    every_s = (slice(None), slice(None), *(slice(None, None, s) for s in strides))
-    z[every_s] = x
-    return z
+def _insert_zeros_and_pad(x: torch.Tensor, strides, sides) -> torch.Tensor:
+    """Steps 1 and 2 in one tensor: ``s - 1`` zeros between neighbours, ``(lo, hi)`` zeros around.
+
+    A negative ``lo``/``hi`` crops instead (the forward conv's padding exceeded ``d (k - 1)``).
+    Shape: ``(N, C, n_1, ...)`` -> ``(N, C, lo_1 + (n_1 - 1) s_1 + 1 + hi_1, ...)``.
+    """
+    spread = [(n - 1) * s + 1 for n, s in zip(x.shape[2:], strides, strict=True)]
+    grown = [max(lo, 0) + n + max(hi, 0) for n, (lo, hi) in zip(spread, sides, strict=True)]
+    z = x.new_zeros(*x.shape[:2], *grown)
+    inputs = [
+        slice(max(lo, 0), max(lo, 0) + n, s)
+        for n, s, (lo, _) in zip(spread, strides, sides, strict=True)
+    ]
+    at_inputs: tuple[slice, ...] = (slice(None), slice(None), *inputs)
+    z[at_inputs] = x
+    crop = [slice(max(-lo, 0), n - max(-hi, 0)) for n, (lo, hi) in zip(grown, sides, strict=True)]
+    kept: tuple[slice, ...] = (slice(None), slice(None), *crop)
+    return z[kept]
 
 
 def conv_transpose_nd(
@@ -91,18 +99,12 @@ def conv_transpose_nd(
             x.shape[2:], kernel, strides, pads, extra, dilations, strict=True
         )
     )
-    z = _insert_zeros(x, strides)
     # full padding d (k - 1), less the forward conv's padding p (negative = crop), plus output_padding
     sides = [
         (d * (k - 1) - p, d * (k - 1) - p + op)
         for k, p, op, d in zip(kernel, pads, extra, dilations, strict=True)
     ]
-    z = pad(z, [(max(lo, 0), max(hi, 0)) for lo, hi in sides])
-    crop = [
-        slice(max(-lo, 0), n - max(-hi, 0)) for n, (lo, hi) in zip(z.shape[2:], sides, strict=True)
-    ]
-    kept = (slice(None), slice(None), *crop)
-    z = z[kept]
+    z = _insert_zeros_and_pad(x, strides, sides)
     y = contract(sliding_windows(z, kernel, 1, dilations), _forward_kernel(weight, groups), groups)
     if tuple(y.shape[2:]) != out_sizes:
         raise RuntimeError(
