@@ -117,7 +117,7 @@ def window(kind: str, a: dict[str, Any]) -> Window | None:
         kernel = tuple(weight.shape[2:]) if weight.dim() > 2 else tuple(weight.shape)
         n = len(kernel)
         dilation = _tuple(a.get("dilation", 1), n)
-        padding = a.get("padding", 0)
+        padding = a.get("mode", "valid") if kind == "convolve2d" else a.get("padding", 0)
         left = _tuple(padding, n) if kind.startswith("conv_transpose") else _left_padding(padding, kernel, dilation)
         return Window(kernel, _tuple(a.get("stride", 1), n), left, dilation, kind.startswith("conv_transpose"))
     if kind.startswith(("max_pool", "avg_pool")) and "kernel_size" in a:

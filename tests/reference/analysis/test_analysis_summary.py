@@ -150,6 +150,14 @@ def test_transposed_and_recurrent_layers():
     assert df["receptive_field"].isna().all()  # no spatial input, no receptive field
 
 
+def test_explicit_padding_moves_the_start_like_conv_padding():
+    padded = summarize(nn.Sequential(nn.ZeroPad2d(2), nn.Conv2d(1, 1, 3)), (1, 1, 8, 8)).iloc[-1]
+    inline = summarize(nn.Sequential(nn.Conv2d(1, 1, 3, padding=2)), (1, 1, 8, 8)).iloc[-1]
+    assert (padded["receptive_field"], padded["jump"], padded["start"]) == (3, 1, -1)
+    assert (inline["receptive_field"], inline["jump"], inline["start"]) == (3, 1, -1)
+    assert padded["output_shape"] == inline["output_shape"] == (1, 1, 10, 10)
+
+
 def test_depthwise_separable_reference_layer():
     layer = rnn.DepthwiseSeparableConv2d(4, 6, 3, padding=1)
     df = summarize(nn.Sequential(layer), (1, 4, 5, 5))
