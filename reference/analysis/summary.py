@@ -105,7 +105,9 @@ def _placement(model: torch.nn.Module, device: Any) -> tuple[torch.device, torch
 def _enter(tracer: Tracer, names: dict[torch.nn.Module, str]):  # noqa: ANN202
     def hook(module: torch.nn.Module, args: tuple) -> None:
         leaf = next(module.children(), None) is None
-        frame = Frame(names.get(module) or type(module).__name__, module, leaf, input_shape=_shape(args))
+        name = names.get(module, type(module).__name__)
+        name = name or (type(module).__name__ if leaf else "")  # a model that is one leaf: its class
+        frame = Frame(name, module, leaf, input_shape=_shape(args))
         tracer.stack.append(frame)
         if leaf:
             tracer.order.append(frame)
