@@ -246,7 +246,7 @@ def test_max_unpool_1d_3d_match_torch(d, device):
 
 
 @pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.float32])
-def test_low_precision_matches_torch_within_one_rounding(dtype, device):
+def test_low_precision_matches_torch_within_a_few_roundings(dtype, device):
     # torch accumulates float16/bfloat16 window sums in float32; so does the reference
     x = torch.randn((2, 3, 9, 10), generator=torch.Generator().manual_seed(0)).to(dtype).to(device)
     pairs = [
@@ -254,7 +254,8 @@ def test_low_precision_matches_torch_within_one_rounding(dtype, device):
         (R.adaptive_avg_pool2d(x, (4, 5)), F.adaptive_avg_pool2d(x, (4, 5))),
         (R.max_pool2d(x, 3, 2, 1), F.max_pool2d(x, 3, 2, 1)),
     ]
-    # float32 sums taken in another order may differ in the last bit, so at most one rounding step
-    tol = {"rtol": torch.finfo(dtype).eps, "atol": 0}
+    # float32 sums taken in another order differ by a few roundings (then one more in half types)
+    eps = torch.finfo(dtype).eps
+    tol = {"rtol": 4 * eps, "atol": eps}
     for ours, theirs in pairs:
         assert ours.dtype == dtype and compare(ours.float(), theirs.float(), **tol).ok
