@@ -195,3 +195,41 @@ def test_options_num_classes_and_in_channels(name):
     net = get(name, num_classes=7, in_channels=1).eval()
     with torch.no_grad():
         assert net(torch.zeros(2, 1, 64 if name != "nin" else 224, 64 if name != "nin" else 224)).shape == (2, 7)
+
+
+def test_nin_walkthrough():
+    # d2l NiN on 224×224: 54 → pool 26 → 26 → pool 12 → 12 → pool 5 → 5 → global pool 1
+    x, sides = torch.zeros(1, 1, 224, 224), []
+    with torch.no_grad():
+        for layer in get("nin"):
+            x = layer(x)
+            sides.append(x.shape[-1] if x.dim() == 4 else None)
+    assert sides == [54, 26, 26, 12, 12, 5, 5, 5, 1, None]
+
+
+def test_resnet50_stage_shapes():
+    net = get("resnet50").eval()
+    x, shapes = torch.zeros(1, 3, 224, 224), []
+    with torch.no_grad():
+        for layer in net[:8]:
+            x = layer(x)
+            shapes.append(tuple(x.shape[1:]))
+    assert shapes == [
+        (64, 112, 112), (64, 112, 112), (64, 112, 112), (64, 56, 56),
+        (256, 56, 56), (512, 28, 28), (1024, 14, 14), (2048, 7, 7),
+    ]
+
+
+def test_shufflenet_unit_parameters_and_shuffle():
+    from reference.analysis import batch_norm_params, conv_params, summarize
+    from reference.models import ShuffleNetUnit
+
+    unit = ShuffleNetUnit(240, 240, groups=3)
+    expected = (
+        conv_params(240, 60, (1, 1), groups=3, bias=False) + batch_norm_params(60)
+        + conv_params(60, 60, (3, 3), groups=60, bias=False) + batch_norm_params(60)
+        + conv_params(60, 240, (1, 1), groups=3, bias=False) + batch_norm_params(240)
+    )
+    assert _count(unit) == expected
+    types = list(summarize(unit, (1, 240, 8, 8))["type"])
+    assert types.index("channel_shuffle") == types.index("conv2d") + 3  # gconv, BN, ReLU, shuffle
