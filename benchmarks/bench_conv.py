@@ -165,8 +165,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--batch", type=int, default=4)
     parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--threads", type=int, default=None, help="CPU threads (steadier under load: 1)")
     parser.add_argument("--output", type=pathlib.Path, default=RESULTS)
     args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     dev = resolve_device(args.device)
     rows = run(dev, args.batch, args.repeats)
     print(f"device={dev} torch={torch.__version__} threads={torch.get_num_threads()} dtype=float32")
