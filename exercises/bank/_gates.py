@@ -12,11 +12,18 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import torch
 
-from exercises.core import Params
-from exercises.formatting import fmt_number, sum_of_products
+from exercises.core import AnswerSpec, Lang, Misconception, Params, Text
+from exercises.formatting import bmatrix, fmt_number, sum_of_products
 
 Array = np.ndarray
+
+SPEC = AnswerSpec(kind="matrix", atol=0.01, partial="per_element")
+
+WEIGHTS = np.array([-1.0, -0.5, 0.0, 0.5, 1.0])
+
+STATES = np.array([-1.0, -0.5, 0.5, 1.0])
 
 
 def sigmoid(x: Array) -> Array:
@@ -25,7 +32,10 @@ def sigmoid(x: Array) -> Array:
 
 def blocks(p: Params, gates: int) -> dict[str, list[Array]]:
     """The per-gate blocks of the stacked weights: ``w_ih``, ``w_hh``, ``b_ih``, ``b_hh`` lists."""
-    return {name: np.split(np.asarray(p[name], dtype=float), gates) for name in ("w_ih", "w_hh", "b_ih", "b_hh")}
+    return {
+        name: np.split(np.asarray(p[name], dtype=float), gates)
+        for name in ("w_ih", "w_hh", "b_ih", "b_hh")
+    }
 
 
 def pre_activation(p: Params, gates: int, index: int, h: Array | None = None) -> Array:
@@ -48,10 +58,10 @@ def lstm_numpy(
     """One LSTM step with switches for the classic mistakes; returns every intermediate value."""
     h = np.asarray(p["h"], dtype=float) if use_state else np.zeros(len(p["h"]))
     pre = {name: pre_activation(p, 4, order.index(name), h) for name in "ifgo"}
-    I, F, O = gate(pre["i"]), gate(pre["f"]), gate(pre["o"])
+    I, F, O = gate(pre["i"]), gate(pre["f"]), gate(pre["o"])  # noqa: E741 - the equations' names
     G = candidate(pre["g"])
     if swap_input_forget:
-        I, F = F, I
+        I, F = F, I  # noqa: E741
     C = F * np.asarray(p["c"], dtype=float) + I * G
     H = O * (np.tanh(C) if output_tanh else C)
     return dict(pre=pre, I=I, F=F, G=G, O=O, C=C, H=H)
@@ -96,3 +106,66 @@ def gate_sums(p: Params, gates: int, index: int, h: Array | None = None) -> list
         bias = w["b_ih"][index][j] + w["b_hh"][index][j]
         rows.append(sum_of_products(weights, list(x) + list(h), bias=bias))
     return rows
+
+
+# ---------------------------------------------------------------- variants and prompts
+
+
+def tensors(p: Params, *names: str) -> list[torch.Tensor]:
+    return [torch.tensor(p[n], dtype=torch.float64) for n in names]
+
+
+def draw(rng: np.random.Generator, gates: int, inputs: int, hidden: int) -> dict[str, Any]:
+    """Weights on a half-integer grid, states in ±{0.5, 1}; recurrent biases zero (one bias per gate)."""
+    return dict(
+        x=rng.choice([-1.0, 1.0, 2.0], size=inputs).tolist(),
+        h=rng.choice(STATES, size=hidden).tolist(),
+        w_ih=rng.choice(WEIGHTS, size=(gates * hidden, inputs)).tolist(),
+        w_hh=rng.choice(WEIGHTS, size=(gates * hidden, hidden)).tolist(),
+        b_ih=rng.choice(WEIGHTS, size=gates * hidden).tolist(),
+        b_hh=[0.0] * (gates * hidden),
+    )
+
+
+def sizes(difficulty: int) -> tuple[int, int]:
+    """``(input_size, hidden_size)``: 1 and 1, then 2 and 1, then 2 and 2."""
+    return {1: (1, 1), 2: (2, 1), 3: (2, 2)}[difficulty]
+
+
+_STATE = Text(
+    "Input $x = {x}$, previous hidden state $h = {h}${c}.",
+    "输入 $x = {x}$，上一时间步隐状态 $h = {h}${c}。",
+)
+
+
+_CELL = Text(", previous memory cell $C_{{prev}} = {c}$", "，上一时间步记忆元 $C_{{prev}} = {c}$")
+
+
+def state_line(p: Params, lang: Lang) -> str:
+    cell = _CELL(lang).format(c=vec(p["c"])) if "c" in p else ""
+    return _STATE(lang).format(x=vec(p["x"]), h=vec(p["h"]), c=cell)
+
+
+def gate_weights(p: Params, gates: int, names: str) -> list[str]:
+    """Per-gate weight matrices ``W_x·``, ``W_h·`` and the gate bias, one display line per gate."""
+    w = blocks(p, gates)
+    lines = []
+    for k, name in enumerate(names):
+        bias = w["b_ih"][k] + w["b_hh"][k]
+        lines.append(
+            f"$$W_{{x{name}}} = {bmatrix(w['w_ih'][k])}, \\quad W_{{h{name}}} = {bmatrix(w['w_hh'][k])}, "
+            f"\\quad b_{{{name}}} = {vec(bias)}$$"
+        )
+    return lines
+
+
+def unit(label: str, j: int, hidden: int) -> str:
+    return label if hidden == 1 else f"{label}_{{{j}}}"
+
+
+def rows(*vectors) -> list[list[float]]:
+    return [np.asarray(v, dtype=float).tolist() for v in vectors]
+
+
+def mis(note: str, en: str, zh: str, rule) -> Misconception:
+    return Misconception(note, Text(en, zh), rule)

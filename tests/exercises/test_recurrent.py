@@ -9,14 +9,15 @@ import numpy as np
 import pytest
 import torch
 
-from exercises.bank import _gates
+from exercises.bank import _gates, recurrent_gru
 from exercises.bank import recurrent as rec
 from exercises.bank import recurrent_params as rec_params
 from exercises.instantiate import canonical, same_answer
 from exercises.render import answer_line
 from exercises.seeding import rng_for
 
-LSTM, GRU = rec.EXERCISES
+(LSTM,) = rec.EXERCISES
+(GRU,) = recurrent_gru.EXERCISES
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SEEDS = range(100)
 
@@ -46,14 +47,18 @@ def torch_gru(p) -> list[list[float]]:
     # d2l 9.1 (row vectors): H~ = tanh(X W_xh + (R ⊙ H) W_hh + b_h), H = Z ⊙ H + (1 - Z) ⊙ H~
     X, H = t("x"), t("h")
     W_x, W_h = (torch.tensor(p[k], dtype=torch.float64).T.chunk(3, dim=1) for k in ("w_ih", "w_hh"))
-    b = (torch.tensor(p["b_ih"], dtype=torch.float64) + torch.tensor(p["b_hh"], dtype=torch.float64)).chunk(3)
+    b = (
+        torch.tensor(p["b_ih"], dtype=torch.float64) + torch.tensor(p["b_hh"], dtype=torch.float64)
+    ).chunk(3)
     R = torch.sigmoid(X @ W_x[0] + H @ W_h[0] + b[0])
     Z = torch.sigmoid(X @ W_x[1] + H @ W_h[1] + b[1])
     H_tilde = torch.tanh(X @ W_x[2] + (R * H) @ W_h[2] + b[2])
     return [(Z * H + (1 - Z) * H_tilde)[0].tolist()]
 
 
-@pytest.mark.parametrize("exercise, independent", [(LSTM, torch_lstm), (GRU, torch_gru)], ids=["lstm", "gru"])
+@pytest.mark.parametrize(
+    "exercise, independent", [(LSTM, torch_lstm), (GRU, torch_gru)], ids=["lstm", "gru"]
+)
 def test_every_variant_matches_torch(exercise, independent):
     """Wrong rules may fall within the tolerance on some variants (instantiate then drops them);
     each must still be distinguishable on at least half of the variants where it applies."""
@@ -73,7 +78,11 @@ def test_every_variant_matches_torch(exercise, independent):
                 assert bool(CJK.search(exercise.prompt(p, lang))) == (lang == "zh")
                 assert exercise.solution(p, lang).endswith(answer_line(answer, spec, lang))
     for mis in exercise.misconceptions:
-        assert applies[mis.note] >= 100 and distinct[mis.note] >= applies[mis.note] / 2, (mis.note, applies, distinct)
+        assert applies[mis.note] >= 100 and distinct[mis.note] >= applies[mis.note] / 2, (
+            mis.note,
+            applies,
+            distinct,
+        )
 
 
 def test_worked_solution_intermediates_match_the_reference():
@@ -100,7 +109,9 @@ def torch_count(p) -> int:
     module = layer(p["input_size"], p["hidden_size"], num_layers=p["num_layers"])
     count = sum(t.numel() for t in module.parameters())
     gates = 4 if p["cell"] == "lstm" else 3
-    return count if p["convention"] == "torch" else count - gates * p["hidden_size"] * p["num_layers"]
+    return (
+        count if p["convention"] == "torch" else count - gates * p["hidden_size"] * p["num_layers"]
+    )
 
 
 @pytest.mark.parametrize("exercise", rec_params.EXERCISES, ids=lambda e: e.id)
