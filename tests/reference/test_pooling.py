@@ -139,7 +139,7 @@ def test_max_unpool2d_matches_torch(data, device):
 
 
 @pytest.mark.parametrize("d", [1, 2, 3])
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(data=st.data())
 def test_adaptive_pools_match_torch(d, data, device):
     sizes = data.draw(st.lists(st.integers(1, 9 if d < 3 else 5), min_size=d, max_size=d))
