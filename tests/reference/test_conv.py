@@ -234,3 +234,35 @@ W = torch.ones(2, 3, 3, 3)
 def test_bad_input_is_a_value_error(call, needle):
     with pytest.raises(ValueError, match=needle):
         call()
+
+
+@pytest.mark.gpu
+def test_cuda_matches_cpu_for_the_conv_family():
+    """Same inputs on CUDA and CPU in float64: the reference gives the same numbers on both."""
+    from reference.conv_transpose import conv_transpose2d
+    from reference.deformable import deform_conv2d
+    from reference.separable import spatially_separable_conv2d
+
+    g = torch.Generator().manual_seed(5)
+    x, w = (
+        torch.randn(2, 4, 9, 8, generator=g, dtype=torch.float64),
+        torch.randn(6, 2, 3, 3, generator=g, dtype=torch.float64),
+    )
+    offset = torch.randn(2, 18, 9, 8, generator=g, dtype=torch.float64)
+    kernel = torch.outer(
+        torch.randn(3, generator=g, dtype=torch.float64),
+        torch.randn(2, generator=g, dtype=torch.float64),
+    )
+    calls = [
+        lambda x, w, o, k: conv2d(x, w, padding=1, groups=2, padding_mode="reflect"),
+        lambda x, w, o, k: conv_transpose2d(
+            x, w[:4], stride=2, padding=1, output_padding=1, groups=2
+        ),
+        lambda x, w, o, k: deform_conv2d(x, o, w, padding=1),
+        lambda x, w, o, k: spatially_separable_conv2d(x, k, padding="same"),
+    ]
+    for call in calls:
+        on_cpu = call(x, w, offset, kernel)
+        on_gpu = call(x.cuda(), w.cuda(), offset.cuda(), kernel.cuda())
+        assert on_gpu.device.type == "cuda"
+        assert compare(on_gpu, on_cpu, rtol=1e-10, atol=1e-10).ok
