@@ -1,9 +1,8 @@
 """Max and average pooling by hand: non-overlapping, overlapping, padded and ceil-mode windows.
 
-Parameters: ``X`` (a 2-D integer matrix), square window ``kernel``, ``stride``, ``padding``,
-``ceil_mode``. Answers come from ``reference.pooling``; worked solutions list every window. Max pooling
-pads with −∞ (padding never wins); average pooling counts zero padding in the divisor
-(``count_include_pad=True``, torch's default) but not the ceil-mode overhang past the padding.
+Variants are valid by construction (window, stride, padding, size per difficulty); answers, windows and
+worked solutions come from ``_poolhand`` (which calls ``reference.pooling``); each misconception is the
+same pooling with one setting changed, or the max instead of the mean, or zero padding instead of −∞.
 """
 
 from __future__ import annotations
@@ -11,164 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import torch
 
-from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
-from exercises.formatting import as_int_matrix, as_matrix, display_matrix, fmt_number
-from exercises.render import answer_line
-from reference.analysis.sizes import pool_output_size
-
-MAX_SPEC = AnswerSpec(kind="int_matrix", partial="per_element")
-AVG_SPEC = AnswerSpec(kind="matrix", atol=0.011, partial="per_element")
-
-
-def _pool(p: Params, op: str, **changes: Any) -> torch.Tensor:
-    from reference import pooling
-
-    q = {**p, **changes}
-    X = torch.tensor(q["X"], dtype=torch.float64)[None, None]
-    args = dict(kernel_size=q["kernel"], stride=q["stride"], padding=q["padding"], ceil_mode=q["ceil_mode"])
-    if op == "max":
-        return pooling.max_pool2d(X, **args)[0, 0]
-    extra = {k: q[k] for k in ("count_include_pad", "divisor_override") if k in q}
-    return pooling.avg_pool2d(X, **args, **extra)[0, 0]
-
-
-def max_answer(p: Params) -> list[list[int]]:
-    """``max_pool2d`` of the variant.
-
-    >>> max_answer(dict(X=[[0, 1, 2], [3, 4, 5], [6, 7, 8]], kernel=2, stride=1, padding=0, ceil_mode=False))
-    [[4, 5], [7, 8]]
-    """
-    return as_int_matrix(_pool(p, "max"))
-
-
-def avg_answer(p: Params) -> list[list[float]]:
-    """``avg_pool2d`` of the variant (``count_include_pad=True``).
-
-    >>> avg_answer(dict(X=[[0, 1, 2], [3, 4, 5], [6, 7, 8]], kernel=2, stride=1, padding=0, ceil_mode=False))
-    [[2.0, 3.0], [5.0, 6.0]]
-    """
-    return as_matrix(_pool(p, "avg"))
-
-
-def out_size(p: Params, n: int, **changes: Any) -> int:
-    q = {**p, **changes}
-    return pool_output_size(n, q["kernel"], q["stride"], q["padding"], ceil_mode=q["ceil_mode"])
-
-
-def windows(p: Params) -> dict[tuple[int, int], list[int | None]]:
-    """Each output's window cells inside the padded input, in raster order; ``None`` marks padding.
-
-    A ceil-mode window that overhangs the padded input keeps only the cells it covers (torch's rule).
-    """
-    X = np.asarray(p["X"])
-    k, s, pad = p["kernel"], p["stride"], p["padding"]
-    (H, W), out = X.shape, (out_size(p, X.shape[0]), out_size(p, X.shape[1]))
-    cells: dict[tuple[int, int], list[int | None]] = {}
-    for i, j in np.ndindex(*out):
-        rows = range(i * s - pad, min(i * s - pad + k, H + pad))
-        cols = range(j * s - pad, min(j * s - pad + k, W + pad))
-        cells[(i, j)] = [
-            int(X[r, c]) if 0 <= r < H and 0 <= c < W else None for r in rows for c in cols
-        ]
-    return cells
-
-
-_SIZE = Text(
-    "Output size: $\\{rounding}(n + 2p - k)/s \\r{rounding_close} + 1$ = {h} × {w}{dropped}.",
-    "输出尺寸：$\\{rounding}(n + 2p - k)/s \\r{rounding_close} + 1$ = {h} × {w}{dropped}。",
+from exercises.bank._poolhand import (
+    AVG_SPEC,
+    MAX_SPEC,
+    avg_answer,
+    max_answer,
+    out_size,
+    pool,
+    prompt,
+    solution_avg,
+    solution_max,
+    windows,
 )
-_DROPPED = Text(
-    " (in ceil mode a last window starting in the right/bottom padding is dropped)",
-    "（ceil 模式下，起点落在右侧/下侧填充里的最后一个窗口被丢弃）",
-)
-
-
-def _size_line(p: Params, lang: Lang) -> str:
-    X = np.asarray(p["X"])
-    rounding = "lceil" if p["ceil_mode"] else "lfloor"
-    close = "ceil" if p["ceil_mode"] else "floor"
-    parts = []
-    dropped = False
-    for n in X.shape:
-        out = out_size(p, n)
-        span = n + 2 * p["padding"] - p["kernel"]
-        raw = (-(-span // p["stride"]) if p["ceil_mode"] else span // p["stride"]) + 1
-        shown = f"{raw} \\to {out}" if out != raw else f"{out}"
-        dropped |= out != raw
-        parts.append(
-            f"$\\{rounding}({n} + 2 \\cdot {p['padding']} - {p['kernel']})/{p['stride']} \\r{close}"
-            f" + 1 = {shown}$"
-        )
-    note = _DROPPED(lang) if dropped else ""
-    return _SIZE(lang).format(rounding=rounding, rounding_close=close, h=parts[0], w=parts[1], dropped=note)
-
-
-def _max_line(i: int, j: int, cells: list[int | None]) -> str:
-    shown = ", ".join("-\\infty" if v is None else fmt_number(v) for v in cells)
-    best = max(v for v in cells if v is not None)
-    return f"- $y_{{{i},{j}}} = \\max({shown}) = {best}$"
-
-
-def _avg_line(i: int, j: int, cells: list[int | None]) -> str:
-    values = [0 if v is None else v for v in cells]
-    shown = " + ".join(fmt_number(v) if v >= 0 else f"({v})" for v in values)
-    return f"- $y_{{{i},{j}}} = ({shown}) / {len(values)} = {fmt_number(sum(values) / len(values))}$"
-
-
-_EACH_MAX = Text(
-    "Each output is the largest value in its window (padding is −∞ and never wins):",
-    "每个输出是其窗口内的最大值（填充视为 −∞，不会被选中）：",
-)
-_EACH_AVG = Text(
-    "Each output is the window sum divided by the number of window cells in the padded input "
-    "(zero padding counts):",
-    "每个输出是窗口内元素之和除以窗口在填充后输入中覆盖的格数（零填充计入）：",
-)
-
-
-def solution_max(p: Params, lang: Lang) -> str:
-    lines = [_size_line(p, lang), _EACH_MAX(lang)]
-    lines += [_max_line(i, j, cells) for (i, j), cells in windows(p).items()]
-    lines.append(answer_line(max_answer(p), MAX_SPEC, lang))
-    return "\n".join(lines)
-
-
-def solution_avg(p: Params, lang: Lang) -> str:
-    lines = [_size_line(p, lang), _EACH_AVG(lang)]
-    lines += [_avg_line(i, j, cells) for (i, j), cells in windows(p).items()]
-    lines.append(answer_line(avg_answer(p), AVG_SPEC, lang))
-    return "\n".join(lines)
-
-
-_TASK = Text(
-    "Apply {name} pooling (`torch.nn.functional.{fn}`) to $X$ with a {k} × {k} window, stride {s}, "
-    "padding {p}, `ceil_mode={ceil}`.{rule}",
-    "对 $X$ 做{name_zh}池化（`torch.nn.functional.{fn}`），窗口 {k} × {k}，步幅 {s}，填充 {p}，"
-    "`ceil_mode={ceil}`。{rule}",
-)
-_MAX_RULE = Text(" Padding counts as −∞.", "填充值视为 −∞。")
-_AVG_RULE = Text(
-    " Zero padding counts in the divisor (`count_include_pad=True`); a ceil-mode window that overhangs "
-    "the padded input is divided only by the cells it covers.",
-    "零填充计入除数（`count_include_pad=True`）；ceil 模式下超出填充后输入的窗口只除以它实际覆盖的格数。",
-)
-_GIVE_MAX = Text("Give the output as an integer matrix.", "请以整数矩阵的形式给出输出。")
-_GIVE_AVG = Text(
-    "Give the output matrix, entries rounded to 2 decimals.", "请给出输出矩阵，元素保留 2 位小数。"
-)
-
-
-def _prompt(p: Params, lang: Lang, op: str) -> str:
-    names = {"max": ("max", "最大", "max_pool2d", _MAX_RULE, _GIVE_MAX),
-             "avg": ("average", "平均", "avg_pool2d", _AVG_RULE, _GIVE_AVG)}
-    name, name_zh, fn, rule, give = names[op]
-    task = _TASK(lang).format(
-        name=name, name_zh=name_zh, fn=fn, k=p["kernel"], s=p["stride"], p=p["padding"],
-        ceil=p["ceil_mode"], rule=rule(lang),
-    )
-    return "\n\n".join([task, display_matrix("X", p["X"]), give(lang)])
+from exercises.core import Exercise, Misconception, Params, Text
+from exercises.formatting import as_matrix
 
 
 def _layout(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
@@ -178,15 +34,27 @@ def _layout(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     3: padding 1 (ceil mode on or off).
     """
     if difficulty == 1:
-        return dict(kernel=2, stride=2, padding=0, ceil_mode=False, shape=rng.choice([4, 6], size=2))
+        return dict(
+            kernel=2, stride=2, padding=0, ceil_mode=False, shape=rng.choice([4, 6], size=2)
+        )
     if difficulty == 2:
         if rng.integers(2) == 0:
-            return dict(kernel=3, stride=2, padding=0, ceil_mode=False, shape=rng.choice([5, 7], size=2))
+            return dict(
+                kernel=3, stride=2, padding=0, ceil_mode=False, shape=rng.choice([5, 7], size=2)
+            )
         k = int(rng.choice([2, 3]))
-        return dict(kernel=k, stride=2, padding=0, ceil_mode=True, shape=np.full(2, 5 if k == 2 else 6))
+        return dict(
+            kernel=k, stride=2, padding=0, ceil_mode=True, shape=np.full(2, 5 if k == 2 else 6)
+        )
     k = int(rng.choice([2, 3]))
     sizes = [4, 5] if k == 2 else [5]  # 3×3 windows at stride 2 on 4 + 2 cells would equal stride 3
-    return dict(kernel=k, stride=2, padding=1, ceil_mode=bool(rng.integers(2)), shape=rng.choice(sizes, size=2))
+    return dict(
+        kernel=k,
+        stride=2,
+        padding=1,
+        ceil_mode=bool(rng.integers(2)),
+        shape=rng.choice(sizes, size=2),
+    )
 
 
 def generate_max(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
@@ -235,7 +103,10 @@ def _common(pool) -> list[Misconception]:
     return [
         Misconception(
             "stride_ignored",
-            Text("You slid the window by 1: it moves by the stride s.", "你让窗口每次只移动 1：窗口每次移动步幅 s。"),
+            Text(
+                "You slid the window by 1: it moves by the stride s.",
+                "你让窗口每次只移动 1：窗口每次移动步幅 s。",
+            ),
             lambda p: _if(p["stride"] != 1, lambda: pool({**p, "stride": 1})),
         ),
         Misconception(
@@ -256,7 +127,10 @@ def _common(pool) -> list[Misconception]:
         ),
         Misconception(
             "padding_ignored",
-            Text("You ignored the padding: pad p cells on every side first.", "你忽略了填充：先在每一侧填充 p 格。"),
+            Text(
+                "You ignored the padding: pad p cells on every side first.",
+                "你忽略了填充：先在每一侧填充 p 格。",
+            ),
             lambda p: _if(p["padding"] > 0, lambda: pool({**p, "padding": 0})),
         ),
     ]
@@ -278,8 +152,11 @@ AVG_MISCONCEPTIONS = (
     *_common(avg_answer),
     Misconception(
         "max_instead_of_avg",
-        Text("You took the maximum: average pooling takes the mean.", "你取了最大值：平均池化取平均值。"),
-        lambda p: as_matrix(_pool(p, "max")),
+        Text(
+            "You took the maximum: average pooling takes the mean.",
+            "你取了最大值：平均池化取平均值。",
+        ),
+        lambda p: as_matrix(pool(p, "max")),
     ),
     Misconception(
         "padding_not_counted",
@@ -287,7 +164,7 @@ AVG_MISCONCEPTIONS = (
             "You divided by the real cells only: with count_include_pad=True zero padding counts in the divisor.",
             "你只除以了真实元素的个数：count_include_pad=True 时零填充也计入除数。",
         ),
-        lambda p: _if(p["padding"] > 0, lambda: as_matrix(_pool(p, "avg", count_include_pad=False))),
+        lambda p: _if(p["padding"] > 0, lambda: as_matrix(pool(p, "avg", count_include_pad=False))),
     ),
     Misconception(
         "full_window_divisor",
@@ -295,7 +172,9 @@ AVG_MISCONCEPTIONS = (
             "You divided an overhanging ceil-mode window by k²: it is divided by the cells it covers.",
             "你把 ceil 模式下越界的窗口除以了 k²：它只除以实际覆盖的格数。",
         ),
-        lambda p: _if(_overhangs(p), lambda: as_matrix(_pool(p, "avg", divisor_override=p["kernel"] ** 2))),
+        lambda p: _if(
+            _overhangs(p), lambda: as_matrix(pool(p, "avg", divisor_override=p["kernel"] ** 2))
+        ),
     ),
 )
 
@@ -305,7 +184,7 @@ EXERCISES = (
         topic="pooling by hand",
         title=Text("Max pooling by hand", "手算最大池化"),
         generate=generate_max,
-        prompt=lambda p, lang: _prompt(p, lang, "max"),
+        prompt=lambda p, lang: prompt(p, lang, "max"),
         answer=max_answer,
         solution=solution_max,
         spec=MAX_SPEC,
@@ -316,7 +195,7 @@ EXERCISES = (
         topic="pooling by hand",
         title=Text("Average pooling by hand", "手算平均池化"),
         generate=generate_avg,
-        prompt=lambda p, lang: _prompt(p, lang, "avg"),
+        prompt=lambda p, lang: prompt(p, lang, "avg"),
         answer=avg_answer,
         solution=solution_avg,
         spec=AVG_SPEC,
