@@ -7,8 +7,10 @@ refused: the course slides use ``*`` for channels-last ``H*W*C`` while our answe
 so accepting it would silently mean two different things.
 
 Matrices: nested lists ``[[1, 2], [3, 4]]``, NumPy's print-out ``[[1 2]\\n [3 4]]`` (optionally inside
-``array(...)`` / ``tensor(...)``), or rows separated by newlines or semicolons (``1 2; 3 4``,
-``1,2；3,4``). Entries are decimal numbers; the result is a float64 ndarray.
+``array(...)`` / ``tensor(...)``), rows separated by newlines or semicolons (``1 2; 3 4``,
+``1,2；3,4``), LaTeX ``\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}`` or a Markdown table
+(``| 1 | 2 |`` rows, the ``|---|`` rule skipped) as the problem sets print them. Entries are
+decimal numbers; the result is a float64 ndarray.
 """
 
 from __future__ import annotations
@@ -106,7 +108,23 @@ def _nested(text: str) -> list:
     return value
 
 
+_LATEX = re.compile(r"^\\begin\{[bpvBV]?matrix\}(.*)\\end\{[bpvBV]?matrix\}$", re.S)
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
+
+
+def _unwrap_rows(text: str) -> str:
+    """LaTeX ``\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}`` and Markdown tables → ``1 2; 3 4``."""
+    if (m := _LATEX.match(text.strip().strip("$").strip())) is not None:
+        return m.group(1).replace("\\\\", ";").replace("&", " ")
+    if "|" in text:
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        kept = [line.strip("|").replace("|", " ") for line in lines if not _TABLE_RULE.match(line)]
+        return "\n".join(kept)
+    return text
+
+
 def _rows(text: str) -> list[list[float]]:
+    text = _unwrap_rows(text)
     rows = [r.strip() for r in re.split(r"[;\n]", text) if r.strip()]
     result = []
     for row in rows:

@@ -37,6 +37,9 @@ def _matrix(v: list, integer: bool) -> list[str]:
     if a.ndim == 2:
         rows = [" ".join(repr(x) if not integer else str(x) for x in row) for row in a.tolist()]
         out += ["; ".join(rows), "\n".join(rows), "［" + "，".join(str(r) for r in a.tolist()) + "］"]
+        out.append("\\begin{bmatrix}" + " \\\\ ".join(r.replace(" ", " & ") for r in rows) + "\\end{bmatrix}")
+        out.append("\n".join(["| " + r.replace(" ", " | ") + " |" for r in rows[:1]] + ["|---" * a.shape[1] + "|"]
+                             + ["| " + r.replace(" ", " | ") + " |" for r in rows[1:]]))
     return out
 
 

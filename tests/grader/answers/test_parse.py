@@ -76,7 +76,8 @@ def test_star_shape_message_explains_why():
 @pytest.mark.parametrize("typed", ["[[19, 25], [37, 43]]", "[[19 25]\n [37 43]]", "19 25\n37 43", "19 25; 37 43",
                                    "19,25;37,43", "［［19，25］，［37，43］］", "19，25；37，43",
                                    "array([[19, 25],\n       [37, 43]])", "tensor([[19., 25.],\n        [37., 43.]])",
-                                   "[[19.0, 25.0], [37.0, 43.0]]"])
+                                   "[[19.0, 25.0], [37.0, 43.0]]", "\\begin{bmatrix} 19 & 25 \\\\ 37 & 43 \\end{bmatrix}",
+                                   "$$\\begin{pmatrix}19&25\\\\37&43\\end{pmatrix}$$", "| 19 | 25 |\n|---|---|\n| 37 | 43 |"])
 def test_matrix_notations(typed):
     np.testing.assert_array_equal(parse_answer(typed, MAT), [[19, 25], [37, 43]])
 
