@@ -5,7 +5,8 @@ initialization, parameter names and shapes are torch's: a ``state_dict`` loads b
 ``reference.nn.Conv2d`` and ``torch.nn.Conv2d``. The model zoo (``reference.models``) is built from
 these, so a model's numbers come from the reference, and tests compare it with the torch twin.
 Convolutions, pooling, activations and cells live in :mod:`reference.nn_conv`,
-:mod:`reference.nn_pooling` and :mod:`reference.nn_simple`; everything is re-exported here.
+:mod:`reference.nn_pooling`, :mod:`reference.nn_simple` and :mod:`reference.nn_recurrent`; everything
+is re-exported here.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from reference.nn_pooling import (
     MaxPool3d,
     MaxUnpool2d,
 )
+from reference.nn_recurrent import GRU, LSTM, RNN
 from reference.nn_simple import (
     GRUCell,
     Hardsigmoid,
@@ -54,9 +56,9 @@ __all__ = [
     "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "BatchNorm1d",
     "BatchNorm2d", "BatchNorm3d", "ChannelShuffle", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d",
     "ConvTranspose2d", "ConvTranspose3d", "DepthwiseSeparableConv2d", "Dropout", "Flatten",
-    "GlobalAvgPool2d", "GlobalMaxPool2d", "GRUCell", "Hardsigmoid", "Hardswish", "LayerNorm",
-    "LeakyReLU", "Linear", "LocalResponseNorm", "LSTMCell", "MaxPool1d", "MaxPool2d", "MaxPool3d",
-    "MaxUnpool2d", "ReLU", "ReLU6", "RNNCell", "Sigmoid", "Softmax", "Tanh",
+    "GlobalAvgPool2d", "GlobalMaxPool2d", "GRU", "GRUCell", "Hardsigmoid", "Hardswish", "LayerNorm",
+    "LeakyReLU", "Linear", "LocalResponseNorm", "LSTM", "LSTMCell", "MaxPool1d", "MaxPool2d", "MaxPool3d",
+    "MaxUnpool2d", "ReLU", "ReLU6", "RNN", "RNNCell", "Sigmoid", "Softmax", "Tanh",
 ]
 
 

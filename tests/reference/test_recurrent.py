@@ -128,3 +128,38 @@ def test_unbatched_cells_match_torch(device):
 def test_bad_arguments_raise_value_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@settings(max_examples=12, deadline=None)
+@given(kind=st.sampled_from(["RNN", "LSTM", "GRU"]), layers=st.integers(1, 2), bidirectional=st.booleans(),
+       batch_first=st.booleans(), batched=st.booleans(), given_state=st.booleans(), seed=st.integers(0, 99))
+def test_sequence_modules_match_torch(kind, layers, bidirectional, batch_first, batched, given_state, seed, device):
+    from reference import nn as RN
+
+    kw = {"num_layers": layers, "bidirectional": bidirectional, "batch_first": batch_first}
+    theirs = _module(getattr(torch.nn, kind), 3, 4, True, seed, device, **kw)
+    ours = getattr(RN, kind)(3, 4, **kw).double().to(device)
+    ours.load_state_dict(theirs.state_dict())
+    shape = ((2, 5, 3) if batch_first else (5, 2, 3)) if batched else (5, 3)
+    x = _randn(shape, seed, device)
+    state_shape = (layers * (2 if bidirectional else 1), *((2,) if batched else ()), 4)
+    hx = None
+    if given_state:
+        hx = _randn(state_shape, seed + 1, device)
+        hx = (hx, _randn(state_shape, seed + 2, device)) if kind == "LSTM" else hx
+    (out, state), (ref, ref_state) = ours(x, hx), theirs(x, hx)
+    assert compare(out, ref, **TIGHT).ok
+    for a, b in zip(state if kind == "LSTM" else [state], ref_state if kind == "LSTM" else [ref_state], strict=True):
+        assert compare(a, b, **TIGHT).ok
+
+
+def test_sequence_module_options_the_reference_lacks_are_refused():
+    from reference import nn as RN
+
+    with pytest.raises(ValueError, match="proj_size"):
+        RN.LSTM(3, 4, proj_size=2)(torch.zeros(2, 1, 3))
+    with pytest.raises(ValueError, match="dropout"):
+        RN.GRU(3, 4, num_layers=2, dropout=0.5)(torch.zeros(2, 1, 3))
+    assert RN.GRU(3, 4, num_layers=2, dropout=0.5).eval()(torch.zeros(2, 1, 3))[0].shape == (2, 1, 4)
+    with pytest.raises(ValueError, match="convention"):
+        RN.GRU(3, 4, convention="keras")
