@@ -1,4 +1,8 @@
-"""Timing helper for the benchmarks: median wall time of repeated calls after warm-up, GPU-synchronized."""
+"""Timing helper for the benchmarks: median time of repeated calls after warm-up, GPU-synchronized.
+
+``clock="wall"`` (default) measures elapsed time; ``clock="cpu"`` measures this process's CPU time,
+a steadier proxy on a shared, overloaded machine when torch runs single-threaded (``--threads 1``).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,11 @@ import torch
 
 
 def median_time(
-    fn: Callable[[], object], device: torch.device, repeats: int = 7, warmup: int = 2
+    fn: Callable[[], object],
+    device: torch.device,
+    repeats: int = 7,
+    warmup: int = 2,
+    clock: str = "wall",
 ) -> float:
     """Median seconds per call of ``fn()`` over ``repeats`` runs after ``warmup`` untimed runs.
 
@@ -22,15 +30,18 @@ def median_time(
         if device.type == "cuda":
             torch.cuda.synchronize(device)
 
+    if clock not in ("wall", "cpu"):
+        raise ValueError(f"clock={clock!r} must be 'wall' or 'cpu'")
+    now = time.perf_counter if clock == "wall" else time.process_time
     for _ in range(warmup):
         fn()
     sync()
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = now()
         fn()
         sync()
-        times.append(time.perf_counter() - start)
+        times.append(now() - start)
     return statistics.median(times)
 
 
@@ -40,6 +51,7 @@ def interleaved_medians(
     device: torch.device,
     repeats: int = 15,
     warmup: int = 2,
+    clock: str = "wall",
 ) -> tuple[float, float]:
     """Median seconds per call of two functions timed in alternation (so machine load hits both alike).
 
@@ -47,11 +59,10 @@ def interleaved_medians(
     >>> a >= 0 and b >= 0
     True
     """
-    pairs = [
-        (
-            median_time(first, device, repeats=1, warmup=warmup if i == 0 else 0),
-            median_time(second, device, repeats=1, warmup=warmup if i == 0 else 0),
-        )
-        for i in range(repeats)
-    ]
-    return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
+    for _ in range(warmup):
+        first(), second()
+    firsts, seconds = [], []
+    for _ in range(repeats):
+        firsts.append(median_time(first, device, repeats=1, warmup=0, clock=clock))
+        seconds.append(median_time(second, device, repeats=1, warmup=0, clock=clock))
+    return statistics.median(firsts), statistics.median(seconds)

@@ -140,12 +140,12 @@ def pooling_cases(dev: torch.device, batch: int) -> list[Case]:
     ]
 
 
-def run(dev: torch.device, batch: int, repeats: int) -> list[dict]:
+def run(dev: torch.device, batch: int, repeats: int, clock: str = "wall") -> list[dict]:
     """Time every case: reference and torch calls alternate, ``repeats`` rounds, medians."""
     rows = []
     with torch.no_grad():
         for name, shape, ours, theirs in conv_cases(dev, batch) + pooling_cases(dev, batch):
-            ref, base = interleaved_medians(ours, theirs, dev, repeats)
+            ref, base = interleaved_medians(ours, theirs, dev, repeats, clock=clock)
             rows.append(
                 {
                     "op": name,
@@ -165,14 +165,22 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--batch", type=int, default=4)
     parser.add_argument("--repeats", type=int, default=15)
-    parser.add_argument("--threads", type=int, default=None, help="CPU threads (steadier under load: 1)")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="CPU threads (steadier under load: 1)"
+    )
+    parser.add_argument(
+        "--clock", choices=["wall", "cpu"], default="wall", help="cpu: process CPU time"
+    )
     parser.add_argument("--output", type=pathlib.Path, default=RESULTS)
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
     dev = resolve_device(args.device)
-    rows = run(dev, args.batch, args.repeats)
-    print(f"device={dev} torch={torch.__version__} threads={torch.get_num_threads()} dtype=float32")
+    rows = run(dev, args.batch, args.repeats, args.clock)
+    threads = torch.get_num_threads()
+    print(
+        f"device={dev} torch={torch.__version__} threads={threads} clock={args.clock} dtype=float32"
+    )
     print(f"{'op':<20} {'shape':<40} {'ref ms':>9} {'torch ms':>9} {'ratio':>6}")
     for r in rows:
         print(
@@ -182,7 +190,8 @@ def main(argv: list[str] | None = None) -> None:
     meta = {
         "device": str(dev),
         "torch": torch.__version__,
-        "threads": torch.get_num_threads(),
+        "threads": threads,
+        "clock": args.clock,
         "batch": args.batch,
     }
     args.output.write_text(json.dumps({"meta": meta, "results": rows}, indent=2))

@@ -47,7 +47,9 @@ def _typed(problem, i: int) -> str | None:
     if bucket < 7 and wrongs:
         return str(wrongs[i % len(wrongs)])
     if bucket < 8 or (bucket < 7 and not wrongs):
-        return str(problem.answer)[::-1] if problem.spec.kind != "integer" else str(problem.answer + 7)
+        return (
+            str(problem.answer)[::-1] if problem.spec.kind != "integer" else str(problem.answer + 7)
+        )
     if bucket < 9:
         return "I don't know"
     return None
@@ -73,7 +75,9 @@ def main() -> None:
             folder = tmp / "subs" / f"s{i:03d}"
             folder.mkdir(parents=True)
             data = {p.slot: t for p, t in zip(problems, typed, strict=False) if t is not None}
-            (folder / "answers.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+            (folder / "answers.yaml").write_text(
+                yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
+            )
         start = time.perf_counter()
         grade_class(tmp / "subs", manifest, tmp / "out")
         class_s = time.perf_counter() - start
@@ -93,8 +97,13 @@ def main() -> None:
     print(f"goal: class run under 5 s -> {'met' if class_s < 5 else 'NOT met'}")
     out = HERE / "results" / "grade_answers.json"
     out.parent.mkdir(exist_ok=True)
-    doc = {"students": STUDENTS, "exercises": 10, "machine": platform.platform(),
-           "python": platform.python_version(), **{what: round(s, 3) for what, s in rows}}
+    doc = {
+        "students": STUDENTS,
+        "exercises": 10,
+        "machine": platform.platform(),
+        "python": platform.python_version(),
+        **{what: round(s, 3) for what, s in rows},
+    }
     out.write_text(json.dumps(doc, indent=1), encoding="utf-8")
     print(f"wrote {out}")
 

@@ -88,11 +88,21 @@ def main() -> None:
     for name, seconds in sorted(builds.items(), key=lambda kv: -kv[1])[:5]:
         print(f"  build {name:28s} {seconds:10.3f}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({
-        "device": str(device), "torch": torch.__version__, "threads": torch.get_num_threads(),
-        "machine": platform.processor() or platform.machine(), "repeat": args.repeat,
-        **summary, "build_total_s": sum(builds.values()), "build_s": builds,
-    }, indent=1))
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "device": str(device),
+                "torch": torch.__version__,
+                "threads": torch.get_num_threads(),
+                "machine": platform.processor() or platform.machine(),
+                "repeat": args.repeat,
+                **summary,
+                "build_total_s": sum(builds.values()),
+                "build_s": builds,
+            },
+            indent=1,
+        )
+    )
     print(f"wrote {RESULTS}")
 
 
