@@ -1,5 +1,5 @@
-"""Concept questions about layers: pooling has no parameters and keeps the channels, what a 1×1
-convolution does, and which matrix `conv2d` computes (cross-correlation, not convolution).
+"""Concept questions about layers: pooling has no parameters and keeps the channels, and what a 1×1
+convolution does.
 
 Every option is a candidate value; the reference layer (run on zeros for shapes, its parameters counted)
 decides which one is right. The shared helpers live in ``concepts.py``.
@@ -14,14 +14,12 @@ import torch
 
 from exercises.bank.concepts import (
     Role,
-    _same,
     concept,
     index_of_value,
     pointing_at,
     shuffled_roles,
 )
 from exercises.core import Lang, Misconception, Params, Text
-from exercises.formatting import bmatrix, display_matrix
 from reference.analysis.counts import conv_params
 
 # ---------------------------------------------------------------- pooling: no parameters, same channels
@@ -32,14 +30,22 @@ POOL_ROLES = ("right", "weights_per_window", "weights_per_channel", "channels_me
 def generate_pooling(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     k = int(rng.choice([2, 3]))
     return dict(
-        op=str(rng.choice(["max", "avg"])), kernel=k, channels=int(rng.choice([3, 6, 16, 32, 64])),
-        size=int(rng.choice([8, 14, 28, 32])), roles=shuffled_roles(rng, POOL_ROLES),
+        op=str(rng.choice(["max", "avg"])),
+        kernel=k,
+        channels=int(rng.choice([3, 6, 16, 32, 64])),
+        size=int(rng.choice([8, 14, 28, 32])),
+        roles=shuffled_roles(rng, POOL_ROLES),
     )
 
 
 def _pool_candidates(p: Params) -> dict[Role, tuple[int, int]]:
     k2, c = p["kernel"] ** 2, p["channels"]
-    return {"right": (0, c), "weights_per_window": (k2, c), "weights_per_channel": (c * k2, c), "channels_merged": (0, 1)}
+    return {
+        "right": (0, c),
+        "weights_per_window": (k2, c),
+        "weights_per_channel": (c * k2, c),
+        "channels_merged": (0, 1),
+    }
 
 
 def pooling_answer(p: Params) -> int:
@@ -55,7 +61,10 @@ def pooling_answer(p: Params) -> int:
 def pooling_texts(p: Params) -> list[Text]:
     values = _pool_candidates(p)
     return [
-        Text(f"{values[r][0]} parameters, {values[r][1]} output channel(s)", f"{values[r][0]} 个参数，{values[r][1]} 个输出通道")
+        Text(
+            f"{values[r][0]} parameters, {values[r][1]} output channel(s)",
+            f"{values[r][0]} 个参数，{values[r][1]} 个输出通道",
+        )
         for r in p["roles"]
     ]
 
@@ -80,12 +89,27 @@ _POOL_WHY = Text(
 )
 
 POOL_MISCONCEPTIONS = (
-    Misconception("pooling_has_weights", Text("A pooling window has no weights: max/mean is a fixed rule.",
-                                              "池化窗口没有权重：取最大/平均是固定规则。"), pointing_at("weights_per_window")),
-    Misconception("pooling_weights_per_channel", Text("Pooling learns nothing in any channel.", "池化在任何通道上都不学习参数。"),
-                  pointing_at("weights_per_channel")),
-    Misconception("pooling_merges_channels", Text("Pooling works on each channel separately and keeps the channel count.",
-                                                  "池化逐通道进行，通道数不变。"), pointing_at("channels_merged")),
+    Misconception(
+        "pooling_has_weights",
+        Text(
+            "A pooling window has no weights: max/mean is a fixed rule.",
+            "池化窗口没有权重：取最大/平均是固定规则。",
+        ),
+        pointing_at("weights_per_window"),
+    ),
+    Misconception(
+        "pooling_weights_per_channel",
+        Text("Pooling learns nothing in any channel.", "池化在任何通道上都不学习参数。"),
+        pointing_at("weights_per_channel"),
+    ),
+    Misconception(
+        "pooling_merges_channels",
+        Text(
+            "Pooling works on each channel separately and keeps the channel count.",
+            "池化逐通道进行，通道数不变。",
+        ),
+        pointing_at("channels_merged"),
+    ),
 )
 
 
@@ -96,14 +120,21 @@ ONE_ROLES = ("mixes_channels", "identity", "per_channel_scale", "spatial_mix")
 
 def generate_1x1(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     c_in, c_out = (int(v) for v in rng.choice([16, 32, 64, 128, 192, 256], size=2, replace=False))
-    return dict(c_in=c_in, c_out=c_out, size=int(rng.choice([7, 14, 28])), roles=shuffled_roles(rng, ONE_ROLES))
+    return dict(
+        c_in=c_in,
+        c_out=c_out,
+        size=int(rng.choice([7, 14, 28])),
+        roles=shuffled_roles(rng, ONE_ROLES),
+    )
 
 
 def _one_candidates(p: Params) -> dict[Role, tuple[tuple[int, ...], int]]:
     ci, co, n = p["c_in"], p["c_out"], p["size"]
     return {
-        "mixes_channels": ((co, n, n), ci * co + co), "identity": ((ci, n, n), 0),
-        "per_channel_scale": ((ci, n, n), 2 * ci), "spatial_mix": ((co, n - 2, n - 2), 9 * ci * co + co),
+        "mixes_channels": ((co, n, n), ci * co + co),
+        "identity": ((ci, n, n), 0),
+        "per_channel_scale": ((ci, n, n), 2 * ci),
+        "spatial_mix": ((co, n - 2, n - 2), 9 * ci * co + co),
     }
 
 
@@ -111,7 +142,9 @@ def one_answer(p: Params) -> int:
     """The option equal to (output shape, parameters) of the reference 1×1 convolution."""
     from reference.conv import conv2d
 
-    out = conv2d(torch.zeros(1, p["c_in"], p["size"], p["size"]), torch.zeros(p["c_out"], p["c_in"], 1, 1))
+    out = conv2d(
+        torch.zeros(1, p["c_in"], p["size"], p["size"]), torch.zeros(p["c_out"], p["c_in"], 1, 1)
+    )
     truth = (tuple(int(v) for v in out.shape[1:]), conv_params(p["c_in"], p["c_out"], (1, 1)))
     return index_of_value(p, _one_candidates(p), truth)
 
@@ -125,14 +158,21 @@ def one_texts(p: Params) -> list[Text]:
         "spatial_mix": "mixes each pixel with its 3 × 3 neighbourhood",
     }
     zh = {
-        "mixes_channels": "在每个像素位置混合各通道（逐像素的全连接层）", "identity": "原样复制输入（1 × 1 窗口只看到一个值，无从组合）",
-        "per_channel_scale": "对每个通道分别缩放和平移", "spatial_mix": "把每个像素与其 3 × 3 邻域混合",
+        "mixes_channels": "在每个像素位置混合各通道（逐像素的全连接层）",
+        "identity": "原样复制输入（1 × 1 窗口只看到一个值，无从组合）",
+        "per_channel_scale": "对每个通道分别缩放和平移",
+        "spatial_mix": "把每个像素与其 3 × 3 邻域混合",
     }
     out = []
     for r in p["roles"]:
         shape, params = values[r]
         dims = " × ".join(map(str, shape))
-        out.append(Text(f"It {en[r]}: output {dims}, {params} parameters", f"它{zh[r]}：输出 {dims}，{params} 个参数"))
+        out.append(
+            Text(
+                f"It {en[r]}: output {dims}, {params} parameters",
+                f"它{zh[r]}：输出 {dims}，{params} 个参数",
+            )
+        )
     return out
 
 
@@ -150,82 +190,29 @@ _ONE_WHY = Text(
 )
 
 ONE_MISCONCEPTIONS = (
-    Misconception("one_by_one_is_identity", Text("A 1 × 1 kernel still combines all input channels at each pixel.",
-                                                 "1 × 1 卷积核仍然在每个像素上组合所有输入通道。"), pointing_at("identity")),
-    Misconception("one_by_one_per_channel", Text("That is a depthwise (per-channel) operation; a 1 × 1 convolution mixes channels.",
-                                                 "那是逐通道（深度）操作；1 × 1 卷积混合的是通道。"), pointing_at("per_channel_scale")),
-    Misconception("one_by_one_mixes_space", Text("A 1 × 1 window never looks at neighbouring pixels.", "1 × 1 窗口从不看相邻像素。"),
-                  pointing_at("spatial_mix")),
+    Misconception(
+        "one_by_one_is_identity",
+        Text(
+            "A 1 × 1 kernel still combines all input channels at each pixel.",
+            "1 × 1 卷积核仍然在每个像素上组合所有输入通道。",
+        ),
+        pointing_at("identity"),
+    ),
+    Misconception(
+        "one_by_one_per_channel",
+        Text(
+            "That is a depthwise (per-channel) operation; a 1 × 1 convolution mixes channels.",
+            "那是逐通道（深度）操作；1 × 1 卷积混合的是通道。",
+        ),
+        pointing_at("per_channel_scale"),
+    ),
+    Misconception(
+        "one_by_one_mixes_space",
+        Text("A 1 × 1 window never looks at neighbouring pixels.", "1 × 1 窗口从不看相邻像素。"),
+        pointing_at("spatial_mix"),
+    ),
 )
 
-
-# ---------------------------------------------------------------- convolution vs cross-correlation
-
-CORR_ROLES = ("cross_correlation", "convolution", "kernel_transposed", "full_padding")
-
-
-def generate_corr(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
-    """X 3×3 and K = [[a, b], [c, d]] with a > d, b > c, X00 > X11, X01 > X10: then at output (0, 0)
-    cross-correlation > convolution and the transposed kernel differs from both (see the test)."""
-    X = rng.integers(0, 5, size=(3, 3), endpoint=True)
-    X[0, 0], X[1, 1] = X[1, 1] + 1 + int(rng.integers(3)), X[1, 1]
-    X[0, 1], X[1, 0] = X[1, 0] + 1 + int(rng.integers(3)), X[1, 0]
-    d, c = (int(v) for v in rng.integers(-2, 1, size=2, endpoint=True))
-    a, b = d + 1 + int(rng.integers(2)), c + 1 + int(rng.integers(2))
-    return dict(X=X.tolist(), K=[[a, b], [c, d]], roles=shuffled_roles(rng, CORR_ROLES))
-
-
-def _corr(X, K, padding: int = 0, flip: bool = False) -> list[list[int]]:
-    from reference.conv import conv2d
-
-    x = torch.tensor(X, dtype=torch.float64)[None, None]
-    k = torch.tensor(K, dtype=torch.float64)[None, None]
-    return conv2d(x, k, padding=padding, flip=flip)[0, 0].round().long().tolist()
-
-
-def _corr_candidates(p: Params) -> dict[Role, list[list[int]]]:
-    X, K = p["X"], p["K"]
-    return {
-        "cross_correlation": _corr(X, K), "convolution": _corr(X, K, flip=True),
-        "kernel_transposed": _corr(X, np.asarray(K).T.tolist()), "full_padding": _corr(X, K, padding=1),
-    }
-
-
-def corr_answer(p: Params) -> int:
-    """The option equal to ``torch.nn.functional.conv2d``'s result (computed by the reference conv2d)."""
-    return index_of_value(p, _corr_candidates(p), _corr(p["X"], p["K"]))
-
-
-def corr_texts(p: Params) -> list[Text]:
-    values = _corr_candidates(p)
-    return [_same(f"${bmatrix(values[r])}$") for r in p["roles"]]
-
-
-_CORR_TASK = Text(
-    "Which matrix does `torch.nn.functional.conv2d` (stride 1, no padding) compute for this input and kernel?",
-    "对下面的输入和卷积核，`torch.nn.functional.conv2d`（步幅 1，无填充）算出的是哪个矩阵？",
-)
-_CORR_WHY = Text(
-    "Deep-learning 'convolution' layers compute the cross-correlation: the kernel slides as it is, "
-    "$y_{{i,j}} = \\sum_{{u,v}} K_{{u,v}} X_{{i+u, j+v}}$. The mathematical convolution flips the kernel first "
-    "(rotate by 180°). Here that gives {answer}.",
-    "深度学习中的“卷积”层计算的是互相关：卷积核不翻转直接滑动，$y_{{i,j}} = \\sum_{{u,v}} K_{{u,v}} X_{{i+u, j+v}}$。"
-    "数学上的卷积要先把卷积核旋转 180°。这里结果为 {answer}。",
-)
-
-
-def corr_prompt(p: Params, lang: Lang) -> str:
-    return "\n\n".join([_CORR_TASK(lang), display_matrix("X", p["X"]), display_matrix("K", p["K"])])
-
-
-CORR_MISCONCEPTIONS = (
-    Misconception("kernel_flipped", Text("conv2d does not flip the kernel: it computes cross-correlation.",
-                                         "conv2d 不翻转卷积核：它计算的是互相关。"), pointing_at("convolution")),
-    Misconception("kernel_transposed", Text("Flipping is a 180° rotation, not a transpose — and conv2d does neither.",
-                                            "翻转是旋转 180°，不是转置——而 conv2d 两者都不做。"), pointing_at("kernel_transposed")),
-    Misconception("padding_assumed", Text("No padding here: the output is (n − k + 1) × (n − k + 1).",
-                                          "这里没有填充：输出为 (n − k + 1) × (n − k + 1)。"), pointing_at("full_padding")),
-)
 
 def one_prompt(p: Params, lang: Lang) -> str:
     return _ONE_TASK(lang).format(ci=p["c_in"], co=p["c_out"], n=p["size"])
@@ -235,16 +222,25 @@ def one_why(p: Params, lang: Lang) -> str:
     return _ONE_WHY(lang).format(ci=p["c_in"], co=p["c_out"], n=p["size"])
 
 
-def corr_why(p: Params, lang: Lang) -> str:
-    return _CORR_WHY(lang).format(answer=f"${bmatrix(_corr(p['X'], p['K']))}$")
-
-
 EXERCISES = (
-    concept("concept_pooling", Text("Pooling: parameters and channels", "池化：参数与通道"), generate_pooling,
-            pooling_prompt, pooling_answer, pooling_texts, lambda p, lang: _POOL_WHY(lang).format(c=p["channels"]),
-            POOL_MISCONCEPTIONS),
-    concept("concept_1x1_conv", Text("What a 1×1 convolution does", "1×1 卷积的作用"), generate_1x1, one_prompt,
-            one_answer, one_texts, one_why, ONE_MISCONCEPTIONS),
-    concept("concept_conv_vs_corr", Text("Convolution or cross-correlation?", "卷积还是互相关？"), generate_corr,
-            corr_prompt, corr_answer, corr_texts, corr_why, CORR_MISCONCEPTIONS),
+    concept(
+        "concept_pooling",
+        Text("Pooling: parameters and channels", "池化：参数与通道"),
+        generate_pooling,
+        pooling_prompt,
+        pooling_answer,
+        pooling_texts,
+        lambda p, lang: _POOL_WHY(lang).format(c=p["channels"]),
+        POOL_MISCONCEPTIONS,
+    ),
+    concept(
+        "concept_1x1_conv",
+        Text("What a 1×1 convolution does", "1×1 卷积的作用"),
+        generate_1x1,
+        one_prompt,
+        one_answer,
+        one_texts,
+        one_why,
+        ONE_MISCONCEPTIONS,
+    ),
 )

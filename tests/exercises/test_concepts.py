@@ -10,14 +10,20 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from exercises.bank import concepts, concepts_layers
+from exercises.bank import concepts, concepts_corr, concepts_layers
 from exercises.instantiate import canonical
 from exercises.render import answer_line
 from exercises.seeding import rng_for
 
-ALL = concepts.EXERCISES + concepts_layers.EXERCISES
+ALL = concepts.EXERCISES + concepts_layers.EXERCISES + concepts_corr.EXERCISES
 CJK = re.compile(r"[\u4e00-\u9fff]")
-NUMPY_MODE = {"constant": "constant", "reflect": "reflect", "symmetric": "symmetric", "replicate": "edge", "circular": "wrap"}
+NUMPY_MODE = {
+    "constant": "constant",
+    "reflect": "reflect",
+    "symmetric": "symmetric",
+    "replicate": "edge",
+    "circular": "wrap",
+}
 
 
 def _option(exercise, p, index: int) -> str:
@@ -36,7 +42,10 @@ def check_padding(exercise, p, index):
 
 def check_same(exercise, p, index):
     left, right = (int(v) for v in re.findall(r"-?\d+", _option(exercise, p, index)))
-    x, w = torch.randn(1, 1, 11, dtype=torch.float64), torch.randn(1, 1, p["kernel"], dtype=torch.float64)
+    x, w = (
+        torch.randn(1, 1, 11, dtype=torch.float64),
+        torch.randn(1, 1, p["kernel"], dtype=torch.float64),
+    )
     same = F.conv1d(x, w, padding="same", dilation=p["dilation"])
     assert torch.allclose(same, F.conv1d(F.pad(x, (left, right)), w, dilation=p["dilation"]))
 
@@ -52,7 +61,9 @@ def check_1x1(exercise, p, index):
     layer = torch.nn.Conv2d(p["c_in"], p["c_out"], 1)
     shape = layer(torch.zeros(1, p["c_in"], p["size"], p["size"])).shape[1:]
     params = sum(t.numel() for t in layer.parameters())
-    assert _option(exercise, p, index).endswith(f"output {' × '.join(map(str, shape))}, {params} parameters")
+    assert _option(exercise, p, index).endswith(
+        f"output {' × '.join(map(str, shape))}, {params} parameters"
+    )
 
 
 def check_corr(exercise, p, index):
@@ -61,7 +72,13 @@ def check_corr(exercise, p, index):
     assert _matrix(_option(exercise, p, index)) == F.conv2d(x, k)[0, 0].long().tolist()
 
 
-CHECKS = dict(zip([e.id for e in ALL], [check_padding, check_same, check_pooling, check_1x1, check_corr]))
+CHECKS = dict(
+    zip(
+        [e.id for e in ALL],
+        [check_padding, check_same, check_pooling, check_1x1, check_corr],
+        strict=True,
+    )
+)
 
 
 @pytest.mark.filterwarnings("ignore:Using padding=.same. with even kernel")
@@ -83,7 +100,9 @@ def test_keyed_option_is_what_torch_computes(exercise):
             for lang in ("zh", "en"):
                 assert bool(CJK.search(exercise.prompt(p, lang))) == (lang == "zh")
                 assert exercise.solution(p, lang).endswith(answer_line(answer, spec, lang))
-    assert positions == set(range(len(spec.choices)))  # shuffled: the key is not always in one place
+    assert positions == set(
+        range(len(spec.choices))
+    )  # shuffled: the key is not always in one place
 
 
 def test_opencv_reflect_is_torch_symmetric():
