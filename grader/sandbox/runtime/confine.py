@@ -10,12 +10,13 @@ import ctypes
 import os
 import resource
 import signal
+import time
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
-PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_SET_CHILD_SUBREAPER = 1, 38, 36
 CGROUP_ROOT = "/sys/fs/cgroup"
 CGROUP_CONTROLLERS = ("memory", "pids")
 
@@ -90,32 +91,58 @@ def cgroup_pids(paths: dict[str, str]) -> set[int]:
     return pids
 
 
-def cgroup_sweep_and_remove(paths: dict[str, str]) -> bool:
+def cgroup_sweep_and_remove(paths: dict[str, str], reap, seconds: float = 3.0) -> bool:
     """Kill every process in the cgroups (setsid/double-forked ones too), then remove them.
 
-    Returns True when the cgroups ended empty. ``pids.max`` is set to 0 first so no new fork wins.
+    ``pids.max`` drops to 0 first so no fork wins the race; ``reap()`` collects zombies (the caller
+    is a child subreaper, so orphans of the sandbox become its children). Returns True when the
+    cgroups ended empty and were removed.
     """
     try:
         _write(os.path.join(paths["pids"], "pids.max"), "0")
     except OSError:
         pass
-    for _ in range(200):
+    deadline = time.monotonic() + seconds
+    while True:
         pids = cgroup_pids(paths)
-        if not pids:
-            break
         for pid in pids:
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        os.sched_yield()
-    empty = not cgroup_pids(paths)
+        reap()
+        if not pids or time.monotonic() > deadline:
+            break
+        time.sleep(0.001)
+    removed = True
     for path in paths.values():
         try:
             os.rmdir(path)
         except OSError:
-            pass
-    return empty
+            removed = False
+    return removed and not pids
+
+
+def cgroup_remove_stale() -> None:
+    """Remove cgroups left by workers that no longer exist (named ``<worker pid>-...``)."""
+    for controller in CGROUP_CONTROLLERS:
+        base = os.path.join(CGROUP_ROOT, controller, "cnngrade")
+        try:
+            names = os.listdir(base)
+        except OSError:
+            continue
+        for name in names:
+            owner = name.split("-")[0]
+            if owner.isdigit() and not os.path.exists(f"/proc/{owner}"):
+                try:
+                    os.rmdir(os.path.join(base, name))
+                except OSError:
+                    pass
+
+
+def become_subreaper() -> None:
+    """Orphans of our descendants (double-forked daemons) become our children, so we reap them."""
+    prctl(PR_SET_CHILD_SUBREAPER, 1)
 
 
 def oom_killed(paths: dict[str, str]) -> bool:

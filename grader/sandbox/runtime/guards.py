@@ -7,6 +7,7 @@ other half, and neither ever lets an expected output into the child.
 
 from __future__ import annotations
 
+import builtins
 import importlib
 import importlib.abc
 import sys
@@ -42,10 +43,26 @@ class BlockImports(importlib.abc.MetaPathFinder):
 def install_import_block(modules: list[str]) -> None:
     """Put the import hook first and forget already-imported copies of blocked modules."""
     blocked = tuple(dict.fromkeys([*ALWAYS_BLOCKED, *modules]))
-    sys.meta_path.insert(0, BlockImports(blocked))
+    hook = BlockImports(blocked)
+    sys.meta_path.insert(0, hook)
+    builtins.__import__ = _checked_import(builtins.__import__, hook)
     for name in list(sys.modules):
         if any(name == b or name.startswith(b + ".") for b in blocked):
             del sys.modules[name]
+
+
+def _checked_import(original, hook: BlockImports):
+    """``__import__`` that refuses blocked names before the parent package is even looked up."""
+
+    def __import__(name, globals=None, locals=None, fromlist=(), level=0):  # noqa: A001
+        if level == 0:
+            hook.find_spec(name)
+            for item in fromlist or ():
+                if isinstance(item, str):
+                    hook.find_spec(f"{name}.{item}")
+        return original(name, globals, locals, fromlist, level)
+
+    return __import__
 
 
 def _raiser(name: str):

@@ -108,22 +108,37 @@ def spawn(job: dict, plan: dict, tag: str) -> tuple[Watch, dict | None]:
     return Watch(msg_r, ctl_r, pid), cgroups
 
 
+def _reaper(keeper: int, reaped: dict):
+    """A function collecting every exited child; remembers whether the keeper was among them."""
+
+    def reap() -> None:
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            reaped[pid] = True
+
+    return reap
+
+
 def finish(watch: Watch, cgroups: dict | None) -> dict:
-    """Kill everything the run left (PID namespace, cgroup, process group) and reap the keeper."""
+    """Kill everything the run left (PID namespace, cgroup, process group) and reap it all."""
     oom = confine.oom_killed(cgroups) if cgroups else False
-    for pid in (watch.child_pid,):
+    for pid, kill in ((watch.child_pid, os.kill), (watch.child_pid, os.killpg), (watch.keeper, os.kill)):
         if pid:
-            for kill in (os.kill, os.killpg):
-                try:
-                    kill(pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
-    swept = confine.cgroup_sweep_and_remove(cgroups) if cgroups else None
-    try:
-        os.kill(watch.keeper, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    os.waitpid(watch.keeper, 0)
+            try:
+                kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+    reaped: dict[int, bool] = {}
+    reap = _reaper(watch.keeper, reaped)
+    swept = confine.cgroup_sweep_and_remove(cgroups, reap) if cgroups else None
+    if watch.keeper not in reaped:
+        os.waitpid(watch.keeper, 0)
+    reap()
     watch.drain()
     for fd in (watch.msg_r, watch.ctl_r):
         if fd is not None:
@@ -171,8 +186,24 @@ def handle(request: dict, counter: int) -> dict:
     return outcome.response(runs, job, deadline_total)
 
 
+def warm_up() -> None:
+    """Pay torch's lazy imports (≈800 modules behind the first dispatch/function mode) once, here."""
+    from . import guards, probe
+
+    x = torch.ones(1, 1, 4, 4)
+    layer = torch.nn.Sequential(torch.nn.Conv2d(1, 1, 3), torch.nn.MaxPool2d(2), torch.nn.BatchNorm2d(1))
+    with guards.aten_guard(["never_an_op"]), probe.RecordFunctional(), torch.no_grad():
+        layer.eval()(x).as_subclass(torch.Tensor)
+    with torch._C.DisableTorchFunctionSubclass():
+        torch.Tensor.numpy(torch.Tensor.detach(x))
+
+
 def main() -> None:
     """Serve requests until stdin closes. The protocol uses private dups of stdin/stdout."""
+    confine.become_subreaper()
+    if os.geteuid() == 0:
+        confine.cgroup_remove_stale()
+    warm_up()
     proto_in, proto_out = os.dup(0), os.dup(1)
     null = os.open("/dev/null", os.O_RDONLY)
     os.dup2(null, 0)

@@ -1,0 +1,104 @@
+"""The attack harness: run a hostile submission, then prove nothing survived and nothing leaked.
+
+Every attack wraps a *wrong* conv2d (the expected output exists only here, in the parent). After each
+run the harness checks: the grader got a report (no crash), no process of the sandbox's uid is left,
+the submission's cgroups are gone, and no marker file appeared outside the sandbox.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from grader.sandbox import Call, Forbidden, Limits, RunReport, probe_isolation, run
+from grader.sandbox import pool as sandbox_pool
+
+RNG = np.random.default_rng(20240601)
+X = RNG.standard_normal((1, 2, 6, 5))
+W = RNG.standard_normal((3, 2, 3, 3))
+EXPECTED = torch.nn.functional.conv2d(torch.from_numpy(X), torch.from_numpy(W)).numpy()
+CONV = Forbidden(names=("torch.nn.functional.conv2d", "torch.nn.Conv2d"), modules=("scipy.signal",),
+                 aten_ops=("convolution", "conv2d"))
+FAST = Limits(wall_s_per_call=1.5, wall_s_total=6.0, memory_mb=384, max_processes=16)
+ISOLATION = probe_isolation()
+
+
+def needs_level(level: int):
+    """Skip (saying why) when this machine's isolation is below ``level``."""
+    return pytest.mark.skipif(
+        ISOLATION.level < level,
+        reason=f"needs isolation level {level}; this machine has {ISOLATION.level} "
+        f"({ISOLATION.name}), missing: {'; '.join(ISOLATION.missing) or 'nothing'}",
+    )
+
+
+def marker_paths(tag: str) -> list[Path]:
+    """Places an attack tries to write to: the repo, cwd, $HOME, /tmp, /var/tmp, /dev/shm."""
+    repo = Path(__file__).resolve().parents[2]
+    dirs = [repo, Path.cwd(), Path.home(), Path("/tmp"), Path("/var/tmp"), Path("/dev/shm")]
+    return [d / f"cnngrade-attack-{tag}-{os.getpid()}" for d in dirs]
+
+
+def _sandbox_uids() -> set[int]:
+    workers = [w for w in sandbox_pool.shared_pool()._all if isinstance(w, sandbox_pool.Worker)]
+    return {w.uid for w in workers}
+
+
+def _leftovers(uids: set[int]) -> list[str]:
+    """Live processes (not zombies) owned by a sandbox uid."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            status = Path(f"/proc/{entry}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        uid = int(fields.get("Uid", "-1").split()[0])
+        if uid in uids and not fields.get("State", "").strip().startswith("Z"):
+            found.append(f"{entry} {fields.get('Name', '').strip()}")
+    return found
+
+
+def _cgroups_left(worker_pids: set[int]) -> list[str]:
+    left = []
+    for controller in ("memory", "pids"):
+        base = Path("/sys/fs/cgroup") / controller / "cnngrade"
+        if base.is_dir():
+            left += [str(p) for p in base.iterdir() if p.name.split("-")[0] in {str(w) for w in worker_pids}]
+    return left
+
+
+def attack(source: str, *, calls=None, limits: Limits = FAST, forbidden: Forbidden = CONV,
+           tag: str = "x", **kwargs) -> RunReport:
+    """Run a hostile ``conv2d`` and check the aftermath; returns the report for verdict checks."""
+    markers = marker_paths(tag)
+    report = run(source, "conv2d", calls or [Call((X, W))], limits=limits, forbidden=forbidden, **kwargs)
+    uids = _sandbox_uids()
+    deadline = time.monotonic() + 3.0
+    while _leftovers(uids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _leftovers(uids) == [], "a sandbox process survived the run"
+    if ISOLATION.level >= 4:
+        workers = {w.proc.pid for w in sandbox_pool.shared_pool()._all if isinstance(w, sandbox_pool.Worker)}
+        assert _cgroups_left(workers) == []
+    written = [str(m) for m in markers if m.exists()]
+    for m in markers:
+        m.unlink(missing_ok=True)
+    assert written == [], f"the submission wrote outside its sandbox: {written}"
+    return report
+
+
+def passes(report: RunReport) -> bool:
+    """What a grader must never conclude for these wrong submissions: every case right."""
+    return all(
+        r.ok and len(r.outputs) == 1 and r.outputs[0].shape == EXPECTED.shape
+        and np.allclose(r.outputs[0], EXPECTED, rtol=1e-5, atol=1e-6)
+        for r in report.results
+    )
