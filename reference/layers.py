@@ -44,6 +44,37 @@ def _channel_shape(input: torch.Tensor) -> list[int]:
     return [1, input.shape[1]] + [1] * (input.dim() - 2)
 
 
+def _check_batch_norm(input, running_mean, running_var, weight, bias, momentum) -> None:
+    _tensor(input, "input", "batch_norm")
+    if input.dim() < 2:
+        raise ValueError(f"batch_norm: input has shape {tuple(input.shape)}; expected (N, C, *)")
+    channels = input.shape[1]
+    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != (channels,):
+            raise ValueError(f"batch_norm: {name} has shape {tuple(t.shape)}; expected ({channels},)")
+    if not 0.0 <= float(momentum) <= 1.0:
+        raise ValueError(f"batch_norm: momentum must be in [0, 1], got {momentum}")
+
+
+def _batch_statistics(input, running_mean, running_var, momentum):
+    """The batch's mean and biased variance per channel; running stats updated in place (torch's rule)."""
+    dims = [0, *range(2, input.dim())]
+    count = input.numel() // input.shape[1]
+    if count < 2:
+        raise ValueError(
+            f"batch_norm: training needs more than 1 value per channel, got input shape "
+            f"{tuple(input.shape)}; use a batch of 2 or more (or eval mode)"
+        )
+    mean = input.mean(dim=dims)
+    var = ((input - mean.reshape(_channel_shape(input))) ** 2).mean(dim=dims)
+    with torch.no_grad():
+        if running_mean is not None:
+            running_mean.mul_(1 - momentum).add_(momentum * mean.detach())
+        if running_var is not None:  # the unbiased variance σ² m / (m - 1) goes into running_var
+            running_var.mul_(1 - momentum).add_(momentum * var.detach() * count / (count - 1))
+    return mean, var
+
+
 @traced("batch_norm")
 def batch_norm(
     input: torch.Tensor,
@@ -73,31 +104,10 @@ def batch_norm(
     >>> rm, rv
     (tensor([0.2000]), tensor([1.1000]))
     """
-    _tensor(input, "input", "batch_norm")
-    if input.dim() < 2:
-        raise ValueError(f"batch_norm: input has shape {tuple(input.shape)}; expected (N, C, *)")
-    channels = input.shape[1]
-    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
-        if t is not None and tuple(t.shape) != (channels,):
-            raise ValueError(f"batch_norm: {name} has shape {tuple(t.shape)}; expected ({channels},)")
-    if not 0.0 <= float(momentum) <= 1.0:
-        raise ValueError(f"batch_norm: momentum must be in [0, 1], got {momentum}")
+    _check_batch_norm(input, running_mean, running_var, weight, bias, momentum)
     shape = _channel_shape(input)
     if training:
-        dims = [0, *range(2, input.dim())]
-        count = input.numel() // channels
-        if count < 2:
-            raise ValueError(
-                f"batch_norm: training needs more than 1 value per channel, got input shape "
-                f"{tuple(input.shape)}; use a batch of 2 or more (or eval mode)"
-            )
-        mean = input.mean(dim=dims)
-        var = ((input - mean.reshape(shape)) ** 2).mean(dim=dims)
-        with torch.no_grad():
-            if running_mean is not None:
-                running_mean.mul_(1 - momentum).add_(momentum * mean.detach())
-            if running_var is not None:
-                running_var.mul_(1 - momentum).add_(momentum * var.detach() * count / (count - 1))
+        mean, var = _batch_statistics(input, running_mean, running_var, momentum)
     else:
         if running_mean is None or running_var is None:
             raise ValueError("batch_norm: eval mode (training=False) needs running_mean and running_var")
