@@ -90,7 +90,11 @@ def gru_numpy(
 
 
 def vec(values: Any) -> str:
-    """A vector as ``(a, b)`` (one number without parentheses) with 4 decimals at most."""
+    """A vector as ``(a, b)`` (one number without parentheses) with 4 decimals at most.
+
+    >>> vec([0.5, -1.0]), vec([0.123456])
+    ('(0.5, -1)', '0.1235')
+    """
     items = [fmt_number(v) for v in np.atleast_1d(np.asarray(values, dtype=float))]
     return items[0] if len(items) == 1 else "(" + ", ".join(items) + ")"
 

@@ -22,7 +22,11 @@ DOMAINS = {
 
 
 def symbol(name: str) -> sympy.Symbol:
-    """The sympy symbol of a name, with the assumptions of its domain."""
+    """The sympy symbol of a name, with the assumptions of its domain.
+
+    >>> symbol("p").is_nonnegative, symbol("k").is_positive
+    (True, True)
+    """
     if DOMAINS[name] == "nonnegative_integer":
         return sympy.Symbol(name, integer=True, nonnegative=True)
     return sympy.Symbol(name, integer=True, positive=True)

@@ -23,7 +23,11 @@ Role = str
 
 
 def shuffled_roles(rng: np.random.Generator, roles: tuple[Role, ...]) -> list[Role]:
-    """The option roles in the order a variant shows them."""
+    """The option roles in the order a variant shows them.
+
+    >>> sorted(shuffled_roles(np.random.default_rng(0), ("a", "b", "c")))
+    ['a', 'b', 'c']
+    """
     return [roles[i] for i in rng.permutation(len(roles))]
 
 
@@ -31,7 +35,9 @@ def index_of_value(p: Params, values: dict[Role, Any], truth: Any) -> int:
     """The index of the option whose value equals the reference's; exactly one must."""
     hits = [i for i, role in enumerate(p["roles"]) if values[role] == truth]
     if len(hits) != 1:
-        raise ValueError(f"exactly one option must equal the reference value {truth!r}, got {len(hits)}")
+        raise ValueError(
+            f"exactly one option must equal the reference value {truth!r}, got {len(hits)}"
+        )
     return hits[0]
 
 
@@ -39,13 +45,21 @@ def choice_spec(texts: list[Text]) -> AnswerSpec:
     return AnswerSpec(kind="choice", choices=tuple(texts))
 
 
-def pointing_at(role: Role, when: Callable[[Params], bool] = lambda p: True) -> Callable[[Params], int | None]:
+def pointing_at(
+    role: Role, when: Callable[[Params], bool] = lambda p: True
+) -> Callable[[Params], int | None]:
     """A wrong rule: the index of the option ``role`` (None when not applicable)."""
     return lambda p: p["roles"].index(role) if when(p) and role in p["roles"] else None
 
 
 def concept(
-    id_: str, title: Text, generate, prompt, answer, texts: Callable[[Params], list[Text]], why: Callable[[Params, Lang], str],
+    id_: str,
+    title: Text,
+    generate,
+    prompt,
+    answer,
+    texts: Callable[[Params], list[Text]],
+    why: Callable[[Params, Lang], str],
     misconceptions: tuple[Misconception, ...],
 ) -> Exercise:
     """A choice exercise: ``texts(p)`` are the options in shown order; ``why`` opens the solution."""
@@ -54,8 +68,15 @@ def concept(
         return "\n\n".join([why(p, lang), answer_line(answer(p), choice_spec(texts(p)), lang)])
 
     return Exercise(
-        id=id_, topic="concepts", title=title, generate=generate, prompt=prompt, answer=answer,
-        solution=solution, spec=lambda p: choice_spec(texts(p)), misconceptions=misconceptions,
+        id=id_,
+        topic="concepts",
+        title=title,
+        generate=generate,
+        prompt=prompt,
+        answer=answer,
+        solution=solution,
+        spec=lambda p: choice_spec(texts(p)),
+        misconceptions=misconceptions,
     )
 
 
@@ -67,22 +88,39 @@ def _same(text: str) -> Text:
 
 MODES = ("constant", "reflect", "symmetric", "replicate", "circular")
 OPENCV = {
-    "constant": "BORDER_CONSTANT", "reflect": "BORDER_REFLECT_101", "symmetric": "BORDER_REFLECT",
-    "replicate": "BORDER_REPLICATE", "circular": "BORDER_WRAP",
+    "constant": "BORDER_CONSTANT",
+    "reflect": "BORDER_REFLECT_101",
+    "symmetric": "BORDER_REFLECT",
+    "replicate": "BORDER_REPLICATE",
+    "circular": "BORDER_WRAP",
 }
-TORCH = {"constant": "zeros", "reflect": "reflect", "symmetric": "symmetric", "replicate": "replicate", "circular": "circular"}
+TORCH = {
+    "constant": "zeros",
+    "reflect": "reflect",
+    "symmetric": "symmetric",
+    "replicate": "replicate",
+    "circular": "circular",
+}
 
 
 def generate_padding(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     """Four distinct non-zero values padded by 2; the mode named the torch way (difficulty 1) or OpenCV's."""
     row = (rng.permutation(9)[:4] + 1).tolist()
     mode = str(rng.choice(MODES))
-    naming = "torch" if difficulty == 1 else ("opencv" if difficulty == 3 else str(rng.choice(["torch", "opencv"])))
+    naming = (
+        "torch"
+        if difficulty == 1
+        else ("opencv" if difficulty == 3 else str(rng.choice(["torch", "opencv"])))
+    )
     return dict(row=row, mode=mode, naming=naming, roles=shuffled_roles(rng, MODES))
 
 
 def padded_row(row: list[int], mode: str) -> list[int]:
-    """``reference.padding.pad`` of one row by 2 on each side."""
+    """``reference.padding.pad`` of one row by 2 on each side (OpenCV names accepted).
+
+    >>> padded_row([1, 2, 3, 4], "BORDER_REFLECT_101")
+    [3, 2, 1, 2, 3, 4, 3, 2]
+    """
     from reference.padding import pad
 
     return pad(torch.tensor([row], dtype=torch.float64), ((2, 2),), mode=mode)[0].long().tolist()
@@ -94,7 +132,9 @@ def _mode_name(p: Params) -> str:
 
 def padding_answer(p: Params) -> int:
     name = _mode_name(p)
-    return index_of_value(p, {m: padded_row(p["row"], m) for m in MODES}, padded_row(p["row"], name))
+    return index_of_value(
+        p, {m: padded_row(p["row"], m) for m in MODES}, padded_row(p["row"], name)
+    )
 
 
 def padding_texts(p: Params) -> list[Text]:
@@ -108,8 +148,12 @@ _PAD_TASK = Text(
 
 
 def padding_prompt(p: Params, lang: Lang) -> str:
-    library = "OpenCV `cv2.copyMakeBorder`" if p["naming"] == "opencv" else "`reference.padding.pad`"
-    return _PAD_TASK(lang).format(row=" ".join(map(str, p["row"])), name=_mode_name(p), library=library)
+    library = (
+        "OpenCV `cv2.copyMakeBorder`" if p["naming"] == "opencv" else "`reference.padding.pad`"
+    )
+    return _PAD_TASK(lang).format(
+        row=" ".join(map(str, p["row"])), name=_mode_name(p), library=library
+    )
 
 
 _PAD_WHY = Text(
@@ -137,7 +181,11 @@ PADDING_MISCONCEPTIONS = (
             "OpenCV 的 BORDER_REFLECT 会重复边缘元素（即 torch/NumPy 的 'symmetric'）；BORDER_REFLECT_101 和 torch 的 "
             "'reflect' 不重复。",
         ),
-        lambda p: p["roles"].index(_REFLECTS[1 - _REFLECTS.index(p["mode"])]) if p["mode"] in _REFLECTS else None,
+        lambda p: (
+            p["roles"].index(_REFLECTS[1 - _REFLECTS.index(p["mode"])])
+            if p["mode"] in _REFLECTS
+            else None
+        ),
     ),
     Misconception(
         "always_zero_padding",
@@ -150,8 +198,11 @@ PADDING_MISCONCEPTIONS = (
             "Replicate repeats the edge value; circular (wrap) continues from the other end.",
             "replicate 重复边缘值；circular（wrap）从另一端接着取。",
         ),
-        lambda p: p["roles"].index("circular" if p["mode"] == "replicate" else "replicate")
-        if p["mode"] in ("replicate", "circular") else None,
+        lambda p: (
+            p["roles"].index("circular" if p["mode"] == "replicate" else "replicate")
+            if p["mode"] in ("replicate", "circular")
+            else None
+        ),
     ),
 )
 
@@ -172,8 +223,10 @@ def _same_candidates(p: Params) -> dict[Role, tuple[int, int]]:
     total = p["dilation"] * (p["kernel"] - 1)  # odd: no symmetric split exists
     half = total // 2
     return {
-        "torch_same": (half, total - half), "rounded_up": (half + 1, half + 1),
-        "rounded_down": (half, half), "extra_on_left": (total - half, half),
+        "torch_same": (half, total - half),
+        "rounded_up": (half + 1, half + 1),
+        "rounded_down": (half, half),
+        "extra_on_left": (total - half, half),
     }
 
 
@@ -195,7 +248,11 @@ _SAME_TASK = Text(
 
 def same_prompt(p: Params, lang: Lang) -> str:
     d = p["dilation"]
-    return _SAME_TASK(lang).format(k=p["kernel"], dil=f", dilation {d}" if d > 1 else "", dil_zh=f"、膨胀率 {d} " if d > 1 else "")
+    return _SAME_TASK(lang).format(
+        k=p["kernel"],
+        dil=f", dilation {d}" if d > 1 else "",
+        dil_zh=f"、膨胀率 {d} " if d > 1 else "",
+    )
 
 
 _SAME_WHY = Text(
@@ -208,25 +265,50 @@ _SAME_WHY = Text(
 
 SAME_MISCONCEPTIONS = (
     Misconception(
-        "same_rounded_up", Text("(k/2, k/2) pads one row too many: the output grows by one.", "(k/2, k/2) 多补了一行：输出会变大 1。"),
+        "same_rounded_up",
+        Text(
+            "(k/2, k/2) pads one row too many: the output grows by one.",
+            "(k/2, k/2) 多补了一行：输出会变大 1。",
+        ),
         pointing_at("rounded_up"),
     ),
     Misconception(
-        "same_rounded_down", Text("Symmetric ⌊(k−1)/2⌋ padding is one row short: the output shrinks by one.",
-                                  "两侧各 ⌊(k−1)/2⌋ 少补了一行：输出会变小 1。"),
+        "same_rounded_down",
+        Text(
+            "Symmetric ⌊(k−1)/2⌋ padding is one row short: the output shrinks by one.",
+            "两侧各 ⌊(k−1)/2⌋ 少补了一行：输出会变小 1。",
+        ),
         pointing_at("rounded_down"),
     ),
     Misconception(
-        "extra_on_left", Text("torch puts the extra padding at the end (bottom/right), not the start.",
-                              "torch 把多出的填充放在末尾（下/右侧），而不是开头。"),
+        "extra_on_left",
+        Text(
+            "torch puts the extra padding at the end (bottom/right), not the start.",
+            "torch 把多出的填充放在末尾（下/右侧），而不是开头。",
+        ),
         pointing_at("extra_on_left"),
     ),
 )
 
 EXERCISES = (
-    concept("concept_padding_modes", Text("Padding modes", "填充模式"), generate_padding, padding_prompt, padding_answer,
-            padding_texts, padding_why, PADDING_MISCONCEPTIONS),
-    concept("concept_odd_kernels", Text("'Same' padding and odd kernels", "'same' 填充与奇数卷积核"), generate_same,
-            same_prompt, same_answer, same_texts,
-            lambda p, lang: _SAME_WHY(lang).format(total=p["dilation"] * (p["kernel"] - 1)), SAME_MISCONCEPTIONS),
+    concept(
+        "concept_padding_modes",
+        Text("Padding modes", "填充模式"),
+        generate_padding,
+        padding_prompt,
+        padding_answer,
+        padding_texts,
+        padding_why,
+        PADDING_MISCONCEPTIONS,
+    ),
+    concept(
+        "concept_odd_kernels",
+        Text("'Same' padding and odd kernels", "'same' 填充与奇数卷积核"),
+        generate_same,
+        same_prompt,
+        same_answer,
+        same_texts,
+        lambda p, lang: _SAME_WHY(lang).format(total=p["dilation"] * (p["kernel"] - 1)),
+        SAME_MISCONCEPTIONS,
+    ),
 )

@@ -19,7 +19,14 @@ from exercises.render import answer_line
 
 
 def lstm_answer(p: Params) -> list[list[float]]:
-    """``[H, C]`` after one ``lstm_cell`` step (rows: the new hidden state, the new memory cell)."""
+    """``[H, C]`` after one ``lstm_cell`` step (rows: the new hidden state, the new memory cell).
+
+    With zero weights every gate is σ(0) = 0.5 and the candidate tanh(0) = 0:
+
+    >>> zero = dict(w_ih=[[0.0]] * 4, w_hh=[[0.0]] * 4, b_ih=[0.0] * 4, b_hh=[0.0] * 4)
+    >>> [[round(v, 4) for v in row] for row in lstm_answer(dict(zero, x=[1.0], h=[0.0], c=[1.0]))]
+    [[0.2311], [0.5]]
+    """
     from reference.recurrent import lstm_cell
 
     x, h, c, w_ih, w_hh, b_ih, b_hh = g.tensors(p, "x", "h", "c", "w_ih", "w_hh", "b_ih", "b_hh")

@@ -18,7 +18,12 @@ from exercises.render import answer_line
 
 
 def gru_answer(p: Params) -> list[list[float]]:
-    """``[H]`` after one ``gru_cell`` step in the variant's convention."""
+    """``[H]`` after one ``gru_cell`` step in the variant's convention.
+
+    >>> zero = dict(w_ih=[[0.0]] * 3, w_hh=[[0.0]] * 3, b_ih=[0.0] * 3, b_hh=[0.0] * 3)
+    >>> gru_answer(dict(zero, x=[1.0], h=[1.0], convention="d2l"))
+    [[0.5]]
+    """
     from reference.recurrent import gru_cell
 
     x, h, w_ih, w_hh, b_ih, b_hh = g.tensors(p, "x", "h", "w_ih", "w_hh", "b_ih", "b_hh")

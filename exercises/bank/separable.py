@@ -166,13 +166,17 @@ def generate_check(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     a, b, c = rng.choice(np.arange(-2, 4), size=3, replace=False)
     circulant = np.array([[a, b, c], [c, a, b], [b, c, a]])
     symmetric = np.array(_SYMMETRIC[int(rng.integers(len(_SYMMETRIC)))])
-    kernels = dict(zip(ROLES, (separable, almost, symmetric, circulant)))
+    kernels = dict(zip(ROLES, (separable, almost, symmetric, circulant), strict=True))
     order = [ROLES[i] for i in rng.permutation(len(ROLES))]
     return dict(kernels=[kernels[role].tolist() for role in order], roles=order)
 
 
 def separable_index(p: Params) -> int:
-    """The index of the one kernel ``factor_separable`` accepts (it raises on the others)."""
+    """The index of the one kernel ``factor_separable`` accepts (it raises on the others).
+
+    >>> separable_index(dict(kernels=[[[0, 1, 0], [1, -4, 1], [0, 1, 0]], [[1, 2, 1], [2, 4, 2], [1, 2, 1]]]))
+    1
+    """
     from reference.separable import factor_separable
 
     accepted = []
@@ -216,7 +220,9 @@ def prompt_check(p: Params, lang: Lang) -> str:
 def solution_check(p: Params, lang: Lang) -> str:
     index = separable_index(p)
     column, row = factors({"K": p["kernels"][index]})
-    why = _CHECK_WHY(lang).format(letter=chr(ord("A") + index), column=_vec(column), row=_vec(row), others=_OTHERS(lang))
+    why = _CHECK_WHY(lang).format(
+        letter=chr(ord("A") + index), column=_vec(column), row=_vec(row), others=_OTHERS(lang)
+    )
     return "\n\n".join([why, answer_line(index, check_spec(p), lang)])
 
 
