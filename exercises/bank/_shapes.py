@@ -7,7 +7,7 @@ the floor throws away).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -21,7 +21,8 @@ CHANNELS = (1, 3, 8, 16, 32, 64)
 OUT_CHANNELS = (6, 8, 16, 32, 64, 96, 128)
 
 
-def pick(rng: np.random.Generator, options: tuple[int, ...]) -> int:
+def pick(rng: np.random.Generator, options: Sequence[int]) -> int:
+    """One of ``options``, drawn uniformly."""
     return int(options[int(rng.integers(len(options)))])
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from exercises.bank._shapes import maybe
+from exercises.bank._shapes import maybe, pick
 from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Text
 from exercises.render import answer_line, shape_text
 from reference.analysis.counts import neurons
@@ -21,10 +21,6 @@ from reference.analysis.sizes import conv_output_size, pool_output_size
 SHAPE = AnswerSpec(kind="shape", partial="per_dimension")
 COUNT = AnswerSpec(kind="integer", units=True)
 Rule = Callable[[int, int, int, int], int]
-
-
-def pick(rng: np.random.Generator, options: tuple[int, ...]) -> int:
-    return int(options[int(rng.integers(len(options)))])
 
 
 def conv(name: str, c_out: int, k: int, s: int = 1, p: int = 0) -> dict[str, Any]:

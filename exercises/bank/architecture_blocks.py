@@ -11,15 +11,12 @@ from typing import Any
 
 import numpy as np
 
+from exercises.bank._shapes import pick
 from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Text
 from exercises.render import answer_line, shape_text
 from reference.analysis.sizes import conv_output_size, pool_output_size
 
 SHAPE = AnswerSpec(kind="shape", partial="per_dimension")
-
-
-def _pick(rng: np.random.Generator, options: tuple[int, ...]) -> int:
-    return int(options[int(rng.integers(len(options)))])
 
 
 # ---------------------------------------------------------------- Inception
@@ -29,12 +26,12 @@ def _gen_inception(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     if difficulty == 1:  # GoogLeNet inception (3a) on 28x28
         return {"c_in": 192, "size": 28, "c1": 64, "c2": [96, 128], "c3": [16, 32], "c4": 32}
     return {
-        "c_in": _pick(rng, (192, 256, 480, 512, 832)),
-        "size": _pick(rng, (7, 14, 28)),
-        "c1": _pick(rng, (64, 112, 128, 160, 192, 256)),
-        "c2": [_pick(rng, (96, 112, 128, 144, 160)), _pick(rng, (192, 208, 224, 256, 288, 320))],
-        "c3": [_pick(rng, (16, 24, 32, 48)), _pick(rng, (32, 48, 64, 96, 128))],
-        "c4": _pick(rng, (32, 64, 128)),
+        "c_in": pick(rng, (192, 256, 480, 512, 832)),
+        "size": pick(rng, (7, 14, 28)),
+        "c1": pick(rng, (64, 112, 128, 160, 192, 256)),
+        "c2": [pick(rng, (96, 112, 128, 144, 160)), pick(rng, (192, 208, 224, 256, 288, 320))],
+        "c3": [pick(rng, (16, 24, 32, 48)), pick(rng, (32, 48, 64, 96, 128))],
+        "c4": pick(rng, (32, 64, 128)),
     }
 
 
@@ -113,10 +110,10 @@ _INCEPTION_MISCONCEPTIONS = (
 
 def _gen_dense(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     return {
-        "c_in": _pick(rng, (3, 16, 32, 64)),
-        "num_convs": _pick(rng, (2, 4) if difficulty == 1 else (3, 4, 6, 12)),
-        "growth": _pick(rng, (10, 12, 16, 32)),
-        "size": _pick(rng, (8, 16, 28, 32, 56)),
+        "c_in": pick(rng, (3, 16, 32, 64)),
+        "num_convs": pick(rng, (2, 4) if difficulty == 1 else (3, 4, 6, 12)),
+        "growth": pick(rng, (10, 12, 16, 32)),
+        "size": pick(rng, (8, 16, 28, 32, 56)),
         "transition": difficulty == 3,
     }
 

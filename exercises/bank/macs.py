@@ -12,14 +12,11 @@ from typing import Any
 
 import numpy as np
 
+from exercises.bank._shapes import pick
 from exercises.bank._sums import Term, sum_exercise
 from exercises.core import Lang, Text
 from reference.analysis.counts import conv_macs, spatially_separable_macs
 from reference.analysis.sizes import conv_output_size
-
-
-def _pick(rng: np.random.Generator, options: tuple[int, ...]) -> int:
-    return int(options[int(rng.integers(len(options)))])
 
 
 def _out(p: dict[str, Any]) -> int:
@@ -36,14 +33,14 @@ def _conv_term(label: Text, c_in: int, c_out: int, k: int, out: int, groups: int
 
 
 def _gen_conv(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
-    k = _pick(rng, (1, 3, 5))
-    stride = 1 if difficulty == 1 else _pick(rng, (1, 2))
+    k = pick(rng, (1, 3, 5))
+    stride = 1 if difficulty == 1 else pick(rng, (1, 2))
     padding = 0 if difficulty == 1 else (k - 1) // 2
-    out = _pick(rng, (4, 5, 7, 8, 14, 28))
+    out = pick(rng, (4, 5, 7, 8, 14, 28))
     size = (out - 1) * stride + k - 2 * padding
     return {
-        "c_in": _pick(rng, (1, 3, 16, 32, 64)),
-        "c_out": _pick(rng, (8, 16, 32, 64, 128)),
+        "c_in": pick(rng, (1, 3, 16, 32, 64)),
+        "c_out": pick(rng, (8, 16, 32, 64, 128)),
         "size": size,
         "k": k,
         "stride": stride,
@@ -86,11 +83,11 @@ def _conv_intro(p: dict[str, Any]) -> Text:
 def _gen_separable(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     if difficulty == 1:  # seed 000: 7x7x3 input, 3x3 kernels, 128 outputs -> 5x5 positions
         return {"c_in": 3, "c_out": 128, "size": 7, "k": 3}
-    k = _pick(rng, (3, 5))
-    out = _pick(rng, (5, 7, 8, 14, 16, 28))
+    k = pick(rng, (3, 5))
+    out = pick(rng, (5, 7, 8, 14, 16, 28))
     return {
-        "c_in": _pick(rng, (3, 8, 16, 32, 64)),
-        "c_out": _pick(rng, (16, 32, 64, 128, 256)),
+        "c_in": pick(rng, (3, 8, 16, 32, 64)),
+        "c_out": pick(rng, (16, 32, 64, 128, 256)),
         "size": out + k - 1,
         "k": k,
     }
@@ -135,7 +132,7 @@ def _separable_intro(p: dict[str, Any]) -> Text:
 def _gen_spatial(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     if difficulty == 1:  # seed 000: Sobel 3x3 on a 5x5 image
         return {"size": 5, "k": 3}
-    k = _pick(rng, (3, 5, 7))
+    k = pick(rng, (3, 5, 7))
     return {"size": k + int(rng.integers(2, 30)), "k": k}
 
 

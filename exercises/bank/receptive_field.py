@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from exercises.bank._shapes import pick
 from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Text
 from exercises.render import answer_line
 from reference.analysis.receptive import LayerSpec, receptive_field
@@ -17,10 +18,6 @@ from reference.analysis.sizes import effective_kernel_size
 
 INTEGER = AnswerSpec(kind="integer")
 _NAMES = {"conv": Text("conv", "卷积"), "pool": Text("max pool", "最大池化")}
-
-
-def _pick(rng: np.random.Generator, options: tuple[int, ...]) -> int:
-    return int(options[int(rng.integers(len(options)))])
 
 
 def _layer(kind: str, k: int, s: int = 1, d: int = 1) -> dict[str, Any]:
@@ -44,7 +41,7 @@ def _gen_stack(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
         return {"layers": [_layer("conv", 3)] * count}
     kernels, strides = (1, 3, 5, 7), (1, 1, 2) if difficulty == 2 else (1, 2, 2, 3)
     return {
-        "layers": [_layer("conv", _pick(rng, kernels), _pick(rng, strides)) for _ in range(count)]
+        "layers": [_layer("conv", pick(rng, kernels), pick(rng, strides)) for _ in range(count)]
     }
 
 
@@ -52,8 +49,8 @@ def _gen_dilated(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     if difficulty == 1:  # seed 000: rates 1, 2, 4 give receptive fields 3, 7, 15
         rates = [1, 2, 4][: int(rng.integers(2, 4))]
     else:
-        rates = [_pick(rng, (1, 2, 3, 4, 8)) for _ in range(int(rng.integers(2, 5)))]
-    k = 3 if difficulty < 3 else _pick(rng, (3, 5))
+        rates = [pick(rng, (1, 2, 3, 4, 8)) for _ in range(int(rng.integers(2, 5)))]
+    k = 3 if difficulty < 3 else pick(rng, (3, 5))
     return {"layers": [_layer("conv", k, 1, d) for d in rates]}
 
 
@@ -62,10 +59,8 @@ def _gen_pooling(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     layers = []
     for _ in range(blocks):
         convs = 1 if difficulty == 1 else int(rng.integers(1, 3))
-        layers += [
-            _layer("conv", _pick(rng, (3, 5)) if difficulty > 1 else 3) for _ in range(convs)
-        ]
-        window = 2 if difficulty < 3 else _pick(rng, (2, 3))
+        layers += [_layer("conv", pick(rng, (3, 5)) if difficulty > 1 else 3) for _ in range(convs)]
+        window = 2 if difficulty < 3 else pick(rng, (2, 3))
         layers.append(_layer("pool", window, 2))
     return {"layers": layers}
 
