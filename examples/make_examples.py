@@ -5,8 +5,9 @@ exercise family changes its generator, run ``.venv/bin/python examples/make_exam
 
 - s01 (zh): every answer right, in a different accepted notation each; a correct ``corr2d.py``;
 - s02 (en): each answer the one a named misconception gives; a ``corr2d.py`` that flips the kernel;
-- s03 (zh): a mix — one right, one partly right, one malformed (``28*28*6``), a matrix with one wrong
-  element, an empty answer; a ``corr2d.py`` that calls a forbidden API;
+- s03 (zh): a mix — one right, one partly right, malformed ones (``28*28*6``, a formula ending in
+  ``+``), matrices with one wrong element, an empty answer, a wrong choice; a ``corr2d.py`` that
+  calls a forbidden API;
 - s04 (en): only two answers, plus an unknown slot id; no code;
 - s05 (zh): ``answers.yaml`` that is not valid YAML;
 - s06 (zh): ``answers.yaml`` saved in GBK instead of UTF-8;
@@ -48,6 +49,10 @@ def _typed(value, kind: str, style: int) -> str:
         return forms[style % 3]
     if kind == "integer":
         return [f"{value:,}", str(value)][style % 2]
+    if kind == "choice":
+        return "ABCDEFGH"[value]
+    if kind == "symbolic":
+        return value.replace("**", "^").replace("*", " ")
     return str(value)
 
 
@@ -81,6 +86,10 @@ def _s03(problem, i: int) -> str:
         return str(wrong)
     if kind == "integer" and i % 2:
         return ""
+    if kind == "symbolic":
+        return key.replace("**", "^") + " +"  # a dangling operator: a format finding
+    if kind == "choice":
+        return "ABCDEFGH"[(key + 1) % len(problem.spec.choices)]
     return _typed(key, kind, i)
 
 
