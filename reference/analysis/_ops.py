@@ -233,6 +233,11 @@ _MAC_RULES: dict[str, Callable[[dict[str, Any], torch.Tensor, torch.Tensor], int
     "depthwise_separable_conv2d": _separable_macs,
     "global_avg_pool2d": lambda a, x, y: x.numel(),
     "corr2d": lambda a, x, y: y.numel() * a["K"].numel(),
+    # hand-written layers: every output element is a dot product over the shared (inner) dimension
+    "matmul": lambda a, x, y: y.numel() * x.shape[-1],
+    "mm": lambda a, x, y: y.numel() * x.shape[-1],
+    "bmm": lambda a, x, y: y.numel() * x.shape[-1],
+    "addmm": lambda a, x, y: y.numel() * a["arg1"].shape[-1],
     "convolve2d": lambda a, x, y: y.numel() * a["kernel"].numel(),
     "spatially_separable_conv2d": _spatially_separable_macs,
 }

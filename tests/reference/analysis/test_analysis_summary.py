@@ -150,6 +150,21 @@ def test_transposed_and_recurrent_layers():
     assert df["receptive_field"].isna().all()  # no spatial input, no receptive field
 
 
+def test_hand_written_linear_layer():
+    class HandLinear(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.w = nn.Parameter(torch.zeros(6, 4))
+            self.b = nn.Parameter(torch.zeros(4))
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return x @ self.w + self.b
+
+    df = summarize(HandLinear(), (3, 6))
+    assert df.loc[0, "parameters"] == counts.linear_params(6, 4)
+    assert df.loc[0, "macs"] == counts.linear_macs(6, 4, rows=3)
+
+
 def test_explicit_padding_moves_the_start_like_conv_padding():
     padded = summarize(nn.Sequential(nn.ZeroPad2d(2), nn.Conv2d(1, 1, 3)), (1, 1, 8, 8)).iloc[-1]
     inline = summarize(nn.Sequential(nn.Conv2d(1, 1, 3, padding=2)), (1, 1, 8, 8)).iloc[-1]
