@@ -144,4 +144,27 @@ def network_examples() -> list[SeedExample]:
         SeedExample("inception_3a_total", "inception (3a) weights in total, and in K (/1024)", F001,
                     [sum(inception_3a), sum(inception_3a) / 1024]),
         SeedExample("inception_3a_channels", "inception (3a) output channels 64 + 128 + 32 + 32", F001, 64 + 128 + 32 + 32),
+        *_zoo_examples(),
+    ]
+
+
+def _zoo_examples() -> list[SeedExample]:
+    """Table numbers of 001 checked on the model zoo (built on the meta device: shapes, no memory)."""
+    from reference import models
+
+    with torch.device("meta"):
+        vgg = [models.get(name) for name in ("vgg11", "vgg11_lrn", "vgg13", "vgg16_c", "vgg16", "vgg19")]
+        alexnet = models.get("alexnet_2gpu")
+    weight_layers = [sum(isinstance(m, (torch.nn.Conv2d, torch.nn.Linear)) for m in net.modules()) for net in vgg]
+    conv2 = [(64, 64, 1), (64, 192, 3)]  # GoogLeNet's second stage on 56×56: 1×1 reduce, then 3×3
+    inception = [(192, 64, 1), (192, 96, 1), (96, 128, 3), (192, 16, 1), (16, 32, 5), (192, 32, 1)]
+    return [
+        SeedExample("vgg_weight_layers", "VGG configurations A, A-LRN, B, C, D, E: weight layers (model zoo)", F001, weight_layers),
+        SeedExample("alexnet_zoo_params", "AlexNet (two-GPU) parameters counted on the model zoo", F001,
+                    sum(p.numel() for p in alexnet.parameters()), "with the output layer's biases; 001 prints 60,964,224"),
+        SeedExample("googlenet_conv2_cost", "GoogLeNet 1×1 + 3×3 conv stage: K params (/1024), M MACs", F001,
+                    [sum(conv_params(i, o, k, bias=False) for i, o, k in conv2) // 1024,
+                     round(sum(conv_macs(i, o, k, (56, 56)) for i, o, k in conv2) / 1e6)]),
+        SeedExample("inception_3a_macs", "inception (3a) M MACs on 28×28", F001,
+                    round(sum(conv_macs(i, o, k, (28, 28)) for i, o, k in inception) / 1e6)),
     ]

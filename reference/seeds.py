@@ -69,7 +69,10 @@ def correlation_examples() -> list[SeedExample]:
     one_by_one = conv2d(mix[None], _t([0.5, 0.3, 0.2]).reshape(1, 3, 1, 1))[0, 0]
     I4 = _t([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
     K4 = _t([[1, 0], [0, -1]])
+    flashlight = corr2d(_t([[10, 20, 30], [40, 50, 60], [70, 80, 90]]), _t([[1, 0, -1]] * 3))
     return [
+        SeedExample("flashlight_000", "000's 'flashlight' example: 10..90 with the [1 0 −1] filter", F000,
+                    int(flashlight[0, 0]), "the seed's result was lost in extraction; (10+40+70) − (30+60+90)"),
         SeedExample("corr2d", "corr2d of 0..8 (3×3) with [[0,1],[2,3]]", F001, _plain(corr2d(X, K))),
         SeedExample("corr2d_first", "first output element 0·0 + 1·1 + 3·2 + 4·3", F001, int(corr2d(X, K)[0, 0])),
         SeedExample("padding_3x3_to_5x5", "3×3 input padded to 5×5, 2×2 kernel -> 4×4 output", F001, _plain(padded)),

@@ -102,11 +102,21 @@ PRINTED = {
     "inception_3a_paths": (F001, [12288, 129024, 15872, 6144]),
     "inception_3a_total": (F001, [163328, 159.5]),
     "inception_3a_channels": (F001, 256),
+    # 001, VGG "ConvNet Configuration": 11, 11, 13, 16, 16, 19 weight layers
+    "vgg_weight_layers": (F001, [11, 11, 13, 16, 16, 19]),
+    # 001, "AlexNet参数数量" with the README's bias correction
+    "alexnet_zoo_params": (F001, 60964224 + 1000),
+    # 001, GoogLeNet table: convolution 3×3/1 row, params 112K, ops 360M; inception (3a) ops 128M
+    "googlenet_conv2_cost": (F001, [112, 360]),
+    "inception_3a_macs": (F001, 128),
+    # 000, 1.3: the result cell is empty in the extracted text; (10+40+70)·1 + (30+60+90)·(−1)
+    "flashlight_000": (F000, (10 + 40 + 70) - (30 + 60 + 90)),
 }
 
 # the README's known slips (plus 000's stride and 001's extraction damage) must carry a note
 NOTED = {"alexnet_params", "alexnet_params_total", "pool_size_vgg", "conv_004_flipped", "grouped_ratio",
-         "max_pool_2x2_000", "cs231n_rows", "full_10_5", "one_by_one", "googlenet_sides"}
+         "max_pool_2x2_000", "cs231n_rows", "full_10_5", "one_by_one", "googlenet_sides",
+         "alexnet_zoo_params", "flashlight_000"}
 
 
 def _same(a, b) -> bool:
