@@ -12,7 +12,9 @@ from :func:`reference.analysis.sizes.conv_output_size`.
 
 from __future__ import annotations
 
+import itertools
 import math
+from typing import Any
 
 import torch
 
@@ -37,6 +39,8 @@ def contract(windows: torch.Tensor, weight: torch.Tensor, groups: int) -> torch.
     """
     m = weight.dim() - 2
     n, c_in = windows.shape[:2]
+    if c_in == groups:
+        return _contract_depthwise(windows, weight)
     out_sizes = tuple(windows.shape[2 : 2 + m])
     positions = math.prod(out_sizes)
     og = weight.shape[0] // groups
@@ -49,6 +53,22 @@ def contract(windows: torch.Tensor, weight: torch.Tensor, groups: int) -> torch.
     )
     y = torch.matmul(weight.reshape(groups, 1, og, -1), cols)  # (g, N, C_out/g, L)
     return y.movedim(0, 1).reshape(n, groups * og, *out_sizes)
+
+
+def _contract_depthwise(windows: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """Depthwise case of :func:`contract` (one input channel per group), one kernel tap at a time.
+
+    ``Y[n, c·M + μ, l] = Σ_j W[c·M + μ, 0, j] · windows[n, c, l, j]`` with channel multiplier ``M``;
+    a sum of ``K`` scaled views, so no im2col copy (each output reads only ``K`` numbers).
+    """
+    m = weight.dim() - 2
+    n, c = windows.shape[:2]
+    w = weight.reshape(c, -1, math.prod(weight.shape[2:]))  # (C, M, K)
+    y = windows.new_zeros(n, c, w.shape[1], *windows.shape[2 : 2 + m])  # (N, C, M, *out)
+    for t, j in enumerate(itertools.product(*map(range, weight.shape[2:]))):
+        at_tap: tuple[Any, ...] = (Ellipsis, *j)
+        y.addcmul_(windows[at_tap].unsqueeze(2), w[:, :, t].reshape(c, -1, *[1] * m))
+    return y.flatten(1, 2)
 
 
 def conv_nd(
