@@ -125,6 +125,8 @@ class Tracer(TorchFunctionMode):
     def record(self, kind: str, arguments: dict[str, Any], out: Any) -> None:
         inputs = [t for t in _tensors(list(arguments.values())) if not isinstance(t, torch.nn.Parameter)]
         outputs = _tensors(out)
+        if not outputs:
+            return
         x = arguments.get("input", arguments.get("X", inputs[0] if inputs else None))
         x = x if isinstance(x, torch.Tensor) else None
         y = outputs[0]

@@ -9,6 +9,17 @@ exercise calls the very same code. Conventions:
   fixed-weight window sum, one MAC per window element. Output sizes come only from ``sizes.py``.
 - Recurrent MACs count the matrix products (``gates * H * (I + H)`` per step), not the gate
   element-wise products.
+
+Seed 001 counts the two-GPU AlexNet (C2, C4, C5 in two groups) as 60,964,224 parameters, leaving
+out the output layer's 1,000 biases:
+
+>>> sum([
+...     conv_params(3, 96, (11, 11)), conv_params(96, 256, (5, 5), groups=2),
+...     conv_params(256, 384, (3, 3)), conv_params(384, 384, (3, 3), groups=2),
+...     conv_params(384, 256, (3, 3), groups=2), linear_params(6 * 6 * 256, 4096),
+...     linear_params(4096, 4096), linear_params(4096, 1000, bias=False),
+... ])
+60964224
 """
 
 from __future__ import annotations
@@ -260,7 +271,9 @@ def avg_pool_macs(channels: Count, kernel_size: Sizes, output_size: Sizes) -> Co
 _GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 
 
-def _recurrent_params(gates: int, input_size: Count, hidden_size: Count, bias: bool, convention: str) -> Count:
+def _recurrent_params(
+    gates: int, input_size: Count, hidden_size: Count, bias: bool, convention: str
+) -> Count:
     if convention not in ("torch", "d2l"):
         raise ValueError(f"convention must be 'torch' or 'd2l', got {convention!r}")
     _check("input_size", input_size)
