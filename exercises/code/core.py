@@ -116,7 +116,7 @@ class CodeExercise:
     forbidden_modules: tuple[str, ...] = ("scipy.signal", "scipy.ndimage")
     forbidden_aten_ops: tuple[str, ...] = ()
     buggy_rules: tuple[BuggyRule, ...] = ()
-    seconds_per_case: float = 5.0
+    seconds_per_case: float = 2.0
     features: Callable[[Params], tuple[str, ...]] | None = None
 
     def __post_init__(self) -> None:

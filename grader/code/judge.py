@@ -93,7 +93,8 @@ def _exception_line(result: CallResult) -> Text:
         kind, line, text = parsed.group(1), parsed.group(2), parsed.group(3)
     else:
         kind, _, text = message.partition(": ")
-        kind, text = (kind, text) if text else ("an exception", message)
+        if not (text and re.fullmatch(r"[A-Za-z_][\w.]*", kind)):  # not "Type: text": keep it whole
+            return Text(message, message)
         line = None
     if line is None:
         lines = re.findall(r"line (\d+)", result.traceback or "")

@@ -111,4 +111,7 @@ def group_scores(exercise: CodeExercise, outcomes: tuple[CaseOutcome, ...]) -> f
 
 
 def load_error_text(message: str) -> Text:
-    return Text(f"your file could not be loaded: {message}", f"无法加载你的文件：{message}")
+    """The load failure for the student (the sandbox may already have said "could not be loaded")."""
+    prefix = "your file could not be loaded: "
+    detail = message[len(prefix) :] if message.startswith(prefix) else message
+    return Text(prefix + detail, f"无法加载你的文件：{detail}")

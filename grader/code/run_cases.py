@@ -48,8 +48,9 @@ def limits_for(exercise: CodeExercise, n_calls: int, limits: Limits | None) -> L
     """The given limits (or defaults) with the exercise's per-case time budget."""
     base = limits or Limits()
     per_call = min(base.wall_s_per_call, exercise.seconds_per_case)
-    total = min(base.wall_s_total, 5.0 + per_call * max(1, n_calls))
-    return replace(base, wall_s_per_call=per_call, wall_s_total=total)
+    # a looping submission may use up a few per-case budgets, not one per case
+    total = min(base.wall_s_total, 4 * per_call + 0.25 * per_call * max(1, n_calls))
+    return replace(base, wall_s_per_call=per_call, wall_s_total=total, cpu_s_total=min(base.cpu_s_total, total))
 
 
 def run_invocations(
