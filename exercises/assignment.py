@@ -78,6 +78,14 @@ def code_registry() -> Any:
     return code if hasattr(code, "get") and hasattr(code, "names") else None
 
 
+def _code_points(exercise: Any) -> float:
+    """A code exercise's default points: ``points`` if it has them, else its case groups' total."""
+    if hasattr(exercise, "points"):
+        return float(exercise.points)
+    total = getattr(exercise, "max_score", 1.0)
+    return float(total() if callable(total) else total)
+
+
 class _Where:
     """Error messages that point at ``file:line``."""
 
@@ -137,7 +145,7 @@ def _item_slots(node: yaml.Node, where: _Where, counter: dict[str, int], code: A
         levels, default_points = exercise.difficulties, exercise.points
     elif code is not None and ex_id in code.names():
         exercise, kind = code.get(ex_id), "code"
-        levels, default_points = (1, 2, 3), float(getattr(exercise, "points", 1.0))
+        levels, default_points = (1, 2, 3), _code_points(exercise)
     else:
         close = difflib.get_close_matches(ex_id, _exercise_ids()[0], n=3)
         hint = f"did you mean {', '.join(close)}?" if close else "`cnngrade list` shows every id"

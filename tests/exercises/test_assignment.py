@@ -163,3 +163,17 @@ def test_problem_json_roundtrip_is_plain_data() -> None:
     problem = personal_problems(parse_manifest(MANIFEST), "s001")[0]
     data = problem_to_json(problem)
     assert json.loads(json.dumps(data)) == data
+
+
+def test_code_exercises_become_code_slots_without_problems() -> None:
+    from exercises import code
+
+    code_id = code.names()[0]
+    a = parse_manifest(
+        f"id: hw\nexercises:\n  - {{id: find_stride}}\n  - {{id: {code_id}, points: 5}}\n"
+    )
+    assert [(s.slot, s.kind, s.points) for s in a.slots] == [
+        ("find_stride.1", "answer", 1.0),
+        (f"{code_id}.1", "code", 5.0),
+    ]
+    assert [p.slot for p in personal_problems(a, "s1")] == ["find_stride.1"]

@@ -153,3 +153,19 @@ def test_list_shows_every_exercise() -> None:
     for exercise_id, _topic, kind, langs in rows:
         assert exercise_id in result.output and kind in result.output
         assert langs == "zh, en"
+
+
+def test_code_exercise_is_rendered_as_a_task(tmp_path: Path) -> None:
+    from exercises import code
+
+    code_id = code.names()[0]
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(
+        f"id: hw\nlanguage: en\nexercises:\n  - {{id: find_stride}}\n  - {{id: {code_id}}}\n"
+    )
+    roster = tmp_path / "r.csv"
+    roster.write_text("id\ns1\n")
+    _generate((manifest, roster), tmp_path / "out")
+    page = (tmp_path / "out" / "s1" / "problems.md").read_text(encoding="utf-8")
+    assert "Programming task" in page and code.get(code_id).statement("en")[:40] in page
+    assert f"[{code_id}.1]" in page
