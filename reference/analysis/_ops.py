@@ -112,8 +112,9 @@ def _left_padding(padding: Any, kernel: tuple[int, ...], dilation: tuple[int, ..
 
 def window(kind: str, a: dict[str, Any]) -> Window | None:
     """The window geometry of a conv/pool op from its arguments, or None for other ops."""
-    weight = a.get("weight", a.get("depthwise_weight", a.get("kernel", a.get("K"))))
-    if kind.startswith(("conv_transpose", "conv", "depthwise", "deform", "spatially", "corr2d")) and isinstance(weight, torch.Tensor):
+    weight = next((a[k] for k in ("weight", "depthwise_weight", "kernel", "K") if k in a), None)
+    convolution = kind.startswith(("conv", "depthwise", "deform", "spatially", "corr2d"))
+    if convolution and isinstance(weight, torch.Tensor):
         kernel = tuple(weight.shape[2:]) if weight.dim() > 2 else tuple(weight.shape)
         n = len(kernel)
         dilation = _tuple(a.get("dilation", 1), n)

@@ -131,7 +131,8 @@ class Tracer(TorchFunctionMode):
         x = x if isinstance(x, torch.Tensor) else None
         y = outputs[0]
         new = self._propagate(kind, arguments, inputs, x, y)
-        for t in outputs if new is not None and not kind.startswith(("max_pool", "adaptive_max")) else outputs[:1]:
+        returns_indices = kind.startswith(("max_pool", "adaptive_max"))  # (values, indices): not the indices
+        for t in outputs[:1] if returns_indices else outputs:
             self.set_field(t, new)
         record = OpRecord(
             kind, _ops.parameters(arguments), _ops.macs(kind, arguments, x, y),
