@@ -223,7 +223,8 @@ def set_rlimits(limits: dict, as_bytes: int | None) -> None:
         pairs.append((resource.RLIMIT_AS, (as_bytes, as_bytes)))
     for which, value in pairs:
         resource.setrlimit(which, value)
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an oversized write fails with EFBIG instead
+    signal.signal(signal.SIGXCPU, signal.SIG_DFL)
 
 
 def address_space_limit(memory_mb: int) -> int:

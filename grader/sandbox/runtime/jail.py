@@ -41,8 +41,8 @@ def keeper(job: dict, plan: dict, msg_w: int, ctl_w: int, cgroups: dict | None) 
             _confined(job, plan, msg_w, job_fd, as_bytes)
         os.close(msg_w)
         os.write(ctl_w, f"pid {pid}\n".encode())
-        _, status = os.waitpid(pid, 0)
-        os.write(ctl_w, f"status {status}\n".encode())
+        _, status, usage = os.wait4(pid, 0)
+        os.write(ctl_w, f"status {status} {usage.ru_utime + usage.ru_stime:.3f}\n".encode())
         code = 0
     except BaseException as exc:  # report why the sandbox could not be set up, then leave
         try:

@@ -30,9 +30,8 @@ def _died(run: dict, limits: dict) -> dict:
     status = run["status"]
     if run["oom"]:
         return {"status": "memory", "message": f"ran out of memory (limit {limits['memory_mb']} MB)"}
-    if status is not None and status >= 0 and os.WIFSIGNALED(status) and os.WTERMSIG(status) in (
-        signal.SIGXCPU,
-    ):
+    signaled = status is not None and status >= 0 and os.WIFSIGNALED(status)
+    if signaled and (os.WTERMSIG(status) == signal.SIGXCPU or run["cpu_s"] >= limits["cpu_s_total"]):
         return {"status": "timeout", "message": f"used more than {limits['cpu_s_total']} s of CPU time"}
     if run["flood"]:
         return {"status": "crashed", "message": "flooded the grader with messages; the run was stopped"}

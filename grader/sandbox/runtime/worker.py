@@ -42,6 +42,7 @@ class Watch:
         self.status: int | None = None
         self.setup_error = ""
         self.progress = 0
+        self.cpu_s = 0.0
 
     def pump(self, timeout: float) -> None:
         """Read what is ready within ``timeout`` seconds."""
@@ -72,7 +73,8 @@ class Watch:
             if word == "pid":
                 self.child_pid = int(rest)
             elif word == "status":
-                self.status = int(rest)
+                status, _, cpu = rest.partition(" ")
+                self.status, self.cpu_s = int(status), float(cpu or 0.0)
             elif word == "error":
                 self.setup_error, self.status = rest, -1
             return
@@ -167,7 +169,7 @@ def watch_run(job: dict, plan: dict, tag: str, deadline_total: float) -> dict:
             deadline = min(time.monotonic() + per_call, deadline_total)
     extra = finish(watch, cgroups)
     return {"events": watch.events, "status": watch.status, "timed_out": timed_out, "flood": flood,
-            "setup_error": watch.setup_error, **extra}
+            "setup_error": watch.setup_error, "cpu_s": watch.cpu_s, **extra}
 
 
 def handle(request: dict, counter: int) -> dict:
