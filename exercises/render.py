@@ -8,9 +8,7 @@ never holds an answer, a worked solution or a parameter dict; only the instructo
 from __future__ import annotations
 
 import dataclasses
-import html
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +18,7 @@ import sympy
 from exercises.core import AnswerSpec, Lang, Problem, Text
 from exercises.formatting import bmatrix, fmt_number, markdown_table
 from exercises.registry import get as get_exercise
+from exercises.render_html import markdown_to_html
 
 FORMATS = ("md", "html", "json")
 
@@ -279,39 +278,6 @@ def answer_key_json(problems: Sequence[Problem], *, title: str, student_id: str,
         "problems": [problem_to_json(p) for p in problems],
     }
     return json.dumps(body, ensure_ascii=False, indent=1)
-
-
-# ---------------------------------------------------------------- HTML
-
-_MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$", re.DOTALL)
-_HTML_PAGE = """<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
-<script>window.MathJax = {{tex: {{inlineMath: [['$', '$']]}}}};</script>
-<script defer src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"></script>
-<style>body{{max-width:50em;margin:2em auto;font-family:sans-serif}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #999;padding:.2em .6em;text-align:right}}</style>
-</head><body>
-{body}
-</body></html>
-"""
-
-
-def markdown_to_html(markdown: str, *, title: str, lang: Lang) -> str:
-    """A full HTML page from our Markdown; LaTeX is kept verbatim for MathJax, never mangled."""
-    from markdown_it import MarkdownIt
-
-    maths: list[str] = []
-
-    def stash(match: re.Match[str]) -> str:
-        maths.append(match.group(0))
-        return f"MATHSLOT{len(maths) - 1}X"
-
-    protected = _MATH.sub(stash, markdown)
-    body = MarkdownIt("commonmark").enable("table").render(protected)
-    body = re.sub(
-        r"MATHSLOT(\d+)X", lambda m: html.escape(maths[int(m.group(1))], quote=False), body
-    )
-    return _HTML_PAGE.format(lang=lang, title=html.escape(title), body=body)
 
 
 def problem_set(
