@@ -1,0 +1,94 @@
+"""The isolation probe, the required level, and the fallback chain actually running."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from grader.sandbox import Call, IsolationError, Limits, isolation, probe_isolation, run
+
+X = np.zeros(2)
+ISO = probe_isolation()
+SPY = (
+    "import os, sys\n"
+    "def f(x):\n"
+    "    print(os.getuid(), os.getgid(), os.getcwd(), sorted(os.environ), flush=True)\n"
+    "    print([p for p in sys.path], flush=True)\n"
+    "    return x\n"
+)
+
+
+def test_probe_is_consistent_and_cached() -> None:
+    assert probe_isolation() is ISO
+    assert ISO.name == isolation.LEVEL_NAMES[ISO.level]
+    assert {"fork", "rlimits", "import-guard"} <= set(ISO.mechanisms)
+    if ISO.level < 4:
+        assert ISO.missing, "a level below full must say what is missing"
+
+
+def test_require_level_refuses_a_weaker_machine(monkeypatch) -> None:
+    from grader.sandbox.api import Isolation
+
+    weak = Isolation(1, "process", ("fork",), ("namespaces (no user namespaces)",))
+    monkeypatch.setattr(isolation, "probe_isolation", lambda: weak)
+    with pytest.raises(IsolationError, match=r"level 1 \(process\) is below the required 3.*no user namespaces"):
+        run("def f(x):\n    return x\n", "f", [Call((X,))], require_level=3)
+
+
+def test_require_level_met_runs() -> None:
+    report = run("def f(x):\n    return x\n", "f", [Call((X,))], require_level=ISO.level)
+    assert report.results[0].ok and report.isolation.level == ISO.level
+
+
+def test_child_sees_scrubbed_environment_and_path() -> None:
+    report = run(SPY, "f", [Call((X,))])
+    first, second = report.stdout.splitlines()
+    uid, gid, cwd, env = first.split(" ", 3)
+    assert "PATH" in env and "CNNGRADE" not in env and "PYTEST" not in env
+    assert str(isolation.REPO_ROOT) not in cwd
+    path = second.strip("[]").replace("'", "").split(", ")
+    assert path and all(not p.startswith(str(isolation.REPO_ROOT) + "/") or "/.venv/" in p for p in path)
+    assert "" not in path
+    if "unprivileged-uid" in ISO.mechanisms:
+        assert int(uid) >= 100_000 and int(gid) == int(uid)
+
+
+@pytest.mark.skipif("mount-namespace" not in ISO.mechanisms, reason="needs a mount namespace")
+def test_repo_home_and_tmp_are_empty_in_the_child() -> None:
+    src = ("import os\ndef f(x):\n"
+           f"    print(os.listdir({str(isolation.REPO_ROOT)!r}), os.listdir('/tmp'), flush=True)\n"
+           "    return x\n")
+    report = run(src, "f", [Call((X,))])
+    repo_view, tmp_view = report.stdout.strip().split("] [")
+    assert "reference" not in repo_view and "grader" not in repo_view
+    assert tmp_view.rstrip("]") == "'work'"
+
+
+def test_fallback_plan_without_namespaces_uid_or_cgroups_still_grades(monkeypatch) -> None:
+    """The level-1 path (what a machine without root or user namespaces gets) runs and confines."""
+    monkeypatch.setattr(isolation, "base_plan",
+                        lambda: {"unshare": 0, "userns": False, "uid_drop": False, "cgroup": False})
+    src = ("import os, numpy as np\ndef f(x, loop=False):\n    while loop:\n        pass\n"
+           "    return np.asarray(os.getcwd().endswith('scratch'), dtype=float)\n")
+    report = run(src, "f", [Call((X,)), Call((X, True))], limits=Limits(wall_s_per_call=1.0))
+    assert report.results[0].ok and float(report.results[0].outputs[0]) == 1.0
+    assert report.results[1].status == "timeout"
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or ISO.level < 4, reason="needs root and cgroup v1 (level 4)")
+def test_cgroups_of_a_run_are_removed() -> None:
+    run("def f(x):\n    return x\n", "f", [Call((X,))])
+    from grader.sandbox import pool
+
+    pids = {str(w.proc.pid) for w in pool.shared_pool()._all if isinstance(w, pool.Worker)}
+    for controller in ("memory", "pids"):
+        left = [p for p in os.listdir(f"/sys/fs/cgroup/{controller}/cnngrade") if p.split("-")[0] in pids]
+        assert left == []
+
+
+def test_hidden_paths_never_cover_system_directories() -> None:
+    hidden = isolation.hidden_paths(("/", "/usr", "/etc"))
+    assert not {"/", "/usr", "/etc"} & set(hidden)
+    assert os.path.realpath("/tmp") in hidden
