@@ -171,7 +171,7 @@ class Tracer(TorchFunctionMode):
             return None
         out_spatial = tuple(y.shape[-m:])
         if kind.startswith(("adaptive_", "global_")):
-            return Field(tuple(rf_adaptive_step(d, n, o) for d, n, o in zip(f.dims, f.spatial, out_spatial, strict=True)), out_spatial)
+            return Field(tuple(rf_adaptive_step(d, n, o) for d, n, o in zip(f.dims, f.spatial or (), out_spatial, strict=True)), out_spatial)
         if kind == "pad":
             return self._pad_step(a, f, out_spatial)
         geometry = _ops.window(kind, a)

@@ -47,7 +47,10 @@ def _prod(values: Sizes) -> Count:
 
 
 def _pair(value: Sizes) -> tuple[Count, Count]:
-    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)  # type: ignore[return-value]
+    if isinstance(value, (tuple, list)):
+        first, second = value
+        return first, second
+    return value, value
 
 
 def _check(name: str, value: Count, minimum: int = 1) -> None:

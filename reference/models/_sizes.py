@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import torch
 
@@ -13,7 +14,7 @@ def _first(value: int | tuple[int, ...]) -> int:
     return value[0] if isinstance(value, tuple) else value
 
 
-def size_after(size: int, layers: Iterable[torch.nn.Module]) -> int:
+def size_after(size: int, layers: Iterable[Any]) -> int:
     """Side length of a square map of side ``size`` after ``layers`` (convs, pools, anything else kept).
 
     >>> from reference.models._layers import Conv2d, MaxPool2d

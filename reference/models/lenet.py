@@ -100,8 +100,10 @@ class PartialConv2d(Module):
         # outputs come out grouped by width; this permutation puts map o back at channel o
         self.register_buffer("order", torch.argsort(torch.tensor(order)), persistent=False)
 
+    order: torch.Tensor
+
     def forward(self, input: torch.Tensor) -> torch.Tensor:
-        outs = [part(input.index_select(1, part.gather)) for part in self.parts]
+        outs = [part(input.index_select(1, part.get_buffer("gather"))) for part in self.parts]
         return torch.cat(outs, dim=1).index_select(1, self.order)
 
 
@@ -121,6 +123,8 @@ class RBFOutput(Module):
         while hadamard.shape[0] <= max(num_classes, in_features):
             hadamard = torch.cat([torch.cat([hadamard, hadamard], 1), torch.cat([hadamard, -hadamard], 1)])
         self.register_buffer("centers", hadamard[1 : num_classes + 1, :in_features].clone())
+
+    centers: torch.Tensor
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         return ((input.unsqueeze(-2) - self.centers) ** 2).sum(-1)
@@ -145,7 +149,8 @@ def lenet5_1998(num_classes: int = 10, in_channels: int = 1, image_size: int = 3
         Subsampling(16), ScaledTanh(),  # S4
     )
     c5 = Conv2d(16, 120, kernel_size=5)  # at 32×32 input it sees all of S4's 5×5 map
-    side = size_after(image_size, [trunk[0], trunk[2].pool, trunk[4].parts[0], trunk[6].pool, c5])
+    pool = AvgPool2d(kernel_size=2, stride=2)  # S2 and S4's geometry
+    side = size_after(image_size, [trunk[0], pool, Conv2d(6, 16, kernel_size=5), pool, c5])
     return Sequential(
         *trunk,
         c5, ScaledTanh(),

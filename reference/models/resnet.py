@@ -89,7 +89,7 @@ def _projection(in_channels: int, out_channels: int, stride: int) -> Sequential:
     return Sequential(Conv2d(in_channels, out_channels, 1, stride=stride, bias=False), BatchNorm2d(out_channels))
 
 
-def _stage(block: type, in_channels: int, width: int, blocks: int, stride: int) -> tuple[Sequential, int]:
+def _stage(block: type[Residual] | type[Bottleneck], in_channels: int, width: int, blocks: int, stride: int) -> tuple[Sequential, int]:
     out_channels = width * block.expansion
     project = stride != 1 or in_channels != out_channels
     layers = [block(in_channels, width, stride, use_1x1conv=project)]
@@ -98,7 +98,7 @@ def _stage(block: type, in_channels: int, width: int, blocks: int, stride: int) 
 
 
 # depth -> (block, blocks per stage), Table 1 of the paper
-DEPTHS: dict[int, tuple[type, tuple[int, int, int, int]]] = {
+DEPTHS: dict[int, tuple[type[Residual] | type[Bottleneck], tuple[int, int, int, int]]] = {
     18: (Residual, (2, 2, 2, 2)),
     34: (Residual, (3, 4, 6, 3)),
     50: (Bottleneck, (3, 4, 6, 3)),
