@@ -2,6 +2,8 @@
 
 torchvision's ``googlenet`` replaces each 5×5 branch convolution with a 3×3 one; ours follows the
 paper. The two auxiliary classifiers (after 4a and 4d) are optional and run only in training mode.
+Like Table 1 (and d2l) we leave out the LRN layers that the paper's Figure 3 draws in the stem; the
+stem's max pools use padding 1 so that 224 → 112 → 56 → 28 → 14 → 7 as the table lists.
 """
 
 from __future__ import annotations
