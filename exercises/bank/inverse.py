@@ -28,6 +28,10 @@ def _exact(numerator: int, denominator: int) -> int | None:
     return numerator // denominator
 
 
+def _at_least_one(value: int) -> int | None:
+    return value if value >= 1 else None
+
+
 def _kernel_from_span(span: int, dilation: int) -> int | None:
     """The kernel size whose dilated span is ``span``, or None when there is none."""
     steps = _exact(span - 1, dilation)
@@ -124,11 +128,20 @@ def _no_plus_one(params: dict[str, Any]) -> int | None:
     n, out, k, s, p, d = (
         params[key] for key in ("size", "out", "kernel", "stride", "padding", "dilation")
     )
-    if params["unknown"] == "stride":
-        return _exact(n + 2 * p - k, out)
+    if params["unknown"] == "stride":  # students round the quotient to a whole stride
+        return _at_least_one((n + 2 * p - k) // out)
     if params["unknown"] == "padding":
         return _exact(out * s - n + k, 2)
     return _kernel_from_span(n + 2 * p - out * s, d)
+
+
+def _padding_ignored(params: dict[str, Any]) -> int | None:
+    n, out, k, s, d = (params[key] for key in ("size", "out", "kernel", "stride", "dilation"))
+    if params["padding"] == 0:
+        return None
+    if params["unknown"] == "stride":
+        return _at_least_one((n - k) // (out - 1))
+    return _kernel_from_span(n - (out - 1) * s, d)
 
 
 def _padding_once(params: dict[str, Any]) -> int | None:
@@ -136,13 +149,20 @@ def _padding_once(params: dict[str, Any]) -> int | None:
         params[key] for key in ("size", "out", "kernel", "stride", "padding", "dilation")
     )
     if params["unknown"] == "stride":
-        return _exact(n + p - k, out - 1)
+        return _at_least_one((n + p - k) // (out - 1))
     if params["unknown"] == "padding":
         return 2 * p
     return _kernel_from_span(n + p - (out - 1) * s, d)
 
 
 _MISCONCEPTIONS = (
+    Misconception(
+        "padding_ignored",
+        Text(
+            "The input is padded: use $n + 2p$ in the formula.", "输入有填充：公式中要用 $n + 2p$。"
+        ),
+        _padding_ignored,
+    ),
     Misconception(
         "no_plus_one",
         Text(
@@ -170,6 +190,13 @@ _MISCONCEPTIONS = (
 )
 
 
+_APPLIES = {
+    "stride": ("no_plus_one", "padding_once", "padding_ignored"),
+    "padding": ("no_plus_one", "padding_once"),
+    "kernel": ("no_plus_one", "padding_once", "padding_ignored", "dilation_ignored"),
+}
+
+
 def _exercise(unknown: str, en: str, zh: str) -> Exercise:
     return Exercise(
         id=f"find_{unknown}",
@@ -180,7 +207,7 @@ def _exercise(unknown: str, en: str, zh: str) -> Exercise:
         answer=_answer,
         solution=_solution,
         spec=INTEGER,
-        misconceptions=_MISCONCEPTIONS,
+        misconceptions=tuple(m for m in _MISCONCEPTIONS if m.note in _APPLIES[unknown]),
     )
 
 

@@ -193,7 +193,7 @@ _POOL_MISCONCEPTIONS = (
 )
 
 
-def _exercise(id_: str, title: Text, generate: Any) -> Exercise:
+def _exercise(id_: str, title: Text, generate: Any, skip: tuple[str, ...]) -> Exercise:
     return Exercise(
         id=id_,
         topic="output_size",
@@ -203,17 +203,21 @@ def _exercise(id_: str, title: Text, generate: Any) -> Exercise:
         answer=_pool_answer,
         solution=_pool_solution,
         spec=SHAPE,
-        misconceptions=_POOL_MISCONCEPTIONS,
+        misconceptions=tuple(m for m in _POOL_MISCONCEPTIONS if m.note not in skip),
     )
 
 
 EXERCISES = (
     _exercise(
-        "pool_output_shape", Text("Output shape of max pooling", "最大池化的输出形状"), _gen_pool
+        "pool_output_shape",
+        Text("Output shape of max pooling", "最大池化的输出形状"),
+        _gen_pool,
+        skip=("floor_instead_of_ceil", "ceil_last_window_kept"),
     ),
     _exercise(
         "pool_ceil_mode_shape",
         Text("Pooling output shape in ceil mode", "ceil 模式下池化的输出形状"),
         _gen_ceil,
+        skip=("ceil_instead_of_floor",),
     ),
 )

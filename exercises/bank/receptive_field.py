@@ -169,7 +169,7 @@ _MISCONCEPTIONS = (
 )
 
 
-def _exercise(id_: str, title: Text, generate: Any) -> Exercise:
+def _exercise(id_: str, title: Text, generate: Any, notes: tuple[str, ...]) -> Exercise:
     return Exercise(
         id=id_,
         topic="receptive_field",
@@ -179,7 +179,7 @@ def _exercise(id_: str, title: Text, generate: Any) -> Exercise:
         answer=_answer,
         solution=_solution,
         spec=INTEGER,
-        misconceptions=_MISCONCEPTIONS,
+        misconceptions=tuple(m for m in _MISCONCEPTIONS if m.note in notes),
     )
 
 
@@ -188,15 +188,18 @@ EXERCISES = (
         "receptive_field_stack",
         Text("Receptive field of a convolution stack", "卷积堆叠的感受野"),
         _gen_stack,
+        ("kernels_added", "jump_ignored", "last_layer_only"),
     ),
     _exercise(
         "receptive_field_dilated",
         Text("Receptive field of dilated convolutions", "空洞卷积的感受野"),
         _gen_dilated,
+        ("kernels_added", "dilation_ignored", "last_layer_only"),
     ),
     _exercise(
         "receptive_field_pooling",
         Text("Receptive field with pooling", "含池化层的感受野"),
         _gen_pooling,
+        ("kernels_added", "jump_ignored", "pooling_ignored", "last_layer_only"),
     ),
 )
