@@ -148,3 +148,18 @@ def test_readme_lists_exactly_the_registered_exercises() -> None:
     assert listed == set(registry.names()), listed ^ set(registry.names())
     mapped = set(re.findall(r"`([a-z][a-z0-9_]*)`", readme.split("## Map from", 1)[1]))
     assert mapped <= set(registry.names()), mapped - set(registry.names())
+
+
+@pytest.mark.parametrize("exercise", registry.all_exercises(), ids=lambda e: e.id)
+def test_every_misconception_is_diagnosable_somewhere(exercise: Exercise) -> None:
+    """A wrong rule that never differs from the answer (or never applies) is dead weight."""
+    seen: set[str] = set()
+    notes = {m.note for m in exercise.misconceptions}
+    for seed in range(min(_seed_count(exercise), 90)):
+        difficulty = exercise.difficulties[seed % len(exercise.difficulties)]
+        seen |= set(
+            instantiate(exercise, seed, difficulty=difficulty, lang="en").misconception_answers
+        )
+        if seen == notes:
+            break
+    assert seen == notes, f"{exercise.id}: never diagnosable: {sorted(notes - seen)}"
