@@ -125,6 +125,8 @@ def test_avg_pool_backward_matches_autograd(d, data, device):
     grad = torch.randn(y.shape, dtype=torch.float64, generator=torch.Generator().manual_seed(2)).to(device)
     (expected,) = torch.autograd.grad(y, x, grad)
     assert compare(AVG_BACK[d](grad, x.detach(), **kw), expected, rtol=1e-12, atol=1e-12).ok
+    (through_ours,) = torch.autograd.grad(AVG[d][0](x, **kw), x, grad)
+    assert compare(through_ours, expected, rtol=1e-12, atol=1e-12).ok
 
 
 @settings(max_examples=30, deadline=None)
