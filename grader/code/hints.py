@@ -104,8 +104,10 @@ def _border_only(outcome: CaseOutcome) -> Hint | None:
 
 
 def pattern_hints(outcome: CaseOutcome) -> list[Hint]:
-    """Shape/value patterns of one failing case (transposed dims, border-only mismatches)."""
-    return [h for h in (_transposed(outcome), _border_only(outcome)) if h is not None]
+    """The first shape/value pattern of one failing case: transposed dims, else border-only mismatches."""
+    transposed = _transposed(outcome)
+    found = transposed if transposed is not None else _border_only(outcome)
+    return [] if found is None else [found]
 
 
 def feature_hint(exercise: CodeExercise, outcomes: Sequence[CaseOutcome], features) -> Hint | None:

@@ -1,0 +1,97 @@
+"""End to end through the real sandbox: check a submission, shrink its failure, report, grade, CLI."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+import grader.cli.main  # noqa: F401  (registers every command)
+from exercises.code import get
+from grader.cli.app import app
+from grader.code import check, check_source, grade_code_file
+from grader.code.grade import _judge_all
+from grader.sandbox.api import Limits
+
+ROOT = Path(__file__).parents[3]
+SOLUTIONS, EXAMPLES = ROOT / "solutions", ROOT / "examples" / "code"
+
+
+def test_missing_bias_shrinks_to_one_number_with_a_bias() -> None:
+    report = check("conv2d", SOLUTIONS / "conv2d" / "wrong_missing_bias.py", seed=1)
+    p = report.shrunk["params"]
+    assert (p["N"], p["cin"], p["cout"], p["H"], p["W"], p["kh"], p["kw"]) == (1, 1, 1, 1, 1, 1, 1)
+    assert p["bias"] is True and (p["sh"], p["ph"], p["dh"], p["groups"]) == (1, 0, 1, 1)
+    assert report.shrunk["expected"] != report.shrunk["actual"]
+    text = report.feedback()[-1]
+    assert "Smallest failing case: conv2d(x, weight, bias" in text and "expected output = shape (1, 1, 1, 1)" in text
+
+
+def test_shrunk_case_is_locally_minimal() -> None:
+    """Every one-step simplification of the shrunk case passes: it is no bigger than needed."""
+    path = SOLUTIONS / "conv2d" / "wrong_stride_rows_only.py"
+    report = check("conv2d", path, seed=0)
+    ex, shrunk = get("conv2d"), report.shrunk["params"]
+    assert shrunk["sw"] > 1 and shrunk["N"] == shrunk["cin"] == shrunk["cout"] == 1
+    simpler = ex.shrink(shrunk)
+    outcomes, _ = _judge_all(ex, simpler, path.read_text(), None, "s.py", None, None)
+    assert simpler and all(o.passed or o.category() != "wrong" for o in outcomes)
+
+
+def test_groups_bug_keeps_groups_and_drops_the_rest() -> None:
+    report = check("conv2d", SOLUTIONS / "conv2d" / "wrong_groups_ignored.py", seed=2)
+    p = report.shrunk["params"]
+    assert p["groups"] == 2 and (p["H"], p["W"], p["kh"], p["kw"], p["N"]) == (1, 1, 1, 1, 1)
+    assert [h.note for h in report.hints] == ["fails_with_groups"]
+
+
+def test_report_json_and_verdict() -> None:
+    report = check("conv2d", EXAMPLES / "conv2d_buggy.py", seed=0, lang="zh")
+    data = json.loads(json.dumps(report.to_json(), ensure_ascii=False))
+    assert {"exercise", "score", "max_score", "passed", "cases", "feedback", "isolation"} <= set(data)
+    assert data["passed"] is False and 0 < data["score"] < data["max_score"] == 8.0
+    assert data["isolation"]["level"] >= 0 and "提示" in "\n".join(data["feedback"])
+    verdict = report.verdict("hw3.conv2d.1")
+    kinds = {f.kind for f in verdict.findings}
+    assert {"case_passed", "case_failed", "isolation"} <= kinds and verdict.score == report.score
+
+
+def test_correct_notebook_and_grade_code_file() -> None:
+    verdict = grade_code_file("hw.1", "conv2d", EXAMPLES / "conv2d_notebook.ipynb", seed=5, lang="en")
+    assert verdict.passed and verdict.max_score == 8.0
+
+
+def test_forbidden_api_scores_zero_with_a_clear_message() -> None:
+    report = check("conv2d", EXAMPLES / "conv2d_forbidden.py", seed=0)
+    assert report.score == 0 and {c.status for c in report.cases} == {"forbidden"}
+    assert "torch.nn.functional.conv2d" in report.cases[0].message("en")
+
+
+def test_syntax_error_is_a_load_error_not_a_crash() -> None:
+    report = check_source(get("corr2d"), "def corr2d(X, K:\n    pass\n")
+    assert report.score == 0 and not report.passed
+    assert report.load_error.startswith("your file could not be loaded") and "SyntaxError" in report.load_error
+
+
+def test_infinite_loop_times_out() -> None:
+    source = (EXAMPLES / "conv2d_infinite_loop.py").read_text().replace("def conv2d(x, weight", "def corr2d(X, K")
+    source = source.replace("return x", "return X")
+    ex = replace(get("corr2d"), cases=lambda rng: get("corr2d").cases(rng)[:2])
+    report = check_source(ex, source, limits=Limits(wall_s_per_call=0.5))
+    assert {c.status for c in report.cases} <= {"timeout", "not_run"} and report.score == 0
+    assert report.cases[0].message("en") == "timed out after 0.5 s"
+
+
+def test_cli_check_json_exit_zero_for_a_wrong_submission() -> None:
+    result = CliRunner().invoke(app, ["check", "corr2d", str(SOLUTIONS / "corr2d" / "wrong_flipped_kernel.py"), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["exercise"] == "corr2d" and data["passed"] is False
+    assert [h["note"] for h in data["hints"]] == ["flipped_kernel"]
+
+
+def test_cli_check_text_for_a_correct_submission() -> None:
+    result = CliRunner().invoke(app, ["check", "corr2d", str(SOLUTIONS / "corr2d" / "correct.py"), "--lang", "zh"])
+    assert result.exit_code == 0 and result.output.startswith("corr2d: 得分 2 / 2")

@@ -1,0 +1,57 @@
+"""Hints recognize failure patterns: border-only mismatches, transposed dims, "fails only when F"."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from exercises.code import get
+from exercises.core import Text
+from grader.code.hints import feature_hint, pattern_hints
+from grader.code.judge import CaseOutcome
+
+CONV = get("conv2d")
+BASE = {"N": 1, "cin": 1, "cout": 1, "groups": 1, "H": 6, "W": 6, "kh": 3, "kw": 3, "sh": 1, "sw": 1,
+        "ph": 1, "pw": 1, "dh": 1, "dw": 1, "bias": False, "ints": False, "seed": 0}  # fmt: skip
+
+
+def _outcome(status: str, actual: np.ndarray, expected: np.ndarray, **params) -> CaseOutcome:
+    return CaseOutcome("basic", {**BASE, **params}, status, Text("x", "x"), actual=(actual,), expected=(expected,))
+
+
+def test_mismatch_only_on_the_border_suggests_padding() -> None:
+    expected = np.arange(36.0).reshape(1, 1, 6, 6)
+    actual = expected.copy()
+    actual[0, 0, 0, 2] += 1.0
+    actual[0, 0, 5, 5] -= 2.0
+    assert [h.note for h in pattern_hints(_outcome("wrong", actual, expected))] == ["padding_border"]
+    actual[0, 0, 3, 3] += 1.0  # an interior mismatch: not a padding problem
+    assert pattern_hints(_outcome("wrong", actual, expected)) == []
+
+
+def test_no_padding_hint_without_padding() -> None:
+    expected = np.arange(36.0).reshape(1, 1, 6, 6)
+    actual = expected.copy()
+    actual[0, 0, 0, 0] += 1.0
+    assert pattern_hints(_outcome("wrong", actual, expected, ph=0, pw=0)) == []
+
+
+def test_swapped_height_and_width_is_recognized() -> None:
+    expected = np.arange(12.0).reshape(1, 1, 3, 4)
+    hints = pattern_hints(_outcome("shape", np.swapaxes(expected, -1, -2), expected))
+    assert [h.note for h in hints] == ["transposed"]
+    square = np.arange(9.0).reshape(1, 1, 3, 3)
+    assert [h.note for h in pattern_hints(_outcome("wrong", square.transpose(0, 1, 3, 2), square))] == ["transposed"]
+
+
+def test_fails_only_with_stride() -> None:
+    e = np.zeros((1, 1, 2, 2))
+    outcomes = [
+        CaseOutcome("basic", {**BASE, "sh": 1, "sw": 1, "ph": 0, "pw": 0, "H": 5, "W": 6}, "passed", Text("", "")),
+        CaseOutcome("stride", {**BASE, "sh": 2, "sw": 2, "ph": 0, "pw": 0}, "wrong", Text("", ""), actual=(e,), expected=(e,)),
+        CaseOutcome("stride", {**BASE, "sh": 2, "sw": 1, "ph": 1, "pw": 1}, "wrong", Text("", ""), actual=(e,), expected=(e,)),
+        CaseOutcome("padding", {**BASE, "sh": 1, "sw": 1, "ph": 1, "pw": 1}, "passed", Text("", "")),
+    ]  # fmt: skip
+    hint = feature_hint(CONV, outcomes, CONV.features)
+    assert hint is not None and hint.note == "fails_with_stride"
+    assert "stride > 1" in hint.text("en") and "步幅" in hint.text("zh")
+    assert feature_hint(CONV, [o for o in outcomes if o.passed], CONV.features) is None
