@@ -24,7 +24,15 @@ import pandas as pd
 from exercises.assignment import load_manifest, load_roster
 from grader.gradebook import gradebook_frame, write_gradebook
 from grader.item_analysis import item_analysis_frame, write_item_analysis
-from grader.pipeline import Job, SaveResult, Settings, WriteFeedback, run_steps
+from grader.pipeline import (
+    Job,
+    SaveResult,
+    Settings,
+    WriteFeedback,
+    feedback_is_current,
+    run_steps,
+    write_feedback,
+)
 from grader.store import ResultStore, result_from_json
 from grader.submissions import fingerprint
 
@@ -129,12 +137,25 @@ def grade_class(
     everyone = [_with_fingerprint(job, settings) for job in _jobs(submissions, _opt(roster), settings)]
     todo = [job for job in everyone if force or not store.is_current(job.student_id, job.fingerprint)]
     _run(todo, settings, jobs, progress)
+    graded = {job.student_id for job in todo}
+    _refresh_feedback([job for job in everyone if job.student_id not in graded], store, settings)
     results = [result_from_json(store.load(job.student_id) or {}) for job in everyone]
     book = gradebook_frame(results, assignment.slots)
     items = item_analysis_frame(results, assignment.slots)
     write_gradebook(book, out_dir / "gradebook.csv")
     write_item_analysis(items, out_dir / "item_analysis.csv")
     return ClassSummary(out_dir, len(everyone), len(todo), len(everyone) - len(todo), book, items)
+
+
+def _refresh_feedback(skipped: list[Job], store: ResultStore, settings: Settings) -> None:
+    """Rebuild the feedback of skipped students whose files a crash lost or left stale."""
+    for job in skipped:
+        doc = store.load(job.student_id)
+        if doc is None:
+            continue
+        result = result_from_json(doc)
+        if not feedback_is_current(result, doc["lang"], doc.get("feedback_digest", ""), settings):
+            write_feedback(result, doc["lang"], settings)
 
 
 def _opt(path: str | Path | None) -> Path | None:

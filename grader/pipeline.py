@@ -17,6 +17,7 @@ A step never raises for anything a student did: failures become findings or ``jo
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
@@ -30,7 +31,7 @@ from grader.store import ResultStore, atomic_write_text, file_stem
 from grader.submissions import read_submission
 from grader.types import Finding, StudentResult, Submission, Verdict
 
-__all__ = ["STEPS", "Job", "Settings", "run_steps", "student_result"]
+__all__ = ["STEPS", "Job", "Settings", "feedback_is_current", "run_steps", "student_result", "write_feedback"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Job:
     submission: Submission | None = None
     verdicts: tuple[Verdict, ...] = ()
     errors: tuple[str, ...] = ()
+    feedback_digest: str = ""
 
 
 class Step(Protocol):
@@ -148,20 +150,46 @@ def student_result(job: Job, settings: Settings) -> StudentResult:
     return StudentResult(job.student_id, verdicts, job.errors, isolation)
 
 
+def _feedback_files(result: StudentResult, lang: Lang, settings: Settings) -> dict[Path, str]:
+    title = settings.assignment.title
+    stem = settings.out_dir / "feedback" / file_stem(result.student_id)
+    return {
+        stem.with_suffix(".md"): feedback_markdown(result, lang, title=title),
+        stem.with_suffix(".html"): feedback_html(result, lang, title=title),
+    }
+
+
+def _digest(texts: list[str]) -> str:
+    return hashlib.sha256("\x1f".join(texts).encode("utf-8")).hexdigest()
+
+
+def write_feedback(result: StudentResult, lang: Lang, settings: Settings) -> str:
+    """Write the student's feedback files (atomic rename, no fsync); return their digest."""
+    files = _feedback_files(result, lang, settings)
+    for path, text in files.items():
+        atomic_write_text(path, text, durable=False)
+    return _digest(list(files.values()))
+
+
+def feedback_is_current(result: StudentResult, lang: Lang, digest: str, settings: Settings) -> bool:
+    """Whether the feedback files on disk are exactly those written for this stored result."""
+    paths = list(_feedback_files(result, lang, settings))
+    try:
+        return _digest([p.read_text(encoding="utf-8") for p in paths]) == digest
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 class WriteFeedback:
     def __call__(self, job: Job, settings: Settings) -> Job:
-        result = student_result(job, settings)
-        title = settings.assignment.title
-        folder = settings.out_dir / "feedback"
-        stem = file_stem(job.student_id)
-        atomic_write_text(folder / f"{stem}.md", feedback_markdown(result, job.lang, title=title))
-        atomic_write_text(folder / f"{stem}.html", feedback_html(result, job.lang, title=title))
-        return job
+        digest = write_feedback(student_result(job, settings), job.lang, settings)
+        return replace(job, feedback_digest=digest)
 
 
 class SaveResult:
     def __call__(self, job: Job, settings: Settings) -> Job:
-        ResultStore(settings.out_dir).save(student_result(job, settings), job.fingerprint, job.lang)
+        store = ResultStore(settings.out_dir)
+        store.save(student_result(job, settings), job.fingerprint, job.lang, job.feedback_digest)
         return job
 
 

@@ -113,6 +113,18 @@ def test_rerun_skips_everyone_and_a_changed_submission_is_regraded(klass):
     grade_class(subs, manifest, out, roster=roster)
 
 
+def test_lost_or_stale_feedback_is_rebuilt_without_regrading(klass):
+    tmp, manifest, subs, roster, expected, out, _ = klass
+    (out / "feedback" / "s000.md").unlink()  # as if a power cut lost an un-fsynced file
+    (out / "feedback" / "s001.html").write_text("stale")
+    before = (out / "results" / "s000.json").stat().st_mtime_ns
+    again = grade_class(subs, manifest, out, roster=roster)
+    assert again.graded == 0
+    assert "s000" in (out / "feedback" / "s000.md").read_text(encoding="utf-8")
+    assert (out / "feedback" / "s001.html").read_text(encoding="utf-8") != "stale"
+    assert (out / "results" / "s000.json").stat().st_mtime_ns == before
+
+
 def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "grader.cli.main", "grade", *args]
 
