@@ -268,8 +268,14 @@ def convolve2d(
 ) -> torch.Tensor:
     """True 2-D convolution (kernel flipped) of one channel, with ``mode`` ``'full'``/``'same'``/``'valid'``.
 
+    ``'same'`` pads as torch does (an odd total puts the extra row/column after), so for even kernels
+    it is one position off ``scipy.signal.convolve2d(mode='same')``, which centres on the full result.
+
     Shape:
         ``(h, w) * (kh, kw)`` -> full ``(h + kh - 1, w + kw - 1)``, same ``(h, w)``, valid ``(h - kh + 1, w - kw + 1)``.
+
+    Args:
+        padding_mode, value: how 'same'/'full' fill the border (as in :func:`reference.padding.pad`).
 
     >>> tuple(convolve2d(torch.ones(10, 10), torch.ones(5, 5), mode="full").shape)
     (14, 14)
