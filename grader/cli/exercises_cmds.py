@@ -6,8 +6,8 @@ Layout written by ``generate``::
     OUT/_instructor/<student id>.<md|html|json>  answer key, worked solutions, misconception answers
     OUT/_instructor/key.json                     every student's Problems (for scripts)
 
-Key material never lands in a student folder. The language is ``--lang`` if given, else the roster's
-``lang`` column, else the manifest's ``language``.
+Key material never lands in a student folder. Each student gets the roster's ``lang`` if that row has
+one, else ``--lang`` if given, else the manifest's ``language``.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def write_class(
     count = 0
     tasks_by_lang = {code: _tasks(assignment, code) for code in LANGS}
     for student in students:
-        student_lang: Lang = lang or student.lang or assignment.language
+        student_lang: Lang = student.lang or lang or assignment.language
         problems = personal_problems(assignment, student.id, lang=student_lang)
         folder = out / student.id
         folder.mkdir(exist_ok=True)
@@ -102,7 +102,10 @@ def generate(
     out: Annotated[Path, typer.Option("--out", help="output folder")],
     fmt: Annotated[str, typer.Option("--format", help="md | html | json")] = "md",
     lang: Annotated[
-        str | None, typer.Option("--lang", help="zh | en (overrides roster and manifest)")
+        str | None,
+        typer.Option(
+            "--lang", help="zh | en for students without a roster language (overrides the manifest)"
+        ),
     ] = None,
 ) -> None:
     """Write one personal problem set per student and the instructor answer keys."""

@@ -169,3 +169,14 @@ def test_code_exercise_is_rendered_as_a_task(tmp_path: Path) -> None:
     page = (tmp_path / "out" / "s1" / "problems.md").read_text(encoding="utf-8")
     assert "Programming task" in page and code.get(code_id).statement("en")[:40] in page
     assert f"[{code_id}.1]" in page
+
+
+def test_language_precedence_roster_then_flag_then_manifest(files, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _generate(files, out, "--lang", "en")  # s001 has no roster language, s002 says en
+    assert "Student" in (out / "s001" / "problems.md").read_text(encoding="utf-8")
+    manifest, _ = files
+    roster = tmp_path / "zh.csv"
+    roster.write_text("id,lang\ns003,zh\n", encoding="utf-8")
+    _generate((manifest, roster), tmp_path / "out2", "--lang", "en")
+    assert "学生" in (tmp_path / "out2" / "s003" / "problems.md").read_text(encoding="utf-8")
