@@ -48,7 +48,7 @@ def bilinear_sample(input: torch.Tensor, y: torch.Tensor, x: torch.Tensor) -> to
             inside = (yc >= 0) & (yc <= h - 1) & (xc >= 0) & (xc <= w - 1)
             index = (yc.clamp(0, h - 1) * w + xc.clamp(0, w - 1)).long()
             values = flat.gather(3, index[:, :, None, :].expand(n, g, cg, -1))
-            out = out + values * (weight * inside)[:, :, None, :]
+            out = out + values * (weight * inside).to(input.dtype)[:, :, None, :]
     return out
 
 
@@ -140,8 +140,10 @@ def deform_conv2d(input, offset, weight, bias=None, stride=1, padding=0, dilatio
     offset_groups = _check_offsets(offset, mask, x, kernel, out_sizes)
     n, c_in, h, w = x.shape
     (kh, kw), (ho, wo) = kernel, out_sizes
-    # regular sampling grid p_ij(y, x), shape (kH·kW, H_out, W_out)
-    ii, jj, oy, ox = (torch.arange(v, device=x.device, dtype=x.dtype) for v in (kh, kw, ho, wo))
+    # regular sampling grid p_ij(y, x), shape (kH·kW, H_out, W_out), in at least float32
+    # (bfloat16 / float16 cannot count pixels exactly past 256 / 2048)
+    exact = torch.promote_types(x.dtype, torch.float32)
+    ii, jj, oy, ox = (torch.arange(v, device=x.device, dtype=exact) for v in (kh, kw, ho, wo))
     base_y = (oy * strides[0] - pads[0])[None, :, None] + (ii * dilations[0])[:, None, None]
     base_x = (ox * strides[1] - pads[1])[None, None, :] + (jj * dilations[1])[:, None, None]
     base_y = base_y[:, None].expand(kh, kw, ho, wo).reshape(kh * kw, ho, wo)

@@ -188,6 +188,14 @@ def test_gradients_pass_gradcheck(device):
     )
 
 
+def test_low_precision_input_samples_far_pixels_exactly(device):
+    # bfloat16 holds integers exactly only up to 256: positions must not be computed in it
+    x = torch.arange(600.0, device=device).reshape(1, 1, 1, 600).to(torch.bfloat16)
+    zeros = torch.zeros(1, 2, 1, 600, dtype=torch.bfloat16, device=device)
+    y = deform_conv2d(x, zeros, torch.ones(1, 1, 1, 1, dtype=torch.bfloat16, device=device))
+    assert torch.equal(y, x)
+
+
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 def test_keeps_dtype_and_device(device, dtype):
     y = deform_conv2d(
