@@ -26,6 +26,15 @@ NUMPY_MODE = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _one_torch_thread():
+    """Tiny tensors: one intra-op thread avoids thread spin on a busy machine (restored afterwards)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 def _option(exercise, p, index: int) -> str:
     return exercise.answer_spec(p).choices[index]("en")
 

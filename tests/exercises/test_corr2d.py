@@ -22,12 +22,28 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 ELEMENT = re.compile(r"y_\{(\d+),(\d+)\} = .* = (-?\d+)\$$")
 
 
+@pytest.fixture(autouse=True)
+def _one_torch_thread():
+    """Tiny tensors: one intra-op thread avoids thread spin on a busy machine (restored afterwards)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 def torch_conv(p) -> list[list[int]]:
     """The independent answer: torch's own conv2d in float64."""
     x = torch.tensor(p["X"], dtype=torch.float64)[None]
     w = torch.tensor(p["K"], dtype=torch.float64)
     b = None if p["bias"] is None else torch.tensor(p["bias"], dtype=torch.float64)
-    y = F.conv2d(x, w, b, stride=tuple(p["stride"]), padding=tuple(p["padding"]), dilation=tuple(p["dilation"]))
+    y = F.conv2d(
+        x,
+        w,
+        b,
+        stride=tuple(p["stride"]),
+        padding=tuple(p["padding"]),
+        dilation=tuple(p["dilation"]),
+    )
     return torch.round(y[0, p["channel"]]).long().tolist()
 
 
@@ -38,7 +54,9 @@ def torch_transpose(p) -> list[list[int]]:
     return torch.round(y[0, 0]).long().tolist()
 
 
-CASES = [(ex, torch_conv) for ex in corr2d.EXERCISES] + [(conv_transpose_hand.EXERCISES[0], torch_transpose)]
+CASES = [(ex, torch_conv) for ex in corr2d.EXERCISES] + [
+    (conv_transpose_hand.EXERCISES[0], torch_transpose)
+]
 
 
 def check_variant(exercise, independent, p) -> list[str]:
@@ -71,12 +89,16 @@ def test_every_variant_matches_torch(exercise, independent):
     coincide = Counter()
     for difficulty in exercise.difficulties:
         for seed in SEEDS:
-            coincide.update(check_variant(exercise, independent, exercise.generate(rng_for(seed), difficulty)))
+            coincide.update(
+                check_variant(exercise, independent, exercise.generate(rng_for(seed), difficulty))
+            )
     limit = 0.01 * len(SEEDS) * len(exercise.difficulties)
     assert all(count <= limit for count in coincide.values()), coincide
 
 
-@pytest.mark.parametrize("exercise", corr2d.EXERCISES + conv_transpose_hand.EXERCISES, ids=lambda e: e.id)
+@pytest.mark.parametrize(
+    "exercise", corr2d.EXERCISES + conv_transpose_hand.EXERCISES, ids=lambda e: e.id
+)
 def test_every_misconception_shows_up(exercise):
     """Each wrong rule is diagnosable on most variants (not 'not applicable' everywhere)."""
     seen = {m.note: 0 for m in exercise.misconceptions}

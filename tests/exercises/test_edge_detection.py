@@ -6,6 +6,7 @@ import re
 from collections import Counter
 
 import numpy as np
+import pytest
 import torch
 import torch.nn.functional as F
 
@@ -16,6 +17,15 @@ from exercises.seeding import rng_for
 
 EXERCISE = ed.EXERCISES[0]
 CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(autouse=True)
+def _one_torch_thread():
+    """Tiny tensors: one intra-op thread avoids thread spin on a busy machine (restored afterwards)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 def torch_answer(p) -> list[list[int]]:
@@ -37,7 +47,9 @@ def test_every_variant_matches_torch():
             for mis in EXERCISE.misconceptions:
                 wrong = mis.rule(p)
                 reachable[mis.note] += wrong is not None
-                assert wrong is None or not same_answer(canonical(wrong, spec), answer, spec), mis.note
+                assert wrong is None or not same_answer(canonical(wrong, spec), answer, spec), (
+                    mis.note
+                )
             for lang in ("zh", "en"):
                 assert bool(CJK.search(EXERCISE.prompt(p, lang))) == (lang == "zh")
                 assert EXERCISE.solution(p, lang).endswith(answer_line(answer, spec, lang))
@@ -53,8 +65,17 @@ def test_difficulty_one_is_the_slides_setting():
 
 
 def test_slides_examples():
-    vertical = dict(X=[[[10, 10, 10, 0, 0, 0]] * 6], K=[[[[1, 0, -1]] * 3]], bias=None, stride=[1, 1],
-                    padding=[0, 0], dilation=[1, 1], channel=0)
+    vertical = dict(
+        X=[[[10, 10, 10, 0, 0, 0]] * 6],
+        K=[[[[1, 0, -1]] * 3]],
+        bias=None,
+        stride=[1, 1],
+        padding=[0, 0],
+        dilation=[1, 1],
+        channel=0,
+    )
     assert EXERCISE.answer(vertical) == [[0, 30, 30, 0]] * 4
     horizontal = dict(vertical, X=[[[10] * 6] * 3 + [[0] * 6] * 3])
-    assert EXERCISE.answer(horizontal) == [[0, 0, 0, 0]] * 4  # slide 19: the vertical kernel sees nothing
+    assert (
+        EXERCISE.answer(horizontal) == [[0, 0, 0, 0]] * 4
+    )  # slide 19: the vertical kernel sees nothing

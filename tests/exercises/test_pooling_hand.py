@@ -21,9 +21,20 @@ ELEMENT = re.compile(r"y_\{(\d+),(\d+)\} = .* = (-?[\d.]+)\$$")
 MAX, AVG = ph.EXERCISES
 
 
+@pytest.fixture(autouse=True)
+def _one_torch_thread():
+    """Tiny tensors: one intra-op thread avoids thread spin on a busy machine (restored afterwards)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 def torch_pool(p, op: str):
     x = torch.tensor(p["X"], dtype=torch.float64)[None, None]
-    args = dict(kernel_size=p["kernel"], stride=p["stride"], padding=p["padding"], ceil_mode=p["ceil_mode"])
+    args = dict(
+        kernel_size=p["kernel"], stride=p["stride"], padding=p["padding"], ceil_mode=p["ceil_mode"]
+    )
     y = (F.max_pool2d if op == "max" else F.avg_pool2d)(x, **args)[0, 0]
     return y.tolist()
 
@@ -39,7 +50,9 @@ def test_every_variant_matches_torch(exercise, op):
             assert np.allclose(answer, torch_pool(p, op), rtol=0, atol=1e-12)
             for mis in exercise.misconceptions:
                 wrong = mis.rule(p)
-                assert wrong is None or not same_answer(canonical(wrong, spec), answer, spec), mis.note
+                assert wrong is None or not same_answer(canonical(wrong, spec), answer, spec), (
+                    mis.note
+                )
             for lang in ("zh", "en"):
                 assert bool(CJK.search(exercise.prompt(p, lang))) == (lang == "zh")
                 solution = exercise.solution(p, lang)

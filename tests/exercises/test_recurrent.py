@@ -22,6 +22,15 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 SEEDS = range(100)
 
 
+@pytest.fixture(autouse=True)
+def _one_torch_thread():
+    """Tiny tensors: one intra-op thread avoids thread spin on a busy machine (restored afterwards)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 def _load(cell: torch.nn.Module, p) -> torch.nn.Module:
     with torch.no_grad():
         for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):

@@ -6,6 +6,7 @@ import math
 import re
 
 import numpy as np
+import pytest
 import torch
 
 from exercises.bank import separable as sep
@@ -15,6 +16,15 @@ from exercises.seeding import rng_for
 
 FACTOR, CHECK = sep.EXERCISES
 CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(autouse=True)
+def _one_torch_thread():
+    """Tiny tensors: one intra-op thread avoids thread spin on a busy machine (restored afterwards)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 def _check_common(exercise, p, answer, spec) -> None:

@@ -26,6 +26,15 @@ ALL = (GROUPED, SIZE, RATIO)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+@pytest.fixture(autouse=True)
+def _one_torch_thread():
+    """Tiny tensors: one intra-op thread avoids thread spin on a busy machine (restored afterwards)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 def evaluate(text: str, names: list[str], values: dict[str, int]) -> Fraction:
     """The canonical string parsed with the exercise's symbols and evaluated exactly."""
     local = {name: _symbols.symbol(name) for name in names}
