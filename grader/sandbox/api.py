@@ -115,3 +115,5 @@ class RunReport:
     stderr: str = ""
     load_error: str = ""
     static_violations: tuple[str, ...] = ()
+    #: seconds spent per phase (``prepare_s``, ``setup_s``, ``calls_s``, ``teardown_s``, ``collect_s``)
+    timings: dict[str, float] = field(default_factory=dict)

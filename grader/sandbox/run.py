@@ -11,6 +11,7 @@ import keyword
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -20,6 +21,8 @@ from grader.sandbox.api import Call, CallResult, LayerRecord, Limits, ModuleProb
 from grader.sandbox.forbidden import Forbidden, static_scan
 
 _SCALARS = (bool, int, float, str, type(None))
+#: Job directories live in RAM when possible (the child reaches its own through a descriptor only).
+_JOB_ROOT = "/dev/shm"
 
 
 def _encode(value, path: str, job_dir: str, counter: list[int]):
@@ -176,7 +179,8 @@ def run(
     violations = static_scan(source, forbidden)
     base = isolation.base_plan()
     worker = pool.shared_pool().acquire()
-    job_dir = tempfile.mkdtemp(prefix="cnngrade-job-")
+    job_dir = tempfile.mkdtemp(prefix="cnngrade-job-", dir=_JOB_ROOT if os.path.isdir(_JOB_ROOT) else None)
+    t0 = time.perf_counter()
     try:
         plan = {"unshare": base["unshare"], "userns": base["userns"], "cgroup": base["cgroup"],
                 "uid": worker.uid if base["uid_drop"] else None,
@@ -184,9 +188,12 @@ def run(
         encoded, counts = _prepare(job_dir, source, calls, plan)
         job = {"job_dir": job_dir, "entry": entry, "filename": filename, "calls": encoded,
                "forbidden": forbidden.to_json(), "limits": {**vars(limits), "tmpfs_mb": limits.memory_mb}}
+        t1 = time.perf_counter()
         answer = worker.request({"job": job, "plan": plan}, timeout=limits.wall_s_total + 30)
+        t2 = time.perf_counter()
         results = tuple(_result(raw, i, counts[i], job_dir, limits) for i, raw in enumerate(answer["results"]))
-        return RunReport(
+        timings = {"prepare_s": t1 - t0, **answer.get("phases", {}), "collect_s": time.perf_counter() - t2}
+        return RunReport(timings=timings,
             results=results, isolation=iso, load_error=answer["load_error"], static_violations=violations,
             stdout=_read_capped(os.path.join(job_dir, "stdout.txt"), limits.max_stdout_bytes),
             stderr=_read_capped(os.path.join(job_dir, "stderr.txt"), limits.max_stdout_bytes),

@@ -23,6 +23,7 @@ MAX_TEXT = 4000
 
 def send(fd: int, message: dict) -> None:
     """Write one JSON line to the worker."""
+    message["t"] = time.monotonic()
     data = (json.dumps(message, default=str) + "\n").encode()
     while data:
         data = data[os.write(fd, data):]

@@ -46,9 +46,10 @@ def install_import_block(modules: list[str]) -> None:
     hook = BlockImports(blocked)
     sys.meta_path.insert(0, hook)
     builtins.__import__ = _checked_import(builtins.__import__, hook)
-    for name in list(sys.modules):
-        if any(name == b or name.startswith(b + ".") for b in blocked):
-            del sys.modules[name]
+    if any(b in sys.modules for b in blocked):  # rare: iterating sys.modules copies pages after fork
+        for name in list(sys.modules):
+            if any(name == b or name.startswith(b + ".") for b in blocked):
+                del sys.modules[name]
 
 
 def _checked_import(original, hook: BlockImports):

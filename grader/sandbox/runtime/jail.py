@@ -121,7 +121,6 @@ def _scrub_interpreter(job: dict, scratch: str) -> None:
     os.environ.update(SAFE_ENV, HOME=scratch, TMPDIR=scratch)
     keep = tuple(k.rstrip("/") + "/" for k in job["keep"])
     sys.path[:] = [p for p in sys.path if p and (os.path.realpath(p) + "/").startswith(keep)]
-    sys.path_importer_cache.clear()
     sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in type(f).__module__.lower()]
     sys.path_hooks[:] = [h for h in sys.path_hooks if "editable" not in repr(h).lower()]
     sys.argv = [job["filename"]]

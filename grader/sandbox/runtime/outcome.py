@@ -116,4 +116,6 @@ def response(runs: list[dict], job: dict, deadline_total: float) -> dict:
             results[i] = {"status": "timeout", "message": "not run: the submission's total time of "
                           f"{limits['wall_s_total']} s ran out"}
     swept = all(r["swept"] is not False for r in runs)
-    return {"results": results, "load_error": load_text, "runs": len(runs), "swept": swept}
+    phases = {k: round(sum(r["phases"][k] for r in runs), 6) for k in runs[0]["phases"]} if runs else {}
+    return {"results": results, "load_error": load_text, "runs": len(runs), "swept": swept,
+            "phases": phases}

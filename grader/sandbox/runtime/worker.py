@@ -7,6 +7,7 @@ deadlines and kills the whole tree (PID namespace and cgroup) at the end of ever
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import select
@@ -150,6 +151,7 @@ def finish(watch: Watch, cgroups: dict | None) -> dict:
 
 def watch_run(job: dict, plan: dict, tag: str, deadline_total: float) -> dict:
     """One sandbox run: returns its events, exit status and, on timeout, where it stopped."""
+    t0 = time.monotonic()
     watch, cgroups = spawn(job, plan, tag)
     per_call = job["limits"]["wall_s_per_call"]
     deadline = min(time.monotonic() + per_call, deadline_total)
@@ -167,7 +169,10 @@ def watch_run(job: dict, plan: dict, tag: str, deadline_total: float) -> dict:
         if watch.progress != seen:  # the child loaded or moved to the next call: a fresh budget
             seen = watch.progress
             deadline = min(time.monotonic() + per_call, deadline_total)
+    t1 = time.monotonic()
     extra = finish(watch, cgroups)
+    loaded = next((e["t"] for e in watch.events if e["ev"] == "loaded" and isinstance(e.get("t"), float)), t1)
+    extra["phases"] = {"setup_s": loaded - t0, "calls_s": t1 - loaded, "teardown_s": time.monotonic() - t1}
     return {"events": watch.events, "status": watch.status, "timed_out": timed_out, "flood": flood,
             "setup_error": watch.setup_error, "cpu_s": watch.cpu_s, **extra}
 
@@ -206,6 +211,9 @@ def main() -> None:
     if os.geteuid() == 0:
         confine.cgroup_remove_stale()
     warm_up()
+    torch.set_num_threads(1)
+    gc.collect()
+    gc.freeze()  # forked children then never walk (and copy-on-write) the worker's objects
     proto_in, proto_out = os.dup(0), os.dup(1)
     null = os.open("/dev/null", os.O_RDONLY)
     os.dup2(null, 0)
