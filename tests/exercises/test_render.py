@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 
 import pytest
 
@@ -66,3 +68,17 @@ def test_html_protects_math_from_markdown() -> None:
     assert "<em>b</em>" in page
     assert "$x_1 * y_2 &lt; z$" in page and "\\begin{bmatrix} 1 &amp; 2 \\end{bmatrix}" in page
     assert "<title>&lt;t&gt;</title>" in page
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_exercise_renders_to_html_with_its_math_intact(lang: str) -> None:
+    problems = [
+        instantiate(e, 3, difficulty=max(e.difficulties), lang=lang)
+        for e in registry.all_exercises()
+    ]
+    page = answer_key(problems, "html", title="all", student_id="s", lang=lang)
+    for p in problems:
+        for formula in re.findall(
+            r"\$\$.+?\$\$|\$[^$\n]+?\$", p.prompt + p.solution, flags=re.DOTALL
+        ):
+            assert html.escape(formula, quote=False) in page, (p.exercise_id, formula)
