@@ -80,7 +80,8 @@ def _grade(job: Job, settings: Settings) -> str:
         run_steps(job, settings)
     except Exception as exc:
         why = f"grading stopped for this student ({type(exc).__name__}: {exc}); the instructor will check"
-        failed = replace(job, verdicts=(), errors=job.errors + (why,))
+        # no fingerprint: the next run retries this student instead of skipping a failed grading
+        failed = replace(job, verdicts=(), errors=job.errors + (why,), fingerprint="")
         run_steps(failed, settings, (WriteFeedback(), SaveResult()))
     return job.student_id
 

@@ -162,3 +162,28 @@ def test_a_grader_bug_in_one_answer_becomes_an_error_finding(tmp_path, monkeypat
     monkeypatch.setattr(pipeline, "grade_answer", broken)
     result, _ = _run(tmp_path, folder, settings)
     assert {v.findings[0].kind for v in result.verdicts} == {"error"}
+
+
+def test_a_student_whose_grading_crashes_gets_an_error_result_and_the_class_goes_on(tmp_path, monkeypatch):
+    from grader.classrun import grade_class
+
+    manifest = write_manifest(tmp_path)
+    for sid in ("a1", "a2"):
+        write_answers(tmp_path / "subs", sid, {})
+    real = pipeline.personal_problems
+
+    def flaky(assignment, student_id, **kwargs):
+        if student_id == "a1":
+            raise RuntimeError("generator exploded")
+        return real(assignment, student_id, **kwargs)
+
+    monkeypatch.setattr(pipeline, "personal_problems", flaky)
+    summary = grade_class(tmp_path / "subs", manifest, tmp_path / "out")
+    book = summary.gradebook.set_index("student_id")
+    assert list(book.index) == ["a1", "a2"] and book.loc["a1", "errors"] == 1
+    doc = ResultStore(tmp_path / "out").load("a1")
+    assert "generator exploded" in doc["errors"][0]
+    assert ResultStore(tmp_path / "out").load("a2")["verdicts"]
+    monkeypatch.setattr(pipeline, "personal_problems", real)  # the bug is fixed: a rerun retries a1 only
+    again = grade_class(tmp_path / "subs", manifest, tmp_path / "out")
+    assert again.graded == 1 and again.gradebook.set_index("student_id").loc["a1", "errors"] == 0
