@@ -64,11 +64,15 @@ def _contract_depthwise(windows: torch.Tensor, weight: torch.Tensor) -> torch.Te
     m = weight.dim() - 2
     n, c = windows.shape[:2]
     w = weight.reshape(c, -1, math.prod(weight.shape[2:]))  # (C, M, K)
-    y = windows.new_zeros(n, c, w.shape[1], *windows.shape[2 : 2 + m])  # (N, C, M, *out)
+    # accumulate in at least float32 (as matmul does) so half-precision sums do not drift
+    total = torch.promote_types(windows.dtype, torch.float32)
+    y = windows.new_zeros(
+        n, c, w.shape[1], *windows.shape[2 : 2 + m], dtype=total
+    )  # (N, C, M, *out)
     for t, j in enumerate(itertools.product(*map(range, weight.shape[2:]))):
         at_tap: tuple[Any, ...] = (Ellipsis, *j)
         y.addcmul_(windows[at_tap].unsqueeze(2), w[:, :, t].reshape(c, -1, *[1] * m))
-    return y.flatten(1, 2)
+    return y.flatten(1, 2).to(windows.dtype)
 
 
 def conv_nd(
