@@ -19,6 +19,7 @@ import torch.nn.functional as F
 
 from benchmarks._timing import interleaved_medians
 from reference._device import resolve_device
+from reference.compare import compare
 from reference.conv import conv2d
 from reference.conv_transpose import conv_transpose2d
 from reference.deformable import deform_conv2d
@@ -145,6 +146,9 @@ def run(dev: torch.device, batch: int, repeats: int, clock: str = "wall") -> lis
     rows = []
     with torch.no_grad():
         for name, shape, ours, theirs in conv_cases(dev, batch) + pooling_cases(dev, batch):
+            same = compare(ours(), theirs(), rtol=1e-3, atol=1e-3)  # never time two different things
+            if not same.ok:
+                raise RuntimeError(f"{name}: reference and torch disagree: {same.message}")
             ref, base = interleaved_medians(ours, theirs, dev, repeats, clock=clock)
             rows.append(
                 {
