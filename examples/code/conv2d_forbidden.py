@@ -7,5 +7,7 @@ import torch.nn.functional as F
 
 def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     b = None if bias is None else torch.from_numpy(bias)
-    out = F.conv2d(torch.from_numpy(x), torch.from_numpy(weight), b, stride, padding, dilation, groups)
+    out = F.conv2d(
+        torch.from_numpy(x), torch.from_numpy(weight), b, stride, padding, dilation, groups
+    )
     return np.asarray(out)

@@ -10,4 +10,13 @@ from exercises.code.core import (
 )
 from exercises.code.registry import get, names
 
-__all__ = ["BuggyRule", "Case", "CaseGroup", "CodeExercise", "Invocation", "ModuleExpected", "get", "names"]
+__all__ = [
+    "BuggyRule",
+    "Case",
+    "CaseGroup",
+    "CodeExercise",
+    "Invocation",
+    "ModuleExpected",
+    "get",
+    "names",
+]

@@ -56,7 +56,9 @@ def case(rng: np.random.Generator, group: str, **fixed: Any) -> Case:
     return Case(group, p)
 
 
-def standard_cases(rng: np.random.Generator, *, groups: bool = True, dilation: bool = True) -> list[Case]:
+def standard_cases(
+    rng: np.random.Generator, *, groups: bool = True, dilation: bool = True
+) -> list[Case]:
     """The edge cases every convolution exercise covers (N=1, H≠W, non-square kernels, stride,
     padding, dilation, groups, floor-matters sizes, tiny and larger sizes)."""
     r = rng
@@ -79,7 +81,9 @@ def standard_cases(rng: np.random.Generator, *, groups: bool = True, dilation: b
     if groups:
         cases += [
             case(r, "groups", groups=2, cin=2, cout=1),
-            case(r, "groups", groups=3, cin=1, cout=2, ph=1, pw=1),  # depthwise (one channel a group)
+            case(
+                r, "groups", groups=3, cin=1, cout=2, ph=1, pw=1
+            ),  # depthwise (one channel a group)
         ]
     return cases
 

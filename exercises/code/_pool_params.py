@@ -86,6 +86,7 @@ def features(p: Params) -> tuple[str, ...]:
         "non_square": p["kh"] != p["kw"] or p["H"] != p["W"],
         "overlap": p["sh"] < p["kh"] or p["sw"] < p["kw"],
         "ties": bool(p["ints"]),
-        "floor": (p["H"] + 2 * p["ph"] - p["kh"]) % p["sh"] != 0 or (p["W"] + 2 * p["pw"] - p["kw"]) % p["sw"] != 0,
+        "floor": (p["H"] + 2 * p["ph"] - p["kh"]) % p["sh"] != 0
+        or (p["W"] + 2 * p["pw"] - p["kw"]) % p["sw"] != 0,
     }
     return tuple(name for name, on in found.items() if on)

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from exercises.code import _conv_params as cp
-from exercises.code._common import arrays, draw_seed, n64, pair, shrink_steps, t64, down_to, to
+from exercises.code._common import arrays, down_to, draw_seed, n64, pair, shrink_steps, t64, to
 from exercises.code.core import BuggyRule, Case, CaseGroup, CodeExercise, Invocation, Params
 from exercises.core import Text
 
@@ -15,7 +15,14 @@ CONV_FORBIDDEN = (
     "torch.nn.functional.conv2d", "torch.nn.Conv2d", "torch.nn.functional.unfold",
     "torch.nn.functional.conv_transpose2d", "numpy.lib.stride_tricks.sliding_window_view",
 )  # fmt: skip
-CONV_ATEN = ("convolution", "conv2d", "_convolution", "im2col", "cudnn_convolution", "mkldnn_convolution")
+CONV_ATEN = (
+    "convolution",
+    "conv2d",
+    "_convolution",
+    "im2col",
+    "cudnn_convolution",
+    "mkldnn_convolution",
+)
 
 
 def conv_build(p: Params) -> Invocation:
@@ -72,26 +79,34 @@ CONV_BUGS = (
     ),
     BuggyRule(
         "missing_bias",
-        Text("Your values are off by exactly the bias: add bias[c] to output channel c.",
-             "你的结果恰好差一个偏置：请给输出通道 c 加上 bias[c]。"),
+        Text(
+            "Your values are off by exactly the bias: add bias[c] to output channel c.",
+            "你的结果恰好差一个偏置：请给输出通道 c 加上 bias[c]。",
+        ),
         lambda p, inv: _conv(inv, bias=None) if p["bias"] else None,
     ),  # fmt: skip
     BuggyRule(
         "one_sided_padding",
-        Text("Your values match padding 2p on the top/left only: pad p on both sides.",
-             "你的结果与只在上/左侧填充 2p 一致：应在两侧各填充 p。"),
+        Text(
+            "Your values match padding 2p on the top/left only: pad p on both sides.",
+            "你的结果与只在上/左侧填充 2p 一致：应在两侧各填充 p。",
+        ),
         _one_sided,
     ),  # fmt: skip
     BuggyRule(
         "stride_rows_only",
-        Text("Your values match a stride applied to rows only: step the columns by stride too.",
-             "你的结果与只在行方向使用步幅一致：列方向也要按步幅移动。"),
+        Text(
+            "Your values match a stride applied to rows only: step the columns by stride too.",
+            "你的结果与只在行方向使用步幅一致：列方向也要按步幅移动。",
+        ),
         _stride_rows_only,
     ),  # fmt: skip
     BuggyRule(
         "channels_not_summed",
-        Text("Your values use only the first input channel: sum the products over all input channels.",
-             "你的结果只用了第一个输入通道：应对所有输入通道的乘积求和。"),
+        Text(
+            "Your values use only the first input channel: sum the products over all input channels.",
+            "你的结果只用了第一个输入通道：应对所有输入通道的乘积求和。",
+        ),
         _first_channel_only,
     ),  # fmt: skip
 )
@@ -143,7 +158,9 @@ def _corr_cases(rng: np.random.Generator) -> list[Case]:
     out = []
     for i, (h, w, kh, kw) in enumerate(sizes):
         group = "basic" if i < 3 else "shapes"
-        out.append(Case(group, {"H": h, "W": w, "kh": kh, "kw": kw, "ints": False, "seed": draw_seed(rng)}))
+        out.append(
+            Case(group, {"H": h, "W": w, "kh": kh, "kw": kw, "ints": False, "seed": draw_seed(rng)})
+        )
     return out
 
 
@@ -159,7 +176,13 @@ def _corr_expected(p: Params, inv: Invocation) -> tuple[np.ndarray, ...]:
 
 
 def _corr_shrink(p: dict[str, Any]) -> list[dict[str, Any]]:
-    steps = [("kh", down_to(1)), ("kw", down_to(1)), ("H", down_to(1)), ("W", down_to(1)), ("ints", to(True))]
+    steps = [
+        ("kh", down_to(1)),
+        ("kw", down_to(1)),
+        ("H", down_to(1)),
+        ("W", down_to(1)),
+        ("ints", to(True)),
+    ]
     return shrink_steps(p, steps, lambda q: q["H"] >= q["kh"] and q["W"] >= q["kw"])
 
 
@@ -191,8 +214,13 @@ CORR2D = CodeExercise(
         BuggyRule(
             "flipped_kernel",
             CONV_BUGS[0].feedback,
-            lambda p, inv: (n64(__import__("reference.conv", fromlist=["x"]).corr2d(
-                t64(inv.args[0]), t64(inv.args[1][::-1, ::-1]))),),
+            lambda p, inv: (
+                n64(
+                    __import__("reference.conv", fromlist=["x"]).corr2d(
+                        t64(inv.args[0]), t64(inv.args[1][::-1, ::-1])
+                    )
+                ),
+            ),
         ),
     ),
 )

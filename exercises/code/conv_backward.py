@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import torch
 
@@ -16,7 +14,10 @@ from reference.analysis.sizes import conv_output_size
 
 
 def _out_hw(p: Params) -> tuple[int, int]:
-    return (conv_output_size(p["H"], p["kh"], p["sh"], p["ph"]), conv_output_size(p["W"], p["kw"], p["sw"], p["pw"]))
+    return (
+        conv_output_size(p["H"], p["kh"], p["sh"], p["ph"]),
+        conv_output_size(p["W"], p["kw"], p["sw"], p["pw"]),
+    )
 
 
 def _plain_cases(rng: np.random.Generator) -> list[Case]:
@@ -30,7 +31,11 @@ def _features(p: Params) -> tuple[str, ...]:
 
 def _bw_build(p: Params) -> Invocation:
     ho, wo = _out_hw(p)
-    shapes = [(p["N"], p["cout"], ho, wo), (p["N"], p["cin"], p["H"], p["W"]), (p["cout"], p["cin"], p["kh"], p["kw"])]
+    shapes = [
+        (p["N"], p["cout"], ho, wo),
+        (p["N"], p["cin"], p["H"], p["W"]),
+        (p["cout"], p["cin"], p["kh"], p["kw"]),
+    ]
     dout, x, weight = arrays(p["seed"], shapes, ints=p["ints"])
     kwargs = {"stride": pair(p["sh"], p["sw"]), "padding": pair(p["ph"], p["pw"])}
     return Invocation(args=(dout, x, weight), kwargs=kwargs, outputs=3)
@@ -42,7 +47,11 @@ def _grads(inv: Invocation, flip: bool = False, padded_dx: bool = False) -> tupl
     from reference.padding import pad
 
     dout, x, weight = (t64(a) for a in inv.args)
-    (ph, pw) = (inv.kwargs["padding"],) * 2 if isinstance(inv.kwargs["padding"], int) else inv.kwargs["padding"]
+    (ph, pw) = (
+        (inv.kwargs["padding"],) * 2
+        if isinstance(inv.kwargs["padding"], int)
+        else inv.kwargs["padding"]
+    )
     x = pad(x, ((ph, ph), (pw, pw))).requires_grad_(True) if padded_dx else x.requires_grad_(True)
     weight.requires_grad_(True)
     bias = torch.zeros(weight.shape[0], dtype=torch.float64, requires_grad=True)
@@ -86,15 +95,21 @@ CONV2D_BACKWARD = CodeExercise(
     buggy_rules=(
         BuggyRule(
             "dx_kernel_not_rotated",
-            Text("Your dx matches a full convolution with the kernel NOT rotated by 180°: rotate it.",
-                 "你的 dx 与未旋转 180° 的卷积核做全卷积一致：需要把卷积核旋转 180°。"),
+            Text(
+                "Your dx matches a full convolution with the kernel NOT rotated by 180°: rotate it.",
+                "你的 dx 与未旋转 180° 的卷积核做全卷积一致：需要把卷积核旋转 180°。",
+            ),
             lambda p, inv: (_grads(inv, flip=True)[0],) + _grads(inv)[1:],
         ),  # fmt: skip
         BuggyRule(
             "dx_still_padded",
-            Text("Your dx still includes the padding: crop it back to x's shape.",
-                 "你的 dx 仍含填充部分：请裁剪回 x 的形状。"),
-            lambda p, inv: (_grads(inv, padded_dx=True)[0],) + _grads(inv)[1:] if p["ph"] + p["pw"] else None,
+            Text(
+                "Your dx still includes the padding: crop it back to x's shape.",
+                "你的 dx 仍含填充部分：请裁剪回 x 的形状。",
+            ),
+            lambda p, inv: (
+                (_grads(inv, padded_dx=True)[0],) + _grads(inv)[1:] if p["ph"] + p["pw"] else None
+            ),
         ),  # fmt: skip
     ),
     features=_features,
@@ -114,8 +129,14 @@ def _columns(inv: Invocation, order: str = "ckl") -> tuple[np.ndarray, ...]:
 
     x = t64(inv.args[0])
     kh, kw = (inv.args[1],) * 2 if isinstance(inv.args[1], int) else inv.args[1]
-    ph, pw = (inv.kwargs["padding"],) * 2 if isinstance(inv.kwargs["padding"], int) else inv.kwargs["padding"]
-    win = sliding_windows(pad(x, ((ph, ph), (pw, pw))), (kh, kw), inv.kwargs["stride"])  # (N, C, oh, ow, kh, kw)
+    ph, pw = (
+        (inv.kwargs["padding"],) * 2
+        if isinstance(inv.kwargs["padding"], int)
+        else inv.kwargs["padding"]
+    )
+    win = sliding_windows(
+        pad(x, ((ph, ph), (pw, pw))), (kh, kw), inv.kwargs["stride"]
+    )  # (N, C, oh, ow, kh, kw)
     n, c, oh, ow = win.shape[:4]
     perm = {"ckl": (0, 1, 4, 5, 2, 3), "klc": (0, 4, 5, 1, 2, 3)}[order]
     return (n64(win.permute(*perm).reshape(n, c * kh * kw, oh * ow)),)
@@ -156,14 +177,18 @@ IM2COL = CodeExercise(
     buggy_rules=(
         BuggyRule(
             "tap_major_rows",
-            Text("Your rows are ordered (i, j, c) instead of (c, i, j): the channel must vary slowest.",
-                 "你的行按 (i, j, c) 排列而不是 (c, i, j)：通道应变化最慢。"),
+            Text(
+                "Your rows are ordered (i, j, c) instead of (c, i, j): the channel must vary slowest.",
+                "你的行按 (i, j, c) 排列而不是 (c, i, j)：通道应变化最慢。",
+            ),
             lambda p, inv: _columns(inv, "klc"),
         ),  # fmt: skip
         BuggyRule(
             "columns_transposed",
-            Text("Your result is (N, L, C*kH*kW): torch's layout is (N, C*kH*kW, L).",
-                 "你的结果形状为 (N, L, C*kH*kW)：torch 的布局是 (N, C*kH*kW, L)。"),
+            Text(
+                "Your result is (N, L, C*kH*kW): torch's layout is (N, C*kH*kW, L).",
+                "你的结果形状为 (N, L, C*kH*kW)：torch 的布局是 (N, C*kH*kW, L)。",
+            ),
             lambda p, inv: (np.swapaxes(_columns(inv)[0], 1, 2),),
         ),  # fmt: skip
     ),

@@ -32,9 +32,13 @@ def _reference_block(name: str, init: dict[str, Any]) -> torch.nn.Module:
         return models.Residual(init["in_channels"], init["out_channels"], stride=init.get("stride", 1),
                                use_1x1conv=init.get("use_1x1conv", False))  # fmt: skip
     if name == "Inception":
-        return models.Inception(init["in_channels"], init["c1"], tuple(init["c2"]), tuple(init["c3"]), init["c4"])
+        return models.Inception(
+            init["in_channels"], init["c1"], tuple(init["c2"]), tuple(init["c3"]), init["c4"]
+        )
     if name == "DenseBlock":
-        return models.DenseBlock(init["num_convs"], init["in_channels"], init["num_channels"], bn_size=None)
+        return models.DenseBlock(
+            init["num_convs"], init["in_channels"], init["num_channels"], bn_size=None
+        )
     return models.transition_block(init["in_channels"], init["num_channels"])
 
 
@@ -42,14 +46,23 @@ def _expected(entry: str):
     def expected(p: Params, inv: Invocation) -> ModuleExpected:
         from reference.analysis.summary import summarize
 
-        with torch.random.fork_rng(devices=[]):  # the reference's random init must not touch global state
+        with torch.random.fork_rng(
+            devices=[]
+        ):  # the reference's random init must not touch global state
             block = _reference_block(entry, dict(inv.init_kwargs)).eval()
             table = summarize(block, inv.inputs[0].shape)
             with torch.no_grad():
                 shapes = tuple(tuple(block(torch.from_numpy(x)).shape) for x in inv.inputs)
         rows = table[table["module"].isin(STRUCTURAL)]
-        layers = tuple(sorted((str(r.module), tuple(r.output_shape), int(r.parameters)) for r in rows.itertuples()))
-        values = tuple(np.maximum(x, 0).astype(np.float64) if p.get("probe") == "identity" else None for x in inv.inputs)
+        layers = tuple(
+            sorted(
+                (str(r.module), tuple(r.output_shape), int(r.parameters)) for r in rows.itertuples()
+            )
+        )
+        values = tuple(
+            np.maximum(x, 0).astype(np.float64) if p.get("probe") == "identity" else None
+            for x in inv.inputs
+        )
         params = int(table.attrs["totals"]["declared_parameters"])
         return ModuleExpected(shapes=shapes, values=values, parameters=params, layers=layers)
 
@@ -85,7 +98,9 @@ def _module(id_: str, entry: str, title: Text, statement: Text, table, groups) -
 
 
 _SHAPES = CaseGroup("shapes", 2.0, Text("output shapes", "输出形状"))
-_STRUCT = CaseGroup("structure", 2.0, Text("parameters and layers on other sizes", "其他尺寸下的参数与层"))
+_STRUCT = CaseGroup(
+    "structure", 2.0, Text("parameters and layers on other sizes", "其他尺寸下的参数与层")
+)
 
 LENET = _module(
     "lenet", "LeNet", Text("LeNet (the course's version)", "LeNet（课程版本）"),

@@ -16,11 +16,22 @@ POOL_FORBIDDEN = (
     "torch.nn.AvgPool2d", "torch.nn.functional.unfold", "torch.nn.functional.adaptive_max_pool2d",
     "torch.nn.functional.adaptive_avg_pool2d", "numpy.lib.stride_tricks.sliding_window_view",
 )  # fmt: skip
-POOL_ATEN = ("max_pool2d", "avg_pool2d", "adaptive_max_pool2d", "adaptive_avg_pool2d", "im2col", "max_pool2d_with_indices")
+POOL_ATEN = (
+    "max_pool2d",
+    "avg_pool2d",
+    "adaptive_max_pool2d",
+    "adaptive_avg_pool2d",
+    "im2col",
+    "max_pool2d_with_indices",
+)
 
 GROUPS = (
-    CaseGroup("basic", 2.0, Text("square windows, default stride, overlap", "方形窗口、默认步幅、重叠")),
-    CaseGroup("shapes", 1.0, Text("H ≠ W, non-square windows, floor sizes", "H ≠ W、非方形窗口、向下取整")),
+    CaseGroup(
+        "basic", 2.0, Text("square windows, default stride, overlap", "方形窗口、默认步幅、重叠")
+    ),
+    CaseGroup(
+        "shapes", 1.0, Text("H ≠ W, non-square windows, floor sizes", "H ≠ W、非方形窗口、向下取整")
+    ),
     CaseGroup("padding", 1.0, Text("padding", "填充")),
     CaseGroup("mixed", 1.0, Text("everything at once, larger", "综合、较大尺寸")),
 )
@@ -31,7 +42,9 @@ def _x(p: Params) -> np.ndarray:
 
 
 def _pool_build(p: Params) -> Invocation:
-    return Invocation(args=(_x(p), (p["kh"], p["kw"]) if p["kh"] != p["kw"] else p["kh"]), kwargs=pp.kwargs(p))
+    return Invocation(
+        args=(_x(p), (p["kh"], p["kw"]) if p["kh"] != p["kw"] else p["kh"]), kwargs=pp.kwargs(p)
+    )
 
 
 def _ref(name: str, inv: Invocation, **changes: Any) -> tuple[np.ndarray, ...]:
@@ -70,7 +83,9 @@ MAX_POOL2D = CodeExercise(
     id="max_pool2d",
     topic="pooling",
     title=Text("Max pooling from scratch", "从零实现最大池化"),
-    statement=_statement("max_pool2d", "Padding is -inf: it never wins.", "填充值为 -inf：永远不会被选为最大值。"),
+    statement=_statement(
+        "max_pool2d", "Padding is -inf: it never wins.", "填充值为 -inf：永远不会被选为最大值。"
+    ),
     entry="max_pool2d",
     kind="function",
     backend="numpy",
@@ -85,12 +100,17 @@ MAX_POOL2D = CodeExercise(
     buggy_rules=(
         BuggyRule(
             "zero_padding_max",
-            Text("Your values match zero padding: max pooling pads with -inf, so padding never wins.",
-                 "你的结果与补零一致：最大池化用 -inf 填充，填充值永远不会胜出。"),
+            Text(
+                "Your values match zero padding: max pooling pads with -inf, so padding never wins.",
+                "你的结果与补零一致：最大池化用 -inf 填充，填充值永远不会胜出。",
+            ),
             _zero_padded_max,
         ),  # fmt: skip
-        BuggyRule("stride_default_one", STRIDE_DEFAULT,
-                  lambda p, inv: _ref("max_pool2d", inv, stride=1) if p["default_stride"] else None),  # fmt: skip
+        BuggyRule(
+            "stride_default_one",
+            STRIDE_DEFAULT,
+            lambda p, inv: _ref("max_pool2d", inv, stride=1) if p["default_stride"] else None,
+        ),  # fmt: skip
     ),
     features=pp.features,
 )
@@ -118,13 +138,20 @@ AVG_POOL2D = CodeExercise(
     buggy_rules=(
         BuggyRule(
             "divisor_excludes_padding",
-            Text("Your values divide by the number of real (unpadded) elements: with count_include_pad=True "
-                 "the divisor is always kH*kW.",
-                 "你的结果除以的是真实（非填充）元素个数：count_include_pad=True 时除数总是 kH*kW。"),
-            lambda p, inv: _ref("avg_pool2d", inv, count_include_pad=False) if p["ph"] + p["pw"] else None,
+            Text(
+                "Your values divide by the number of real (unpadded) elements: with count_include_pad=True "
+                "the divisor is always kH*kW.",
+                "你的结果除以的是真实（非填充）元素个数：count_include_pad=True 时除数总是 kH*kW。",
+            ),
+            lambda p, inv: (
+                _ref("avg_pool2d", inv, count_include_pad=False) if p["ph"] + p["pw"] else None
+            ),
         ),  # fmt: skip
-        BuggyRule("stride_default_one", STRIDE_DEFAULT,
-                  lambda p, inv: _ref("avg_pool2d", inv, stride=1) if p["default_stride"] else None),  # fmt: skip
+        BuggyRule(
+            "stride_default_one",
+            STRIDE_DEFAULT,
+            lambda p, inv: _ref("avg_pool2d", inv, stride=1) if p["default_stride"] else None,
+        ),  # fmt: skip
     ),
     features=pp.features,
 )

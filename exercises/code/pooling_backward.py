@@ -15,7 +15,9 @@ from reference.analysis.sizes import pool_output_size
 def _build(p: Params) -> Invocation:
     ho = pool_output_size(p["H"], p["kh"], p["sh"], p["ph"])
     wo = pool_output_size(p["W"], p["kw"], p["sw"], p["pw"])
-    x, dout = arrays(p["seed"], [(p["N"], p["C"], p["H"], p["W"]), (p["N"], p["C"], ho, wo)], ints=p["ints"])
+    x, dout = arrays(
+        p["seed"], [(p["N"], p["C"], p["H"], p["W"]), (p["N"], p["C"], ho, wo)], ints=p["ints"]
+    )
     kernel = (p["kh"], p["kw"]) if p["kh"] != p["kw"] else p["kh"]
     return Invocation(args=(dout, x, kernel), kwargs=pp.kwargs(p))
 
@@ -32,11 +34,18 @@ def _route_ties(p: Params, inv: Invocation, mode: str) -> tuple[np.ndarray, ...]
     if not p["ints"]:
         return None
     dout, x, _ = inv.args
-    xp = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (p["ph"],) * 2, (p["pw"],) * 2), constant_values=-np.inf)
+    xp = np.pad(
+        x.astype(np.float64),
+        ((0, 0), (0, 0), (p["ph"],) * 2, (p["pw"],) * 2),
+        constant_values=-np.inf,
+    )
     dxp = np.zeros_like(xp)
     for i in range(dout.shape[2]):
         for j in range(dout.shape[3]):
-            rows, cols = slice(i * p["sh"], i * p["sh"] + p["kh"]), slice(j * p["sw"], j * p["sw"] + p["kw"])
+            rows, cols = (
+                slice(i * p["sh"], i * p["sh"] + p["kh"]),
+                slice(j * p["sw"], j * p["sw"] + p["kw"]),
+            )
             win = xp[:, :, rows, cols]
             mask = win == win.max(axis=(2, 3), keepdims=True)
             if mode == "last":
@@ -64,7 +73,8 @@ MAX_POOL2D_BACKWARD = CodeExercise(
     entry="max_pool2d_backward",
     kind="function",
     backend="numpy",
-    groups=GROUPS + (CaseGroup("ties", 1.0, Text("tied maxima (integer data)", "并列最大值（整数数据）")),),
+    groups=GROUPS
+    + (CaseGroup("ties", 1.0, Text("tied maxima (integer data)", "并列最大值（整数数据）")),),
     cases=lambda rng: pp.standard_cases(rng, ties=True),
     build=_build,
     expected=_expected,
@@ -76,14 +86,18 @@ MAX_POOL2D_BACKWARD = CodeExercise(
     buggy_rules=(
         BuggyRule(
             "ties_to_all_maxima",
-            Text("On tied maxima you send the gradient to every maximum: send it to the first one only.",
-                 "并列最大值时你把梯度传给了每个最大值：只应传给第一个。"),
+            Text(
+                "On tied maxima you send the gradient to every maximum: send it to the first one only.",
+                "并列最大值时你把梯度传给了每个最大值：只应传给第一个。",
+            ),
             lambda p, inv: _route_ties(p, inv, "all"),
         ),  # fmt: skip
         BuggyRule(
             "ties_to_last_maximum",
-            Text("On tied maxima you send the gradient to the last one: torch picks the first (row-major).",
-                 "并列最大值时你传给了最后一个：torch 选第一个（行优先）。"),
+            Text(
+                "On tied maxima you send the gradient to the last one: torch picks the first (row-major).",
+                "并列最大值时你传给了最后一个：torch 选第一个（行优先）。",
+            ),
             lambda p, inv: _route_ties(p, inv, "last"),
         ),  # fmt: skip
     ),

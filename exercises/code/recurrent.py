@@ -22,7 +22,10 @@ RNN_ATEN = ("lstm_cell", "gru_cell", "lstm", "gru", "_thnn_fused_lstm_cell", "_t
 def _cases(rng: np.random.Generator) -> list[Case]:
     sizes = [("basic", 1, 1, 1), ("basic", 1, 3, 2), ("basic", 3, 4, 5), ("shapes", 2, 7, 3), ("shapes", 4, 2, 6),
              ("larger", 8, 16, 32)]  # fmt: skip
-    return [Case(g, {"N": n, "D": d, "Hd": h, "ints": False, "seed": draw_seed(rng)}) for g, n, d, h in sizes]
+    return [
+        Case(g, {"N": n, "D": d, "Hd": h, "ints": False, "seed": draw_seed(rng)})
+        for g, n, d, h in sizes
+    ]
 
 
 def _shrink(p: dict[str, Any]) -> list[dict[str, Any]]:
@@ -36,13 +39,19 @@ def _features(p: Params) -> tuple[str, ...]:
 
 def _build(p: Params, gates: int, with_c: bool) -> Invocation:
     n, d, h = p["N"], p["D"], p["Hd"]
-    shapes = [(n, d), (n, h)] + ([(n, h)] if with_c else []) + [(gates * h, d), (gates * h, h), (gates * h,), (gates * h,)]
+    shapes = (
+        [(n, d), (n, h)]
+        + ([(n, h)] if with_c else [])
+        + [(gates * h, d), (gates * h, h), (gates * h,), (gates * h,)]
+    )
     values = arrays(p["seed"], shapes, ints=p["ints"])
     values = [v * np.float32(0.5) for v in values]  # keep the gates away from saturation
     return Invocation(args=tuple(values), outputs=2 if with_c else 1)
 
 
-def _reorder(tensors: list[torch.Tensor], chunks: int, student: str, torch_order: str) -> list[torch.Tensor]:
+def _reorder(
+    tensors: list[torch.Tensor], chunks: int, student: str, torch_order: str
+) -> list[torch.Tensor]:
     """Weights as torch would need them to compute what a student reading gates in ``student`` order gets."""
     out = []
     for t in tensors:
@@ -51,7 +60,9 @@ def _reorder(tensors: list[torch.Tensor], chunks: int, student: str, torch_order
     return out
 
 
-def _lstm(inv: Invocation, order: str = "ifgo", g_act=torch.tanh, out_act=torch.tanh, drop_b_hh=False):
+def _lstm(
+    inv: Invocation, order: str = "ifgo", g_act=torch.tanh, out_act=torch.tanh, drop_b_hh=False
+):
     x, h, c, w_ih, w_hh, b_ih, b_hh = (t64(a) for a in inv.args)
     w_ih, w_hh, b_ih, b_hh = _reorder([w_ih, w_hh, b_ih, b_hh], 4, order, "ifgo")
     if drop_b_hh:
@@ -114,22 +125,40 @@ LSTM_CELL = CodeExercise(
     output_names=("h_next", "c_next"),
     forbidden_names=RNN_FORBIDDEN,
     forbidden_aten_ops=RNN_ATEN,
-    buggy_rules=_order_rules("ifgo", lambda inv, order: _lstm(inv, order)) + (
-        BuggyRule("candidate_sigmoid",
-                  Text("Your values use sigmoid for the candidate G: G = tanh(g).", "你的候选记忆 G 用了 sigmoid：应为 G = tanh(g)。"),
-                  lambda p, inv: _lstm(inv, g_act=torch.sigmoid)),
-        BuggyRule("no_tanh_on_cell",
-                  Text("Your h_next is O * c_next: it is O * tanh(c_next).", "你的 h_next 是 O * c_next：应为 O * tanh(c_next)。"),
-                  lambda p, inv: _lstm(inv, out_act=lambda t: t)),
-        BuggyRule("missing_b_hh",
-                  Text("Your values ignore b_hh: both biases are added.", "你的结果忽略了 b_hh：两个偏置都要加。"),
-                  lambda p, inv: _lstm(inv, drop_b_hh=True)),
+    buggy_rules=_order_rules("ifgo", lambda inv, order: _lstm(inv, order))
+    + (
+        BuggyRule(
+            "candidate_sigmoid",
+            Text(
+                "Your values use sigmoid for the candidate G: G = tanh(g).",
+                "你的候选记忆 G 用了 sigmoid：应为 G = tanh(g)。",
+            ),
+            lambda p, inv: _lstm(inv, g_act=torch.sigmoid),
+        ),
+        BuggyRule(
+            "no_tanh_on_cell",
+            Text(
+                "Your h_next is O * c_next: it is O * tanh(c_next).",
+                "你的 h_next 是 O * c_next：应为 O * tanh(c_next)。",
+            ),
+            lambda p, inv: _lstm(inv, out_act=lambda t: t),
+        ),
+        BuggyRule(
+            "missing_b_hh",
+            Text(
+                "Your values ignore b_hh: both biases are added.",
+                "你的结果忽略了 b_hh：两个偏置都要加。",
+            ),
+            lambda p, inv: _lstm(inv, drop_b_hh=True),
+        ),
     ),  # fmt: skip
     features=_features,
 )
 
 
-def _gru(inv: Invocation, order: str = "rzn", flip_z: bool = False, n_act=torch.tanh) -> tuple[np.ndarray, ...]:
+def _gru(
+    inv: Invocation, order: str = "rzn", flip_z: bool = False, n_act=torch.tanh
+) -> tuple[np.ndarray, ...]:
     x, h, w_ih, w_hh, b_ih, b_hh = (t64(a) for a in inv.args)
     w_ih, w_hh, b_ih, b_hh = _reorder([w_ih, w_hh, b_ih, b_hh], 3, order, "rzn")
     xr, xz, xn = (x @ w_ih.T + b_ih).chunk(3, dim=1)
@@ -171,19 +200,33 @@ GRU_CELL = CodeExercise(
     output_names=("h_next",),
     forbidden_names=RNN_FORBIDDEN,
     forbidden_aten_ops=RNN_ATEN,
-    buggy_rules=_order_rules("rzn", lambda inv, order: _gru(inv, order)) + (
-        BuggyRule("reset_before_matmul",
-                  Text("Your values apply R to h before the matrix product (d2l's slides): torch computes "
-                       "N = tanh(x_n + R * (h @ W_hn.T + b_hn)).",
-                       "你在矩阵乘法之前把 R 作用于 h（d2l 课件的写法）：torch 计算 N = tanh(x_n + R * (h @ W_hn.T + b_hn))。"),
-                  lambda p, inv: _gru_expected(p, inv, "d2l")),
-        BuggyRule("update_gate_flipped",
-                  Text("Your values swap Z and 1 - Z: h_next = (1 - Z) * N + Z * h.",
-                       "你把 Z 与 1 - Z 弄反了：h_next = (1 - Z) * N + Z * h。"),
-                  lambda p, inv: _gru(inv, flip_z=True)),
-        BuggyRule("candidate_sigmoid",
-                  Text("Your candidate N uses sigmoid: N = tanh(...).", "你的候选状态 N 用了 sigmoid：应为 tanh(...)。"),
-                  lambda p, inv: _gru(inv, n_act=torch.sigmoid)),
+    buggy_rules=_order_rules("rzn", lambda inv, order: _gru(inv, order))
+    + (
+        BuggyRule(
+            "reset_before_matmul",
+            Text(
+                "Your values apply R to h before the matrix product (d2l's slides): torch computes "
+                "N = tanh(x_n + R * (h @ W_hn.T + b_hn)).",
+                "你在矩阵乘法之前把 R 作用于 h（d2l 课件的写法）：torch 计算 N = tanh(x_n + R * (h @ W_hn.T + b_hn))。",
+            ),
+            lambda p, inv: _gru_expected(p, inv, "d2l"),
+        ),
+        BuggyRule(
+            "update_gate_flipped",
+            Text(
+                "Your values swap Z and 1 - Z: h_next = (1 - Z) * N + Z * h.",
+                "你把 Z 与 1 - Z 弄反了：h_next = (1 - Z) * N + Z * h。",
+            ),
+            lambda p, inv: _gru(inv, flip_z=True),
+        ),
+        BuggyRule(
+            "candidate_sigmoid",
+            Text(
+                "Your candidate N uses sigmoid: N = tanh(...).",
+                "你的候选状态 N 用了 sigmoid：应为 tanh(...)。",
+            ),
+            lambda p, inv: _gru(inv, n_act=torch.sigmoid),
+        ),
     ),  # fmt: skip
     features=_features,
 )

@@ -6,7 +6,15 @@ from functools import cache
 
 from exercises.code.core import CodeExercise
 
-_FAMILIES = ("conv", "conv_backward", "transpose", "pooling", "pooling_backward", "recurrent", "modules")
+_FAMILIES = (
+    "conv",
+    "conv_backward",
+    "transpose",
+    "pooling",
+    "pooling_backward",
+    "recurrent",
+    "modules",
+)
 
 
 @cache

@@ -17,7 +17,10 @@ from reference.analysis.sizes import conv_transpose_output_size
 def _out(p: Params) -> tuple[int, int]:
     """Output (H, W) from the one home of the formula (-1 where it would not be positive)."""
     sizes = []
-    for n, k, s, pad, op, d in (("H", "kh", "sh", "ph", "oph", "dh"), ("W", "kw", "sw", "pw", "opw", "dw")):
+    for n, k, s, pad, op, d in (
+        ("H", "kh", "sh", "ph", "oph", "dh"),
+        ("W", "kw", "sw", "pw", "opw", "dw"),
+    ):
         try:
             sizes.append(conv_transpose_output_size(p[n], p[k], p[s], p[pad], p[op], p[d]))
         except ValueError:  # not a valid configuration (e.g. a non-positive size)
@@ -52,7 +55,9 @@ def _t_cases(rng: np.random.Generator) -> list[Case]:
         _t_case(r, "output_padding", sh=3, sw=2, kh=3, kw=4, ph=1, pw=1, oph=2, opw=1),
         _t_case(r, "dilation", dh=2, dw=2, kh=3, kw=2, ph=1),
         _t_case(r, "groups", groups=2, cin=2, cout=1, sh=2, sw=1, kh=3, kw=3),
-        _t_case(r, "mixed", N=2, cin=4, cout=3, H=6, W=5, kh=3, kw=4, sh=2, sw=2, ph=1, pw=1, opw=1),
+        _t_case(
+            r, "mixed", N=2, cin=4, cout=3, H=6, W=5, kh=3, kw=4, sh=2, sw=2, ph=1, pw=1, opw=1
+        ),
     ]
 
 
@@ -125,22 +130,38 @@ CONV_TRANSPOSE2D = CodeExercise(
     forbidden_names=CONV_FORBIDDEN + ("torch.nn.ConvTranspose2d",),
     forbidden_aten_ops=CONV_ATEN,
     buggy_rules=(
-        BuggyRule("no_output_padding",
-                  Text("Your output lacks the output_padding rows/cols: add them at the bottom/right.",
-                       "你的输出缺少 output_padding 的行列：应在下/右侧补上。"),
-                  lambda p, inv: _t_ref(inv, output_padding=0) if p["oph"] + p["opw"] else None),
-        BuggyRule("flipped_kernel",
-                  Text("Your values match the kernel flipped: scatter weight[c] as is, unflipped.",
-                       "你的结果与翻转卷积核一致：应直接按原样散布 weight[c]，不要翻转。"),
-                  lambda p, inv: _t_ref(inv, flip=True)),
-        BuggyRule("padding_not_cropped",
-                  Text("Your output is not cropped: padding removes p rows/cols from each side of the output.",
-                       "你的输出没有裁剪：padding 表示从输出每侧去掉 p 行/列。"),
-                  lambda p, inv: _t_ref(inv, padding=0) if p["ph"] + p["pw"] else None),
-        BuggyRule("missing_bias",
-                  Text("Your values are off by exactly the bias: add bias[c] to output channel c.",
-                       "你的结果恰好差一个偏置：请给输出通道 c 加上 bias[c]。"),
-                  lambda p, inv: _t_ref(inv, bias=None) if p["bias"] else None),
+        BuggyRule(
+            "no_output_padding",
+            Text(
+                "Your output lacks the output_padding rows/cols: add them at the bottom/right.",
+                "你的输出缺少 output_padding 的行列：应在下/右侧补上。",
+            ),
+            lambda p, inv: _t_ref(inv, output_padding=0) if p["oph"] + p["opw"] else None,
+        ),
+        BuggyRule(
+            "flipped_kernel",
+            Text(
+                "Your values match the kernel flipped: scatter weight[c] as is, unflipped.",
+                "你的结果与翻转卷积核一致：应直接按原样散布 weight[c]，不要翻转。",
+            ),
+            lambda p, inv: _t_ref(inv, flip=True),
+        ),
+        BuggyRule(
+            "padding_not_cropped",
+            Text(
+                "Your output is not cropped: padding removes p rows/cols from each side of the output.",
+                "你的输出没有裁剪：padding 表示从输出每侧去掉 p 行/列。",
+            ),
+            lambda p, inv: _t_ref(inv, padding=0) if p["ph"] + p["pw"] else None,
+        ),
+        BuggyRule(
+            "missing_bias",
+            Text(
+                "Your values are off by exactly the bias: add bias[c] to output channel c.",
+                "你的结果恰好差一个偏置：请给输出通道 c 加上 bias[c]。",
+            ),
+            lambda p, inv: _t_ref(inv, bias=None) if p["bias"] else None,
+        ),
     ),  # fmt: skip
     features=_t_features,
 )
@@ -148,10 +169,18 @@ CONV_TRANSPOSE2D = CodeExercise(
 
 def _sep_build(p: Params) -> Invocation:
     c, m, c_out = p["cin"], p["mult"], p["cout"]
-    shapes = [(p["N"], c, p["H"], p["W"]), (c * m, 1, p["kh"], p["kw"]), (c_out, c * m, 1, 1), (c * m,), (c_out,)]
+    shapes = [
+        (p["N"], c, p["H"], p["W"]),
+        (c * m, 1, p["kh"], p["kw"]),
+        (c_out, c * m, 1, 1),
+        (c * m,),
+        (c_out,),
+    ]
     x, dw, pw, db, pb = arrays(p["seed"], shapes, ints=p["ints"])
     kwargs = {"stride": pair(p["sh"], p["sw"]), "padding": pair(p["ph"], p["pw"])}
-    return Invocation(args=(x, dw, pw, db if p["bias"] else None, pb if p["bias"] else None), kwargs=kwargs)
+    return Invocation(
+        args=(x, dw, pw, db if p["bias"] else None, pb if p["bias"] else None), kwargs=kwargs
+    )
 
 
 def _sep_ref(inv: Invocation, summed: bool = False, **changes: Any) -> tuple[np.ndarray, ...]:
@@ -161,7 +190,13 @@ def _sep_ref(inv: Invocation, summed: bool = False, **changes: Any) -> tuple[np.
     x, dw, pw, db, pb = (t64(a) for a in inv.args)
     args = {"depthwise_bias": db, "pointwise_bias": pb, **inv.kwargs, **changes}
     if summed:  # every depthwise filter sees the sum over all input channels (a plain conv)
-        y = conv2d(x, dw.expand(-1, x.shape[1], -1, -1), db, stride=inv.kwargs["stride"], padding=inv.kwargs["padding"])
+        y = conv2d(
+            x,
+            dw.expand(-1, x.shape[1], -1, -1),
+            db,
+            stride=inv.kwargs["stride"],
+            padding=inv.kwargs["padding"],
+        )
         return (n64(conv2d(y, pw, pb)),)
     return (n64(depthwise_separable_conv2d(x, dw, pw, **args)),)
 
@@ -170,7 +205,9 @@ def _sep_cases(rng: np.random.Generator) -> list[Case]:
     out = []
     for c in cp.standard_cases(rng, groups=False, dilation=False):
         out.append(Case(c.group, {**c.params, "mult": 1}))
-    out.append(Case("mixed", {**cp.case(rng, "mixed", cin=3, cout=4, ph=1, pw=1).params, "mult": 2}))
+    out.append(
+        Case("mixed", {**cp.case(rng, "mixed", cin=3, cout=4, ph=1, pw=1).params, "mult": 2})
+    )
     return out
 
 
@@ -196,7 +233,8 @@ DEPTHWISE_SEPARABLE = CodeExercise(
     entry="depthwise_separable_conv2d",
     kind="function",
     backend="numpy",
-    groups=CONV_TRANSPOSE2D.groups[:1] + (
+    groups=CONV_TRANSPOSE2D.groups[:1]
+    + (
         CaseGroup("padding", 1.0, Text("zero padding", "零填充")),
         CaseGroup("stride", 1.0, Text("stride > 1", "步幅大于 1")),
         CaseGroup("mixed", 2.0, Text("everything at once, depth multiplier", "综合、深度乘数")),
@@ -209,14 +247,22 @@ DEPTHWISE_SEPARABLE = CodeExercise(
     forbidden_names=CONV_FORBIDDEN,
     forbidden_aten_ops=CONV_ATEN,
     buggy_rules=(
-        BuggyRule("depthwise_sums_channels",
-                  Text("Your depthwise step sums over input channels: each channel is convolved alone.",
-                       "你的逐通道卷积对输入通道求了和：每个通道应单独卷积。"),
-                  lambda p, inv: _sep_ref(inv, summed=True) if p["cin"] > 1 else None),
-        BuggyRule("missing_depthwise_bias",
-                  Text("Your values ignore depthwise_bias: add it after the depthwise step.",
-                       "你的结果忽略了 depthwise_bias：应在逐通道卷积后加上它。"),
-                  lambda p, inv: _sep_ref(inv, depthwise_bias=None) if p["bias"] else None),
+        BuggyRule(
+            "depthwise_sums_channels",
+            Text(
+                "Your depthwise step sums over input channels: each channel is convolved alone.",
+                "你的逐通道卷积对输入通道求了和：每个通道应单独卷积。",
+            ),
+            lambda p, inv: _sep_ref(inv, summed=True) if p["cin"] > 1 else None,
+        ),
+        BuggyRule(
+            "missing_depthwise_bias",
+            Text(
+                "Your values ignore depthwise_bias: add it after the depthwise step.",
+                "你的结果忽略了 depthwise_bias：应在逐通道卷积后加上它。",
+            ),
+            lambda p, inv: _sep_ref(inv, depthwise_bias=None) if p["bias"] else None,
+        ),
     ),  # fmt: skip
     features=cp.features,
 )

@@ -17,13 +17,21 @@ from grader.cli.app import app
 
 @app.command("check")
 def check_cmd(
-    exercise: Annotated[str, typer.Argument(help="code exercise id, e.g. conv2d (see --list)")] = "",
-    file: Annotated[Path | None, typer.Argument(help="the submission: a .py file or an .ipynb notebook")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object instead of text")] = False,
+    exercise: Annotated[
+        str, typer.Argument(help="code exercise id, e.g. conv2d (see --list)")
+    ] = "",
+    file: Annotated[
+        Path | None, typer.Argument(help="the submission: a .py file or an .ipynb notebook")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="print one JSON object instead of text")
+    ] = False,
     seed: Annotated[int, typer.Option("--seed", help="seed of the random test cases")] = 0,
     lang: Annotated[str, typer.Option("--lang", help="feedback language: zh or en")] = "en",
     device: Annotated[str, typer.Option("--device", help="cpu or cuda")] = "cpu",
-    list_all: Annotated[bool, typer.Option("--list", help="list the code exercises and exit")] = False,
+    list_all: Annotated[
+        bool, typer.Option("--list", help="list the code exercises and exit")
+    ] = False,
 ) -> None:
     """Run a code submission on randomized cases in the sandbox and report each case."""
     from exercises.code import get, names

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,20 +35,22 @@ def read_source(path: str | Path, entry: str) -> str:
     return text
 
 
-def _judge_all(exercise, params_list, source, limits, filename, require_level, device) -> tuple[list[CaseOutcome], RunReport]:
+def _judge_all(
+    exercise, params_list, source, limits, filename, require_level, device
+) -> tuple[list[CaseOutcome], RunReport]:
     pairs = params_list_groups(params_list)
     invs = [exercise.build(p) for _, p in pairs]
-    expected = [exercise.expected(p, inv) for (_, p), inv in zip(pairs, invs)]
+    expected = [exercise.expected(p, inv) for (_, p), inv in zip(pairs, invs, strict=True)]
     report = run_invocations(exercise, source, invs, limits=limits, filename=filename,
                              require_level=require_level, device=device)  # fmt: skip
     per_call = limits_for(exercise, len(invs), limits).wall_s_per_call
     judge_one = judge_module if exercise.kind == "module" else judge
-    results = list(report.results) + [CallResult("not_run", message="the run stopped before this case")] * (
-        len(invs) - len(report.results)
-    )
+    results = list(report.results) + [
+        CallResult("not_run", message="the run stopped before this case")
+    ] * (len(invs) - len(report.results))
     outcomes = [
         replace(judge_one(exercise, g, p, r, e, per_call), call=describe_call(exercise, inv))
-        for (g, p), r, e, inv in zip(pairs, results, expected, invs)
+        for (g, p), r, e, inv in zip(pairs, results, expected, invs, strict=True)
     ]
     return outcomes, report
 
@@ -106,7 +108,15 @@ def check_source(
 def _forbidden(o: CaseOutcome, violations: Sequence[str]) -> CaseOutcome:
     shown = "; ".join(violations)
     text = Text(shown, f"使用了本题禁止的 API：{shown}")
-    return CaseOutcome(o.group, o.params, "forbidden", text, o.seconds, {"violations": list(violations)}, call=o.call)
+    return CaseOutcome(
+        o.group,
+        o.params,
+        "forbidden",
+        text,
+        o.seconds,
+        {"violations": list(violations)},
+        call=o.call,
+    )
 
 
 def check(exercise_id: str, path: str | Path, *, seed: int = 0, lang: str = "en", limits: Limits | None = None,
@@ -128,7 +138,9 @@ def check(exercise_id: str, path: str | Path, *, seed: int = 0, lang: str = "en"
 def grade_code_file(slot: str, exercise_id: str, path: str | Path, seed: int, lang: str = "en", *,
                     limits: Limits | None = None, device: Any = None) -> Verdict:  # fmt: skip
     """Grade one student's code file for one assignment slot into a gradebook Verdict."""
-    return check(exercise_id, path, seed=seed, lang=lang, limits=limits, device=device).verdict(slot)
+    return check(exercise_id, path, seed=seed, lang=lang, limits=limits, device=device).verdict(
+        slot
+    )
 
 
 def grade_code(exercise: CodeExercise, source_path: str | Path, seed: int, *, slot: str | None = None,

@@ -59,14 +59,16 @@ def buggy_rule_hints(exercise: CodeExercise, outcome: CaseOutcome, inv: Invocati
         buggy = rule.outputs(outcome.params, inv)
         if buggy is None or len(buggy) != len(outcome.actual):
             continue
-        if all(np.shape(a) == np.shape(b) for a, b in zip(outcome.actual, buggy)):
-            if compare_outputs(exercise, outcome.actual, buggy)[0].ok:
-                found.append(Hint(rule.note, rule.feedback))
+        same_shapes = all(
+            np.shape(a) == np.shape(b) for a, b in zip(outcome.actual, buggy, strict=True)
+        )
+        if same_shapes and compare_outputs(exercise, outcome.actual, buggy)[0].ok:
+            found.append(Hint(rule.note, rule.feedback))
     return found
 
 
 def _transposed(outcome: CaseOutcome) -> Hint | None:
-    for a, e in zip(outcome.actual, outcome.expected):
+    for a, e in zip(outcome.actual, outcome.expected, strict=False):
         a, e = np.asarray(a, dtype=np.float64), np.asarray(e, dtype=np.float64)
         if e.ndim < 2 or (a.shape == e.shape and np.allclose(a, e, rtol=1e-4, atol=1e-4)):
             continue
@@ -86,13 +88,17 @@ def _border_only(outcome: CaseOutcome) -> Hint | None:
     p = outcome.params
     if outcome.status != "wrong" or p.get("ph", 0) + p.get("pw", 0) == 0:
         return None
-    for a, e in zip(outcome.actual, outcome.expected):
+    for a, e in zip(outcome.actual, outcome.expected, strict=False):
         a, e = np.asarray(a, dtype=np.float64), np.asarray(e, dtype=np.float64)
         if a.shape != e.shape or e.ndim < 2:
             continue
         bad = ~np.isclose(a, e, rtol=1e-4, atol=1e-4 * max(1.0, float(np.abs(e).max())))
         bad = bad.reshape(-1, *e.shape[-2:]).any(axis=0)
-        r = max(1, math.ceil(p.get("ph", 0) / p.get("sh", 1)), math.ceil(p.get("pw", 0) / p.get("sw", 1)))
+        r = max(
+            1,
+            math.ceil(p.get("ph", 0) / p.get("sh", 1)),
+            math.ceil(p.get("pw", 0) / p.get("sw", 1)),
+        )
         h, w = bad.shape
         if not bad.any() or h <= 2 * r or w <= 2 * r:
             continue
@@ -111,7 +117,7 @@ def pattern_hints(outcome: CaseOutcome) -> list[Hint]:
 
 
 def feature_hint(exercise: CodeExercise, outcomes: Sequence[CaseOutcome], features) -> Hint | None:
-    """"Fails only when F": every failing case has feature F and every case without F passes."""
+    """ "Fails only when F": every failing case has feature F and every case without F passes."""
     failing = [o for o in outcomes if not o.passed]
     if not failing or len(failing) == len(outcomes) or features is None:
         return None
@@ -119,10 +125,13 @@ def feature_hint(exercise: CodeExercise, outcomes: Sequence[CaseOutcome], featur
     best = None
     for name in FEATURE_HINTS:
         having = [i for i, s in enumerate(sets) if name in s]
-        if all(name in sets[i] for i, o in enumerate(outcomes) if not o.passed):
-            if best is None or len(having) < best[1]:
-                best = (name, len(having))
+        explains = all(name in sets[i] for i, o in enumerate(outcomes) if not o.passed)
+        if explains and (best is None or len(having) < best[1]):
+            best = (name, len(having))
     if best is None:
         return None
     text = FEATURE_HINTS[best[0]]
-    return Hint(f"fails_with_{best[0]}", Text(f"Your code fails only {text.en}.", f"你的代码只在这种情况下出错（{text.zh}）。"))
+    return Hint(
+        f"fails_with_{best[0]}",
+        Text(f"Your code fails only {text.en}.", f"你的代码只在这种情况下出错（{text.zh}）。"),
+    )

@@ -56,7 +56,10 @@ def describe_call(exercise: CodeExercise, inv) -> str:
         init = ", ".join(f"{k}={v!r}" for k, v in inv.init_kwargs.items())
         return f"{exercise.entry}({init}) on inputs " + ", ".join(show(x) for x in inv.inputs)
     names = list(exercise.arg_names) + [f"arg{i}" for i in range(len(inv.args))]
-    parts = [f"{n} {show(v)}" if isinstance(v, np.ndarray) else f"{n}={v!r}" for n, v in zip(names, inv.args)]
+    parts = [
+        f"{n} {show(v)}" if isinstance(v, np.ndarray) else f"{n}={v!r}"
+        for n, v in zip(names, inv.args, strict=False)
+    ]
     return ", ".join(parts + [f"{k}={show(v)}" for k, v in inv.kwargs.items()])
 
 
@@ -76,7 +79,7 @@ def compare_outputs(exercise: CodeExercise, actual, expected) -> tuple[Compariso
     """The first failing comparison of several outputs (or the last ok one) and its output name."""
     result = Comparison("ok", "no outputs")
     name = exercise.output_names[0]
-    for i, (a, e) in enumerate(zip(actual, expected)):
+    for i, (a, e) in enumerate(zip(actual, expected, strict=False)):
         name = exercise.output_names[i] if i < len(exercise.output_names) else f"output {i}"
         rtol, atol = tolerance(exercise, np.asarray(e))
         result = compare(a, e, rtol=rtol, atol=atol, name=name)
@@ -136,14 +139,18 @@ def _status_text(exercise: CodeExercise, result: CallResult, limit_s: float) -> 
             f"returned something that is not a numeric array of the expected count: {result.message}",
             f"返回值不是所需数量的数值数组：{result.message}",
         )
-    return "crashed", Text(f"the run stopped ({status}): {result.message}", f"运行中止（{status}）：{result.message}")
+    return "crashed", Text(
+        f"the run stopped ({status}): {result.message}", f"运行中止（{status}）：{result.message}"
+    )
 
 
 def _comparison_text(c: Comparison, name: str) -> tuple[str, Text]:
     if c.stage == "shape":
         shapes = re.findall(r"\([\d, ]*\)", c.message)
         got, want = (shapes + ["?", "?"])[:2]
-        return "shape", Text(f"{name}: expected shape {want}, got {got}", f"{name}：期望形状 {want}，实际 {got}")
+        return "shape", Text(
+            f"{name}: expected shape {want}, got {got}", f"{name}：期望形状 {want}，实际 {got}"
+        )
     if c.stage == "nonfinite":
         return "nonfinite", Text(
             f"{name} has NaN/inf: first at index {c.index}, value {c.actual_value}",
@@ -157,20 +164,31 @@ def _comparison_text(c: Comparison, name: str) -> tuple[str, Text]:
     )
 
 
-def judge(exercise: CodeExercise, group: str, params: dict, result: CallResult, expected, limit_s: float) -> CaseOutcome:
+def judge(
+    exercise: CodeExercise, group: str, params: dict, result: CallResult, expected, limit_s: float
+) -> CaseOutcome:
     """The outcome of one function case (``expected``: the reference's outputs, float64)."""
-    base = {"group": group, "params": dict(params), "seconds": result.seconds, "expected": tuple(expected)}
+    base = {
+        "group": group,
+        "params": dict(params),
+        "seconds": result.seconds,
+        "expected": tuple(expected),
+    }
     if not result.ok:
         status, text = _status_text(exercise, result, limit_s)
         detail = {"traceback": result.traceback} if result.traceback else {}
-        return CaseOutcome(status=status, message=text, detail=detail, actual=result.outputs, **base)
+        return CaseOutcome(
+            status=status, message=text, detail=detail, actual=result.outputs, **base
+        )
     if len(result.outputs) != len(expected):
         text = Text(f"returned {len(result.outputs)} arrays, expected {len(expected)}",
                     f"返回了 {len(result.outputs)} 个数组，应为 {len(expected)} 个")  # fmt: skip
         return CaseOutcome(status="invalid_output", message=text, actual=result.outputs, **base)
     comparison, name = compare_outputs(exercise, result.outputs, expected)
     if comparison.ok:
-        return CaseOutcome(status="passed", message=Text("passed", "通过"), actual=result.outputs, **base)
+        return CaseOutcome(
+            status="passed", message=Text("passed", "通过"), actual=result.outputs, **base
+        )
     status, text = _comparison_text(comparison, name)
     detail = {"stage": comparison.stage, "index": comparison.index, "output": name}
     return CaseOutcome(status=status, message=text, detail=detail, actual=result.outputs, **base)

@@ -44,19 +44,26 @@ def _structure_text(expected: Counter, actual: Counter) -> Text | None:
             continue
         parts_en.append(f"unexpected {kind} with output {shape} and {n} parameters")
         parts_zh.append(f"多出输出为 {shape}、参数 {n} 个的 {kind}")
-    return Text("layer structure differs: " + "; ".join(parts_en), "层结构不同：" + "；".join(parts_zh))
+    return Text(
+        "layer structure differs: " + "; ".join(parts_en), "层结构不同：" + "；".join(parts_zh)
+    )
 
 
 def judge_module(exercise: CodeExercise, group: str, params: dict, result: CallResult,
                  expected: ModuleExpected, limit_s: float) -> CaseOutcome:  # fmt: skip
     """The outcome of one module probe against the reference block's facts."""
     base = {"group": group, "params": dict(params), "seconds": result.seconds}
-    shown = tuple(v if v is not None else np.zeros(s) for v, s in zip(expected.values, expected.shapes))
+    shown = tuple(
+        v if v is not None else np.zeros(s)
+        for v, s in zip(expected.values, expected.shapes, strict=False)
+    )
     if not result.ok:
         status, text = _status_text(exercise, result, limit_s)
-        return CaseOutcome(status=status, message=text, detail={"traceback": result.traceback}, **base)
+        return CaseOutcome(
+            status=status, message=text, detail={"traceback": result.traceback}, **base
+        )
     outs = tuple(result.outputs)
-    for i, (a, shape) in enumerate(zip(outs, expected.shapes)):
+    for i, (a, shape) in enumerate(zip(outs, expected.shapes, strict=False)):
         if tuple(np.shape(a)) != tuple(shape):
             text = Text(f"output {i}: expected shape {tuple(shape)}, got {tuple(np.shape(a))}",
                         f"输出 {i}：期望形状 {tuple(shape)}，实际 {tuple(np.shape(a))}")  # fmt: skip
@@ -69,18 +76,29 @@ def judge_module(exercise: CodeExercise, group: str, params: dict, result: CallR
         text = Text(f"has {result.parameters} parameters, expected {expected.parameters}",
                     f"参数量为 {result.parameters}，应为 {expected.parameters}")  # fmt: skip
         return CaseOutcome(status="wrong", message=text, detail={"stage": "parameters"}, **base)
-    structure = _structure_text(Counter(dict(_as_counter(expected.layers))), layer_multiset(result.layers))
+    structure = _structure_text(
+        Counter(dict(_as_counter(expected.layers))), layer_multiset(result.layers)
+    )
     if structure is not None:
         return CaseOutcome(status="wrong", message=structure, detail={"stage": "layers"}, **base)
-    for i, (a, e) in enumerate(zip(outs, expected.values)):
+    for a, e in zip(outs, expected.values, strict=False):
         if e is None:
             continue
         comparison, _ = compare_outputs(exercise, (a,), (e,))
         if not comparison.ok:
             text = Text(f"behaviour probe {params.get('probe', '')}: {comparison.message}",
                         f"行为检查 {params.get('probe', '')}：{comparison.message}")  # fmt: skip
-            return CaseOutcome(status="wrong", message=text, detail={"stage": "behaviour"}, actual=outs, expected=shown, **base)
-    return CaseOutcome(status="passed", message=Text("passed", "通过"), actual=outs, expected=shown, **base)
+            return CaseOutcome(
+                status="wrong",
+                message=text,
+                detail={"stage": "behaviour"},
+                actual=outs,
+                expected=shown,
+                **base,
+            )
+    return CaseOutcome(
+        status="passed", message=Text("passed", "通过"), actual=outs, expected=shown, **base
+    )
 
 
 def _as_counter(layers) -> Counter:

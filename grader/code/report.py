@@ -12,7 +12,12 @@ from grader.code.judge import CaseOutcome
 from grader.sandbox.api import Isolation
 from grader.types import Finding, Verdict
 
-_KIND = {"passed": "case_passed", "forbidden": "forbidden", "timeout": "timeout", "crashed": "error"}
+_KIND = {
+    "passed": "case_passed",
+    "forbidden": "forbidden",
+    "timeout": "timeout",
+    "crashed": "error",
+}
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,9 @@ class CodeReport:
         for i, c in enumerate(self.cases, 1):
             mark = "✓" if c.passed else "✗"
             case_word = "用例" if lang == "zh" else "case"
-            lines.append(f"{mark} {case_word} {i} [{c.group}] {c.call or _describe(c.params)}: {c.message(lang)}")  # type: ignore[arg-type]
+            lines.append(
+                f"{mark} {case_word} {i} [{c.group}] {c.call or _describe(c.params)}: {c.message(lang)}"
+            )  # type: ignore[arg-type]
         lines += [("提示：" if lang == "zh" else "Hint: ") + h.text(lang) for h in self.hints]  # type: ignore[arg-type]
         if self.shrunk_text:
             lines.append(self.shrunk_text)
@@ -60,15 +67,26 @@ class CodeReport:
             "max_score": self.max_score,
             "passed": self.passed,
             "cases": [
-                {"group": c.group, "call": c.call, "params": c.params, "status": c.status, "passed": c.passed,
-                 "message": c.message(self.lang), "seconds": round(c.seconds, 4)}  # type: ignore[arg-type]
+                {
+                    "group": c.group,
+                    "call": c.call,
+                    "params": c.params,
+                    "status": c.status,
+                    "passed": c.passed,
+                    "message": c.message(self.lang),
+                    "seconds": round(c.seconds, 4),
+                }  # type: ignore[arg-type]
                 for c in self.cases
             ],  # fmt: skip
             "feedback": self.feedback(),
             "hints": [{"note": h.note, "message": h.text(self.lang)} for h in self.hints],  # type: ignore[arg-type]
             "shrunk": self.shrunk,
-            "isolation": {"level": iso.level, "name": iso.name, "mechanisms": list(iso.mechanisms),
-                          "missing": list(iso.missing)},  # fmt: skip
+            "isolation": {
+                "level": iso.level,
+                "name": iso.name,
+                "mechanisms": list(iso.mechanisms),
+                "missing": list(iso.missing),
+            },  # fmt: skip
             "seconds": round(self.seconds, 3),
         }
 

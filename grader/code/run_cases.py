@@ -32,7 +32,9 @@ def to_call(exercise: CodeExercise, inv: Invocation) -> Call | ModuleProbe:
             init_kwargs=init, inputs=tuple(inv.inputs), mode=inv.mode,
             actions=tuple(inv.actions),
         )  # fmt: skip
-    return Call(args=tuple(inv.args), kwargs=dict(inv.kwargs), backend=exercise.backend, outputs=inv.outputs)
+    return Call(
+        args=tuple(inv.args), kwargs=dict(inv.kwargs), backend=exercise.backend, outputs=inv.outputs
+    )
 
 
 def forbidden_of(exercise: CodeExercise) -> Forbidden:
@@ -50,7 +52,9 @@ def limits_for(exercise: CodeExercise, n_calls: int, limits: Limits | None) -> L
     per_call = min(base.wall_s_per_call, exercise.seconds_per_case)
     # a looping submission may use up a few per-case budgets, not one per case
     total = min(base.wall_s_total, 4 * per_call + 0.25 * per_call * max(1, n_calls))
-    return replace(base, wall_s_per_call=per_call, wall_s_total=total, cpu_s_total=min(base.cpu_s_total, total))
+    return replace(
+        base, wall_s_per_call=per_call, wall_s_total=total, cpu_s_total=min(base.cpu_s_total, total)
+    )
 
 
 def run_invocations(

@@ -35,12 +35,14 @@ def cost(params: dict[str, Any]) -> float:
     """How big a case is: the sum of its numeric parameters (the data seed aside); smaller is simpler.
 
     >>> cost({"N": 2, "H": 5, "ints": True, "seed": 99})
-    7.0
+    8.0
     """
     return float(sum(v for k, v in params.items() if k != "seed" and isinstance(v, (int, float))))
 
 
-def _combine(exercise: CodeExercise, params: dict[str, Any], changes: list[dict[str, Any]]) -> dict[str, Any]:
+def _combine(
+    exercise: CodeExercise, params: dict[str, Any], changes: list[dict[str, Any]]
+) -> dict[str, Any]:
     """Apply each change in turn while the result stays one of the exercise's valid simplifications."""
     combined = dict(params)
     for change in changes:
@@ -50,7 +52,9 @@ def _combine(exercise: CodeExercise, params: dict[str, Any], changes: list[dict[
     return combined
 
 
-def shrink(exercise: CodeExercise, failing: CaseOutcome, judge_batch: BatchJudge, max_rounds: int = 10) -> ShrinkResult:
+def shrink(
+    exercise: CodeExercise, failing: CaseOutcome, judge_batch: BatchJudge, max_rounds: int = 10
+) -> ShrinkResult:
     """Greedily simplify ``failing.params`` while the student's code keeps failing the same way.
 
     Each round runs, in ONE sandbox run, every one-change simplification of the current case plus
@@ -81,7 +85,12 @@ def _fmt(value: Any) -> str:
     if isinstance(value, np.ndarray):
         if value.size > 400:
             return f"array of shape {value.shape} (too large to show)"
-        body = np.array2string(np.asarray(value, dtype=np.float64), precision=4, suppress_small=True, max_line_width=100)
+        body = np.array2string(
+            np.asarray(value, dtype=np.float64),
+            precision=4,
+            suppress_small=True,
+            max_line_width=100,
+        )
         return f"shape {value.shape}\n{body}"
     return repr(value)
 
@@ -89,15 +98,23 @@ def _fmt(value: Any) -> str:
 def show(exercise: CodeExercise, result: ShrinkResult, lang: str) -> str:
     """The shrunk case in full: the call, every input, the expected and the actual outputs."""
     inv, outcome = result.invocation, result.outcome
-    names = list(exercise.arg_names) + [f"arg{i}" for i in range(len(exercise.arg_names), len(inv.args))]
+    if exercise.kind == "module":  # the weights are random: the call and the finding say it all
+        title = Text("Smallest failing probe", "最小的出错检查")(lang)  # type: ignore[arg-type]
+        return f"{title}: {outcome.call}\n{outcome.message(lang)}"  # type: ignore[arg-type]
+    names = list(exercise.arg_names) + [
+        f"arg{i}" for i in range(len(exercise.arg_names), len(inv.args))
+    ]
     shown_args = ", ".join(names[: len(inv.args)])
     shown_kwargs = "".join(f", {k}={v!r}" for k, v in inv.kwargs.items())
     title = Text("Smallest failing case", "最小的出错用例")(lang)  # type: ignore[arg-type]
     lines = [f"{title}: {exercise.entry}({shown_args}{shown_kwargs})"]
-    for name, value in zip(names, inv.args):
+    for name, value in zip(names, inv.args, strict=False):
         lines.append(f"{name} = {_fmt(value)}")
     out_names = list(exercise.output_names)
-    for label_en, label_zh, values in (("expected", "期望", outcome.expected), ("actual", "实际", outcome.actual)):
+    for label_en, label_zh, values in (
+        ("expected", "期望", outcome.expected),
+        ("actual", "实际", outcome.actual),
+    ):
         label = label_zh if lang == "zh" else label_en
         for i, value in enumerate(values):
             name = out_names[i] if i < len(out_names) else f"output {i}"
@@ -115,7 +132,7 @@ def as_json(exercise: CodeExercise, result: ShrinkResult) -> dict[str, Any]:
 
     return {
         "params": dict(outcome.params),
-        "args": dict(zip(exercise.arg_names, (plain(a) for a in inv.args))),
+        "args": dict(zip(exercise.arg_names, (plain(a) for a in inv.args), strict=False)),
         "kwargs": {k: plain(v) for k, v in inv.kwargs.items()},
         "expected": [plain(np.asarray(e)) for e in outcome.expected],
         "actual": [plain(np.asarray(a)) for a in outcome.actual],

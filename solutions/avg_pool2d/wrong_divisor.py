@@ -21,5 +21,8 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0):
     out = np.empty((n, c, h_out, w_out), dtype=np.float64)
     for i in range(h_out):
         for j in range(w_out):
-            out[:, :, i, j] = xp[:, :, i * sh : i * sh + kh, j * sw : j * sw + kw].sum(axis=(2, 3)) / ones[i * sh : i * sh + kh, j * sw : j * sw + kw].sum()
+            out[:, :, i, j] = (
+                xp[:, :, i * sh : i * sh + kh, j * sw : j * sw + kw].sum(axis=(2, 3))
+                / ones[i * sh : i * sh + kh, j * sw : j * sw + kw].sum()
+            )
     return out

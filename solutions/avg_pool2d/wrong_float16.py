@@ -20,5 +20,7 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0):
     out = np.empty((n, c, h_out, w_out), dtype=np.float16)
     for i in range(h_out):
         for j in range(w_out):
-            out[:, :, i, j] = xp[:, :, i * sh : i * sh + kh, j * sw : j * sw + kw].sum(axis=(2, 3)) / (kh * kw)
+            out[:, :, i, j] = xp[:, :, i * sh : i * sh + kh, j * sw : j * sw + kw].sum(
+                axis=(2, 3)
+            ) / (kh * kw)
     return out

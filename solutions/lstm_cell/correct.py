@@ -13,7 +13,7 @@ def sigmoid(z):
 def lstm_cell(x, h, c, w_ih, w_hh, b_ih, b_hh):
     gates = x @ w_ih.T + b_ih + h @ w_hh.T + b_hh
     i, f, g, o = np.split(gates, 4, axis=1)
-    I, F, G, O = sigmoid(i), sigmoid(f), np.tanh(g), sigmoid(o)
+    I, F, G, O = sigmoid(i), sigmoid(f), np.tanh(g), sigmoid(o)  # noqa: E741
     c_next = F * c + I * G
     h_next = O * np.tanh(c_next)
     return h_next, c_next

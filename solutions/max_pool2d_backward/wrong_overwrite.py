@@ -21,5 +21,7 @@ def max_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
             window = xp[:, :, i * sh : i * sh + kh, j * sw : j * sw + kw]
             flat = window.reshape(n, c, -1)
             mask = (np.arange(kh * kw) == flat.argmax(axis=2)[..., None]).reshape(window.shape)
-            dxp[:, :, i * sh : i * sh + kh, j * sw : j * sw + kw] = mask * dout[:, :, i, j][:, :, None, None]
+            dxp[:, :, i * sh : i * sh + kh, j * sw : j * sw + kw] = (
+                mask * dout[:, :, i, j][:, :, None, None]
+            )
     return dxp[:, :, ph : ph + h, pw : pw + w]

@@ -20,5 +20,7 @@ def max_pool2d_backward(dout, x, kernel_size, stride=None, padding=0):
         for j in range(dout.shape[3]):
             window = xp[:, :, i * sh : i * sh + kh, j * sw : j * sw + kw]
             mask = window == window.max(axis=(2, 3), keepdims=True)  # BUG: all tied maxima
-            dxp[:, :, i * sh : i * sh + kh, j * sw : j * sw + kw] += mask * dout[:, :, i, j][:, :, None, None]
+            dxp[:, :, i * sh : i * sh + kh, j * sw : j * sw + kw] += (
+                mask * dout[:, :, i, j][:, :, None, None]
+            )
     return dxp[:, :, ph : ph + h, pw : pw + w]

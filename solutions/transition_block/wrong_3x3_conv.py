@@ -8,7 +8,8 @@ from torch import nn
 
 def transition_block(in_channels, num_channels):
     return nn.Sequential(
-        nn.BatchNorm2d(in_channels), nn.ReLU(),
+        nn.BatchNorm2d(in_channels),
+        nn.ReLU(),
         nn.Conv2d(in_channels, num_channels, kernel_size=3, padding=1, bias=False),
         nn.AvgPool2d(kernel_size=2, stride=2),
     )

@@ -5,7 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from solution_files import assert_correct_passes, assert_wrong_fails_as_deserved, folders, wrong_files
+from solution_files import (
+    assert_correct_passes,
+    assert_wrong_fails_as_deserved,
+    folders,
+    wrong_files,
+)
 
 
 @pytest.mark.parametrize("folder", folders("module"), ids=lambda p: p.name)

@@ -21,7 +21,9 @@ def test_cases_cover_every_group_and_are_reproducible(name: str) -> None:
     ex = get(name)
     cases = ex.cases(rng_for(7))
     assert {c.group for c in cases} == {g.name for g in ex.groups}
-    assert json.loads(json.dumps([c.params for c in cases])) == json.loads(json.dumps([c.params for c in ex.cases(rng_for(7))]))
+    assert json.loads(json.dumps([c.params for c in cases])) == json.loads(
+        json.dumps([c.params for c in ex.cases(rng_for(7))])
+    )
     assert len(ex.statement.en) > 40 and len(ex.statement.zh) > 20 and ex.entry in ex.statement.en
 
 
@@ -79,8 +81,12 @@ def test_expected_outputs_agree_with_torch(name: str) -> None:
     for seed in (0, 1):
         for case in ex.cases(rng_for(seed)):
             inv = ex.build(case.params)
-            for got, want in zip(ex.expected(case.params, inv), _torch_outputs(name, inv), strict=True):
-                np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-10, err_msg=f"{name} {case.params}")
+            for got, want in zip(
+                ex.expected(case.params, inv), _torch_outputs(name, inv), strict=True
+            ):
+                np.testing.assert_allclose(
+                    got, want, rtol=1e-10, atol=1e-10, err_msg=f"{name} {case.params}"
+                )
 
 
 def test_unknown_exercise_names_the_known_ones() -> None:
@@ -103,7 +109,9 @@ def test_float32_error_passes_and_float16_error_fails(name: str) -> None:
             assert compare_outputs(ex, float32, expected)[0].ok, (name, case.params)
             if case.params.get("ints") or max(np.size(e) for e in expected) < 8:
                 continue  # small integers are exact in float16; one element may round by luck
-            float16 = tuple(np.asarray(e).astype(np.float16) if np.size(e) >= 8 else e for e in expected)
+            float16 = tuple(
+                np.asarray(e).astype(np.float16) if np.size(e) >= 8 else e for e in expected
+            )
             assert not compare_outputs(ex, float16, expected)[0].ok, (name, case.params)
             checked += 1
     assert checked >= 4

@@ -26,7 +26,10 @@ def test_missing_bias_shrinks_to_one_number_with_a_bias() -> None:
     assert p["bias"] is True and (p["sh"], p["ph"], p["dh"], p["groups"]) == (1, 0, 1, 1)
     assert report.shrunk["expected"] != report.shrunk["actual"]
     text = report.feedback()[-1]
-    assert "Smallest failing case: conv2d(x, weight, bias" in text and "expected output = shape (1, 1, 1, 1)" in text
+    assert (
+        "Smallest failing case: conv2d(x, weight, bias" in text
+        and "expected output = shape (1, 1, 1, 1)" in text
+    )
 
 
 def test_shrunk_case_is_locally_minimal() -> None:
@@ -50,7 +53,9 @@ def test_groups_bug_keeps_groups_and_drops_the_rest() -> None:
 def test_report_json_and_verdict() -> None:
     report = check("conv2d", EXAMPLES / "conv2d_buggy.py", seed=0, lang="zh")
     data = json.loads(json.dumps(report.to_json(), ensure_ascii=False))
-    assert {"exercise", "score", "max_score", "passed", "cases", "feedback", "isolation"} <= set(data)
+    assert {"exercise", "score", "max_score", "passed", "cases", "feedback", "isolation"} <= set(
+        data
+    )
     assert data["passed"] is False and 0 < data["score"] < data["max_score"] == 8.0
     assert data["isolation"]["level"] >= 0 and "提示" in "\n".join(data["feedback"])
     verdict = report.verdict("hw3.conv2d.1")
@@ -59,7 +64,9 @@ def test_report_json_and_verdict() -> None:
 
 
 def test_correct_notebook_and_grade_code_file() -> None:
-    verdict = grade_code_file("hw.1", "conv2d", EXAMPLES / "conv2d_notebook.ipynb", seed=5, lang="en")
+    verdict = grade_code_file(
+        "hw.1", "conv2d", EXAMPLES / "conv2d_notebook.ipynb", seed=5, lang="en"
+    )
     assert verdict.passed and verdict.max_score == 8.0
 
 
@@ -72,11 +79,18 @@ def test_forbidden_api_scores_zero_with_a_clear_message() -> None:
 def test_syntax_error_is_a_load_error_not_a_crash() -> None:
     report = check_source(get("corr2d"), "def corr2d(X, K:\n    pass\n")
     assert report.score == 0 and not report.passed
-    assert report.load_error.startswith("your file could not be loaded") and "SyntaxError" in report.load_error
+    assert (
+        report.load_error.startswith("your file could not be loaded")
+        and "SyntaxError" in report.load_error
+    )
 
 
 def test_infinite_loop_times_out() -> None:
-    source = (EXAMPLES / "conv2d_infinite_loop.py").read_text().replace("def conv2d(x, weight", "def corr2d(X, K")
+    source = (
+        (EXAMPLES / "conv2d_infinite_loop.py")
+        .read_text()
+        .replace("def conv2d(x, weight", "def corr2d(X, K")
+    )
     source = source.replace("return x", "return X")
     ex = replace(get("corr2d"), cases=lambda rng: get("corr2d").cases(rng)[:2])
     report = check_source(ex, source, limits=Limits(wall_s_per_call=0.5))
@@ -85,7 +99,9 @@ def test_infinite_loop_times_out() -> None:
 
 
 def test_cli_check_json_exit_zero_for_a_wrong_submission() -> None:
-    result = CliRunner().invoke(app, ["check", "corr2d", str(SOLUTIONS / "corr2d" / "wrong_flipped_kernel.py"), "--json"])
+    result = CliRunner().invoke(
+        app, ["check", "corr2d", str(SOLUTIONS / "corr2d" / "wrong_flipped_kernel.py"), "--json"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["exercise"] == "corr2d" and data["passed"] is False
@@ -93,5 +109,7 @@ def test_cli_check_json_exit_zero_for_a_wrong_submission() -> None:
 
 
 def test_cli_check_text_for_a_correct_submission() -> None:
-    result = CliRunner().invoke(app, ["check", "corr2d", str(SOLUTIONS / "corr2d" / "correct.py"), "--lang", "zh"])
+    result = CliRunner().invoke(
+        app, ["check", "corr2d", str(SOLUTIONS / "corr2d" / "correct.py"), "--lang", "zh"]
+    )
     assert result.exit_code == 0 and result.output.startswith("corr2d: 得分 2 / 2")

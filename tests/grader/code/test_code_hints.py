@@ -15,7 +15,9 @@ BASE = {"N": 1, "cin": 1, "cout": 1, "groups": 1, "H": 6, "W": 6, "kh": 3, "kw":
 
 
 def _outcome(status: str, actual: np.ndarray, expected: np.ndarray, **params) -> CaseOutcome:
-    return CaseOutcome("basic", {**BASE, **params}, status, Text("x", "x"), actual=(actual,), expected=(expected,))
+    return CaseOutcome(
+        "basic", {**BASE, **params}, status, Text("x", "x"), actual=(actual,), expected=(expected,)
+    )
 
 
 def test_mismatch_only_on_the_border_suggests_padding() -> None:
@@ -23,7 +25,9 @@ def test_mismatch_only_on_the_border_suggests_padding() -> None:
     actual = expected.copy()
     actual[0, 0, 0, 2] += 1.0
     actual[0, 0, 5, 5] -= 2.0
-    assert [h.note for h in pattern_hints(_outcome("wrong", actual, expected))] == ["padding_border"]
+    assert [h.note for h in pattern_hints(_outcome("wrong", actual, expected))] == [
+        "padding_border"
+    ]
     actual[0, 0, 3, 3] += 1.0  # an interior mismatch: not a padding problem
     assert pattern_hints(_outcome("wrong", actual, expected)) == []
 
@@ -40,7 +44,9 @@ def test_swapped_height_and_width_is_recognized() -> None:
     hints = pattern_hints(_outcome("shape", np.swapaxes(expected, -1, -2), expected))
     assert [h.note for h in hints] == ["transposed"]
     square = np.arange(9.0).reshape(1, 1, 3, 3)
-    assert [h.note for h in pattern_hints(_outcome("wrong", square.transpose(0, 1, 3, 2), square))] == ["transposed"]
+    assert [
+        h.note for h in pattern_hints(_outcome("wrong", square.transpose(0, 1, 3, 2), square))
+    ] == ["transposed"]
 
 
 def test_fails_only_with_stride() -> None:
