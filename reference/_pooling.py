@@ -107,6 +107,14 @@ def padded(x: torch.Tensor, g: PoolGeometry, fill: float) -> torch.Tensor:
     return F.pad(x, pairs, value=fill)
 
 
+def unpadded(buffer: torch.Tensor, g: PoolGeometry) -> torch.Tensor:
+    """Inverse of :func:`padded`: the input-shaped part of a padded buffer (zeros where it was cropped)."""
+    pairs: list[int] = []
+    for n, p, size in zip(g.in_size, g.padding, buffer.shape[2:], strict=True):
+        pairs = [-p, n + p - size, *pairs]
+    return F.pad(buffer, pairs)
+
+
 def index_map(g: PoolGeometry, device: torch.device) -> torch.Tensor:
     """``(1, 1, *in_size)`` int64 map of flat input positions, padded with ``-1`` like the input."""
     total = 1
@@ -129,7 +137,7 @@ def lowest(dtype: torch.dtype) -> float:
 SCAN_LIMIT = 32  # windows up to this many taps are scanned tap by tap (fast); larger ones vectorized
 
 
-def _taps(window: tuple[int, ...]) -> list[tuple[int, ...]]:
+def taps(window: tuple[int, ...]) -> list[tuple[int, ...]]:
     """Every tap of a window in row-major order (torch's scan order)."""
     return list(itertools.product(*(range(k) for k in window)))
 
@@ -143,9 +151,9 @@ def window_sum(windows: torch.Tensor, d: int) -> torch.Tensor:
     window = tuple(windows.shape[windows.dim() - d:])
     if math.prod(window) > SCAN_LIMIT:
         return windows.sum(dim=tuple(range(-d, 0)))
-    taps = iter(_taps(window))
-    total = windows[(..., *next(taps))].clone()
-    for tap in taps:
+    each = iter(taps(window))
+    total = windows[(..., *next(each))].clone()
+    for tap in each:
         total += windows[(..., *tap)]
     return total
 
@@ -159,9 +167,9 @@ def window_max(windows: torch.Tensor, d: int) -> torch.Tensor:
     window = tuple(windows.shape[windows.dim() - d:])
     if math.prod(window) > SCAN_LIMIT:
         return windows.amax(dim=tuple(range(-d, 0)))
-    taps = iter(_taps(window))
-    best = windows[(..., *next(taps))].clone()
-    for tap in taps:
+    each = iter(taps(window))
+    best = windows[(..., *next(each))].clone()
+    for tap in each:
         best = torch.maximum(best, windows[(..., *tap)])
     return best
 
@@ -191,12 +199,12 @@ def window_argmax(values: torch.Tensor, positions: torch.Tensor, d: int, maxima:
             best_tap = torch.where(nan.any(dim=-1, keepdim=True), last_nan, best_tap)
         chosen = torch.take_along_dim(pos, best_tap, -1)
         return torch.where(chosen < 0, first_real, chosen).squeeze(-1)
-    taps = list(enumerate(_taps(window)))
+    numbered = list(enumerate(taps(window)))
     best_tap = torch.zeros(lead, dtype=torch.uint8, device=values.device)  # tap numbers fit a byte
-    for t, tap in reversed(taps):  # backwards, so the first tap equal to the maximum is kept
+    for t, tap in reversed(numbered):  # backwards, so the first tap equal to the maximum is kept
         best_tap.masked_fill_(values[(..., *tap)] == maxima, t)
     if has_nan:
-        for t, tap in taps:  # forwards, so the last NaN is kept
+        for t, tap in numbered:  # forwards, so the last NaN is kept
             best_tap.masked_fill_(torch.isnan(values[(..., *tap)]), t)
     chosen = torch.take_along_dim(pos, best_tap.unsqueeze(-1).long(), -1)
     # a padding tap matches only when every real cell is -inf: torch keeps the first real cell

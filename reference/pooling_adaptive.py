@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import torch
+import torch.nn.functional as F
 
 from reference import _pooling as P
 from reference._trace import traced
@@ -30,22 +31,34 @@ def _output_size(output_size: OutputSize, x: torch.Tensor, d: int, op: str) -> t
 
 
 def _reduce_axis(x: torch.Tensor, axis: int, o: int, kind: str) -> torch.Tensor:
-    """Adaptive pooling along one axis: gather the ``o`` windows (padded to the longest, ``L``),
-    then reduce. A box's mean or max is the mean or max of per-axis ones, so axes go one by one."""
+    """Adaptive pooling along one axis (a box's mean or max is the mean or max of per-axis ones).
+
+    Window ``i`` is ``[start_i, end_i)``; tap ``t`` reads row ``start_i + t`` of every window at once.
+    A shorter window reads past its end: for a max it repeats its last row (harmless), for a sum it
+    reads an extra zero row appended after the input.
+    """
     n = x.shape[axis]
     if n % o == 0:  # equal, disjoint windows: a reshape (the common 14 -> 7, 7 -> 1 cases)
         windows = x.unflatten(axis, (o, n // o))
         return windows.sum(axis + 1) / (n // o) if kind == "avg" else windows.amax(axis + 1)
     starts, ends = P.adaptive_bounds(n, o)
-    width = max(e - s for s, e in zip(starts, ends, strict=True))
-    start = torch.tensor(starts, device=x.device).unsqueeze(1)
-    end = torch.tensor(ends, device=x.device).unsqueeze(1)
-    idx = start + torch.arange(width, device=x.device)
-    ok = (idx < end).reshape(o, width, *([1] * (x.dim() - axis - 1)))
-    windows = x.index_select(axis, torch.minimum(idx, end - 1).flatten()).unflatten(axis, (o, width))
+    start = torch.tensor(starts, device=x.device)
+    end = torch.tensor(ends, device=x.device)
     if kind == "avg":
-        return torch.where(ok, windows, 0).sum(axis + 1) / (end - start).reshape(ok.shape[:1] + ok.shape[2:]).to(x.dtype)
-    return torch.where(ok, windows, P.lowest(x.dtype)).amax(axis + 1)
+        source = F.pad(x, [0, 0] * (x.dim() - axis - 1) + [0, 1])  # row n is zeros
+        past_end = torch.full_like(start, n)
+    else:
+        source, past_end = x, end - 1
+    total = None
+    for t in range(max(e - s for s, e in zip(starts, ends, strict=True))):
+        rows = source.index_select(axis, torch.where(start + t < end, start + t, past_end))
+        if total is None:
+            total = rows
+        else:
+            total = total + rows if kind == "avg" else torch.maximum(total, rows)
+    if kind == "avg":
+        return total / (end - start).reshape(o, *([1] * (x.dim() - axis - 1))).to(x.dtype)
+    return total
 
 
 def _adaptive(input, output_size, d, op, kind, return_indices=False):

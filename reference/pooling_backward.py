@@ -104,9 +104,13 @@ def _avg_backward(grad_output, input, d, kernel_size, stride, padding, ceil_mode
     g = P.geometry(x, d, kernel_size, stride, padding, 1, ceil_mode)
     grad = _check_grad(grad_output, g, x, op).to(x.dtype)
     share = grad / P.avg_divisor(g, include, divisor, x)
-    pos = sliding_windows(P.index_map(g, x.device), g.kernel, g.stride, g.dilation)
-    spread = share.reshape(*share.shape, *([1] * d)).expand(*share.shape, *g.kernel)
-    out = P.scatter_to_input(spread, pos, tuple(x.shape[:2]), g.in_size)
+    # every tap of every window adds its share to the cell under it: accumulate into a buffer laid
+    # out like the padded input, through the same window view, then drop the padding
+    buffer = P.padded(torch.zeros_like(x), g, 0.0)
+    taps = sliding_windows(buffer, g.kernel, g.stride, g.dilation)
+    for tap in P.taps(g.kernel):
+        taps[(..., *tap)] += share
+    out = P.unpadded(buffer, g)
     return out if x is input else out.squeeze(0)
 
 
