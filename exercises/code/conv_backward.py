@@ -172,7 +172,8 @@ IM2COL = CodeExercise(
     shrink=cp.shrink,
     arg_names=("x", "kernel_size"),
     output_names=("columns",),
-    forbidden_names=CONV_FORBIDDEN + ("torch.Tensor.unfold",),
+    forbidden_names=CONV_FORBIDDEN
+    + ("torch.Tensor.unfold", "numpy.lib.stride_tricks.sliding_window_view"),
     forbidden_aten_ops=CONV_ATEN + ("unfold",),
     buggy_rules=(
         BuggyRule(
