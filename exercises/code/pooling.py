@@ -21,7 +21,6 @@ POOL_ATEN = (
     "avg_pool2d",
     "adaptive_max_pool2d",
     "adaptive_avg_pool2d",
-    "im2col",
     "max_pool2d_with_indices",
 )
 
