@@ -87,6 +87,11 @@ def conv_transpose_nd(
     c_out = weight.shape[1] * groups
     check_bias(bias, c_out, x)
     kernel = tuple(weight.shape[2:])
+    if isinstance(padding, str):
+        raise ValueError(
+            f"padding={padding!r}: {name} takes the forward conv's padding as an int or one int per "
+            f"dimension (torch has no string padding for transposed convs)"
+        )
     strides, dilations = ntuple(stride, m, "stride"), ntuple(dilation, m, "dilation")
     pads, extra = ntuple(padding, m, "padding"), ntuple(output_padding, m, "output_padding")
     check_positive(strides, "stride")
