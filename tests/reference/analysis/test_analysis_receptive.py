@@ -5,10 +5,14 @@ from __future__ import annotations
 import pytest
 import sympy
 import torch
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from reference.analysis import (
     LayerSpec,
     RFInfo,
+    conv_output_size,
+    pool_output_size,
     receptive_field,
     rf_step,
     rf_transposed_step,
@@ -161,3 +165,64 @@ def test_transposed_step_against_a_real_layer():
 def test_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+layers_2d = st.lists(
+    st.tuples(
+        st.sampled_from(["conv", "avg_pool", "max_pool"]),
+        st.tuples(st.integers(1, 4), st.integers(1, 4)),  # kernel (kH, kW)
+        st.tuples(st.integers(1, 2), st.integers(1, 3)),  # stride
+        st.integers(0, 1),  # padding (at most half the kernel for pools)
+        st.tuples(st.integers(1, 2), st.integers(1, 2)),  # dilation (conv only)
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+def _torch_layer(kind, kernel, stride, padding, dilation):  # noqa: ANN001, ANN202
+    padding = min(padding, min(kernel) // 2)
+    if kind == "conv":
+        conv = torch.nn.Conv2d(1, 1, kernel, stride, padding, dilation, bias=False)
+        torch.nn.init.ones_(conv.weight)
+        return conv
+    pool = torch.nn.AvgPool2d if kind == "avg_pool" else torch.nn.MaxPool2d
+    return pool(kernel, stride, padding)
+
+
+def _fits(net: torch.nn.Sequential, sizes: tuple[int, int]) -> bool:
+    """Whether every window fits its (padded) input, by sizes.py."""
+    for m in net:
+        pair = lambda v: v if isinstance(v, tuple) else (v, v)  # noqa: E731
+        k, s, p = pair(m.kernel_size), pair(m.stride), pair(m.padding)
+        d = pair(getattr(m, "dilation", 1))
+        try:
+            if isinstance(m, torch.nn.Conv2d):
+                sizes = tuple(conv_output_size(n, *args) for n, *args in zip(sizes, k, s, p, d, strict=True))
+            else:
+                sizes = tuple(pool_output_size(n, *args) for n, *args in zip(sizes, k, s, p, d, strict=True))
+        except ValueError:
+            return False
+    return True
+
+
+@settings(max_examples=25, deadline=None)
+@given(specs=layers_2d)
+def test_summary_field_matches_the_gradient_span(specs):
+    net = torch.nn.Sequential(*(_torch_layer(*s) for s in specs)).double()
+    assume(_fits(net, (48, 40)))
+    x = torch.rand(1, 1, 48, 40, dtype=torch.double, requires_grad=True)  # max pool: ties unlikely
+    y = net(x)
+    row = summarize(net, (1, 1, 48, 40)).iloc[-1]
+    i, j = y.shape[-2] // 2, y.shape[-1] // 2
+    y[0, 0, i, j].backward()
+    for dim, unit, size in ((0, i, 48), (1, j, 40)):
+        r, jump, start = (v if isinstance(v, tuple) else (v, v) for v in (row["receptive_field"], row["jump"], row["start"]))
+        centre = start[dim] + unit * jump[dim]
+        low, high = centre - (r[dim] - 1) / 2, centre + (r[dim] - 1) / 2
+        hits = (x.grad[0, 0].abs().sum(dim=1 - dim) > 0).nonzero().flatten()
+        if any(isinstance(m, torch.nn.MaxPool2d) for m in net):
+            # a max pool passes one element per window: the hits lie inside the field
+            assert hits.min() >= max(low, 0) and hits.max() <= min(high, size - 1)
+        else:
+            assert (hits.min(), hits.max()) == (max(int(low), 0), min(int(high), size - 1))
