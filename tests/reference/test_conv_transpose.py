@@ -173,6 +173,10 @@ W = torch.ones(2, 3, 3, 3)
             r"bias must have shape \(3,\)",
         ),
         (lambda: conv_transpose2d(torch.ones(1, 2, 4, 4), W, stride=0), "stride must be >= 1"),
+        (
+            lambda: conv_transpose2d(torch.ones(1, 2, 4, 4), W, padding="same"),
+            "padding='same': conv_transpose2d takes the forward conv's padding",
+        ),
         (lambda: conv_transpose2d(torch.ones(1, 2, 4, 4), W, padding=-1), "padding must be >= 0"),
     ],
 )
