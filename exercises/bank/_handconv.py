@@ -14,7 +14,14 @@ import numpy as np
 import torch
 
 from exercises.core import AnswerSpec, Lang, Params, Text
-from exercises.formatting import as_int_matrix, bmatrix, display_matrix, fmt_number, sum_of_products
+from exercises.formatting import (
+    as_int_matrix,
+    bmatrix,
+    display_matrix,
+    fmt_factor,
+    fmt_number,
+    sum_of_products,
+)
 from exercises.render import answer_line
 from reference.analysis.sizes import conv_output_size
 
@@ -77,20 +84,35 @@ def output_size(p: Params) -> tuple[int, int]:
     kh, kw = np.asarray(p["K"]).shape[2:]
     return tuple(
         conv_output_size(n, k, stride=s, padding=q, dilation=d)
-        for n, k, s, q, d in zip((H, W), (kh, kw), p["stride"], p["padding"], p["dilation"])
+        for n, k, s, q, d in zip(
+            (H, W), (kh, kw), p["stride"], p["padding"], p["dilation"], strict=True
+        )
     )
 
 
-def element_terms(p: Params, i: int, j: int) -> tuple[list[int], list[int]]:
-    """The kernel entries and the input entries they multiply for output element ``(i, j)``."""
+def element_terms(p: Params, i: int, j: int) -> list[tuple[list[int], list[int]]]:
+    """Per input channel, the kernel entries and the input entries they multiply for output ``(i, j)``."""
     Xp = padded_input(p)
     K = np.asarray(p["K"])[p["channel"]]
     (sh, sw), (dh, dw) = p["stride"], p["dilation"]
-    weights, values = [], []
-    for c, u, v in np.ndindex(*K.shape):
-        weights.append(int(K[c, u, v]))
-        values.append(int(Xp[c, i * sh + u * dh, j * sw + v * dw]))
-    return weights, values
+    terms = []
+    for c in range(K.shape[0]):
+        taps = list(np.ndindex(*K.shape[1:]))
+        weights = [int(K[c, u, v]) for u, v in taps]
+        values = [int(Xp[c, i * sh + u * dh, j * sw + v * dw]) for u, v in taps]
+        terms.append((weights, values))
+    return terms
+
+
+def element_sum(p: Params, i: int, j: int, bias: int | None) -> tuple[str, int]:
+    """Output ``(i, j)`` as LaTeX (one bracket per input channel when there are several) and its value."""
+    terms = element_terms(p, i, j)
+    parts = [sum_of_products(w, x) for w, x in terms]
+    text = parts[0] if len(parts) == 1 else " + ".join(f"({part})" for part in parts)
+    if bias is not None:
+        text += f" + {fmt_factor(bias)}"
+    total = sum(w * x for ws, xs in terms for w, x in zip(ws, xs, strict=True)) + (bias or 0)
+    return text, total
 
 
 _SIZE = Text(
@@ -110,7 +132,9 @@ def size_lines(p: Params, lang: Lang) -> list[str]:
     _, H, W = np.asarray(p["X"]).shape
     kh, kw = np.asarray(p["K"]).shape[2:]
     parts = []
-    for n, k, s, q, d in zip((H, W), (kh, kw), p["stride"], p["padding"], p["dilation"]):
+    for n, k, s, q, d in zip(
+        (H, W), (kh, kw), p["stride"], p["padding"], p["dilation"], strict=True
+    ):
         out = conv_output_size(n, k, stride=s, padding=q, dilation=d)
         parts.append(
             f"$\\lfloor ({n} + 2 \\cdot {q} - {d} \\cdot ({k} - 1) - 1)/{s} \\rfloor + 1 = {out}$"
@@ -131,11 +155,8 @@ def solution(p: Params, lang: Lang) -> str:
     lines.append(_EACH(lang).format(bias=note))
     answer = conv_answer(p)
     for i, j in np.ndindex(*output_size(p)):
-        weights, values = element_terms(p, i, j)
-        total = sum(w * x for w, x in zip(weights, values)) + (bias or 0)
-        lines.append(
-            f"- $y_{{{i},{j}}} = {sum_of_products(weights, values, bias)} = {fmt_number(total)}$"
-        )
+        text, total = element_sum(p, i, j, bias)
+        lines.append(f"- $y_{{{i},{j}}} = {text} = {fmt_number(total)}$")
     lines.append(answer_line(answer, SPEC, lang))
     return "\n".join(lines)
 
@@ -198,7 +219,9 @@ def integers(rng: np.random.Generator, low: int, high: int, shape: tuple[int, ..
     return rng.integers(low, high, size=shape, endpoint=True).tolist()
 
 
-def nonzero_integers(rng: np.random.Generator, low: int, high: int, shape: tuple[int, ...]) -> list[Any]:
+def nonzero_integers(
+    rng: np.random.Generator, low: int, high: int, shape: tuple[int, ...]
+) -> list[Any]:
     """Uniform non-zero integers in ``[low, high]`` (a zero product would hide some wrong rules)."""
     values = np.array([v for v in range(low, high + 1) if v != 0])
     return values[rng.integers(len(values), size=shape)].tolist()
