@@ -206,9 +206,12 @@ def window_argmax(values: torch.Tensor, positions: torch.Tensor, d: int, maxima:
     if has_nan:
         for t, tap in numbered:  # forwards, so the last NaN is kept
             best_tap.masked_fill_(torch.isnan(values[(..., *tap)]), t)
-    chosen = torch.take_along_dim(pos, best_tap.unsqueeze(-1).long(), -1)
+    # position of tap best_tap in window w: entry w * K + best_tap of the flat position table
+    k = pos.shape[-1]
+    cell = torch.arange(pos[..., 0].numel(), device=values.device).reshape(pos.shape[:-1]) * k
+    chosen = pos.reshape(-1)[cell + best_tap]
     # a padding tap matches only when every real cell is -inf: torch keeps the first real cell
-    return torch.where(chosen < 0, first_real, chosen).squeeze(-1)
+    return torch.where(chosen < 0, first_real.squeeze(-1), chosen)
 
 
 def gather_switches(x: torch.Tensor, switches: torch.Tensor) -> torch.Tensor:
