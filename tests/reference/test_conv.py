@@ -11,6 +11,15 @@ from hypothesis import strategies as st
 from reference.compare import compare, compare_with_gradients
 from reference.conv import conv1d, conv2d, conv3d, convolve2d, corr2d
 
+
+@pytest.fixture(autouse=True, scope="module")
+def _seeded_torch():
+    """Unseeded ``torch.randn`` calls in this module draw the same numbers on every run."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        yield
+
+
 pytestmark = pytest.mark.filterwarnings("ignore:Using padding=.same.:UserWarning")
 
 OURS = {1: conv1d, 2: conv2d, 3: conv3d}

@@ -13,6 +13,15 @@ from reference.compare import compare_with_gradients
 from reference.conv import conv1d, conv2d, conv3d
 from reference.conv_transpose import conv_transpose1d, conv_transpose2d, conv_transpose3d
 
+
+@pytest.fixture(autouse=True, scope="module")
+def _seeded_torch():
+    """Unseeded ``torch.randn`` calls in this module draw the same numbers on every run."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        yield
+
+
 OURS = {1: conv_transpose1d, 2: conv_transpose2d, 3: conv_transpose3d}
 TORCH = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
 FORWARD = {1: conv1d, 2: conv2d, 3: conv3d}

@@ -12,6 +12,15 @@ from hypothesis import strategies as st
 from reference.compare import compare, compare_with_gradients
 from reference.padding import normalize_mode, pad, resolve_padding
 
+
+@pytest.fixture(autouse=True, scope="module")
+def _seeded_torch():
+    """Unseeded ``torch.randn`` calls in this module draw the same numbers on every run."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        yield
+
+
 # our mode -> numpy.pad mode (numpy's 'reflect' is OpenCV's BORDER_REFLECT_101, 'symmetric' BORDER_REFLECT)
 NUMPY_MODE = {
     "reflect": "reflect",

@@ -7,6 +7,7 @@ shapes our convolutions actually produce.
 
 from __future__ import annotations
 
+import pytest
 import torch
 
 from reference.conv import conv1d, conv2d, convolve2d, corr2d
@@ -17,6 +18,14 @@ from reference.separable import (
     factor_separable,
     spatially_separable_conv2d,
 )
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _seeded_torch():
+    """Unseeded ``torch.randn`` calls in this module draw the same numbers on every run."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        yield
 
 
 def T(rows, device):
