@@ -27,6 +27,7 @@ def _adaptive(input, output_size, return_indices=False): ...
 def _linear(input, weight, bias=None): ...
 def _batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5): ...
 def _pad(input, pad, mode="constant", value=None): ...
+def _interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None, antialias=False): ...
 
 
 _SIGNATURES: dict[str, inspect.Signature] = {
@@ -38,6 +39,7 @@ _SIGNATURES: dict[str, inspect.Signature] = {
     "linear": inspect.signature(_linear),
     "batch_norm": inspect.signature(_batch_norm),
     "pad": inspect.signature(_pad),
+    "interpolate": inspect.signature(_interpolate),
 }
 
 _ACTIVATIONS = {
@@ -67,13 +69,17 @@ def canonical_name(raw: str) -> str:
     return {"rnn_tanh_cell": "rnn_cell", "rnn_relu_cell": "rnn_cell", "feature_dropout": "dropout"}.get(name, name)
 
 
+_LAYER_PREFIXES = (
+    "conv", "max_pool", "avg_pool", "adaptive_", "global_", "linear", "depthwise", "pointwise", "spatially",
+    "deform", "corr2d", "lp_pool", "max_unpool", "interpolate", "upsample",
+)
+
+
 def is_layer(kind: str) -> bool:
     """Ops that make a row even outside a leaf module (a functional ``F.relu`` in ``forward``)."""
     if kind.rstrip("_") in _ACTIVATIONS | _NORMS | _DROPOUTS | _RECURRENT:
         return True
-    return any(kind.startswith(p) for p in ("conv", "max_pool", "avg_pool", "adaptive_", "global_", "linear",
-                                             "depthwise", "pointwise", "spatially", "deform", "corr2d",
-                                             "convolve2d", "lp_pool"))
+    return kind.startswith(_LAYER_PREFIXES)
 
 
 def bind(kind: str, args: tuple, kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -127,6 +133,18 @@ def window(kind: str, a: dict[str, Any]) -> Window | None:
         stride = a.get("stride")
         stride = kernel if stride is None or stride == [] or stride == () else _tuple(stride, n)
         return Window(kernel, stride, _tuple(a.get("padding", 0), n), _tuple(a.get("dilation", 1), n))
+    return None
+
+
+_TAPS = {"nearest": 1, "nearest-exact": 1, "linear": 2, "bilinear": 2, "trilinear": 2, "bicubic": 4, "area": 1}
+
+
+def resampling(kind: str, a: dict[str, Any]) -> tuple[int, bool] | None:
+    """``(taps, align_corners)`` of an up/down-sampling op (interpolate, max-unpooling), else None."""
+    if kind == "interpolate":
+        return _TAPS.get(str(a.get("mode", "nearest")), 1), bool(a.get("align_corners"))
+    if kind.startswith(("max_unpool", "upsample")):
+        return (2 if "linear" in kind else 1), False
     return None
 
 

@@ -21,6 +21,7 @@ from reference.analysis import _ops
 from reference.analysis.receptive import (
     RFInfo,
     rf_adaptive_step,
+    rf_resample_step,
     rf_step,
     rf_transposed_step,
     rf_union,
@@ -174,6 +175,14 @@ class Tracer(TorchFunctionMode):
             return Field(tuple(rf_adaptive_step(d, n, o) for d, n, o in zip(f.dims, f.spatial or (), out_spatial, strict=True)), out_spatial)
         if kind == "pad":
             return self._pad_step(a, f, out_spatial)
+        resample = _ops.resampling(kind, a)
+        if resample is not None:
+            taps, corners = resample
+            dims = tuple(
+                rf_resample_step(d, n, o, taps, corners)
+                for d, n, o in zip(f.dims, f.spatial or (), out_spatial, strict=True)
+            )
+            return Field(dims, out_spatial)
         geometry = _ops.window(kind, a)
         if geometry is None or len(geometry.kernel_size) != m:
             return None

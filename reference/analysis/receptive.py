@@ -130,6 +130,26 @@ def rf_adaptive_step(previous: RFInfo, size: int, output_size: int) -> RFInfo:
     )
 
 
+def rf_resample_step(
+    previous: RFInfo, size: int, output_size: int, taps: int = 1, align_corners: bool = False
+) -> RFInfo:
+    """Apply up/down-sampling from ``size`` to ``output_size`` samples along one dimension.
+
+    Output ``o`` sits at input coordinate ``(o + 1/2) n / o_n - 1/2`` (``o (n - 1) / (o_n - 1)`` with
+    ``align_corners``) and reads ``taps`` neighbours (nearest 1, linear 2, cubic 4), so
+    ``r' = r + (taps - 1) j``, ``j' = j n / o_n``; for nearest, ``start`` is the linear fit of the
+    ``⌊o n / o_n⌋`` it reads. Max-unpooling is nearest with the pooling's stride.
+
+    >>> rf_resample_step(RFInfo(1, 1, 0), 4, 8, taps=2)
+    RFInfo(receptive_field=2, jump=1/2, start=-1/4)
+    """
+    r, j, start = previous.receptive_field, previous.jump, previous.start
+    if align_corners and output_size > 1:
+        return RFInfo(r + (taps - 1) * j, _plain(sympy.Rational(size - 1, output_size - 1) * j), start)
+    scale = sympy.Rational(size, output_size)
+    return RFInfo(r + (taps - 1) * j, _plain(scale * j), _plain(start + (scale - 1) / 2 * j))
+
+
 def rf_union(infos: Sequence[RFInfo]) -> RFInfo:
     """The field of a unit fed by several paths (concat, add) along one dimension: their union.
 

@@ -173,6 +173,24 @@ def test_explicit_padding_moves_the_start_like_conv_padding():
     assert padded["output_shape"] == inline["output_shape"] == (1, 1, 10, 10)
 
 
+def test_upsampling_and_unpooling():
+    net = nn.Sequential(nn.Conv2d(1, 1, 3, padding=1), nn.Upsample(scale_factor=2, mode="bilinear"), nn.Upsample(scale_factor=2))
+    df = summarize(net, (1, 1, 8, 8))
+    # bilinear reads 2 neighbours: r 3 -> 4, and halves the jump; nearest reads 1: r stays, jump halves
+    assert list(df["receptive_field"]) == [3, 4, 4]
+    assert list(df["jump"]) == [1, 0.5, 0.25]
+    assert list(df["output_shape"])[-1] == (1, 1, 32, 32)
+
+    class PoolUnpool(nn.Module):
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            y, indices = F.max_pool2d(x, 2, return_indices=True)
+            return F.max_unpool2d(y, indices, 2)
+
+    row = summarize(PoolUnpool(), (1, 1, 8, 8)).iloc[0]
+    assert row["type"] == "max_pool2d+max_unpool2d"
+    assert (row["receptive_field"], row["jump"], row["output_shape"]) == (2, 1, (1, 1, 8, 8))
+
+
 def test_depthwise_separable_reference_layer():
     layer = rnn.DepthwiseSeparableConv2d(4, 6, 3, padding=1)
     df = summarize(nn.Sequential(layer), (1, 4, 5, 5))
