@@ -115,7 +115,7 @@ def main() -> None:
     verdict = "met" if judge_s < 5 else "NOT met"
     print(f"goal: grading 300×10 answers under 5 s -> {verdict}")
     print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; the class run adds")
-    print(" variant generation by the exercise bank and fsync-ed writes of 3 files per student)")
+    print(" variant generation by the exercise bank, YAML reading, feedback rendering and writes)")
     out = HERE / "results" / "grade_answers.json"
     out.parent.mkdir(exist_ok=True)
     doc = {

@@ -152,11 +152,8 @@ def _refresh_feedback(skipped: list[Job], store: ResultStore, settings: Settings
     """Rebuild the feedback of skipped students whose files a crash lost or left stale."""
     for job in skipped:
         doc = store.load(job.student_id)
-        if doc is None:
-            continue
-        result = result_from_json(doc)
-        if not feedback_is_current(result, doc["lang"], doc.get("feedback_digest", ""), settings):
-            write_feedback(result, doc["lang"], settings)
+        if doc is not None and not feedback_is_current(job.student_id, doc.get("feedback_digest", ""), settings):
+            write_feedback(result_from_json(doc), doc["lang"], settings)
 
 
 def _opt(path: str | Path | None) -> Path | None:

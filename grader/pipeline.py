@@ -150,13 +150,10 @@ def student_result(job: Job, settings: Settings) -> StudentResult:
     return StudentResult(job.student_id, verdicts, job.errors, isolation)
 
 
-def _feedback_files(result: StudentResult, lang: Lang, settings: Settings) -> dict[Path, str]:
-    title = settings.assignment.title
-    stem = settings.out_dir / "feedback" / file_stem(result.student_id)
-    return {
-        stem.with_suffix(".md"): feedback_markdown(result, lang, title=title),
-        stem.with_suffix(".html"): feedback_html(result, lang, title=title),
-    }
+def _feedback_paths(student_id: str, settings: Settings) -> tuple[Path, Path]:
+    stem = file_stem(student_id)
+    folder = settings.out_dir / "feedback"
+    return folder / f"{stem}.md", folder / f"{stem}.html"
 
 
 def _digest(texts: list[str]) -> str:
@@ -165,17 +162,17 @@ def _digest(texts: list[str]) -> str:
 
 def write_feedback(result: StudentResult, lang: Lang, settings: Settings) -> str:
     """Write the student's feedback files (atomic rename, no fsync); return their digest."""
-    files = _feedback_files(result, lang, settings)
-    for path, text in files.items():
+    title = settings.assignment.title
+    texts = [feedback_markdown(result, lang, title=title), feedback_html(result, lang, title=title)]
+    for path, text in zip(_feedback_paths(result.student_id, settings), texts, strict=True):
         atomic_write_text(path, text, durable=False)
-    return _digest(list(files.values()))
+    return _digest(texts)
 
 
-def feedback_is_current(result: StudentResult, lang: Lang, digest: str, settings: Settings) -> bool:
+def feedback_is_current(student_id: str, digest: str, settings: Settings) -> bool:
     """Whether the feedback files on disk are exactly those written for this stored result."""
-    paths = list(_feedback_files(result, lang, settings))
     try:
-        return _digest([p.read_text(encoding="utf-8") for p in paths]) == digest
+        return _digest([p.read_text(encoding="utf-8") for p in _feedback_paths(student_id, settings)]) == digest
     except (OSError, UnicodeDecodeError):
         return False
 
