@@ -163,3 +163,29 @@ def test_sequence_module_options_the_reference_lacks_are_refused():
     assert RN.GRU(3, 4, num_layers=2, dropout=0.5).eval()(torch.zeros(2, 1, 3))[0].shape == (2, 1, 4)
     with pytest.raises(ValueError, match="convention"):
         RN.GRU(3, 4, convention="keras")
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+def test_cell_gradients_match_torch(kind, device):
+    from reference.compare import compare_with_gradients
+
+    size_in, hidden = 3, 4
+    gates = 4 if kind == "lstm" else 3
+    inputs = [_randn((2, size_in), 0, device), _randn((2, hidden), 1, device), _randn((2, hidden), 2, device),
+              _randn((gates * hidden, size_in), 3, device), _randn((gates * hidden, hidden), 4, device),
+              _randn((gates * hidden,), 5, device), _randn((gates * hidden,), 6, device)]
+
+    def ours(x, h, c, w_ih, w_hh, b_ih, b_hh):
+        if kind == "lstm":
+            return torch.cat(R.lstm_cell(x, h, c, w_ih, w_hh, b_ih, b_hh), dim=1)
+        return R.gru_cell(x, h, w_ih, w_hh, b_ih, b_hh) + 0 * c.sum()
+
+    cell = (torch.nn.LSTMCell if kind == "lstm" else torch.nn.GRUCell)(size_in, hidden).double().to(device)
+
+    def theirs(x, h, c, w_ih, w_hh, b_ih, b_hh):
+        params = {"weight_ih": w_ih, "weight_hh": w_hh, "bias_ih": b_ih, "bias_hh": b_hh}
+        if kind == "lstm":
+            return torch.cat(torch.func.functional_call(cell, params, (x, (h, c))), dim=1)
+        return torch.func.functional_call(cell, params, (x, h)) + 0 * c.sum()
+
+    assert compare_with_gradients(ours, theirs, inputs, **TIGHT).ok
