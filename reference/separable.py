@@ -16,6 +16,7 @@ import torch
 from reference._conv_checks import check_input
 from reference._trace import traced
 from reference._validate import check_positive, ntuple
+from reference.analysis.sizes import conv_output_size
 from reference.conv import conv2d
 from reference.padding import pad, resolve_padding
 
@@ -156,17 +157,40 @@ def factor_separable(kernel, *, rtol: float = 1e-6) -> tuple[torch.Tensor, torch
     return column.to(k.dtype), row.to(k.dtype)
 
 
+def _channel_factors(kernel, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Column ``(C, 1, kH, 1)`` and row ``(C, 1, 1, kW)`` filters from one ``(kH, kW)`` kernel or ``(C, 1, kH, kW)``."""
+    c = x.shape[1]
+    k = kernel if isinstance(kernel, torch.Tensor) else torch.tensor(kernel, dtype=x.dtype)
+    if k.dim() == 2:
+        factors = [factor_separable(k)] * c
+    elif k.dim() == 4 and tuple(k.shape[:2]) == (c, 1):
+        factors = []
+        for i in range(c):
+            try:
+                factors.append(factor_separable(k[i, 0]))
+            except ValueError as error:
+                raise ValueError(f"kernel[{i}, 0]: {error}") from None
+    else:
+        raise ValueError(
+            f"kernel must be (kH, kW) or (C, 1, kH, kW) with C={c} input channels, got {tuple(k.shape)}"
+        )
+    columns = torch.stack([column for column, _ in factors]).to(x.device, x.dtype)
+    rows = torch.stack([row for _, row in factors]).to(x.device, x.dtype)
+    return columns.reshape(c, 1, -1, 1), rows.reshape(c, 1, 1, -1)
+
+
 @traced("spatially_separable_conv2d")
 def spatially_separable_conv2d(
     input, kernel, bias=None, stride=1, padding=0, dilation=1, padding_mode="zeros"
 ):
-    """Filter every channel with one rank-1 kernel as two 1-D passes: ``column`` down, then ``row`` across.
+    """Filter each channel with a rank-1 kernel as two 1-D passes: ``column`` down, then ``row`` across.
 
-    Equals ``conv2d(input, kernel)`` applied per channel, at ``kH + kW`` instead of ``kH·kW``
+    Equals the depthwise ``conv2d`` with the full kernel, at ``kH + kW`` instead of ``kH·kW``
     multiplications per output.
 
     Shape:
-        input ``(N, C, H, W)``; kernel ``(kH, kW)`` (rank 1) -> ``(N, C, H_out, W_out)``.
+        input ``(N, C, H, W)``; kernel ``(kH, kW)`` (one for every channel) or ``(C, 1, kH, kW)`` (one
+        per channel), each of rank 1 -> ``(N, C, H_out, W_out)``.
 
     >>> sobel = torch.tensor([[-1.0, 0, 1], [-2, 0, 2], [-1, 0, 1]])
     >>> x = torch.arange(16.0).reshape(1, 1, 4, 4)
@@ -175,9 +199,8 @@ def spatially_separable_conv2d(
               [8., 8.]]]])
     """
     x, batched = check_input("spatially_separable_conv2d", input, 2)
-    k = kernel if isinstance(kernel, torch.Tensor) else torch.tensor(kernel, dtype=x.dtype)
-    column, row = factor_separable(k)
-    column, row = column.to(x.device, x.dtype), row.to(x.device, x.dtype)
+    columns, rows = _channel_factors(kernel, x)
+    size = (columns.shape[2], rows.shape[3])
     strides, dilations = ntuple(stride, 2, "stride"), ntuple(dilation, 2, "dilation")
     check_positive(strides, "stride")
     check_positive(dilations, "dilation")
@@ -185,27 +208,14 @@ def spatially_separable_conv2d(
         raise ValueError(
             f"padding='same' needs stride=1, got stride={stride}; pad explicitly for strided convs"
         )
-    pairs = resolve_padding(padding, tuple(k.shape), dilations, 2)
-    if any(
-        a or b for a, b in pairs
-    ):  # pad once, so every padding mode behaves as for the full kernel
+    pairs = resolve_padding(padding, size, dilations, 2)
+    for n, k, s, p, d in zip(x.shape[2:], size, strides, pairs, dilations, strict=True):
+        conv_output_size(n, k, stride=s, padding=p, dilation=d)  # validates "kernel fits"
+    if any(a or b for a, b in pairs):  # pad once, so every mode behaves as for the full kernel
         x = pad(x, pairs, mode=padding_mode)
     c = x.shape[1]
-    x = conv2d(
-        x,
-        column.reshape(1, 1, -1, 1).expand(c, 1, -1, 1),
-        stride=(strides[0], 1),
-        dilation=(dilations[0], 1),
-        groups=c,
-    )
-    y = conv2d(
-        x,
-        row.reshape(1, 1, 1, -1).expand(c, 1, 1, -1),
-        bias,
-        stride=(1, strides[1]),
-        dilation=(1, dilations[1]),
-        groups=c,
-    )
+    x = conv2d(x, columns, stride=(strides[0], 1), dilation=(dilations[0], 1), groups=c)
+    y = conv2d(x, rows, bias, stride=(1, strides[1]), dilation=(1, dilations[1]), groups=c)
     return y if batched else y.squeeze(0)
 
 

@@ -165,6 +165,22 @@ def test_two_passes_equal_the_full_kernel(device, kh, kw, stride, dilation, padd
     assert compare(ours, full, rtol=1e-9, atol=1e-9).ok
 
 
+def test_per_channel_kernels_equal_the_depthwise_conv(device):
+    g = torch.Generator().manual_seed(11)
+    columns = torch.randn(3, 4, generator=g, dtype=torch.float64)
+    rows = torch.randn(3, 2, generator=g, dtype=torch.float64)
+    kernels = torch.einsum("ci,cj->cij", columns, rows)[:, None].to(
+        device
+    )  # (C, 1, 4, 2), rank 1 each
+    x = torch.randn(2, 3, 9, 7, generator=g, dtype=torch.float64).to(device)
+    ours = spatially_separable_conv2d(x, kernels, stride=(2, 1), padding=(1, (0, 1)))
+    full = conv2d(x, kernels, stride=(2, 1), padding=(1, (0, 1)), groups=3)
+    assert compare(ours, full, rtol=1e-10, atol=1e-10).ok
+    kernels[1, 0] = torch.eye(4, 2, dtype=torch.float64, device=device)
+    with pytest.raises(ValueError, match=r"kernel\[1, 0\]: kernel is not separable \(rank 2\)"):
+        spatially_separable_conv2d(x, kernels)
+
+
 def test_sobel_two_passes_on_an_image(device):
     x = torch.arange(36.0, dtype=torch.float64, device=device).reshape(1, 1, 6, 6) ** 2
     sobel = torch.tensor(SOBEL_X, dtype=torch.float64, device=device)
@@ -206,6 +222,14 @@ def test_channel_shuffle_matches_torch(device, groups):
                 torch.ones(1, 1, 5, 5), torch.ones(3, 3), stride=2, padding="same"
             ),
             "needs stride=1",
+        ),
+        (
+            lambda: spatially_separable_conv2d(torch.ones(1, 2, 5, 5), torch.ones(3, 1, 3, 3)),
+            r"kernel must be \(kH, kW\) or \(C, 1, kH, kW\) with C=2",
+        ),
+        (
+            lambda: spatially_separable_conv2d(torch.ones(1, 1, 2, 5), torch.ones(3, 3)),
+            "larger than the padded input",
         ),
     ],
 )
