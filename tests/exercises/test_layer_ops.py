@@ -1,0 +1,50 @@
+"""Pooling backward, channel shuffle and dropout exercises against torch (autograd, nn.ChannelShuffle, F.dropout)."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from exercises import registry
+from exercises.instantiate import instantiate
+
+
+def test_max_pool_backward_matches_autograd() -> None:
+    exercise = registry.get("max_pool_backward_hand")
+    for seed in range(100):
+        for difficulty in exercise.difficulties:
+            p = instantiate(exercise, seed, difficulty=difficulty).params
+            X = torch.tensor(p["X"], dtype=torch.float64)[None, None].requires_grad_()
+            F.max_pool2d(X, 2, p["stride"]).backward(
+                torch.tensor(p["dY"], dtype=torch.float64)[None, None]
+            )
+            assert exercise.answer(p) == X.grad[0, 0].long().tolist(), (seed, p)
+
+
+def test_channel_shuffle_matches_torch() -> None:
+    exercise = registry.get("channel_shuffle_position")
+    for seed in range(100):
+        for difficulty in exercise.difficulties:
+            p = instantiate(exercise, seed, difficulty=difficulty).params
+            channels = p["groups"] * p["per_group"]
+            out = nn.ChannelShuffle(p["groups"])(
+                torch.arange(channels).reshape(1, channels, 1, 1).float()
+            )
+            assert exercise.answer(p) == int(out.flatten()[p["position"]]), (seed, p)
+
+
+def test_dropout_matches_torch_inverted_dropout() -> None:
+    exercise = registry.get("dropout_scale")
+    for seed in range(60):
+        for difficulty in exercise.difficulties:
+            problem = instantiate(exercise, seed, difficulty=difficulty)
+            p = problem.params
+            out = F.dropout(
+                torch.full((1000,), float(p["x"]), dtype=torch.float64),
+                p["p"],
+                training=p["training"],
+            )
+            assert math.isclose(problem.answer, float(out.max()), rel_tol=1e-12), (seed, p)
