@@ -30,9 +30,15 @@ def _kernel(name: str, orientation: str) -> np.ndarray:
 
 
 def _step_image(rng: np.random.Generator, n: int, orientation: str, stripe: bool) -> np.ndarray:
-    """Flat regions separated by one step (or two, a stripe) running in ``orientation``."""
+    """Flat regions separated by one step, or two (a stripe brighter or darker than both sides, so its
+    edges respond with opposite signs), running in ``orientation``."""
     levels = rng.choice([0, 10, 20, 30], size=3, replace=False)
     if stripe:
+        ordered = np.sort(levels)
+        bright = bool(rng.integers(2))
+        middle, outer = (ordered[2], ordered[:2]) if bright else (ordered[0], ordered[1:])
+        left, right = rng.permutation(outer)
+        levels = np.array([left, middle, right])
         first, second = np.sort(rng.choice(np.arange(2, n - 1), size=2, replace=False))
     else:
         first = second = int(rng.integers(2, n - 1))
@@ -43,16 +49,23 @@ def _step_image(rng: np.random.Generator, n: int, orientation: str, stripe: bool
 
 
 def generate(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
-    """1: the slides' case (vertical step, vertical kernel); 2: any orientations, any step direction;
-    3: Sobel kernel and possibly a stripe (two edges)."""
+    """1: the slides' case (vertical step, vertical kernel); 2: any orientations, any step direction,
+    half the time a stripe (two edges); 3: the same with the Sobel kernel."""
     n = 6 if difficulty == 1 else int(rng.integers(6, 7, endpoint=True))
     image_dir = "vertical" if difficulty == 1 else str(rng.choice(["vertical", "horizontal"]))
     kernel_dir = "vertical" if difficulty == 1 else str(rng.choice(["vertical", "horizontal"]))
     name = "sobel" if difficulty == 3 else "prewitt"
-    X = _step_image(rng, n, image_dir, stripe=difficulty == 3 and bool(rng.integers(2)))
+    X = _step_image(rng, n, image_dir, stripe=difficulty > 1 and bool(rng.integers(2)))
     return dict(
-        X=[X.tolist()], K=[[_kernel(name, kernel_dir).tolist()]], bias=None, stride=[1, 1],
-        padding=[0, 0], dilation=[1, 1], channel=0, kernel_name=name, kernel_orientation=kernel_dir,
+        X=[X.tolist()],
+        K=[[_kernel(name, kernel_dir).tolist()]],
+        bias=None,
+        stride=[1, 1],
+        padding=[0, 0],
+        dilation=[1, 1],
+        channel=0,
+        kernel_name=name,
+        kernel_orientation=kernel_dir,
     )
 
 
@@ -70,8 +83,12 @@ _ORIENT = {"vertical": ("vertical", "垂直"), "horizontal": ("horizontal", "水
 def prompt(p: Params, lang: Lang) -> str:
     name, name_zh = _NAMES[p["kernel_name"]]
     orientation, orientation_zh = _ORIENT[p["kernel_orientation"]]
-    task = _TASK(lang).format(name=name, name_zh=name_zh, orientation=orientation, orientation_zh=orientation_zh)
-    return "\n\n".join([task, display_matrix("X", p["X"][0]), display_matrix("K", p["K"][0][0]), _GIVE(lang)])
+    task = _TASK(lang).format(
+        name=name, name_zh=name_zh, orientation=orientation, orientation_zh=orientation_zh
+    )
+    return "\n\n".join(
+        [task, display_matrix("X", p["X"][0]), display_matrix("K", p["K"][0][0]), _GIVE(lang)]
+    )
 
 
 def _transposed(p: Params) -> list[list[int]]:
@@ -85,8 +102,10 @@ def _flipped(p: Params) -> list[list[int]] | None:
 
 
 def _absolute(p: Params) -> list[list[int]] | None:
+    """|Y|; not applicable without negative responses, or without positive ones (|Y| = −Y is the flip's
+    answer, and the flip is the diagnosis then)."""
     answer = np.asarray(hc.conv_answer(p))
-    return np.abs(answer).tolist() if (answer < 0).any() else None
+    return np.abs(answer).tolist() if (answer < 0).any() and (answer > 0).any() else None
 
 
 EXERCISES = (
