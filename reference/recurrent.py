@@ -109,7 +109,7 @@ def gru_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None, convention: str = "tor
 
     - ``convention="torch"`` (``torch.nn.GRUCell``, cuDNN, Cho et al. 2014 as implemented):
       ``N = tanh(X W_in^T + b_in + R ⊙ (H W_hn^T + b_hn))`` — reset applied *after* the matrix product.
-    - ``convention="d2l"`` (the course slides, d2l §9.1): ``H̃ = tanh(X W_xh + (R ⊙ H) W_hh + b_h)`` —
+    - ``convention="d2l"`` (the course slides, d2l's GRU section): ``H̃ = tanh(X W_xh + (R ⊙ H) W_hh + b_h)`` —
       reset applied to ``H`` *before* it; here ``N = tanh(X W_in^T + b_in + (R ⊙ H) W_hn^T + b_hn)``,
       so d2l's single bias is ``b_h = b_in + b_hn``.
 
