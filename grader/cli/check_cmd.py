@@ -32,6 +32,10 @@ def check_cmd(
     list_all: Annotated[
         bool, typer.Option("--list", help="list the code exercises and exit")
     ] = False,
+    statement: Annotated[
+        bool,
+        typer.Option("--statement", help="print the exercise's task, points and forbidden APIs"),
+    ] = False,
 ) -> None:
     """Run a code submission on randomized cases in the sandbox and report each case."""
     from exercises.code import get, names
@@ -39,6 +43,9 @@ def check_cmd(
     if list_all:
         for name in names():
             typer.echo(f"{name:28s} {get(name).title(lang if lang in ('zh', 'en') else 'en')}")  # type: ignore[arg-type]
+        return
+    if statement:
+        typer.echo(_statement(get(exercise), lang))
         return
     if not exercise or file is None:
         raise ValueError("check needs EXERCISE and FILE, e.g. `cnngrade check conv2d my_conv.py`")
@@ -58,3 +65,14 @@ def check_cmd(
         typer.echo(line)
     iso = report.isolation
     typer.echo(f"[isolation level {iso.level}: {iso.name}]")
+
+
+def _statement(exercise, lang: str) -> str:
+    """The task as a student reads it: statement, case groups with points, forbidden APIs."""
+    lines = [exercise.title(lang), "", exercise.statement(lang), ""]
+    for g in exercise.groups:
+        lines.append(f"- {g.name}: {g.description(lang)} ({g.points:g} pt)")
+    if exercise.forbidden_names:
+        label = "禁止使用" if lang == "zh" else "forbidden"
+        lines += ["", f"{label}: " + ", ".join(exercise.forbidden_names)]
+    return "\n".join(lines)

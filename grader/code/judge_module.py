@@ -49,6 +49,23 @@ def _structure_text(expected: Counter, actual: Counter) -> Text | None:
     )
 
 
+def _parameter_text(got: int, expected: ModuleExpected) -> Text:
+    """The parameter-count finding, naming conv biases when they explain the difference exactly."""
+    text = Text(
+        f"has {got} parameters, expected {expected.parameters}",
+        f"参数量为 {got}，应为 {expected.parameters}",
+    )
+    conv_channels = sum(
+        shape[1] for kind, shape, _ in expected.layers if kind == "Conv2d" and len(shape) > 1
+    )
+    if conv_channels and got - expected.parameters == conv_channels:
+        return Text(text.en + ": your convolutions have a bias, these have none (bias=False)",
+                    text.zh + "：你的卷积带偏置，本题的卷积没有偏置（bias=False）")  # fmt: skip
+    if conv_channels and expected.parameters - got == conv_channels:
+        return Text(text.en + ": your convolutions lack their bias", text.zh + "：你的卷积缺少偏置")
+    return text
+
+
 def judge_module(exercise: CodeExercise, group: str, params: dict, result: CallResult,
                  expected: ModuleExpected, limit_s: float) -> CaseOutcome:  # fmt: skip
     """The outcome of one module probe against the reference block's facts."""
@@ -73,8 +90,7 @@ def judge_module(exercise: CodeExercise, group: str, params: dict, result: CallR
                     f"返回 {len(outs)} 个输出，应为 {len(expected.shapes)} 个")  # fmt: skip
         return CaseOutcome(status="invalid_output", message=text, actual=outs, **base)
     if result.parameters is not None and result.parameters != expected.parameters:
-        text = Text(f"has {result.parameters} parameters, expected {expected.parameters}",
-                    f"参数量为 {result.parameters}，应为 {expected.parameters}")  # fmt: skip
+        text = _parameter_text(result.parameters, expected)
         return CaseOutcome(status="wrong", message=text, detail={"stage": "parameters"}, **base)
     structure = _structure_text(
         Counter(dict(_as_counter(expected.layers))), layer_multiset(result.layers)

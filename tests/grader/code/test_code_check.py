@@ -113,3 +113,28 @@ def test_cli_check_text_for_a_correct_submission() -> None:
         app, ["check", "corr2d", str(SOLUTIONS / "corr2d" / "correct.py"), "--lang", "zh"]
     )
     assert result.exit_code == 0 and result.output.startswith("corr2d: 得分 2 / 2")
+
+
+def test_cli_statement_shows_the_task() -> None:
+    result = CliRunner().invoke(app, ["check", "conv2d", "--statement", "--lang", "zh"])
+    assert (
+        result.exit_code == 0
+        and "conv2d(x, weight, bias=None" in result.output
+        and "禁止使用" in result.output
+    )
+
+
+def test_outputs_as_tensors_or_nested_lists_are_accepted() -> None:
+    body = "    Y = [[float((X[i:i + K.shape[0], j:j + K.shape[1]] * K).sum()) for j in range(X.shape[1] - K.shape[1] + 1)]\n"
+    body += "         for i in range(X.shape[0] - K.shape[0] + 1)]\n"
+    as_list = "def corr2d(X, K):\n" + body + "    return Y\n"
+    as_tensor = "import torch\n\ndef corr2d(X, K):\n" + body + "    return torch.tensor(Y)\n"
+    for source in (as_list, as_tensor):
+        assert check_source(get("corr2d"), source, shrink_failures=False).passed
+
+
+def test_bias_in_a_bias_free_block_is_named() -> None:
+    report = check(
+        "dense_block", SOLUTIONS / "dense_block" / "wrong_bias.py", shrink_failures=False
+    )
+    assert "your convolutions have a bias" in report.cases[0].message("en")
