@@ -29,7 +29,7 @@ RESULTS = pathlib.Path(__file__).parent / "results" / "sandbox.json"
 #: ``nbgrader autograde`` per terminating one-exercise notebook on this kind of machine (issue 6).
 NBGRADER_S_PER_SUBMISSION = 2.3
 
-SUBMISSION = '''
+SUBMISSION = """
 import numpy as np
 
 def conv2d(x, weight, bias=None, stride=1, padding=0):
@@ -46,7 +46,7 @@ def conv2d(x, weight, bias=None, stride=1, padding=0):
     if bias is not None:
         out += bias[None, :, None, None]
     return out
-'''
+"""
 
 
 def make_cases(rng: np.random.Generator, count: int) -> list[Call]:
@@ -56,8 +56,17 @@ def make_cases(rng: np.random.Generator, count: int) -> list[Call]:
         n, c, f = (int(v) for v in rng.integers(1, 4, size=3))
         h, w = (int(v) for v in rng.integers(5, 12, size=2))
         k = int(rng.integers(1, 4))
-        x, weight, bias = rng.standard_normal((n, c, h, w)), rng.standard_normal((f, c, k, k)), rng.standard_normal(f)
-        calls.append(Call((x, weight, bias), {"stride": int(rng.integers(1, 3)), "padding": int(rng.integers(0, 2))}))
+        x, weight, bias = (
+            rng.standard_normal((n, c, h, w)),
+            rng.standard_normal((f, c, k, k)),
+            rng.standard_normal(f),
+        )
+        calls.append(
+            Call(
+                (x, weight, bias),
+                {"stride": int(rng.integers(1, 3)), "padding": int(rng.integers(0, 2))},
+            )
+        )
     return calls
 
 
@@ -98,8 +107,12 @@ def fresh_interpreter_s(cases: list[list[Call]], sample: int) -> float:
     )
     start = time.perf_counter()
     for seed in range(sample):
-        subprocess.run([sys.executable, "-c", script, str(seed), str(len(cases[0]))],
-                       input=SUBMISSION.encode(), check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-c", script, str(seed), str(len(cases[0]))],
+            input=SUBMISSION.encode(),
+            check=True,
+            capture_output=True,
+        )
     return (time.perf_counter() - start) / sample
 
 
@@ -119,23 +132,34 @@ def main(argv: list[str] | None = None) -> dict:
     baseline = fresh_interpreter_s(cases, args.baseline)
     load = os.getloadavg()[0]
     result = {
-        "submissions": args.submissions, "cases_per_submission": args.cases, "workers": args.workers,
-        "isolation": probe_isolation().name, "cases_passed": passed,
+        "submissions": args.submissions,
+        "cases_per_submission": args.cases,
+        "workers": args.workers,
+        "isolation": probe_isolation().name,
+        "cases_passed": passed,
         "student_compute_s_per_submission": round(compute, 5),
         "sandbox_s_per_submission": round(sandbox, 5),
         "sandbox_overhead_s_per_submission": round(sandbox - compute, 5),
-        "fresh_interpreter_s_per_submission": round(baseline, 4), "baseline_sample": args.baseline,
+        "fresh_interpreter_s_per_submission": round(baseline, 4),
+        "baseline_sample": args.baseline,
         "speedup_vs_fresh_interpreter": round(baseline / sandbox, 1),
         "speedup_vs_nbgrader_2_3s": round(NBGRADER_S_PER_SUBMISSION / sandbox, 1),
-        "load_average_1min": round(load, 2), "cpu_count": os.cpu_count(),
+        "load_average_1min": round(load, 2),
+        "cpu_count": os.cpu_count(),
     }
     print(f"{'what':42s} {'seconds/submission':>18s}")
-    for key in ("student_compute_s_per_submission", "sandbox_s_per_submission",
-                "sandbox_overhead_s_per_submission", "fresh_interpreter_s_per_submission"):
+    for key in (
+        "student_compute_s_per_submission",
+        "sandbox_s_per_submission",
+        "sandbox_overhead_s_per_submission",
+        "fresh_interpreter_s_per_submission",
+    ):
         print(f"{key:42s} {result[key]:18.4f}")
-    print(f"speed-up vs fresh interpreter: {result['speedup_vs_fresh_interpreter']}x; "
-          f"vs nbgrader (2.3 s): {result['speedup_vs_nbgrader_2_3s']}x; "
-          f"cases passed {passed}/{args.submissions * args.cases}; load {load:.1f} on {os.cpu_count()} cores")
+    print(
+        f"speed-up vs fresh interpreter: {result['speedup_vs_fresh_interpreter']}x; "
+        f"vs nbgrader (2.3 s): {result['speedup_vs_nbgrader_2_3s']}x; "
+        f"cases passed {passed}/{args.submissions * args.cases}; load {load:.1f} on {os.cpu_count()} cores"
+    )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     return result

@@ -16,7 +16,10 @@ EQUIVALENT_NAMES: dict[str, tuple[str, ...]] = {
     "torch.nn.functional.conv2d": ("torch.conv2d", "torch._C._nn.conv2d"),
     "torch.nn.functional.conv3d": ("torch.conv3d",),
     "torch.nn.functional.conv_transpose2d": ("torch.conv_transpose2d",),
-    "torch.nn.functional.max_pool2d": ("torch.max_pool2d", "torch.nn.functional.max_pool2d_with_indices"),
+    "torch.nn.functional.max_pool2d": (
+        "torch.max_pool2d",
+        "torch.nn.functional.max_pool2d_with_indices",
+    ),
     "torch.nn.functional.avg_pool2d": ("torch.avg_pool2d", "torch._C._nn.avg_pool2d"),
     "torch.nn.functional.unfold": ("torch._C._nn.im2col",),
     "torch.nn.functional.lstm_cell": ("torch.lstm_cell",),
@@ -147,7 +150,11 @@ class _Scanner(ast.NodeVisitor):
             base = self.resolve(node.args[0])
             attr = node.args[1].value
             return f"{base}.{attr}" if base and isinstance(attr, str) else None
-        if func in ("importlib.import_module", "__import__") and consts and isinstance(consts[0], str):
+        if (
+            func in ("importlib.import_module", "__import__")
+            and consts
+            and isinstance(consts[0], str)
+        ):
             return consts[0]
         return None
 

@@ -21,8 +21,11 @@ from grader.sandbox.runtime import confine
 
 LEVEL_NAMES = {1: "process", 2: "namespaces", 3: "namespaces+uid", 4: "full"}
 NAMESPACE_FLAGS = (
-    confine.CLONE_NEWNS | confine.CLONE_NEWPID | confine.CLONE_NEWNET
-    | confine.CLONE_NEWIPC | confine.CLONE_NEWUTS
+    confine.CLONE_NEWNS
+    | confine.CLONE_NEWPID
+    | confine.CLONE_NEWNET
+    | confine.CLONE_NEWIPC
+    | confine.CLONE_NEWUTS
 )
 REPO_ROOT = Path(__file__).resolve().parents[2]
 #: Never covered: hiding them would hide the interpreter or the kernel interfaces.
@@ -82,16 +85,23 @@ def _probe() -> tuple[Isolation, dict]:
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         raise IsolationError(f"the sandbox needs Linux with fork(); this is {sys.platform}")
     root = os.geteuid() == 0
-    have, missing = ["fork", "rlimits", "scrubbed-env", "private-cwd", "import-guard", "aten-guard"], []
+    have, missing = (
+        ["fork", "rlimits", "scrubbed-env", "private-cwd", "import-guard", "aten-guard"],
+        [],
+    )
     ns_error = _try_namespaces(userns=not root)
     if ns_error:
         missing.append(f"namespaces ({ns_error})")
     else:
-        have += ["pid-namespace", "net-namespace", "mount-namespace"] + ([] if root else ["user-namespace"])
+        have += ["pid-namespace", "net-namespace", "mount-namespace"] + (
+            [] if root else ["user-namespace"]
+        )
     if root and not ns_error:
         have.append("unprivileged-uid")
     else:
-        missing.append("unprivileged-uid (" + ("not root" if not root else "needs the mount namespace") + ")")
+        missing.append(
+            "unprivileged-uid (" + ("not root" if not root else "needs the mount namespace") + ")"
+        )
     cg_error = _try_cgroups() if root else "not root"
     if cg_error:
         missing.append(f"cgroup memory/pids limits and sweep ({cg_error})")
@@ -102,8 +112,12 @@ def _probe() -> tuple[Isolation, dict]:
         if needs not in have:
             break
         level = lvl
-    plan = {"unshare": 0 if ns_error else NAMESPACE_FLAGS, "userns": not root and not ns_error,
-            "uid_drop": "unprivileged-uid" in have, "cgroup": not cg_error}
+    plan = {
+        "unshare": 0 if ns_error else NAMESPACE_FLAGS,
+        "userns": not root and not ns_error,
+        "uid_drop": "unprivileged-uid" in have,
+        "cgroup": not cg_error,
+    }
     return Isolation(level, LEVEL_NAMES[level], tuple(have), tuple(missing)), plan
 
 
@@ -127,8 +141,18 @@ def hidden_paths(extra: tuple[str, ...] = ()) -> list[str]:
     ``CNNGRADE_SANDBOX_HIDE`` (``os.pathsep``-separated) adds the grader's output or class folders.
     """
     env = [p for p in os.environ.get("CNNGRADE_SANDBOX_HIDE", "").split(os.pathsep) if p]
-    candidates = [str(REPO_ROOT), os.getcwd(), os.path.expanduser("~"), "/home", "/root", "/tmp",
-                  "/var/tmp", "/dev/shm", *env, *extra]
+    candidates = [
+        str(REPO_ROOT),
+        os.getcwd(),
+        os.path.expanduser("~"),
+        "/home",
+        "/root",
+        "/tmp",
+        "/var/tmp",
+        "/dev/shm",
+        *env,
+        *extra,
+    ]
     out = []
     for path in candidates:
         real = os.path.realpath(path)
@@ -139,7 +163,9 @@ def hidden_paths(extra: tuple[str, ...] = ()) -> list[str]:
 
 def check_required(require_level: int | None) -> Isolation:
     """The probed isolation, or IsolationError when it is below ``require_level``."""
-    if require_level is not None and (not isinstance(require_level, int) or not 1 <= require_level <= 4):
+    if require_level is not None and (
+        not isinstance(require_level, int) or not 1 <= require_level <= 4
+    ):
         raise ValueError(f"require_level={require_level!r}: expected None or an int from 1 to 4")
     iso = probe_isolation()
     if require_level is not None and iso.level < require_level:

@@ -38,7 +38,9 @@ def extract_notebook_code(
         wanted = set(grade_ids)
         chosen = [src for meta, src in cells if _grade_id(meta) in wanted]
         if not chosen:
-            raise ValueError(f"grade_ids={sorted(wanted)}: no code cell has one of these nbgrader ids")
+            raise ValueError(
+                f"grade_ids={sorted(wanted)}: no code cell has one of these nbgrader ids"
+            )
         return "\n".join(chosen)
     sources = [src for _, src in cells]
     defining = [i for i, src in enumerate(sources) if entry in _defined_names(src)]
@@ -53,7 +55,9 @@ def _code_cells(ipynb_text: str) -> list[tuple[dict, str]]:
     try:
         nb = json.loads(ipynb_text)
     except (json.JSONDecodeError, TypeError) as exc:
-        raise ValueError(f"ipynb_text: not notebook JSON ({exc}); pass the .ipynb file's text") from None
+        raise ValueError(
+            f"ipynb_text: not notebook JSON ({exc}); pass the .ipynb file's text"
+        ) from None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         raise ValueError("ipynb_text: no 'cells' list; pass an nbformat 4 notebook")
     out = []
@@ -98,7 +102,9 @@ def _is_support_cell(source: str) -> bool:
     for node in tree.body:
         if isinstance(node, allowed):
             continue
-        if isinstance(node, ast.Assign) and not any(isinstance(n, ast.Call) for n in ast.walk(node)):
+        if isinstance(node, ast.Assign) and not any(
+            isinstance(n, ast.Call) for n in ast.walk(node)
+        ):
             continue
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             continue

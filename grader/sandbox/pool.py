@@ -8,6 +8,7 @@ private package name, so nothing of reference/, exercises/ or grader/ is ever im
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import select
@@ -40,9 +41,16 @@ class Worker:
     def __init__(self, start_timeout: float = 120.0) -> None:
         boot = _BOOT.format(init=str(RUNTIME_DIR / "__init__.py"), dir=str(RUNTIME_DIR))
         self.proc = subprocess.Popen(
-            [sys.executable, "-I", "-c", boot], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            cwd="/", close_fds=True, env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-                                           "OMP_NUM_THREADS": "1", "LANG": "C.UTF-8"},
+            [sys.executable, "-I", "-c", boot],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd="/",
+            close_fds=True,
+            env={
+                "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                "OMP_NUM_THREADS": "1",
+                "LANG": "C.UTF-8",
+            },
         )
         self.uid = UID_BASE + self.proc.pid
         if self._read_line(start_timeout).get("ready") is not True:
@@ -82,10 +90,8 @@ class Worker:
                 self.proc.kill()
                 self.proc.wait()
         for stream in (self.proc.stdin, self.proc.stdout):
-            try:
+            with contextlib.suppress(OSError):
                 stream.close()
-            except OSError:
-                pass
 
 
 class Pool:

@@ -29,41 +29,71 @@ def _encode(value, path: str, job_dir: str, counter: list[int]):
     """JSON form of one argument; arrays go to ``in_<n>.npy``."""
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in "biuf":
-            raise ValueError(f"{path}: array of dtype {value.dtype}; the sandbox passes numeric arrays only")
+            raise ValueError(
+                f"{path}: array of dtype {value.dtype}; the sandbox passes numeric arrays only"
+            )
         name = f"in_{counter[0]}.npy"
         counter[0] += 1
         np.save(os.path.join(job_dir, name), np.ascontiguousarray(value), allow_pickle=False)
         return {"__ndarray__": name}
     if isinstance(value, tuple):
-        return {"__tuple__": [_encode(v, f"{path}[{i}]", job_dir, counter) for i, v in enumerate(value)]}
+        return {
+            "__tuple__": [_encode(v, f"{path}[{i}]", job_dir, counter) for i, v in enumerate(value)]
+        }
     if isinstance(value, list):
         return [_encode(v, f"{path}[{i}]", job_dir, counter) for i, v in enumerate(value)]
     if isinstance(value, (np.integer, np.floating, np.bool_)):
         return value.item()
     if isinstance(value, _SCALARS):
         return value
-    raise ValueError(f"{path}: {type(value).__name__} cannot go to the sandbox; use arrays, numbers, tuples")
+    raise ValueError(
+        f"{path}: {type(value).__name__} cannot go to the sandbox; use arrays, numbers, tuples"
+    )
 
 
-def _encode_call(call: Call | ModuleProbe, i: int, job_dir: str, counter: list[int]) -> tuple[dict, int]:
+def _encode_call(
+    call: Call | ModuleProbe, i: int, job_dir: str, counter: list[int]
+) -> tuple[dict, int]:
     """(JSON form, number of outputs) of call ``i``."""
     if isinstance(call, ModuleProbe):
-        inputs = [_encode(x, f"calls[{i}].inputs[{k}]", job_dir, counter) for k, x in enumerate(call.inputs)]
+        inputs = [
+            _encode(x, f"calls[{i}].inputs[{k}]", job_dir, counter)
+            for k, x in enumerate(call.inputs)
+        ]
         if call.mode not in ("train", "eval"):
             raise ValueError(f"calls[{i}].mode={call.mode!r}: expected 'train' or 'eval'")
-        init = {k: _encode(v, f"calls[{i}].init_kwargs[{k!r}]", job_dir, counter)
-                for k, v in call.init_kwargs.items()}
-        return {"kind": "probe", "init_kwargs": init, "inputs": inputs, "seed": int(call.seed), "mode": call.mode,
-                "actions": list(call.actions)}, len(inputs)
+        init = {
+            k: _encode(v, f"calls[{i}].init_kwargs[{k!r}]", job_dir, counter)
+            for k, v in call.init_kwargs.items()
+        }
+        return {
+            "kind": "probe",
+            "init_kwargs": init,
+            "inputs": inputs,
+            "seed": int(call.seed),
+            "mode": call.mode,
+            "actions": list(call.actions),
+        }, len(inputs)
     if not isinstance(call, Call):
         raise ValueError(f"calls[{i}]={type(call).__name__}: expected a Call or a ModuleProbe")
-    if call.backend not in ("numpy", "torch") or not (isinstance(call.outputs, int) and call.outputs >= 1):
-        raise ValueError(f"calls[{i}]: backend={call.backend!r}, outputs={call.outputs!r}; "
-                         "expected 'numpy'/'torch' and outputs >= 1")
+    if call.backend not in ("numpy", "torch") or not (
+        isinstance(call.outputs, int) and call.outputs >= 1
+    ):
+        raise ValueError(
+            f"calls[{i}]: backend={call.backend!r}, outputs={call.outputs!r}; "
+            "expected 'numpy'/'torch' and outputs >= 1"
+        )
     args = [_encode(a, f"calls[{i}].args[{k}]", job_dir, counter) for k, a in enumerate(call.args)]
-    kwargs = {k: _encode(v, f"calls[{i}].kwargs[{k!r}]", job_dir, counter) for k, v in call.kwargs.items()}
-    return {"kind": "call", "args": args, "kwargs": kwargs, "backend": call.backend,
-            "outputs": call.outputs}, call.outputs
+    kwargs = {
+        k: _encode(v, f"calls[{i}].kwargs[{k!r}]", job_dir, counter) for k, v in call.kwargs.items()
+    }
+    return {
+        "kind": "call",
+        "args": args,
+        "kwargs": kwargs,
+        "backend": call.backend,
+        "outputs": call.outputs,
+    }, call.outputs
 
 
 def _validate(source: str, entry: str, limits: Limits, filename: str) -> None:
@@ -78,7 +108,9 @@ def _validate(source: str, entry: str, limits: Limits, filename: str) -> None:
             raise ValueError(f"limits.{name}={value!r}: expected a positive number")
 
 
-def _prepare(job_dir: str, source: str, calls: Sequence, plan: dict) -> tuple[list[dict], list[int]]:
+def _prepare(
+    job_dir: str, source: str, calls: Sequence, plan: dict
+) -> tuple[list[dict], list[int]]:
     """Write source and inputs; pre-create stdout/stderr and output files the child may write."""
     with open(os.path.join(job_dir, "source.py"), "w", encoding="utf-8") as fh:
         fh.write(source)
@@ -126,21 +158,35 @@ def _result(raw: dict, i: int, n_out: int, job_dir: str, limits: Limits) -> Call
     message = str(raw.get("message", ""))[:4000]
     if status in ("ok", "mutated_input"):
         try:
-            outputs = [_load_output(os.path.join(job_dir, f"out_{i}_{k}.npy"), limits) for k in range(n_out)]
+            outputs = [
+                _load_output(os.path.join(job_dir, f"out_{i}_{k}.npy"), limits)
+                for k in range(n_out)
+            ]
         except (ValueError, OSError, EOFError) as exc:
             status, message, outputs = "invalid_output", f"the output could not be read: {exc}", []
     layers = tuple(
-        LayerRecord(str(r.get("type", "")), tuple(r.get("input_shape", ())), tuple(r.get("output_shape", ())),
-                    int(r.get("parameters", 0)), dict(r.get("attributes", {})))
-        for r in raw.get("layers", ()) if isinstance(r, dict)
+        LayerRecord(
+            str(r.get("type", "")),
+            tuple(r.get("input_shape", ())),
+            tuple(r.get("output_shape", ())),
+            int(r.get("parameters", 0)),
+            dict(r.get("attributes", {})),
+        )
+        for r in raw.get("layers", ())
+        if isinstance(r, dict)
     )
     params = raw.get("parameters")
     return CallResult(
-        status=status, outputs=tuple(outputs), message=message,
+        status=status,
+        outputs=tuple(outputs),
+        message=message,
         traceback=str(raw.get("traceback", ""))[:8000],
         mutated=tuple(str(m) for m in raw.get("mutated", ())),
-        seconds=float(raw.get("seconds", 0.0)) if isinstance(raw.get("seconds"), (int, float)) else 0.0,
-        parameters=int(params) if isinstance(params, int) else None, layers=layers,
+        seconds=float(raw.get("seconds", 0.0))
+        if isinstance(raw.get("seconds"), (int, float))
+        else 0.0,
+        parameters=int(params) if isinstance(params, int) else None,
+        layers=layers,
     )
 
 
@@ -149,8 +195,8 @@ def run(
     entry: str,
     calls: Sequence[Call | ModuleProbe],
     *,
-    limits: Limits = Limits(),
-    forbidden: Forbidden = Forbidden(),
+    limits: Limits = Limits(),  # noqa: B008 - frozen dataclass, the documented signature
+    forbidden: Forbidden = Forbidden(),  # noqa: B008
     require_level: int | None = None,
     filename: str = "submission.py",
     hide_paths: Sequence[str] = (),
@@ -179,22 +225,44 @@ def run(
     violations = static_scan(source, forbidden)
     base = isolation.base_plan()
     worker = pool.shared_pool().acquire()
-    job_dir = tempfile.mkdtemp(prefix="cnngrade-job-", dir=_JOB_ROOT if os.path.isdir(_JOB_ROOT) else None)
+    job_dir = tempfile.mkdtemp(
+        prefix="cnngrade-job-", dir=_JOB_ROOT if os.path.isdir(_JOB_ROOT) else None
+    )
     t0 = time.perf_counter()
     try:
-        plan = {"unshare": base["unshare"], "userns": base["userns"], "cgroup": base["cgroup"],
-                "uid": worker.uid if base["uid_drop"] else None,
-                "hide": isolation.hidden_paths(tuple(hide_paths))}
+        plan = {
+            "unshare": base["unshare"],
+            "userns": base["userns"],
+            "cgroup": base["cgroup"],
+            "uid": worker.uid if base["uid_drop"] else None,
+            "hide": isolation.hidden_paths(tuple(hide_paths)),
+        }
         encoded, counts = _prepare(job_dir, source, calls, plan)
-        job = {"job_dir": job_dir, "entry": entry, "filename": filename, "calls": encoded,
-               "forbidden": forbidden.to_json(), "limits": {**vars(limits), "tmpfs_mb": limits.memory_mb}}
+        job = {
+            "job_dir": job_dir,
+            "entry": entry,
+            "filename": filename,
+            "calls": encoded,
+            "forbidden": forbidden.to_json(),
+            "limits": {**vars(limits), "tmpfs_mb": limits.memory_mb},
+        }
         t1 = time.perf_counter()
         answer = worker.request({"job": job, "plan": plan}, timeout=limits.wall_s_total + 30)
         t2 = time.perf_counter()
-        results = tuple(_result(raw, i, counts[i], job_dir, limits) for i, raw in enumerate(answer["results"]))
-        timings = {"prepare_s": t1 - t0, **answer.get("phases", {}), "collect_s": time.perf_counter() - t2}
-        return RunReport(timings=timings,
-            results=results, isolation=iso, load_error=answer["load_error"], static_violations=violations,
+        results = tuple(
+            _result(raw, i, counts[i], job_dir, limits) for i, raw in enumerate(answer["results"])
+        )
+        timings = {
+            "prepare_s": t1 - t0,
+            **answer.get("phases", {}),
+            "collect_s": time.perf_counter() - t2,
+        }
+        return RunReport(
+            timings=timings,
+            results=results,
+            isolation=iso,
+            load_error=answer["load_error"],
+            static_violations=violations,
             stdout=_read_capped(os.path.join(job_dir, "stdout.txt"), limits.max_stdout_bytes),
             stderr=_read_capped(os.path.join(job_dir, "stderr.txt"), limits.max_stdout_bytes),
         )

@@ -22,8 +22,11 @@ RNG = np.random.default_rng(20240601)
 X = RNG.standard_normal((1, 2, 6, 5))
 W = RNG.standard_normal((3, 2, 3, 3))
 EXPECTED = torch.nn.functional.conv2d(torch.from_numpy(X), torch.from_numpy(W)).numpy()
-CONV = Forbidden(names=("torch.nn.functional.conv2d", "torch.nn.Conv2d"), modules=("scipy.signal",),
-                 aten_ops=("convolution", "conv2d"))
+CONV = Forbidden(
+    names=("torch.nn.functional.conv2d", "torch.nn.Conv2d"),
+    modules=("scipy.signal",),
+    aten_ops=("convolution", "conv2d"),
+)
 FAST = Limits(wall_s_per_call=1.5, wall_s_total=6.0, memory_mb=384, max_processes=16)
 ISOLATION = probe_isolation()
 
@@ -66,28 +69,46 @@ def _leftovers(uids: set[int]) -> list[str]:
     return found
 
 
-def _cgroups_left(worker_pids: set[int]) -> list[str]:
-    left = []
+def _cgroups_busy(worker_pids: set[int]) -> list[str]:
+    """Processes still inside a worker's cgroups (they must be empty between runs)."""
+    busy = []
     for controller in ("memory", "pids"):
-        base = Path("/sys/fs/cgroup") / controller / "cnngrade"
-        if base.is_dir():
-            left += [str(p) for p in base.iterdir() if p.name.split("-")[0] in {str(w) for w in worker_pids}]
-    return left
+        for pid in worker_pids:
+            for procs in Path(f"/sys/fs/cgroup/{controller}/cnngrade").glob(
+                f"{pid}-w*/cgroup.procs"
+            ):
+                if not procs.read_text().strip():
+                    continue
+                busy.append(f"{procs}: {procs.read_text().split()}")
+    return busy
 
 
-def attack(source: str, *, calls=None, limits: Limits = FAST, forbidden: Forbidden = CONV,
-           tag: str = "x", **kwargs) -> RunReport:
+def attack(
+    source: str,
+    *,
+    calls=None,
+    limits: Limits = FAST,
+    forbidden: Forbidden = CONV,
+    tag: str = "x",
+    **kwargs,
+) -> RunReport:
     """Run a hostile ``conv2d`` and check the aftermath; returns the report for verdict checks."""
     markers = marker_paths(tag)
-    report = run(source, "conv2d", calls or [Call((X, W))], limits=limits, forbidden=forbidden, **kwargs)
+    report = run(
+        source, "conv2d", calls or [Call((X, W))], limits=limits, forbidden=forbidden, **kwargs
+    )
     uids = _sandbox_uids()
     deadline = time.monotonic() + 3.0
     while _leftovers(uids) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _leftovers(uids) == [], "a sandbox process survived the run"
     if ISOLATION.level >= 4:
-        workers = {w.proc.pid for w in sandbox_pool.shared_pool()._all if isinstance(w, sandbox_pool.Worker)}
-        assert _cgroups_left(workers) == []
+        workers = {
+            w.proc.pid
+            for w in sandbox_pool.shared_pool()._all
+            if isinstance(w, sandbox_pool.Worker)
+        }
+        assert _cgroups_busy(workers) == []
     written = [str(m) for m in markers if m.exists()]
     for m in markers:
         m.unlink(missing_ok=True)
@@ -98,7 +119,9 @@ def attack(source: str, *, calls=None, limits: Limits = FAST, forbidden: Forbidd
 def passes(report: RunReport) -> bool:
     """What a grader must never conclude for these wrong submissions: every case right."""
     return all(
-        r.ok and len(r.outputs) == 1 and r.outputs[0].shape == EXPECTED.shape
+        r.ok
+        and len(r.outputs) == 1
+        and r.outputs[0].shape == EXPECTED.shape
         and np.allclose(r.outputs[0], EXPECTED, rtol=1e-5, atol=1e-6)
         for r in report.results
     )

@@ -16,58 +16,84 @@ ZEROS = "import numpy as np\n\ndef _zeros(x, w):\n    return np.zeros((x.shape[0
 
 
 def test_patching_numpy_comparisons_does_not_reach_the_parent() -> None:
-    report = attack(ZEROS + (
-        "np.allclose = lambda *a, **k: True\nnp.array_equal = lambda *a, **k: True\n"
-        "np.isclose = lambda a, b, **k: np.ones_like(a, dtype=bool)\n"
-        "np.testing.assert_allclose = lambda *a, **k: None\n"
-        "def conv2d(x, w):\n    return _zeros(x, w)\n"))
+    report = attack(
+        ZEROS
+        + (
+            "np.allclose = lambda *a, **k: True\nnp.array_equal = lambda *a, **k: True\n"
+            "np.isclose = lambda a, b, **k: np.ones_like(a, dtype=bool)\n"
+            "np.testing.assert_allclose = lambda *a, **k: None\n"
+            "def conv2d(x, w):\n    return _zeros(x, w)\n"
+        )
+    )
     assert report.results[0].ok and not passes(report)
     assert not np.allclose(np.zeros(2), np.ones(2))
 
 
 def test_patching_torch_and_math_comparisons_changes_nothing() -> None:
-    report = attack(ZEROS + (
-        "import torch, math\ntorch.allclose = lambda *a, **k: True\ntorch.equal = lambda *a, **k: True\n"
-        "math.isclose = lambda *a, **k: True\n"
-        "def conv2d(x, w):\n    return torch.from_numpy(_zeros(x, w))\n"))
+    report = attack(
+        ZEROS
+        + (
+            "import torch, math\ntorch.allclose = lambda *a, **k: True\ntorch.equal = lambda *a, **k: True\n"
+            "math.isclose = lambda *a, **k: True\n"
+            "def conv2d(x, w):\n    return torch.from_numpy(_zeros(x, w))\n"
+        )
+    )
     assert not passes(report)
     assert not torch.allclose(torch.zeros(2), torch.ones(2)) and not math.isclose(0.0, 1.0)
 
 
 def test_object_with_lying_eq_is_invalid_output() -> None:
-    report = attack("class Liar:\n    def __eq__(self, other):\n        return True\n"
-                    "    __hash__ = None\n    shape = (1, 3, 4, 3)\n"
-                    "def conv2d(x, w):\n    return Liar()\n")
-    assert report.results[0].status == "invalid_output" and "Liar object" in report.results[0].message
+    report = attack(
+        "class Liar:\n    def __eq__(self, other):\n        return True\n"
+        "    __hash__ = None\n    shape = (1, 3, 4, 3)\n"
+        "def conv2d(x, w):\n    return Liar()\n"
+    )
+    assert (
+        report.results[0].status == "invalid_output" and "Liar object" in report.results[0].message
+    )
 
 
 def test_object_with_custom_array_method_is_invalid_output() -> None:
-    report = attack("import numpy as np\nclass Fake:\n    def __array__(self, dtype=None, copy=None):\n"
-                    "        return np.ones((1, 3, 4, 3))\n    def __len__(self):\n        return 1\n"
-                    "def conv2d(x, w):\n    return Fake()\n")
-    assert report.results[0].status == "invalid_output" and "Fake object" in report.results[0].message
+    report = attack(
+        "import numpy as np\nclass Fake:\n    def __array__(self, dtype=None, copy=None):\n"
+        "        return np.ones((1, 3, 4, 3))\n    def __len__(self):\n        return 1\n"
+        "def conv2d(x, w):\n    return Fake()\n"
+    )
+    assert (
+        report.results[0].status == "invalid_output" and "Fake object" in report.results[0].message
+    )
 
 
 def test_ndarray_subclass_is_read_through_its_base_data() -> None:
-    report = attack(ZEROS + (
-        "class Sneaky(np.ndarray):\n"
-        "    def __eq__(self, other):\n        return np.ones(self.shape, dtype=bool)\n"
-        "    def __array__(self, dtype=None, copy=None):\n        return np.full(self.shape, 7.0)\n"
-        "    def view(self, *a, **k):\n        return np.full(self.shape, 7.0)\n"
-        "    def tolist(self):\n        return [1]\n"
-        "def conv2d(x, w):\n    return _zeros(x, w).view(Sneaky)\n"))
+    report = attack(
+        ZEROS
+        + (
+            "class Sneaky(np.ndarray):\n"
+            "    def __eq__(self, other):\n        return np.ones(self.shape, dtype=bool)\n"
+            "    def __array__(self, dtype=None, copy=None):\n        return np.full(self.shape, 7.0)\n"
+            "    def view(self, *a, **k):\n        return np.full(self.shape, 7.0)\n"
+            "    def tolist(self):\n        return [1]\n"
+            "def conv2d(x, w):\n    return _zeros(x, w).view(Sneaky)\n"
+        )
+    )
     result = report.results[0]
     assert result.ok and not passes(report)
-    assert type(result.outputs[0]) is np.ndarray and not result.outputs[0].any()  # the real data: zeros
+    assert (
+        type(result.outputs[0]) is np.ndarray and not result.outputs[0].any()
+    )  # the real data: zeros
 
 
 def test_tensor_subclass_is_read_through_its_base_data() -> None:
-    report = attack(ZEROS + (
-        "import torch\nclass Sneaky(torch.Tensor):\n"
-        "    @classmethod\n    def __torch_function__(cls, func, types, args=(), kwargs=None):\n"
-        "        return torch.full((1, 3, 4, 3), 7.0, dtype=torch.float64)\n"
-        "    def numpy(self, *a, **k):\n        return np.full((1, 3, 4, 3), 7.0)\n"
-        "def conv2d(x, w):\n    return torch.from_numpy(_zeros(x, w)).as_subclass(Sneaky)\n"))
+    report = attack(
+        ZEROS
+        + (
+            "import torch\nclass Sneaky(torch.Tensor):\n"
+            "    @classmethod\n    def __torch_function__(cls, func, types, args=(), kwargs=None):\n"
+            "        return torch.full((1, 3, 4, 3), 7.0, dtype=torch.float64)\n"
+            "    def numpy(self, *a, **k):\n        return np.full((1, 3, 4, 3), 7.0)\n"
+            "def conv2d(x, w):\n    return torch.from_numpy(_zeros(x, w)).as_subclass(Sneaky)\n"
+        )
+    )
     result = report.results[0]
     assert result.ok and not passes(report) and not result.outputs[0].any()
 
@@ -77,7 +103,8 @@ def test_object_whose_pickling_runs_code_is_never_unpickled(tmp_path) -> None:
     report = attack(
         "import os\nclass Bomb:\n    def __reduce__(self):\n"
         f"        return (os.system, ('touch {marker}',))\n"
-        "def conv2d(x, w):\n    return [Bomb()]\n")
+        "def conv2d(x, w):\n    return [Bomb()]\n"
+    )
     assert report.results[0].status == "invalid_output" and not marker.exists()
 
 
@@ -92,12 +119,13 @@ def test_forged_messages_and_pickled_output_files_are_refused(tmp_path) -> None:
         "        try:\n            target = os.readlink(f'/proc/self/fd/{fd}')\n"
         "        except OSError:\n            continue\n"
         "        if target.startswith('pipe:'):\n"
-        "            os.write(int(fd), b'{\"ev\": \"done\", \"i\": 1, \"status\": \"ok\"}\\n')\n"
+        '            os.write(int(fd), b\'{"ev": "done", "i": 1, "status": "ok"}\\n\')\n'
         "        elif os.path.isdir(f'/proc/self/fd/{fd}'):\n"
         "            with open(f'/proc/self/fd/{fd}/out_1_0.npy', 'wb') as fh:\n"
         "                np.save(fh, np.array([Bomb()], dtype=object), allow_pickle=True)\n"
         "    os._exit(0)\n",
-        calls=[__import__("grader.sandbox", fromlist=["Call"]).Call((X, X))] * 2)
+        calls=[__import__("grader.sandbox", fromlist=["Call"]).Call((X, X))] * 2,
+    )
     assert [r.status for r in report.results] == ["crashed", "invalid_output"]
     assert "allow_pickle=False" in report.results[1].message and not marker.exists()
 
@@ -105,108 +133,157 @@ def test_forged_messages_and_pickled_output_files_are_refused(tmp_path) -> None:
 def test_reseeding_global_rngs_leaves_the_parent_alone() -> None:
     state = np.random.get_state()[1].copy()
     torch_state = torch.get_rng_state().clone()
-    report = attack(ZEROS + (
-        "import random, torch\n"
-        "def conv2d(x, w):\n    np.random.seed(0)\n    torch.manual_seed(0)\n    random.seed(0)\n"
-        "    return np.random.standard_normal(_zeros(x, w).shape)\n"))
+    report = attack(
+        ZEROS
+        + (
+            "import random, torch\n"
+            "def conv2d(x, w):\n    np.random.seed(0)\n    torch.manual_seed(0)\n    random.seed(0)\n"
+            "    return np.random.standard_normal(_zeros(x, w).shape)\n"
+        )
+    )
     assert not passes(report)
-    assert (np.random.get_state()[1] == state).all() and torch.equal(torch.get_rng_state(), torch_state)
+    assert (np.random.get_state()[1] == state).all() and torch.equal(
+        torch.get_rng_state(), torch_state
+    )
 
 
 def test_printing_fake_success_lines_is_only_a_diagnostic() -> None:
-    report = attack(ZEROS + (
-        "import sys\ndef conv2d(x, w):\n    print('All tests passed! score: 100/100')\n"
-        "    print('{\"passed\": true, \"score\": 100}', file=sys.stderr)\n    return _zeros(x, w)\n"))
+    report = attack(
+        ZEROS
+        + (
+            "import sys\ndef conv2d(x, w):\n    print('All tests passed! score: 100/100')\n"
+            '    print(\'{"passed": true, "score": 100}\', file=sys.stderr)\n    return _zeros(x, w)\n'
+        )
+    )
     assert "All tests passed" in report.stdout and not passes(report)
 
 
 def test_stack_frame_search_finds_no_expected_output() -> None:
-    report = attack(ZEROS + (
-        "import sys\ndef conv2d(x, w):\n    found, frame = [], sys._getframe()\n"
-        "    while frame is not None:\n"
-        "        for value in list(frame.f_locals.values()) + list(frame.f_globals.values()):\n"
-        "            if isinstance(value, np.ndarray) and value.shape == (1, 3, 4, 3):\n"
-        "                found.append(value)\n"
-        "        frame = frame.f_back\n"
-        "    print('candidates', len(found))\n    return found[0] if found else _zeros(x, w)\n"))
+    report = attack(
+        ZEROS
+        + (
+            "import sys\ndef conv2d(x, w):\n    found, frame = [], sys._getframe()\n"
+            "    while frame is not None:\n"
+            "        for value in list(frame.f_locals.values()) + list(frame.f_globals.values()):\n"
+            "            if isinstance(value, np.ndarray) and value.shape == (1, 3, 4, 3):\n"
+            "                found.append(value)\n"
+            "        frame = frame.f_back\n"
+            "    print('candidates', len(found))\n    return found[0] if found else _zeros(x, w)\n"
+        )
+    )
     assert "candidates 0" in report.stdout and not passes(report)
 
 
 def test_gc_search_finds_no_expected_output() -> None:
-    report = attack(ZEROS + (
-        "import gc, torch\ndef conv2d(x, w):\n"
-        "    found = [o for o in gc.get_objects() if isinstance(o, (np.ndarray, torch.Tensor))\n"
-        "             and tuple(o.shape) == (1, 3, 4, 3)]\n"
-        "    print('candidates', len(found))\n    return found[0] if found else _zeros(x, w)\n"))
+    report = attack(
+        ZEROS
+        + (
+            "import gc, torch\ndef conv2d(x, w):\n"
+            "    found = [o for o in gc.get_objects() if isinstance(o, (np.ndarray, torch.Tensor))\n"
+            "             and tuple(o.shape) == (1, 3, 4, 3)]\n"
+            "    print('candidates', len(found))\n    return found[0] if found else _zeros(x, w)\n"
+        )
+    )
     assert "candidates 0" in report.stdout and not passes(report)
 
 
 def test_reading_the_reference_package_or_repo_fails() -> None:
-    report = attack(ZEROS + (
-        "def conv2d(x, w):\n    src = open('/work/main/reference/conv.py').read()\n    return _zeros(x, w)\n"))
-    assert report.results[0].status == "exception" and "FileNotFoundError" in report.results[0].message
+    report = attack(
+        ZEROS
+        + (
+            "def conv2d(x, w):\n    src = open('/work/main/reference/conv.py').read()\n    return _zeros(x, w)\n"
+        )
+    )
+    assert (
+        report.results[0].status == "exception" and "FileNotFoundError" in report.results[0].message
+    )
 
 
 def test_answer_key_in_a_hidden_folder_is_unreadable(tmp_path_factory) -> None:
-    keys = __import__("pathlib").Path("/var/lib") / f"cnngrade-answer-keys-{__import__('os').getpid()}"
+    keys = (
+        __import__("pathlib").Path("/var/lib") / f"cnngrade-answer-keys-{__import__('os').getpid()}"
+    )
     keys.mkdir(exist_ok=True)
     try:
         np.save(keys / "conv2d.npy", EXPECTED)
         report = attack(
             "import numpy as np\n"
-            f"def conv2d(x, w):\n    return np.load({str(keys / 'conv2d.npy')!r})\n", hide_paths=(str(keys),))
-        assert report.results[0].status == "exception" and "FileNotFoundError" in report.results[0].message
+            f"def conv2d(x, w):\n    return np.load({str(keys / 'conv2d.npy')!r})\n",
+            hide_paths=(str(keys),),
+        )
+        assert (
+            report.results[0].status == "exception"
+            and "FileNotFoundError" in report.results[0].message
+        )
     finally:
         (keys / "conv2d.npy").unlink(missing_ok=True)
         keys.rmdir()
 
 
 def test_filesystem_walk_finds_no_answers() -> None:
-    report = attack(ZEROS + (
-        "import os\ndef conv2d(x, w):\n    hits = []\n"
-        "    for top in ('/work', '/tmp', '/root', '/home', '/var/tmp'):\n"
-        "        for root, dirs, files in os.walk(top):\n"
-        "            dirs[:] = [d for d in dirs if d not in ('.venv', '.pyenv', '.library')]\n"
-        "            hits += [f for f in files if f.endswith(('.npy', '.json', '.yaml', '.py'))]\n"
-        "    print('files', len(hits))\n    return _zeros(x, w)\n"))
+    report = attack(
+        ZEROS
+        + (
+            "import os\ndef conv2d(x, w):\n    hits = []\n"
+            "    for top in ('/work', '/tmp', '/root', '/home', '/var/tmp'):\n"
+            "        for root, dirs, files in os.walk(top):\n"
+            "            dirs[:] = [d for d in dirs if d not in ('.venv', '.pyenv', '.library')]\n"
+            "            hits += [f for f in files if f.endswith(('.npy', '.json', '.yaml', '.py'))]\n"
+            "    print('files', len(hits))\n    return _zeros(x, w)\n"
+        )
+    )
     assert "files 0" in report.stdout and not passes(report)
 
 
 def test_importing_our_packages_is_forbidden() -> None:
     for module in ("reference", "reference.conv", "solutions", "grader.sandbox"):
-        report = attack(f"import importlib\nimportlib.import_module({module!r})\n"
-                        "def conv2d(x, w):\n    return x\n")
+        report = attack(
+            f"import importlib\nimportlib.import_module({module!r})\n"
+            "def conv2d(x, w):\n    return x\n"
+        )
         assert report.results[0].status == "forbidden", module
         assert f"uses the module {module.split('.')[0]}" in report.load_error
 
 
 def test_getattr_with_a_computed_name_is_caught_at_run_time() -> None:
-    report = attack("import torch\nimport torch.nn.functional as F\n"
-                    "def conv2d(x, w):\n    f = getattr(F, 'con' + 'v2d')\n"
-                    "    return f(torch.from_numpy(x), torch.from_numpy(w))\n")
+    report = attack(
+        "import torch\nimport torch.nn.functional as F\n"
+        "def conv2d(x, w):\n    f = getattr(F, 'con' + 'v2d')\n"
+        "    return f(torch.from_numpy(x), torch.from_numpy(w))\n"
+    )
     assert report.static_violations == ()
     assert report.results[0].status == "forbidden"
-    assert report.results[0].message == "uses torch.nn.functional.conv2d, which this exercise forbids"
+    assert (
+        report.results[0].message == "uses torch.nn.functional.conv2d, which this exercise forbids"
+    )
 
 
 def test_aten_op_is_caught_statically_and_at_run_time() -> None:
-    report = attack("import torch\ndef conv2d(x, w):\n    t, k = torch.from_numpy(x), torch.from_numpy(w)\n"
-                    "    return torch.ops.aten.convolution(t, k, None, [1, 1], [0, 0], [1, 1], False, [0, 0], 1)\n")
+    report = attack(
+        "import torch\ndef conv2d(x, w):\n    t, k = torch.from_numpy(x), torch.from_numpy(w)\n"
+        "    return torch.ops.aten.convolution(t, k, None, [1, 1], [0, 0], [1, 1], False, [0, 0], 1)\n"
+    )
     assert report.static_violations and "torch.ops.aten.convolution" in report.static_violations[0]
-    assert report.results[0].status == "forbidden" and "aten.convolution" in report.results[0].message
+    assert (
+        report.results[0].status == "forbidden" and "aten.convolution" in report.results[0].message
+    )
 
 
 def test_unpatched_builtin_path_is_caught_by_the_dispatch_guard() -> None:
-    report = attack("import torch\ndef conv2d(x, w):\n"
-                    "    return torch._C._VariableFunctions.conv2d(torch.from_numpy(x), torch.from_numpy(w))\n")
+    report = attack(
+        "import torch\ndef conv2d(x, w):\n"
+        "    return torch._C._VariableFunctions.conv2d(torch.from_numpy(x), torch.from_numpy(w))\n"
+    )
     assert report.results[0].status == "forbidden" and "forbids" in report.results[0].message
 
 
 def test_conv2d_module_with_copied_weights_is_forbidden() -> None:
-    report = attack("import torch\nfrom torch import nn\ndef conv2d(x, w):\n"
-                    "    layer = nn.Conv2d(w.shape[1], w.shape[0], w.shape[2:], bias=False).double()\n"
-                    "    layer.weight.data.copy_(torch.from_numpy(w))\n"
-                    "    return layer(torch.from_numpy(x)).detach()\n")
+    report = attack(
+        "import torch\nfrom torch import nn\ndef conv2d(x, w):\n"
+        "    layer = nn.Conv2d(w.shape[1], w.shape[0], w.shape[2:], bias=False).double()\n"
+        "    layer.weight.data.copy_(torch.from_numpy(w))\n"
+        "    return layer(torch.from_numpy(x)).detach()\n"
+    )
     assert report.results[0].status == "forbidden"
     assert report.static_violations and "torch.nn.Conv2d" in report.static_violations[0]
 
@@ -215,9 +292,11 @@ def test_exec_of_encoded_source_is_caught_at_run_time() -> None:
     import base64
 
     hidden = base64.b64encode(b"import torch.nn.functional as F\nconv = F.conv2d\n").decode()
-    report = attack("import base64, torch\nns = {}\n"
-                    f"exec(base64.b64decode({hidden!r}).decode(), ns)\n"
-                    "def conv2d(x, w):\n    return ns['conv'](torch.from_numpy(x), torch.from_numpy(w))\n")
+    report = attack(
+        "import base64, torch\nns = {}\n"
+        f"exec(base64.b64decode({hidden!r}).decode(), ns)\n"
+        "def conv2d(x, w):\n    return ns['conv'](torch.from_numpy(x), torch.from_numpy(w))\n"
+    )
     assert report.static_violations == () and report.results[0].status == "forbidden"
 
 

@@ -26,7 +26,7 @@ def send(fd: int, message: dict) -> None:
     message["t"] = time.monotonic()
     data = (json.dumps(message, default=str) + "\n").encode()
     while data:
-        data = data[os.write(fd, data):]
+        data = data[os.write(fd, data) :]
 
 
 def student_traceback(exc: BaseException, filename: str) -> tuple[str, int | None]:
@@ -87,20 +87,28 @@ def run_call(func, call: dict, ctx: dict) -> dict:
     backend = call.get("backend", "numpy")
     args = [convert.decode(a, ctx["job_fd"], backend) for a in call["args"]]
     kwargs = {k: convert.decode(v, ctx["job_fd"], backend) for k, v in call["kwargs"].items()}
-    named = dict(zip(arg_names(func, len(args)), args))
+    named = dict(zip(arg_names(func, len(args)), args, strict=True))
     named.update(kwargs)
     before = {name: convert.fingerprint(v) for name, v in named.items()}
     t0 = time.perf_counter()
     with ctx["guard"]():
         result = func(*args, **kwargs)
     seconds = time.perf_counter() - t0
-    outputs = [convert.to_array(v, ctx["max_output_bytes"]) for v in convert.split_outputs(result, call["outputs"])]
-    mutated = [n for n, v in named.items() if before[n] is not None and convert.fingerprint(v) != before[n]]
+    outputs = [
+        convert.to_array(v, ctx["max_output_bytes"])
+        for v in convert.split_outputs(result, call["outputs"])
+    ]
+    mutated = [
+        n for n, v in named.items() if before[n] is not None and convert.fingerprint(v) != before[n]
+    ]
     out = {"status": "ok", "seconds": seconds, "n_out": len(outputs)}
     if mutated:
         which = ", ".join(mutated)
-        out.update(status="mutated_input", mutated=mutated,
-                   message=f"modified its argument {which} in place; leave inputs unchanged")
+        out.update(
+            status="mutated_input",
+            mutated=mutated,
+            message=f"modified its argument {which} in place; leave inputs unchanged",
+        )
     convert.save_outputs(outputs, ctx["index"], ctx["job_fd"])
     return out
 
@@ -111,8 +119,11 @@ def serve(job: dict, msg_fd: int, job_fd: int) -> None:
     forbidden = job["forbidden"]
     guards.install_import_block(forbidden["modules"])
     guards.patch_forbidden_names(forbidden["names"])
-    ctx = {"job_fd": job_fd, "max_output_bytes": job["limits"]["max_output_bytes"],
-           "guard": lambda: guards.aten_guard(forbidden["aten_ops"])}
+    ctx = {
+        "job_fd": job_fd,
+        "max_output_bytes": job["limits"]["max_output_bytes"],
+        "guard": lambda: guards.aten_guard(forbidden["aten_ops"]),
+    }
     with os.fdopen(os.open("source.py", os.O_RDONLY, dir_fd=job_fd), encoding="utf-8") as fh:
         source = fh.read()
     try:

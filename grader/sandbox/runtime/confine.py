@@ -6,6 +6,7 @@ worker and its forked children; imports nothing of reference/, exercises/ or gra
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import resource
@@ -35,7 +36,14 @@ def unshare(flags: int) -> None:
     _check(_libc.unshare(ctypes.c_int(flags)), f"unshare({flags:#x})")
 
 
-def mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
+def setns(fd: int, nstype: int) -> None:
+    """setns(2) through libc."""
+    _check(_libc.setns(ctypes.c_int(fd), ctypes.c_int(nstype)), f"setns({nstype:#x})")
+
+
+def mount(
+    source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None
+) -> None:
     """mount(2) through libc."""
     enc = [s.encode() if s is not None else None for s in (source, target, fstype)]
     raw = data.encode() if data is not None else None
@@ -65,10 +73,17 @@ def cgroup_create(tag: str, memory_bytes: int, max_pids: int) -> dict[str, str]:
     paths = cgroup_paths(tag)
     for path in paths.values():
         os.makedirs(path, exist_ok=True)
-    _write(os.path.join(paths["memory"], "memory.limit_in_bytes"), str(memory_bytes))
+    limit = os.path.join(paths["memory"], "memory.limit_in_bytes")
     memsw = os.path.join(paths["memory"], "memory.memsw.limit_in_bytes")
-    if os.path.exists(memsw):
-        _write(memsw, str(memory_bytes))
+    # memory+swap must stay >= memory: raise memsw first when growing, lower it last when shrinking
+    order = (
+        [limit, memsw]
+        if not os.path.exists(memsw) or _read_int(limit) >= memory_bytes
+        else [memsw, limit]
+    )
+    for path in order:
+        if os.path.exists(path):
+            _write(path, str(memory_bytes))
     _write(os.path.join(paths["pids"], "pids.max"), str(max_pids))
     return paths
 
@@ -91,36 +106,31 @@ def cgroup_pids(paths: dict[str, str]) -> set[int]:
     return pids
 
 
-def cgroup_sweep_and_remove(paths: dict[str, str], reap, seconds: float = 3.0) -> bool:
-    """Kill every process in the cgroups (setsid/double-forked ones too), then remove them.
+def cgroup_sweep(paths: dict[str, str], reap, seconds: float = 3.0) -> bool:
+    """Kill every process in the cgroups (setsid/double-forked ones too); True when they are empty.
 
     ``pids.max`` drops to 0 first so no fork wins the race; ``reap()`` collects zombies (the caller
-    is a child subreaper, so orphans of the sandbox become its children). Returns True when the
-    cgroups ended empty and were removed.
+    is a child subreaper, so orphans of the sandbox become its children).
     """
-    try:
+    with contextlib.suppress(OSError):
         _write(os.path.join(paths["pids"], "pids.max"), "0")
-    except OSError:
-        pass
     deadline = time.monotonic() + seconds
     while True:
         pids = cgroup_pids(paths)
         for pid in pids:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         reap()
         if not pids or time.monotonic() > deadline:
-            break
+            return not pids
         time.sleep(0.001)
-    removed = True
+
+
+def cgroup_remove(paths: dict[str, str]) -> None:
+    """Remove the (empty) cgroups."""
     for path in paths.values():
-        try:
+        with contextlib.suppress(OSError):
             os.rmdir(path)
-        except OSError:
-            removed = False
-    return removed and not pids
 
 
 def cgroup_remove_stale() -> None:
@@ -134,10 +144,8 @@ def cgroup_remove_stale() -> None:
         for name in names:
             owner = name.split("-")[0]
             if owner.isdigit() and not os.path.exists(f"/proc/{owner}"):
-                try:
+                with contextlib.suppress(OSError):
                     os.rmdir(os.path.join(base, name))
-                except OSError:
-                    pass
 
 
 def become_subreaper() -> None:
@@ -145,18 +153,21 @@ def become_subreaper() -> None:
     prctl(PR_SET_CHILD_SUBREAPER, 1)
 
 
-def oom_killed(paths: dict[str, str]) -> bool:
-    """Whether the memory cgroup hit its limit (an OOM kill or a failed charge)."""
-    base = paths.get("memory", "")
+def oom_count(paths: dict[str, str]) -> int:
+    """How many OOM kills the memory cgroup has seen (compare before and after a run)."""
     try:
-        with open(os.path.join(base, "memory.oom_control")) as fh:
+        with open(os.path.join(paths["memory"], "memory.oom_control")) as fh:
             for line in fh:
-                if line.startswith("oom_kill ") and int(line.split()[1]) > 0:
-                    return True
-        with open(os.path.join(base, "memory.failcnt")) as fh:
-            return int(fh.read().strip() or 0) > 0
-    except (OSError, ValueError):
-        return False
+                if line.startswith("oom_kill "):
+                    return int(line.split()[1])
+    except (OSError, ValueError, KeyError):
+        pass
+    return 0
+
+
+def _read_int(path: str) -> int:
+    with open(path) as fh:
+        return int(fh.read().strip())
 
 
 def _write(path: str, text: str) -> None:
@@ -174,7 +185,9 @@ def hide_paths(hide: list[str], keep: list[str], tmpfs_mb: int, strict: bool = T
     they are re-bound read-only from file descriptors opened before the covering.
     """
     mount(None, "/", None, MS_REC | MS_PRIVATE)
-    keep_fds = {path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path in keep if os.path.isdir(path)}
+    keep_fds = {
+        path: os.open(path, os.O_PATH | os.O_DIRECTORY) for path in keep if os.path.isdir(path)
+    }
     try:
         mount(None, "/", None, MS_REMOUNT | MS_BIND | MS_RDONLY)
     except OSError:

@@ -8,6 +8,7 @@ other half, and neither ever lets an expected output into the child.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import importlib
 import importlib.abc
 import sys
@@ -46,7 +47,9 @@ def install_import_block(modules: list[str]) -> None:
     hook = BlockImports(blocked)
     sys.meta_path.insert(0, hook)
     builtins.__import__ = _checked_import(builtins.__import__, hook)
-    if any(b in sys.modules for b in blocked):  # rare: iterating sys.modules copies pages after fork
+    if any(
+        b in sys.modules for b in blocked
+    ):  # rare: iterating sys.modules copies pages after fork
         for name in list(sys.modules):
             if any(name == b or name.startswith(b + ".") for b in blocked):
                 del sys.modules[name]
@@ -83,10 +86,8 @@ def patch_forbidden_names(names: list[str]) -> None:
         module_name, _, attr = name.rpartition(".")
         owner = _import_owner(module_name)
         if owner is not None and hasattr(owner, attr):
-            try:
+            with contextlib.suppress(AttributeError, TypeError):
                 setattr(owner, attr, _raiser(name))
-            except (AttributeError, TypeError):
-                pass
 
 
 def _import_owner(dotted: str):

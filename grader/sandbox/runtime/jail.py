@@ -1,21 +1,28 @@
-"""The two forked processes of one sandbox run: the keeper and the confined child.
+"""The forked side of one sandbox run: the confined child, and (without root) its keeper.
 
-The worker forks the *keeper*; the keeper joins the submission's cgroups, unshares namespaces, forks
-the *child* (PID 1 of a fresh PID namespace, so when it dies every process it left behind dies too),
-waits for it and reports its exit status on a pipe only the keeper holds. The child hides paths,
-sets limits, drops to an unprivileged uid, and runs the submission (``child.serve``).
+As root the worker unshares a PID namespace and forks the child directly (``direct``): the child is
+PID 1 of that namespace, so when it dies every process it left behind dies too. Without root, user
+namespaces need an intermediate *keeper* that unshares everything, forks the child, waits for it and
+reports its exit status on a pipe only the keeper holds. Either way the child joins its cgroups,
+hides paths, sets limits, drops to an unprivileged uid (root only), and runs ``child.serve``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
 
 from . import child, confine, guards
 
-SAFE_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+SAFE_ENV = {
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+    "LANG": "C.UTF-8",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+}
 
 
 def keeper(job: dict, plan: dict, msg_w: int, ctl_w: int, cgroups: dict | None) -> None:
@@ -45,11 +52,27 @@ def keeper(job: dict, plan: dict, msg_w: int, ctl_w: int, cgroups: dict | None) 
         os.write(ctl_w, f"status {status} {usage.ru_utime + usage.ru_stime:.3f}\n".encode())
         code = 0
     except BaseException as exc:  # report why the sandbox could not be set up, then leave
-        try:
-            os.write(ctl_w, f"error {type(exc).__name__}: {exc}\n".replace("\n", " ").encode() + b"\n")
-        except OSError:
-            pass
+        with contextlib.suppress(OSError):
+            os.write(
+                ctl_w, f"error {type(exc).__name__}: {exc}\n".replace("\n", " ").encode() + b"\n"
+            )
     os._exit(code)
+
+
+def direct(job: dict, plan: dict, msg_w: int, cgroups: dict | None) -> None:
+    """Runs in the worker's fork (PID 1 of a new PID namespace); never returns."""
+    try:
+        confine.die_with_parent()
+        if cgroups:
+            confine.cgroup_join(cgroups)
+        job_fd = os.open(job["job_dir"], os.O_RDONLY | os.O_DIRECTORY)
+        as_bytes = confine.address_space_limit(job["limits"]["memory_mb"])
+        if plan["unshare"] & ~confine.CLONE_NEWPID:
+            confine.unshare(plan["unshare"] & ~confine.CLONE_NEWPID)
+    except BaseException as exc:  # say why the sandbox could not be set up, then leave
+        child.send(msg_w, {"ev": "setup_error", "message": f"{type(exc).__name__}: {exc}"})
+        os._exit(71)
+    _confined(job, plan, msg_w, job_fd, as_bytes)
 
 
 def _confined(job: dict, plan: dict, msg_w: int, job_fd: int, as_bytes: int) -> None:
@@ -67,16 +90,12 @@ def _confined(job: dict, plan: dict, msg_w: int, job_fd: int, as_bytes: int) -> 
         _scrub_interpreter(job, scratch)
         child.serve(job, msg_w, job_fd)
     except BaseException as exc:  # setup failed: say so on the message pipe, then leave
-        try:
+        with contextlib.suppress(BaseException):
             child.send(msg_w, {"ev": "setup_error", "message": f"{type(exc).__name__}: {exc}"})
-        except BaseException:
-            pass
         os._exit(71)
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(BaseException):
             stream.flush()
-        except BaseException:
-            pass
     os._exit(0)
 
 
@@ -92,7 +111,9 @@ def _close_fds_except(*keep: int) -> None:
 def _filesystem(job: dict, plan: dict) -> str:
     """Hide paths (mount namespace) and return the scratch directory to use as cwd."""
     if plan["unshare"] & confine.CLONE_NEWNS:
-        confine.hide_paths(plan["hide"], plan["keep"], job["limits"]["tmpfs_mb"], not plan.get("userns"))
+        confine.hide_paths(
+            plan["hide"], plan["keep"], job["limits"]["tmpfs_mb"], not plan.get("userns")
+        )
         if plan["unshare"] & confine.CLONE_NEWPID:
             confine.mount_proc()
         scratch = "/tmp/work"

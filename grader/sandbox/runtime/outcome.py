@@ -29,14 +29,28 @@ def _died(run: dict, limits: dict) -> dict:
     """Status and message for a child that ended without finishing its call."""
     status = run["status"]
     if run["oom"]:
-        return {"status": "memory", "message": f"ran out of memory (limit {limits['memory_mb']} MB)"}
+        return {
+            "status": "memory",
+            "message": f"ran out of memory (limit {limits['memory_mb']} MB)",
+        }
     signaled = status is not None and status >= 0 and os.WIFSIGNALED(status)
-    if signaled and (os.WTERMSIG(status) == signal.SIGXCPU or run["cpu_s"] >= limits["cpu_s_total"]):
-        return {"status": "timeout", "message": f"used more than {limits['cpu_s_total']} s of CPU time"}
+    if signaled and (
+        os.WTERMSIG(status) == signal.SIGXCPU or run["cpu_s"] >= limits["cpu_s_total"]
+    ):
+        return {
+            "status": "timeout",
+            "message": f"used more than {limits['cpu_s_total']} s of CPU time",
+        }
     if run["flood"]:
-        return {"status": "crashed", "message": "flooded the grader with messages; the run was stopped"}
-    return {"status": "crashed", "message": f"the process {exit_text(status)} during the call; "
-            "a function must return its result (no sys.exit/os._exit)"}
+        return {
+            "status": "crashed",
+            "message": "flooded the grader with messages; the run was stopped",
+        }
+    return {
+        "status": "crashed",
+        "message": f"the process {exit_text(status)} during the call; "
+        "a function must return its result (no sys.exit/os._exit)",
+    }
 
 
 def _split(run: dict) -> tuple[dict | None, dict[int, dict], int | None, bool]:
@@ -63,7 +77,11 @@ def next_start(run: dict, start: int, n: int, deadline_total: float) -> int | No
         return None
     if current is None:
         missing = [i for i in range(start, n) if i not in done]
-        return missing[0] if missing and len(done) < n - start and time.monotonic() < deadline_total else None
+        return (
+            missing[0]
+            if missing and len(done) < n - start and time.monotonic() < deadline_total
+            else None
+        )
     if current + 1 >= n or time.monotonic() >= deadline_total:
         return None
     return current + 1
@@ -75,11 +93,16 @@ def _load_failure(run: dict, load_error: dict | None, limits: dict) -> tuple[str
         raise RuntimeError(f"the sandbox could not be set up: {why}")
     if load_error is not None:
         text = f"your file could not be loaded: {load_error['message']}"
-        return text, {"status": load_error["status"], "message": text,
-                      "traceback": load_error.get("traceback", "")}
+        return text, {
+            "status": load_error["status"],
+            "message": text,
+            "traceback": load_error.get("traceback", ""),
+        }
     if run["timed_out"]:
-        text = (f"timed out after {limits['wall_s_per_call']} s while loading your file "
-                "(an infinite loop at module level?)")
+        text = (
+            f"timed out after {limits['wall_s_per_call']} s while loading your file "
+            "(an infinite loop at module level?)"
+        )
         return text, {"status": "timeout", "message": text}
     died = _died(run, limits)
     text = f"while loading your file, {died['message']}"
@@ -108,14 +131,27 @@ def response(runs: list[dict], job: dict, deadline_total: float) -> dict:
                 results[i] = {k: v for k, v in event.items() if k not in ("ev", "i")}
         if current is not None and 0 <= current < n and results[current] is None:
             if run["timed_out"]:
-                results[current] = {"status": "timeout", "message": _timeout_text(limits, deadline_total)}
+                results[current] = {
+                    "status": "timeout",
+                    "message": _timeout_text(limits, deadline_total),
+                }
             else:
                 results[current] = _died(run, limits)
     for i in range(n):
         if results[i] is None:
-            results[i] = {"status": "timeout", "message": "not run: the submission's total time of "
-                          f"{limits['wall_s_total']} s ran out"}
+            results[i] = {
+                "status": "timeout",
+                "message": "not run: the submission's total time of "
+                f"{limits['wall_s_total']} s ran out",
+            }
     swept = all(r["swept"] is not False for r in runs)
-    phases = {k: round(sum(r["phases"][k] for r in runs), 6) for k in runs[0]["phases"]} if runs else {}
-    return {"results": results, "load_error": load_text, "runs": len(runs), "swept": swept,
-            "phases": phases}
+    phases = (
+        {k: round(sum(r["phases"][k] for r in runs), 6) for k in runs[0]["phases"]} if runs else {}
+    )
+    return {
+        "results": results,
+        "load_error": load_text,
+        "runs": len(runs),
+        "swept": swept,
+        "phases": phases,
+    }

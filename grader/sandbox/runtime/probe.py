@@ -17,7 +17,15 @@ _SIGNATURES = {
     "conv1d": ("weight", "bias", "stride", "padding", "dilation", "groups"),
     "conv2d": ("weight", "bias", "stride", "padding", "dilation", "groups"),
     "conv3d": ("weight", "bias", "stride", "padding", "dilation", "groups"),
-    "conv_transpose2d": ("weight", "bias", "stride", "padding", "output_padding", "groups", "dilation"),
+    "conv_transpose2d": (
+        "weight",
+        "bias",
+        "stride",
+        "padding",
+        "output_padding",
+        "groups",
+        "dilation",
+    ),
     "max_pool2d": ("kernel_size", "stride", "padding", "dilation", "ceil_mode"),
     "_max_pool2d": ("kernel_size", "stride", "padding", "dilation", "ceil_mode"),
     "max_pool2d_with_indices": ("kernel_size", "stride", "padding", "dilation", "ceil_mode"),
@@ -52,7 +60,7 @@ class RecordFunctional(TorchFunctionMode):
         name = getattr(func, "__name__", "")
         if name in _SIGNATURES and args:
             record = {"function": name.lstrip("_")}
-            record.update(zip(_SIGNATURES[name], (_plain(a) for a in args[1:])))
+            record.update(zip(_SIGNATURES[name], (_plain(a) for a in args[1:]), strict=False))
             record.update({k: _plain(v) for k, v in kwargs.items()})
             if name.startswith("conv") and isinstance(args[1:2] and args[1], torch.Tensor):
                 _conv_facts(record, args[1], name)
@@ -75,6 +83,7 @@ def _conv_facts(record: dict, weight: torch.Tensor, name: str) -> None:
 def _leaf_hooks(model: torch.nn.Module, layers: list[dict], recorder: RecordFunctional) -> list:
     handles = []
     for leaf in (m for m in model.modules() if not list(m.children())):
+
         def pre(mod, inputs, _rec=recorder):
             mod._cnngrade_mark = len(_rec.calls)
 
@@ -82,14 +91,17 @@ def _leaf_hooks(model: torch.nn.Module, layers: list[dict], recorder: RecordFunc
             mod._cnngrade_called = True
             first = inputs[0] if inputs and isinstance(inputs[0], torch.Tensor) else None
             out = output if isinstance(output, torch.Tensor) else None
-            used = _rec.calls[getattr(mod, "_cnngrade_mark", len(_rec.calls)):]
-            layers.append({
-                "type": type(mod).__name__,
-                "input_shape": list(first.shape) if first is not None else [],
-                "output_shape": list(out.shape) if out is not None else [],
-                "parameters": sum(p.numel() for p in mod.parameters(recurse=False)),
-                "attributes": used[0] if len(used) == 1 else ({"calls": used} if used else {}),
-            })
+            used = _rec.calls[getattr(mod, "_cnngrade_mark", len(_rec.calls)) :]
+            layers.append(
+                {
+                    "type": type(mod).__name__,
+                    "input_shape": list(first.shape) if first is not None else [],
+                    "output_shape": list(out.shape) if out is not None else [],
+                    "parameters": sum(p.numel() for p in mod.parameters(recurse=False)),
+                    "attributes": used[0] if len(used) == 1 else ({"calls": used} if used else {}),
+                }
+            )
+
         handles += [leaf.register_forward_pre_hook(pre), leaf.register_forward_hook(post)]
     return handles
 
@@ -98,9 +110,15 @@ def _unused_leaves(model: torch.nn.Module, layers: list[dict]) -> None:
     """Leaves the forward never called, appended with empty shapes and ``unused: True``."""
     for leaf in (m for m in model.modules() if not list(m.children())):
         if not getattr(leaf, "_cnngrade_called", False):
-            layers.append({"type": type(leaf).__name__, "input_shape": [], "output_shape": [],
-                           "attributes": {"unused": True},
-                           "parameters": sum(p.numel() for p in leaf.parameters(recurse=False))})
+            layers.append(
+                {
+                    "type": type(leaf).__name__,
+                    "input_shape": [],
+                    "output_shape": [],
+                    "attributes": {"unused": True},
+                    "parameters": sum(p.numel() for p in leaf.parameters(recurse=False)),
+                }
+            )
 
 
 def apply_action(model: torch.nn.Module, action: str) -> None:

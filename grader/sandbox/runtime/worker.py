@@ -7,10 +7,10 @@ deadlines and kills the whole tree (PID namespace and cgroup) at the end of ever
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
-import select
 import signal
 import site
 import sys
@@ -20,85 +20,68 @@ import numpy  # noqa: F401 - imported once here so every fork starts warm
 import torch  # noqa: F401
 
 from . import confine, jail, outcome
-
-MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+from .watch import MAX_MESSAGE_BYTES, Watch
 
 
 def keep_dirs() -> list[str]:
     """Directories of this interpreter (stdlib, site-packages) that stay visible and importable."""
-    dirs = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, *site.getsitepackages()}
+    dirs = {
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+        sys.base_exec_prefix,
+        *site.getsitepackages(),
+    }
     return sorted({os.path.realpath(d) for d in dirs if os.path.isdir(d)})
 
 
-class Watch:
-    """Reads one sandbox's messages and exit status with deadlines."""
+class Cgroups:
+    """This worker's memory and pids cgroups, created once and reused by every run."""
 
-    def __init__(self, msg_r: int, ctl_r: int, pid: int) -> None:
-        self.msg_r, self.ctl_r, self.keeper = msg_r, ctl_r, pid
-        self.buffers = {msg_r: b"", ctl_r: b""}
-        self.events: list[dict] = []
-        self.ctl: list[str] = []
-        self.received = 0
-        self.child_pid: int | None = None
-        self.status: int | None = None
-        self.setup_error = ""
-        self.progress = 0
-        self.cpu_s = 0.0
+    def __init__(self) -> None:
+        self.paths: dict | None = None
+        self.generation = 0
 
-    def pump(self, timeout: float) -> None:
-        """Read what is ready within ``timeout`` seconds."""
-        fds = [fd for fd in (self.msg_r, self.ctl_r) if fd is not None]
-        ready, _, _ = select.select(fds, [], [], max(timeout, 0.0))
-        for fd in ready:
-            self._read(fd)
-
-    def _read(self, fd: int) -> None:
-        data = os.read(fd, 1 << 16)
-        if not data:
-            if fd == self.ctl_r:
-                self.ctl_r = None
-                if self.status is None:
-                    self.status = -1
-            else:
-                self.msg_r = None
-            return
-        self.received += len(data)
-        lines = (self.buffers[fd] + data).split(b"\n")
-        self.buffers[fd] = lines.pop()[:MAX_MESSAGE_BYTES]
-        for line in lines:
-            self._line(fd, line)
-
-    def _line(self, fd: int, line: bytes) -> None:
-        if fd == self.ctl_r:
-            word, _, rest = line.decode(errors="replace").partition(" ")
-            if word == "pid":
-                self.child_pid = int(rest)
-            elif word == "status":
-                status, _, cpu = rest.partition(" ")
-                self.status, self.cpu_s = int(status), float(cpu or 0.0)
-            elif word == "error":
-                self.setup_error, self.status = rest, -1
-            return
+    def for_job(self, limits: dict) -> tuple[dict, int]:
+        """The cgroups with this job's limits, and the OOM-kill count before the run."""
+        memory, pids = limits["memory_mb"] * 1024 * 1024, limits["max_processes"] + 2
         try:
-            event = json.loads(line)
-        except ValueError:
-            return
-        if isinstance(event, dict) and isinstance(event.get("ev"), str):
-            self.events.append(event)
-            self.progress += event["ev"] in ("loaded", "start", "done")
+            self.paths = confine.cgroup_create(f"{os.getpid()}-w{self.generation}", memory, pids)
+        except OSError:  # e.g. EBUSY lowering the limit under charged cache: start a fresh cgroup
+            self.close()
+            self.generation += 1
+            self.paths = confine.cgroup_create(f"{os.getpid()}-w{self.generation}", memory, pids)
+        return self.paths, confine.oom_count(self.paths)
 
-    def drain(self) -> None:
-        """Read what the child wrote before it ended (non-blocking)."""
-        while self.msg_r is not None and select.select([self.msg_r], [], [], 0)[0]:
-            self._read(self.msg_r)
+    def close(self) -> None:
+        if self.paths:
+            confine.cgroup_sweep(self.paths, _reap_all)
+            confine.cgroup_remove(self.paths)
 
 
-def spawn(job: dict, plan: dict, tag: str) -> tuple[Watch, dict | None]:
-    """Fork the keeper for calls ``job["start"]:`` and return a watch on it."""
-    cgroups = None
-    if plan.get("cgroup"):
-        lim = job["limits"]
-        cgroups = confine.cgroup_create(tag, lim["memory_mb"] * 1024 * 1024, lim["max_processes"] + 2)
+CGROUPS = Cgroups()
+#: The worker's own PID namespace, restored after each unshare(CLONE_NEWPID) + fork.
+PID_NS_FD: int | None = None
+
+
+def _fork_direct(job: dict, plan: dict, cgroups: dict | None) -> Watch:
+    """As root: the child is forked straight into a new PID namespace (one fork per run)."""
+    msg_r, msg_w = os.pipe()
+    confine.unshare(confine.CLONE_NEWPID)
+    try:
+        pid = os.fork()
+    finally:
+        if os.getpid() != 1:  # the worker (not the child) takes its own namespace back
+            confine.setns(PID_NS_FD, confine.CLONE_NEWPID)
+    if pid == 0:
+        os.close(msg_r)
+        jail.direct(job, plan, msg_w, cgroups)
+    os.close(msg_w)
+    return Watch(msg_r, child_pid=pid)
+
+
+def _fork_keeper(job: dict, plan: dict, cgroups: dict | None) -> Watch:
+    """Without root (user namespaces) or without namespaces: a keeper forks and watches the child."""
     msg_r, msg_w = os.pipe()
     ctl_r, ctl_w = os.pipe()
     pid = os.fork()
@@ -108,51 +91,56 @@ def spawn(job: dict, plan: dict, tag: str) -> tuple[Watch, dict | None]:
         jail.keeper(job, plan, msg_w, ctl_w, cgroups)
     os.close(msg_w)
     os.close(ctl_w)
-    return Watch(msg_r, ctl_r, pid), cgroups
+    return Watch(msg_r, ctl_r=ctl_r, keeper=pid)
 
 
-def _reaper(keeper: int, reaped: dict):
-    """A function collecting every exited child; remembers whether the keeper was among them."""
-
-    def reap() -> None:
-        while True:
-            try:
-                pid, _ = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if pid == 0:
-                return
-            reaped[pid] = True
-
-    return reap
+def _reap_all() -> None:
+    """Collect every exited child (the worker is a subreaper: orphans of the sandbox land here)."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
 
 
-def finish(watch: Watch, cgroups: dict | None) -> dict:
+def finish(watch: Watch, cgroups: dict | None, oom_before: int) -> dict:
     """Kill everything the run left (PID namespace, cgroup, process group) and reap it all."""
-    oom = confine.oom_killed(cgroups) if cgroups else False
-    for pid, kill in ((watch.child_pid, os.kill), (watch.child_pid, os.killpg), (watch.keeper, os.kill)):
+    oom = bool(cgroups) and confine.oom_count(cgroups) > oom_before
+    for pid, kill in (
+        (watch.child_pid, os.kill),
+        (watch.child_pid, os.killpg),
+        (watch.keeper, os.kill),
+    ):
+        if pid:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                kill(pid, signal.SIGKILL)
+    watch.drain()
+    swept = confine.cgroup_sweep(cgroups, _reap_all) if cgroups else None
+    for pid in (watch.keeper, None if watch.reaped or watch.keeper else watch.child_pid):
         if pid:
             try:
-                kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
+                os.waitpid(pid, 0)
+            except ChildProcessError:  # already collected by _reap_all
                 pass
-    reaped: dict[int, bool] = {}
-    reap = _reaper(watch.keeper, reaped)
-    swept = confine.cgroup_sweep_and_remove(cgroups, reap) if cgroups else None
-    if watch.keeper not in reaped:
-        os.waitpid(watch.keeper, 0)
-    reap()
-    watch.drain()
-    for fd in (watch.msg_r, watch.ctl_r):
-        if fd is not None:
-            os.close(fd)
+    _reap_all()
+    watch.close()
     return {"oom": oom, "swept": swept}
 
 
-def watch_run(job: dict, plan: dict, tag: str, deadline_total: float) -> dict:
+def spawn(job: dict, plan: dict) -> tuple[Watch, dict | None, int]:
+    """Start the sandbox for calls ``job["start"]:``."""
+    cgroups, oom_before = CGROUPS.for_job(job["limits"]) if plan.get("cgroup") else (None, 0)
+    direct = bool(plan["unshare"] & confine.CLONE_NEWPID) and not plan.get("userns")
+    watch = (_fork_direct if direct else _fork_keeper)(job, plan, cgroups)
+    return watch, cgroups, oom_before
+
+
+def watch_run(job: dict, plan: dict, deadline_total: float) -> dict:
     """One sandbox run: returns its events, exit status and, on timeout, where it stopped."""
     t0 = time.monotonic()
-    watch, cgroups = spawn(job, plan, tag)
+    watch, cgroups, oom_before = spawn(job, plan)
     per_call = job["limits"]["wall_s_per_call"]
     deadline = min(time.monotonic() + per_call, deadline_total)
     timed_out = flood = False
@@ -170,14 +158,27 @@ def watch_run(job: dict, plan: dict, tag: str, deadline_total: float) -> dict:
             seen = watch.progress
             deadline = min(time.monotonic() + per_call, deadline_total)
     t1 = time.monotonic()
-    extra = finish(watch, cgroups)
-    loaded = next((e["t"] for e in watch.events if e["ev"] == "loaded" and isinstance(e.get("t"), float)), t1)
-    extra["phases"] = {"setup_s": loaded - t0, "calls_s": t1 - loaded, "teardown_s": time.monotonic() - t1}
-    return {"events": watch.events, "status": watch.status, "timed_out": timed_out, "flood": flood,
-            "setup_error": watch.setup_error, "cpu_s": watch.cpu_s, **extra}
+    extra = finish(watch, cgroups, oom_before)
+    loaded = next(
+        (e["t"] for e in watch.events if e["ev"] == "loaded" and isinstance(e.get("t"), float)), t1
+    )
+    extra["phases"] = {
+        "setup_s": loaded - t0,
+        "calls_s": t1 - loaded,
+        "teardown_s": time.monotonic() - t1,
+    }
+    return {
+        "events": watch.events,
+        "status": watch.status,
+        "timed_out": timed_out,
+        "flood": flood,
+        "setup_error": watch.setup_error,
+        "cpu_s": watch.cpu_s,
+        **extra,
+    }
 
 
-def handle(request: dict, counter: int) -> dict:
+def handle(request: dict) -> dict:
     """Run a whole submission, restarting after a call that timed out or crashed."""
     job, plan = request["job"], request["plan"]
     job["keep"] = plan["keep"] = keep_dirs()
@@ -185,7 +186,7 @@ def handle(request: dict, counter: int) -> dict:
     runs, start = [], 0
     while start < len(job["calls"]):
         job["start"] = start
-        run = watch_run(job, plan, f"{os.getpid()}-{counter}-{start}", deadline_total)
+        run = watch_run(job, plan, deadline_total)
         runs.append(run)
         start = outcome.next_start(run, start, len(job["calls"]), deadline_total)
         if start is None:
@@ -198,7 +199,9 @@ def warm_up() -> None:
     from . import guards, probe
 
     x = torch.ones(1, 1, 4, 4)
-    layer = torch.nn.Sequential(torch.nn.Conv2d(1, 1, 3), torch.nn.MaxPool2d(2), torch.nn.BatchNorm2d(1))
+    layer = torch.nn.Sequential(
+        torch.nn.Conv2d(1, 1, 3), torch.nn.MaxPool2d(2), torch.nn.BatchNorm2d(1)
+    )
     with guards.aten_guard(["never_an_op"]), probe.RecordFunctional(), torch.no_grad():
         layer.eval()(x).as_subclass(torch.Tensor)
     with torch._C.DisableTorchFunctionSubclass():
@@ -207,6 +210,8 @@ def warm_up() -> None:
 
 def main() -> None:
     """Serve requests until stdin closes. The protocol uses private dups of stdin/stdout."""
+    global PID_NS_FD
+    PID_NS_FD = os.open("/proc/self/ns/pid", os.O_RDONLY)
     confine.become_subreaper()
     if os.geteuid() == 0:
         confine.cgroup_remove_stale()
@@ -219,17 +224,16 @@ def main() -> None:
     os.dup2(null, 0)
     os.dup2(2, 1)
     reader = os.fdopen(proto_in, "rb")
-    counter = 0
     os.write(proto_out, b'{"ready": true}\n')
     for line in reader:
-        counter += 1
         try:
-            response = handle(json.loads(line), counter)
+            response = handle(json.loads(line))
         except Exception as exc:  # a worker bug must not hang the grader: report it
             response = {"worker_error": f"{type(exc).__name__}: {exc}"}
         data = (json.dumps(response) + "\n").encode()
         while data:
-            data = data[os.write(proto_out, data):]
+            data = data[os.write(proto_out, data) :]
+    CGROUPS.close()
 
 
 if __name__ == "__main__":

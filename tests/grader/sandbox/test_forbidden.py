@@ -6,8 +6,11 @@ import pytest
 
 from grader.sandbox import Forbidden, static_scan
 
-CONV = Forbidden(names=("torch.nn.functional.conv2d", "torch.nn.Conv2d"), modules=("scipy.signal",),
-                 aten_ops=("convolution",))
+CONV = Forbidden(
+    names=("torch.nn.functional.conv2d", "torch.nn.Conv2d"),
+    modules=("scipy.signal",),
+    aten_ops=("convolution",),
+)
 
 
 @pytest.mark.parametrize(
@@ -33,7 +36,9 @@ CONV = Forbidden(names=("torch.nn.functional.conv2d", "torch.nn.Conv2d"), module
 def test_static_scan_follows_aliases(source: str) -> None:
     found = static_scan(source, CONV)
     assert found, source
-    assert all(msg.endswith("which this exercise forbids") and msg.startswith("line ") for msg in found)
+    assert all(
+        msg.endswith("which this exercise forbids") and msg.startswith("line ") for msg in found
+    )
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,9 @@ def test_require_level_refuses_a_weaker_machine(monkeypatch) -> None:
 
     weak = Isolation(1, "process", ("fork",), ("namespaces (no user namespaces)",))
     monkeypatch.setattr(isolation, "probe_isolation", lambda: weak)
-    with pytest.raises(IsolationError, match=r"level 1 \(process\) is below the required 3.*no user namespaces"):
+    with pytest.raises(
+        IsolationError, match=r"level 1 \(process\) is below the required 3.*no user namespaces"
+    ):
         run("def f(x):\n    return x\n", "f", [Call((X,))], require_level=3)
 
 
@@ -49,7 +51,9 @@ def test_child_sees_scrubbed_environment_and_path() -> None:
     assert "PATH" in env and "CNNGRADE" not in env and "PYTEST" not in env
     assert str(isolation.REPO_ROOT) not in cwd
     path = second.strip("[]").replace("'", "").split(", ")
-    assert path and all(not p.startswith(str(isolation.REPO_ROOT) + "/") or "/.venv/" in p for p in path)
+    assert path and all(
+        not p.startswith(str(isolation.REPO_ROOT) + "/") or "/.venv/" in p for p in path
+    )
     assert "" not in path
     if "unprivileged-uid" in ISO.mechanisms:
         assert int(uid) >= 100_000 and int(gid) == int(uid)
@@ -57,9 +61,11 @@ def test_child_sees_scrubbed_environment_and_path() -> None:
 
 @pytest.mark.skipif("mount-namespace" not in ISO.mechanisms, reason="needs a mount namespace")
 def test_repo_home_and_tmp_are_empty_in_the_child() -> None:
-    src = ("import os\ndef f(x):\n"
-           f"    print(os.listdir({str(isolation.REPO_ROOT)!r}), os.listdir('/tmp'), flush=True)\n"
-           "    return x\n")
+    src = (
+        "import os\ndef f(x):\n"
+        f"    print(os.listdir({str(isolation.REPO_ROOT)!r}), os.listdir('/tmp'), flush=True)\n"
+        "    return x\n"
+    )
     report = run(src, "f", [Call((X,))])
     repo_view, tmp_view = report.stdout.strip().split("] [")
     assert "reference" not in repo_view and "grader" not in repo_view
@@ -68,24 +74,33 @@ def test_repo_home_and_tmp_are_empty_in_the_child() -> None:
 
 def test_fallback_plan_without_namespaces_uid_or_cgroups_still_grades(monkeypatch) -> None:
     """The level-1 path (what a machine without root or user namespaces gets) runs and confines."""
-    monkeypatch.setattr(isolation, "base_plan",
-                        lambda: {"unshare": 0, "userns": False, "uid_drop": False, "cgroup": False})
-    src = ("import os, numpy as np\ndef f(x, loop=False):\n    while loop:\n        pass\n"
-           "    return np.asarray(os.getcwd().endswith('scratch'), dtype=float)\n")
+    monkeypatch.setattr(
+        isolation,
+        "base_plan",
+        lambda: {"unshare": 0, "userns": False, "uid_drop": False, "cgroup": False},
+    )
+    src = (
+        "import os, numpy as np\ndef f(x, loop=False):\n    while loop:\n        pass\n"
+        "    return np.asarray(os.getcwd().endswith('scratch'), dtype=float)\n"
+    )
     report = run(src, "f", [Call((X,)), Call((X, True))], limits=Limits(wall_s_per_call=1.0))
     assert report.results[0].ok and float(report.results[0].outputs[0]) == 1.0
     assert report.results[1].status == "timeout"
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or ISO.level < 4, reason="needs root and cgroup v1 (level 4)")
-def test_cgroups_of_a_run_are_removed() -> None:
-    run("def f(x):\n    return x\n", "f", [Call((X,))])
+def test_cgroups_are_empty_after_a_run_and_removed_with_the_worker() -> None:
     from grader.sandbox import pool
 
-    pids = {str(w.proc.pid) for w in pool.shared_pool()._all if isinstance(w, pool.Worker)}
-    for controller in ("memory", "pids"):
-        left = [p for p in os.listdir(f"/sys/fs/cgroup/{controller}/cnngrade") if p.split("-")[0] in pids]
-        assert left == []
+    pool.configure(1)
+    run("import os\ndef f(x):\n    os.fork()\n    return x\n", "f", [Call((X,))])
+    worker = next(w for w in pool.shared_pool()._all if isinstance(w, pool.Worker))
+    dirs = [f"/sys/fs/cgroup/{c}/cnngrade/{worker.proc.pid}-w0" for c in ("memory", "pids")]
+    for path in dirs:
+        with open(f"{path}/cgroup.procs") as fh:
+            assert fh.read().strip() == ""
+    pool.configure(2)  # closes the old pool: its worker removes its cgroups on the way out
+    assert not any(os.path.exists(p) for p in dirs)
 
 
 def test_hidden_paths_never_cover_system_directories() -> None:

@@ -10,10 +10,23 @@ from grader.sandbox import extract_notebook_code
 
 
 def _nb(*cells: tuple[str, dict]) -> str:
-    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
-        {"cell_type": "code", "metadata": meta, "source": src.splitlines(True), "outputs": []}
-        for src, meta in cells
-    ] + [{"cell_type": "markdown", "metadata": {}, "source": ["# conv2d"]}]})
+    return json.dumps(
+        {
+            "nbformat": 4,
+            "nbformat_minor": 5,
+            "metadata": {},
+            "cells": [
+                {
+                    "cell_type": "code",
+                    "metadata": meta,
+                    "source": src.splitlines(True),
+                    "outputs": [],
+                }
+                for src, meta in cells
+            ]
+            + [{"cell_type": "markdown", "metadata": {}, "source": ["# conv2d"]}],
+        }
+    )
 
 
 def test_picks_defining_cell_and_helpers_but_not_test_calls(tmp_path) -> None:
@@ -37,7 +50,10 @@ def test_picks_defining_cell_and_helpers_but_not_test_calls(tmp_path) -> None:
 def test_grade_ids_select_nbgrader_cells() -> None:
     nb = _nb(
         ("def conv2d(x, w):\n    return 1\n", {"nbgrader": {"grade_id": "other"}}),
-        ("def conv2d(x, w):\n    return 2\n", {"nbgrader": {"grade_id": "conv2d-impl", "solution": True}}),
+        (
+            "def conv2d(x, w):\n    return 2\n",
+            {"nbgrader": {"grade_id": "conv2d-impl", "solution": True}},
+        ),
     )
     code = extract_notebook_code(nb, "conv2d", grade_ids=["conv2d-impl"])
     assert "return 2" in code and "return 1" not in code

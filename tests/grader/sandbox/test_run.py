@@ -52,7 +52,7 @@ def test_traceback_is_trimmed_to_student_frames() -> None:
     result = run(src, "f", [Call((X,))], filename="conv.py").results[0]
     assert result.status == "exception"
     assert result.message.startswith("raised IndexError at line 4")
-    assert 'File "conv.py", line 7' in result.traceback and 'line 4' in result.traceback
+    assert 'File "conv.py", line 7' in result.traceback and "line 4" in result.traceback
     assert "grader" not in result.traceback and "runtime" not in result.traceback
 
 
@@ -66,8 +66,12 @@ def test_mutation_is_reported_by_argument_name_even_with_right_output() -> None:
 
 def test_a_call_that_times_out_does_not_cost_the_next_ones() -> None:
     src = "def f(x, loop):\n    while loop:\n        pass\n    return x\n"
-    report = run(src, "f", [Call((X, False)), Call((X, True)), Call((X, False))],
-                 limits=Limits(wall_s_per_call=1.0, wall_s_total=10.0))
+    report = run(
+        src,
+        "f",
+        [Call((X, False)), Call((X, True)), Call((X, False))],
+        limits=Limits(wall_s_per_call=1.0, wall_s_total=10.0),
+    )
     assert [r.status for r in report.results] == ["ok", "timeout", "ok"]
     assert "timed out after 1.0 s" in report.results[1].message
 
@@ -82,12 +86,18 @@ def test_load_errors_fail_every_call_with_the_reason() -> None:
 
 def test_runtime_forbidden_and_static_violations() -> None:
     fb = Forbidden(names=("torch.nn.functional.conv2d",), aten_ops=("convolution",))
-    src = ("import torch\nimport torch.nn.functional as F\ndef f(x):\n"
-           "    t = torch.from_numpy(x)[None, None]\n    return F.conv2d(t, torch.ones(1, 1, 2, 2, dtype=t.dtype))\n")
+    src = (
+        "import torch\nimport torch.nn.functional as F\ndef f(x):\n"
+        "    t = torch.from_numpy(x)[None, None]\n    return F.conv2d(t, torch.ones(1, 1, 2, 2, dtype=t.dtype))\n"
+    )
     report = run(src, "f", [Call((X,))], forbidden=fb)
     assert report.results[0].status == "forbidden"
-    assert report.results[0].message == "uses torch.nn.functional.conv2d, which this exercise forbids"
-    assert report.static_violations == ("line 5: uses torch.nn.functional.conv2d, which this exercise forbids",)
+    assert (
+        report.results[0].message == "uses torch.nn.functional.conv2d, which this exercise forbids"
+    )
+    assert report.static_violations == (
+        "line 5: uses torch.nn.functional.conv2d, which this exercise forbids",
+    )
     allowed = run(src, "f", [Call((X,))])
     assert allowed.results[0].ok and allowed.results[0].outputs[0].shape == (1, 1, 2, 3)
 
@@ -121,8 +131,10 @@ class Block(nn.Module):
 
 def test_module_probe_structure_and_behaviour() -> None:
     x = np.random.default_rng(0).standard_normal((2, 3, 5, 5)).astype(np.float32)
-    probes = [ModuleProbe({"c": 3}, (x, x[:1]), seed=1, actions=("zero_last_batchnorm_weight",)),
-              ModuleProbe({"c": 3}, (x,), seed=1)]
+    probes = [
+        ModuleProbe({"c": 3}, (x, x[:1]), seed=1, actions=("zero_last_batchnorm_weight",)),
+        ModuleProbe({"c": 3}, (x,), seed=1),
+    ]
     zeroed, plain = run(RESIDUAL, "Block", probes).results
     assert zeroed.ok and len(zeroed.outputs) == 2
     np.testing.assert_allclose(zeroed.outputs[0], np.maximum(x, 0), atol=1e-6)  # identity path only
@@ -140,9 +152,16 @@ def test_module_probe_structure_and_behaviour() -> None:
 
 def test_module_probe_errors_are_verdicts() -> None:
     x = np.zeros((1, 3, 4, 4), dtype=np.float32)
-    bad_action, not_module = run(RESIDUAL + "\nclass Nope:\n    pass\n", "Block",
-                                 [ModuleProbe({"c": 3}, (x,), actions=("explode",))]).results + \
-        run("class Nope:\n    def __init__(self):\n        pass\n", "Nope", [ModuleProbe({}, (x,))]).results
+    bad_action, not_module = (
+        run(
+            RESIDUAL + "\nclass Nope:\n    pass\n",
+            "Block",
+            [ModuleProbe({"c": 3}, (x,), actions=("explode",))],
+        ).results
+        + run(
+            "class Nope:\n    def __init__(self):\n        pass\n", "Nope", [ModuleProbe({}, (x,))]
+        ).results
+    )
     assert bad_action.status == "exception" and "explode" in bad_action.message
     assert not_module.status == "invalid_output" and "nn.Module" in not_module.message
 
