@@ -95,7 +95,7 @@ CHECKS = dict(
 def test_keyed_option_is_what_torch_computes(exercise):
     positions = set()
     for difficulty in exercise.difficulties:
-        for seed in range(40):
+        for seed in range(100):
             p = exercise.generate(rng_for(seed), difficulty)
             spec = exercise.answer_spec(p)
             answer = canonical(exercise.answer(p), spec)
