@@ -48,3 +48,26 @@ def test_dropout_matches_torch_inverted_dropout() -> None:
                 training=p["training"],
             )
             assert math.isclose(problem.answer, float(out.max()), rel_tol=1e-12), (seed, p)
+
+
+_TORCH = {
+    "relu6": F.relu6,
+    "hard_sigmoid": F.hardsigmoid,
+    "hard_swish": F.hardswish,
+}
+
+
+def test_activation_values_match_torch_functional() -> None:
+    exercise = registry.get("activation_values")
+    names = set()
+    for seed in range(100):
+        for difficulty in exercise.difficulties:
+            problem = instantiate(exercise, seed, difficulty=difficulty)
+            p = problem.params
+            names.add(p["name"])
+            x = torch.tensor([p["x"]], dtype=torch.float64)
+            fn = _TORCH.get(p["name"], lambda t, a=p["slope"]: F.leaky_relu(t, a))
+            assert torch.allclose(
+                torch.tensor(problem.answer, dtype=torch.float64), fn(x), atol=1e-6
+            ), (seed, p)
+    assert names == {"relu6", "leaky_relu", "hard_sigmoid", "hard_swish"}
