@@ -18,7 +18,9 @@ from exercises.formatting import as_int_matrix, as_matrix, display_matrix, fmt_n
 from exercises.render import answer_line
 from reference.analysis.sizes import pool_output_size
 
-MAX_SPEC = AnswerSpec(kind="int_matrix", partial="per_element")
+# Max-pooling answers are integers, but typed as a real matrix so that a student who averages instead
+# (non-integer entries) is parsed and diagnosed rather than rejected as malformed.
+MAX_SPEC = AnswerSpec(kind="matrix", atol=0.011, partial="per_element")
 AVG_SPEC = AnswerSpec(kind="matrix", atol=0.011, partial="per_element")
 
 

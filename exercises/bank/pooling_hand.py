@@ -146,6 +146,14 @@ MAX_MISCONCEPTIONS = (
         ),
         lambda p: _if(p["padding"] > 0, lambda: max_answer(_zero_padded(p))),
     ),
+    Misconception(
+        "avg_instead_of_max",
+        Text(
+            "You took the mean: max pooling keeps the largest value of each window.",
+            "你取了平均值：最大池化取每个窗口的最大值。",
+        ),
+        lambda p: as_matrix(pool(p, "avg")),
+    ),
 )
 
 AVG_MISCONCEPTIONS = (
