@@ -138,6 +138,7 @@ def grade_class(
     everyone = [_with_fingerprint(job, settings) for job in _jobs(submissions, _opt(roster), settings)]
     todo = [job for job in everyone if force or not store.is_current(job.student_id, job.fingerprint)]
     _run(todo, settings, jobs, progress)
+    store.sync()
     graded = {job.student_id for job in todo}
     _refresh_feedback([job for job in everyone if job.student_id not in graded], store, settings)
     results = [result_from_json(store.load(job.student_id) or {}) for job in everyone]

@@ -1,16 +1,18 @@
-"""Per-student feedback in the student's language: Markdown, and HTML rendered from it.
+"""Per-student feedback in the student's language: Markdown, and an HTML page built from the same parts.
 
 One section per slot (score, then each finding's message; the worked solution when the instructor
 enabled it), and at the top anything that stopped part of the grading (unreadable files, unknown
-slots). The expected answers appear only inside worked solutions.
+slots). The expected answers appear only inside worked solutions. Messages may quote what a student
+typed, so they are escaped in both formats; only the bank's worked solutions are rendered as Markdown.
 """
 
 from __future__ import annotations
 
 import html
+import re
 
 from exercises.core import Lang, Text
-from grader.types import StudentResult, Verdict
+from grader.types import Finding, StudentResult, Verdict
 
 __all__ = ["feedback_html", "feedback_markdown"]
 
@@ -23,15 +25,34 @@ _T = {
     "note": Text("answer note", "答案标记"),
 }
 _MARK = {"correct": "✓", "case_passed": "✓", "format": "⚠", "missing": "–", "isolation": "ℹ"}
+_PAGE = """<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>{math}
+<style>body{{max-width:50em;margin:2em auto;font-family:sans-serif}}li{{margin:.2em 0}}
+table{{border-collapse:collapse}}td,th{{border:1px solid #999;padding:.2em .6em}}</style>
+</head><body>
+{body}
+</body></html>
+"""
+_MATHJAX = """
+<script>window.MathJax = {tex: {inlineMath: [['$', '$']]}};</script>
+<script defer src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"></script>"""
 
 
-def _safe(text: str) -> str:
-    """Messages may quote what a student typed: never let it become HTML."""
+def _safe_md(text: str) -> str:
+    """Student-quoting text for Markdown: never let it become HTML."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _score(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def _mark(finding: Finding) -> str:
+    return _MARK.get(finding.kind, "◐" if finding.score > 0 else "✗")
+
+
+def _solution(finding: Finding) -> str | None:
+    return finding.detail.get("solution") if isinstance(finding.detail, dict) else None
 
 
 def _title(verdict: Verdict, lang: Lang) -> str:
@@ -51,50 +72,87 @@ def _title(verdict: Verdict, lang: Lang) -> str:
         return verdict.exercise_id
 
 
-def _section(verdict: Verdict, lang: Lang) -> list[str]:
-    head = f"## {verdict.slot} · {_title(verdict, lang)} — {_score(verdict.score)} / {_score(verdict.max_score)}"
-    lines = [head, ""]
-    for finding in verdict.findings:
-        mark = _MARK.get(finding.kind, "◐" if finding.score > 0 else "✗")
-        note = f" *({_T['note'](lang)}: `{finding.note}`)*" if finding.kind == "misconception" else ""
-        lines.append(f"- {mark} {_safe(finding.message)}{note}")
-        solution = finding.detail.get("solution") if isinstance(finding.detail, dict) else None
-        if solution:
-            lines += ["", f"<details><summary>{_T['solution'](lang)}</summary>", "", solution, "", "</details>"]
-    return lines + [""]
+def _heading(verdict: Verdict, lang: Lang) -> str:
+    return f"{verdict.slot} · {_title(verdict, lang)} — {_score(verdict.score)} / {_score(verdict.max_score)}"
+
+
+def _page_title(result: StudentResult, lang: Lang, title: str) -> str:
+    return f"{title} — {_T['title'](lang)}" if title else _T["title"](lang)
 
 
 def feedback_markdown(result: StudentResult, lang: Lang, *, title: str = "") -> str:
     """The student's feedback as Markdown.
 
-    >>> from grader.types import Finding
     >>> r = StudentResult("s1", (Verdict("x.1", "x", 1.0, 1.0, (Finding("correct", "Correct."),)),))
     >>> print(feedback_markdown(r, "en", title="hw1").splitlines()[0])
     # hw1 — Feedback
     """
-    name = f"{title} — {_T['title'](lang)}" if title else _T["title"](lang)
     lines = [
-        f"# {name}",
+        f"# {_page_title(result, lang, title)}",
         "",
         f"**{_T['student'](lang)}** {result.student_id}  ",
         f"**{_T['total'](lang)}** {_score(result.score)} / {_score(result.max_score)}",
         "",
     ]
     if result.errors:
-        lines += [f"### {_T['problems'](lang)}", ""] + [f"- {_safe(e)}" for e in result.errors] + [""]
+        lines += [f"### {_T['problems'](lang)}", ""] + [f"- {_safe_md(e)}" for e in result.errors] + [""]
     for verdict in result.verdicts:
-        lines += _section(verdict, lang)
+        lines += [f"## {_heading(verdict, lang)}", ""]
+        for f in verdict.findings:
+            note = f" *({_T['note'](lang)}: `{f.note}`)*" if f.kind == "misconception" else ""
+            lines.append(f"- {_mark(f)} {_safe_md(f.message)}{note}")
+            if solution := _solution(f):
+                summary = _T["solution"](lang)
+                lines += ["", f"<details><summary>{summary}</summary>", "", solution, "", "</details>"]
+        lines.append("")
     return "\n".join(lines)
 
 
-def feedback_html(result: StudentResult, lang: Lang, *, title: str = "") -> str:
-    """The same feedback as a standalone HTML page."""
-    markdown = feedback_markdown(result, lang, title=title)
-    page_title = f"{title} — {result.student_id}" if title else result.student_id
+def _solution_html(markdown: str, lang: Lang) -> str:
+    """A worked solution (the bank's Markdown + LaTeX) as an HTML fragment."""
     try:
         from exercises.render import markdown_to_html
 
-        return markdown_to_html(markdown, title=page_title, lang=lang)
+        page = markdown_to_html(markdown, title="", lang=lang)
     except ImportError:
-        body = html.escape(markdown)
-        return f"<!doctype html><html lang='{lang}'><meta charset='utf-8'><title>{html.escape(page_title)}</title><pre>{body}</pre></html>"
+        return f"<pre>{html.escape(markdown)}</pre>"
+    body = re.search(r"<body>(.*)</body>", page, re.S)
+    return body.group(1) if body else f"<pre>{html.escape(markdown)}</pre>"
+
+
+def _verdict_html(verdict: Verdict, lang: Lang) -> list[str]:
+    parts = [f"<h2>{html.escape(_heading(verdict, lang))}</h2>", "<ul>"]
+    solutions = []
+    for f in verdict.findings:
+        note = f" <em>({_T['note'](lang)}: <code>{html.escape(f.note or '')}</code>)</em>" if f.kind == "misconception" else ""
+        parts.append(f"<li>{_mark(f)} {html.escape(f.message)}{note}</li>")
+        if solution := _solution(f):
+            solutions.append(solution)
+    parts.append("</ul>")
+    for solution in solutions:
+        parts += [f"<details><summary>{_T['solution'](lang)}</summary>", _solution_html(solution, lang), "</details>"]
+    return parts
+
+
+def feedback_html(result: StudentResult, lang: Lang, *, title: str = "") -> str:
+    """The same feedback as a standalone HTML page (MathJax only when a worked solution is shown).
+
+    >>> r = StudentResult("s1", (Verdict("x.1", "x", 0.0, 1.0, (Finding("wrong", "1 < 2 & <b>"),)),))
+    >>> "1 &lt; 2 &amp; &lt;b&gt;" in feedback_html(r, "en")
+    True
+    """
+    heading = _page_title(result, lang, title)
+    body = [
+        f"<h1>{html.escape(heading)}</h1>",
+        f"<p><strong>{_T['student'](lang)}</strong> {html.escape(result.student_id)}<br>"
+        f"<strong>{_T['total'](lang)}</strong> {_score(result.score)} / {_score(result.max_score)}</p>",
+    ]
+    if result.errors:
+        items = "".join(f"<li>{html.escape(e)}</li>" for e in result.errors)
+        body += [f"<h3>{_T['problems'](lang)}</h3>", f"<ul>{items}</ul>"]
+    for verdict in result.verdicts:
+        body += _verdict_html(verdict, lang)
+    has_math = any(_solution(f) for v in result.verdicts for f in v.findings)
+    page_title = f"{heading} — {result.student_id}"
+    return _PAGE.format(lang=lang, title=html.escape(page_title), math=_MATHJAX if has_math else "",
+                        body="\n".join(body))  # fmt: skip

@@ -26,6 +26,7 @@ from grader.types import Submission
 __all__ = ["ANSWER_FILES", "fingerprint", "read_submission"]
 
 ANSWER_FILES = ("answers.yaml", "answers.yml", "answers.json")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader when present
 _MAX_BYTES = 1_000_000
 _MAX_ITEMS = 10_000
 
@@ -89,7 +90,7 @@ def _load(path: Path) -> tuple[Any, str | None]:
     try:
         if path.suffix == ".json":
             return json.loads(text), None
-        return yaml.safe_load(text), None
+        return yaml.load(text, Loader=_YAML_LOADER), None
     except json.JSONDecodeError as exc:
         return None, f"{path.name} is not valid JSON (line {exc.lineno}): {exc.msg}"
     except yaml.YAMLError as exc:

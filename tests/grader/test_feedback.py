@@ -30,3 +30,10 @@ def test_errors_are_listed_and_escaped():
     assert "Problems with the submission" in md and "<script>" not in md
     page = feedback_html(_result(errors=("<img src=x onerror=alert(1)>",)), "en", title="HW1")
     assert page.lstrip().lower().startswith("<!doctype html") and "<img" not in page
+
+
+def test_html_page_has_every_part_and_math_only_with_solutions():
+    page = feedback_html(_result(), "zh", title="HW1")
+    assert "<h1>HW1 — 反馈</h1>" in page and "conv_output_shape.1" in page and "mathjax" not in page.lower()
+    with_solution = feedback_html(_result({"solution": "$o = 14$\n\n**Answer:** 14"}), "en", title="HW1")
+    assert "mathjax" in with_solution.lower() and "<details>" in with_solution and "$o = 14$" in with_solution
