@@ -29,7 +29,7 @@ def bilinear_sample(input: torch.Tensor, y: torch.Tensor, x: torch.Tensor) -> to
     """Bilinearly interpolate ``input`` at fractional pixel coordinates, reading zeros outside it.
 
     ``v(y, x) = Σ_{corners (y_c, x_c)} (1 - |y - y_c|)(1 - |x - x_c|) · X[y_c, x_c]`` over the 4 integer
-    neighbours, where a neighbour outside the image contributes 0.
+    neighbours ``y_c ∈ {⌊y⌋, ⌊y⌋ + 1}``, where a neighbour outside the image contributes 0.
 
     Shape:
         input ``(N, G, C_g, H, W)``; y, x ``(N, G, P)`` (one coordinate set per group) -> ``(N, G, C_g, P)``.
@@ -41,10 +41,13 @@ def bilinear_sample(input: torch.Tensor, y: torch.Tensor, x: torch.Tensor) -> to
     n, g, cg, h, w = input.shape
     flat = input.reshape(n, g, cg, h * w)
     y0, x0 = y.detach().floor(), x.detach().floor()
+    # fractional parts; writing the weights with them (not 1 - |y - y_c|) gives integer positions
+    # the gradient of the cell they start, as torchvision does (zero offsets are the usual init)
+    ly, lx = y - y0, x - x0
     out = input.new_zeros(n, g, cg, y.shape[-1])
-    for yc in (y0, y0 + 1):
-        for xc in (x0, x0 + 1):
-            weight = (1 - (y - yc).abs()) * (1 - (x - xc).abs())
+    for yc, wy in ((y0, 1 - ly), (y0 + 1, ly)):
+        for xc, wx in ((x0, 1 - lx), (x0 + 1, lx)):
+            weight = wy * wx
             inside = (yc >= 0) & (yc <= h - 1) & (xc >= 0) & (xc <= w - 1)
             index = (yc.clamp(0, h - 1) * w + xc.clamp(0, w - 1)).long()
             values = flat.gather(3, index[:, :, None, :].expand(n, g, cg, -1))
