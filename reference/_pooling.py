@@ -152,9 +152,9 @@ def window_sum(windows: torch.Tensor, d: int) -> torch.Tensor:
     if math.prod(window) > SCAN_LIMIT:
         return windows.sum(dim=tuple(range(-d, 0)))
     each = iter(taps(window))
-    total = windows[(..., *next(each))].clone()
+    total = windows[(...,) + next(each)].clone()
     for tap in each:
-        total += windows[(..., *tap)]
+        total += windows[(...,) + tap]
     return total
 
 
@@ -168,9 +168,9 @@ def window_max(windows: torch.Tensor, d: int) -> torch.Tensor:
     if math.prod(window) > SCAN_LIMIT:
         return windows.amax(dim=tuple(range(-d, 0)))
     each = iter(taps(window))
-    best = windows[(..., *next(each))].clone()
+    best = windows[(...,) + next(each)].clone()
     for tap in each:
-        best = torch.maximum(best, windows[(..., *tap)])
+        best = torch.maximum(best, windows[(...,) + tap])
     return best
 
 
@@ -202,10 +202,10 @@ def window_argmax(values: torch.Tensor, positions: torch.Tensor, d: int, maxima:
     numbered = list(enumerate(taps(window)))
     best_tap = torch.zeros(lead, dtype=torch.uint8, device=values.device)  # tap numbers fit a byte
     for t, tap in reversed(numbered):  # backwards, so the first tap equal to the maximum is kept
-        best_tap.masked_fill_(values[(..., *tap)] == maxima, t)
+        best_tap.masked_fill_(values[(...,) + tap] == maxima, t)
     if has_nan:
         for t, tap in numbered:  # forwards, so the last NaN is kept
-            best_tap.masked_fill_(torch.isnan(values[(..., *tap)]), t)
+            best_tap.masked_fill_(torch.isnan(values[(...,) + tap]), t)
     # position of tap best_tap in window w: entry w * K + best_tap of the flat position table
     k = pos.shape[-1]
     cell = torch.arange(pos[..., 0].numel(), device=values.device).reshape(pos.shape[:-1]) * k
@@ -290,7 +290,7 @@ def adaptive_windows(
     flat = torch.zeros((), dtype=torch.int64, device=x.device)
     for axis, n in enumerate(in_size):
         flat = flat * n + grids[axis]
-    values = x[(..., *grids)]
+    values = x[(...,) + tuple(grids)]
     positions = torch.where(ok, flat, -1)
     return values, positions.reshape(1, 1, *positions.shape), ok
 

@@ -49,13 +49,12 @@ def _reduce_axis(x: torch.Tensor, axis: int, o: int, kind: str) -> torch.Tensor:
         past_end = torch.full_like(start, n)
     else:
         source, past_end = x, end - 1
-    total = None
-    for t in range(max(e - s for s, e in zip(starts, ends, strict=True))):
-        rows = source.index_select(axis, torch.where(start + t < end, start + t, past_end))
-        if total is None:
-            total = rows
-        else:
-            total = total + rows if kind == "avg" else torch.maximum(total, rows)
+    def rows(t: int) -> torch.Tensor:
+        return source.index_select(axis, torch.where(start + t < end, start + t, past_end))
+
+    total = rows(0)
+    for t in range(1, max(e - s for s, e in zip(starts, ends, strict=True))):
+        total = total + rows(t) if kind == "avg" else torch.maximum(total, rows(t))
     if kind == "avg":
         return total / (end - start).reshape(o, *([1] * (x.dim() - axis - 1))).to(x.dtype)
     return total

@@ -109,7 +109,7 @@ def _avg_backward(grad_output, input, d, kernel_size, stride, padding, ceil_mode
     buffer = P.padded(torch.zeros_like(x), g, 0.0)
     taps = sliding_windows(buffer, g.kernel, g.stride, g.dilation)
     for tap in P.taps(g.kernel):
-        taps[(..., *tap)] += share
+        taps[(...,) + tap] += share
     out = P.unpadded(buffer, g)
     return out if x is input else out.squeeze(0)
 
