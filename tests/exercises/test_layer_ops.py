@@ -71,3 +71,16 @@ def test_activation_values_match_torch_functional() -> None:
                 torch.tensor(problem.answer, dtype=torch.float64), fn(x), atol=1e-6
             ), (seed, p)
     assert names == {"relu6", "leaky_relu", "hard_sigmoid", "hard_swish"}
+
+
+def test_deformable_tap_matches_grid_sample() -> None:
+    exercise = registry.get("deformable_sample")
+    for seed in range(60):
+        for difficulty in exercise.difficulties:
+            problem = instantiate(exercise, seed, difficulty=difficulty)
+            p = problem.params
+            y, x = p["i"] + p["dy"], p["j"] + p["dx"]
+            grid = torch.tensor([[[[x / 4 * 2 - 1, y / 4 * 2 - 1]]]], dtype=torch.float64)
+            X = torch.tensor(p["X"], dtype=torch.float64)[None, None]
+            expected = F.grid_sample(X, grid, mode="bilinear", align_corners=True).item()
+            assert math.isclose(problem.answer, expected, abs_tol=1e-9), (seed, p)
