@@ -66,21 +66,21 @@ def _lenet_shapes() -> list[tuple[int, ...]]:
     from reference.layers import linear
     from reference.pooling import avg_pool2d
 
-    zeros = {"dtype": torch.float64}
-    x = torch.zeros(1, 1, 28, 28, **zeros)
+    f64 = torch.float64
+    x = torch.zeros(1, 1, 28, 28, dtype=f64)
     shapes = []
-    x = conv2d(x, torch.zeros(6, 1, 5, 5, **zeros), padding=2)
+    x = conv2d(x, torch.zeros(6, 1, 5, 5, dtype=f64), padding=2)
     shapes.append(tuple(x.shape[1:]))
     x = avg_pool2d(x, 2, stride=2)
     shapes.append(tuple(x.shape[1:]))
-    x = conv2d(x, torch.zeros(16, 6, 5, 5, **zeros))
+    x = conv2d(x, torch.zeros(16, 6, 5, 5, dtype=f64))
     shapes.append(tuple(x.shape[1:]))
     x = avg_pool2d(x, 2, stride=2)
     shapes.append(tuple(x.shape[1:]))
     x = x.flatten(1)
     shapes.append(tuple(x.shape[1:]))
     for width in (120, 84, 10):
-        x = linear(x, torch.zeros(width, x.shape[1], **zeros))
+        x = linear(x, torch.zeros(width, x.shape[1], dtype=f64))
         shapes.append(tuple(x.shape[1:]))
     return shapes
 
