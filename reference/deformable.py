@@ -44,11 +44,13 @@ def bilinear_sample(input: torch.Tensor, y: torch.Tensor, x: torch.Tensor) -> to
     # fractional parts; writing the weights with them (not 1 - |y - y_c|) gives integer positions
     # the gradient of the cell they start, as torchvision does (zero offsets are the usual init)
     ly, lx = y - y0, x - x0
+    # a point on or past the ring one pixel outside the image reads 0 with gradient 0 (torchvision)
+    near = (y > -1) & (y < h) & (x > -1) & (x < w)
     out = input.new_zeros(n, g, cg, y.shape[-1])
     for yc, wy in ((y0, 1 - ly), (y0 + 1, ly)):
         for xc, wx in ((x0, 1 - lx), (x0 + 1, lx)):
             weight = wy * wx
-            inside = (yc >= 0) & (yc <= h - 1) & (xc >= 0) & (xc <= w - 1)
+            inside = near & (yc >= 0) & (yc <= h - 1) & (xc >= 0) & (xc <= w - 1)
             index = (yc.clamp(0, h - 1) * w + xc.clamp(0, w - 1)).long()
             values = flat.gather(3, index[:, :, None, :].expand(n, g, cg, -1))
             out = out + values * (weight * inside).to(input.dtype)[:, :, None, :]

@@ -197,16 +197,20 @@ def test_gradients_pass_gradcheck(device):
 
 
 def test_offset_gradient_at_zero_offsets_is_the_forward_difference(device):
-    """At integer positions ∂v/∂Δy = X[y + 1, x] - X[y, x] (zero beyond the edge), as in torchvision."""
+    """At integer positions ∂v/∂Δy = X[y + 1, x] - X[y, x] (zero beyond the edge), as in torchvision.
+
+    With padding 1 the taps on the ring just outside the image (position -1 or H) read 0 and, as in
+    torchvision's kernel, pass no gradient to the offset.
+    """
     x = torch.randn(1, 1, 4, 5, dtype=torch.float64, device=device)
-    offset = torch.zeros(1, 2, 4, 5, dtype=torch.float64, device=device, requires_grad=True)
-    deform_conv2d(
-        x, offset, torch.ones(1, 1, 1, 1, dtype=torch.float64, device=device)
-    ).sum().backward()
+    offset = torch.zeros(1, 2, 6, 7, dtype=torch.float64, device=device, requires_grad=True)
+    w = torch.ones(1, 1, 1, 1, dtype=torch.float64, device=device)
+    deform_conv2d(x, offset, w, padding=1).sum().backward()
     below = torch.cat([x[0, 0, 1:], torch.zeros_like(x[0, 0, :1])])  # X[y + 1, x], 0 past the edge
     right = torch.cat([x[0, 0, :, 1:], torch.zeros_like(x[0, 0, :, :1])], dim=1)
-    assert compare(offset.grad[0, 0], below - x[0, 0], rtol=1e-12, atol=1e-12).ok
-    assert compare(offset.grad[0, 1], right - x[0, 0], rtol=1e-12, atol=1e-12).ok
+    ring = (1, 1, 1, 1)
+    assert compare(offset.grad[0, 0], F.pad(below - x[0, 0], ring), rtol=1e-12, atol=1e-12).ok
+    assert compare(offset.grad[0, 1], F.pad(right - x[0, 0], ring), rtol=1e-12, atol=1e-12).ok
 
 
 def test_low_precision_input_samples_far_pixels_exactly(device):
