@@ -25,17 +25,30 @@ _SCALARS = (bool, int, float, str, type(None))
 _JOB_ROOT = "/dev/shm"
 
 
-def _encode(value, path: str, job_dir: str, counter: list[int]):
-    """JSON form of one argument; arrays go to ``in_<n>.npy``."""
+class _Blob:
+    """All input arrays of a job as one raw file; each argument refers to (offset, shape, dtype)."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+        self.size = 0
+
+    def add(self, arr: np.ndarray) -> list:
+        data = np.ascontiguousarray(arr).tobytes()
+        ref = [self.size, list(arr.shape), arr.dtype.str]
+        pad = -len(data) % 64  # keep every array aligned
+        self.chunks += [data, b"\0" * pad]
+        self.size += len(data) + pad
+        return ref
+
+
+def _encode(value, path: str, job_dir: str, counter: _Blob):
+    """JSON form of one argument; arrays go into the job's ``inputs.bin``."""
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in "biuf":
             raise ValueError(
                 f"{path}: array of dtype {value.dtype}; the sandbox passes numeric arrays only"
             )
-        name = f"in_{counter[0]}.npy"
-        counter[0] += 1
-        np.save(os.path.join(job_dir, name), np.ascontiguousarray(value), allow_pickle=False)
-        return {"__ndarray__": name}
+        return {"__ndarray__": counter.add(value)}
     if isinstance(value, tuple):
         return {
             "__tuple__": [_encode(v, f"{path}[{i}]", job_dir, counter) for i, v in enumerate(value)]
@@ -52,7 +65,7 @@ def _encode(value, path: str, job_dir: str, counter: list[int]):
 
 
 def _encode_call(
-    call: Call | ModuleProbe, i: int, job_dir: str, counter: list[int]
+    call: Call | ModuleProbe, i: int, job_dir: str, counter: _Blob
 ) -> tuple[dict, int]:
     """(JSON form, number of outputs) of call ``i``."""
     if isinstance(call, ModuleProbe):
@@ -114,12 +127,14 @@ def _prepare(
     """Write source and inputs; pre-create stdout/stderr and output files the child may write."""
     with open(os.path.join(job_dir, "source.py"), "w", encoding="utf-8") as fh:
         fh.write(source)
-    counter = [0]
+    counter = _Blob()
     encoded, counts = [], []
     for i, call in enumerate(calls):
         enc, n_out = _encode_call(call, i, job_dir, counter)
         encoded.append(enc)
         counts.append(n_out)
+    with open(os.path.join(job_dir, "inputs.bin"), "wb") as fh:
+        fh.writelines(counter.chunks)
     owned = ["stdout.txt", "stderr.txt"]
     owned += [f"out_{i}_{k}.npy" for i, n in enumerate(counts) for k in range(n)]
     os.mkdir(os.path.join(job_dir, "scratch"))

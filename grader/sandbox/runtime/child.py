@@ -85,8 +85,8 @@ def arg_names(func, n_positional: int) -> list[str]:
 def run_call(func, call: dict, ctx: dict) -> dict:
     """One ``Call``: decode inputs, call, check for in-place changes, save outputs."""
     backend = call.get("backend", "numpy")
-    args = [convert.decode(a, ctx["job_fd"], backend) for a in call["args"]]
-    kwargs = {k: convert.decode(v, ctx["job_fd"], backend) for k, v in call["kwargs"].items()}
+    args = [convert.decode(a, ctx["inputs"], backend) for a in call["args"]]
+    kwargs = {k: convert.decode(v, ctx["inputs"], backend) for k, v in call["kwargs"].items()}
     named = dict(zip(arg_names(func, len(args)), args, strict=True))
     named.update(kwargs)
     before = {name: convert.fingerprint(v) for name, v in named.items()}
@@ -121,6 +121,7 @@ def serve(job: dict, msg_fd: int, job_fd: int) -> None:
     guards.patch_forbidden_names(forbidden["names"])
     ctx = {
         "job_fd": job_fd,
+        "inputs": convert.read_inputs(job_fd),
         "max_output_bytes": job["limits"]["max_output_bytes"],
         "guard": lambda: guards.aten_guard(forbidden["aten_ops"]),
     }

@@ -19,17 +19,24 @@ class InvalidOutput(Exception):
     """The return value is not something we turn into numbers."""
 
 
-def decode(value, arrays_dir_fd: int, backend: str):
-    """Rebuild one argument from its JSON form (arrays come from .npy files the parent wrote)."""
+def read_inputs(job_fd: int) -> bytes:
+    """The raw bytes of every input array of the job (``inputs.bin``, written by the parent)."""
+    fd = os.open("inputs.bin", os.O_RDONLY, dir_fd=job_fd)
+    with os.fdopen(fd, "rb") as fh:
+        return fh.read()
+
+
+def decode(value, inputs: bytes, backend: str):
+    """Rebuild one argument from its JSON form; arrays are fresh, writable copies of ``inputs``."""
     if isinstance(value, dict) and "__ndarray__" in value:
-        fd = os.open(value["__ndarray__"], os.O_RDONLY, dir_fd=arrays_dir_fd)
-        with os.fdopen(fd, "rb") as fh:
-            arr = np.load(fh, allow_pickle=False)
+        offset, shape, dtype = value["__ndarray__"]
+        count = int(np.prod(shape))
+        arr = np.frombuffer(inputs, np.dtype(dtype), count, offset).reshape(shape).copy()
         return torch.from_numpy(arr) if backend == "torch" else arr
     if isinstance(value, dict) and "__tuple__" in value:
-        return tuple(decode(v, arrays_dir_fd, backend) for v in value["__tuple__"])
+        return tuple(decode(v, inputs, backend) for v in value["__tuple__"])
     if isinstance(value, list):
-        return [decode(v, arrays_dir_fd, backend) for v in value]
+        return [decode(v, inputs, backend) for v in value]
     return value
 
 

@@ -143,7 +143,10 @@ def run_probe(cls, call: dict, ctx: dict) -> dict:
     """Build ``cls(**init_kwargs)`` after seeding, run every input, report outputs and structure."""
     torch.manual_seed(call["seed"])
     with ctx["guard"]():
-        model = cls(**call["init_kwargs"])
+        init = {
+            k: convert.decode(v, ctx["inputs"], "torch") for k, v in call["init_kwargs"].items()
+        }
+        model = cls(**init)
         if not isinstance(model, torch.nn.Module):
             raise convert.InvalidOutput(f"{cls!r} did not build a torch.nn.Module")
         model.train(call["mode"] == "train")
@@ -153,7 +156,7 @@ def run_probe(cls, call: dict, ctx: dict) -> dict:
         outputs = []
         recorder = RecordFunctional()
         for k, spec in enumerate(call["inputs"]):
-            x = convert.decode(spec, ctx["job_fd"], "torch")
+            x = convert.decode(spec, ctx["inputs"], "torch")
             handles = _leaf_hooks(model, layers, recorder) if k == 0 else []
             try:
                 with torch.no_grad(), recorder:

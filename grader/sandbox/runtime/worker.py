@@ -120,10 +120,8 @@ def finish(watch: Watch, cgroups: dict | None, oom_before: int) -> dict:
     swept = confine.cgroup_sweep(cgroups, _reap_all) if cgroups else None
     for pid in (watch.keeper, None if watch.reaped or watch.keeper else watch.child_pid):
         if pid:
-            try:
+            with contextlib.suppress(ChildProcessError):  # maybe already collected by _reap_all
                 os.waitpid(pid, 0)
-            except ChildProcessError:  # already collected by _reap_all
-                pass
     _reap_all()
     watch.close()
     return {"oom": oom, "swept": swept}
