@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from exercises.code import get as get_code_exercise
 from exercises.code.core import CodeExercise
-from exercises.core import Text
+from exercises.core import LANGS, Text
 from exercises.seeding import rng_for
 from grader.code import hints as H
 from grader.code.judge import SHRINKABLE, CaseOutcome, describe_call, judge
@@ -35,29 +35,36 @@ def read_source(path: str | Path, entry: str) -> str:
     return text
 
 
-def _judge_all(
-    exercise, params_list, source, limits, filename, require_level, device
-) -> tuple[list[CaseOutcome], RunReport]:
-    pairs = params_list_groups(params_list)
-    invs = [exercise.build(p) for _, p in pairs]
-    expected = [exercise.expected(p, inv) for (_, p), inv in zip(pairs, invs, strict=True)]
-    report = run_invocations(exercise, source, invs, limits=limits, filename=filename,
-                             require_level=require_level, device=device)  # fmt: skip
-    per_call = limits_for(exercise, len(invs), limits).wall_s_per_call
-    judge_one = judge_module if exercise.kind == "module" else judge
-    results = list(report.results) + [
-        CallResult("not_run", message="the run stopped before this case")
-    ] * (len(invs) - len(report.results))
-    outcomes = [
-        replace(judge_one(exercise, g, p, r, e, per_call), call=describe_call(exercise, inv))
-        for (g, p), r, e, inv in zip(pairs, results, expected, invs, strict=True)
-    ]
-    return outcomes, report
+@dataclass(frozen=True)
+class SubmissionRun:
+    """One submission and its sandbox settings; ``judge`` runs a batch of cases in ONE sandbox run."""
 
+    exercise: CodeExercise
+    source: str
+    limits: Limits | None = None
+    filename: str = "submission.py"
+    require_level: int | None = None
+    device: Any = None
 
-def params_list_groups(params_list: Sequence[Any]) -> list[tuple[str, dict]]:
-    """``(group, params)`` pairs from Cases or from bare params (shrink candidates: group "shrink")."""
-    return [(getattr(p, "group", "shrink"), dict(getattr(p, "params", p))) for p in params_list]
+    def judge(self, cases: Sequence[Any]) -> tuple[list[CaseOutcome], RunReport]:
+        """Outcomes of ``cases`` (Cases, or bare params of shrink candidates) and the raw report."""
+        ex = self.exercise
+        pairs = [(getattr(c, "group", "shrink"), dict(getattr(c, "params", c))) for c in cases]
+        invs = [ex.build(p) for _, p in pairs]
+        expected = [
+            ex.expected(p, inv) for (_, p), inv in zip(pairs, invs, strict=True)
+        ]  # parent only
+        report = run_invocations(ex, self.source, invs, limits=self.limits, filename=self.filename,
+                                 require_level=self.require_level, device=self.device)  # fmt: skip
+        per_call = limits_for(ex, len(invs), self.limits).wall_s_per_call
+        judge_one = judge_module if ex.kind == "module" else judge
+        missing = CallResult("not_run", message="the run stopped before this case")
+        results = list(report.results) + [missing] * (len(invs) - len(report.results))
+        outcomes = [
+            replace(judge_one(ex, g, p, r, e, per_call), call=describe_call(ex, inv))
+            for (g, p), r, e, inv in zip(pairs, results, expected, invs, strict=True)
+        ]
+        return outcomes, report
 
 
 def _collect_hints(exercise: CodeExercise, outcomes: list[CaseOutcome]) -> list[H.Hint]:
@@ -81,11 +88,11 @@ def check_source(
     shrink_failures: bool = True,
 ) -> CodeReport:  # fmt: skip
     """Grade ``source`` (the student's code as text) on the exercise's cases for ``seed``."""
-    Text("", "")(lang)  # type: ignore[arg-type]  # validates lang
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, got {lang!r}")
     start = time.perf_counter()
-    cases = exercise.cases(rng_for(seed))
-    run_args = (source, limits, filename, require_level, device)
-    outcomes, report = _judge_all(exercise, [c for c in cases], *run_args)
+    run = SubmissionRun(exercise, source, limits, filename, require_level, device)
+    outcomes, report = run.judge(exercise.cases(rng_for(seed)))
     load_error = load_error_text(report.load_error)(lang) if report.load_error else ""  # type: ignore[arg-type]
     if report.static_violations:
         outcomes = [_forbidden(o, report.static_violations) for o in outcomes]
@@ -93,11 +100,14 @@ def check_source(
     shrunk_text, shrunk = "", None
     first = next((o for o in outcomes if o.status in SHRINKABLE), None)
     if shrink_failures and first is not None and not report.load_error:
-        result = shrink(exercise, first, lambda ps: _judge_all(exercise, ps, *run_args)[0])
+        result = shrink(exercise, first, lambda candidates: run.judge(candidates)[0])
         if not found:  # hints from the main cases are more reliable than from a tiny one
             found = _collect_hints(exercise, [result.outcome])
         shrunk_text, shrunk = show(exercise, result, lang), as_json(exercise, result)
-    score = 0.0 if report.static_violations else group_scores(exercise, tuple(outcomes))
+    forbidden = report.static_violations or any(o.status == "forbidden" for o in outcomes)
+    score = (
+        0.0 if forbidden else group_scores(exercise, tuple(outcomes))
+    )  # a forbidden use voids all
     return CodeReport(
         exercise=exercise.id, score=score, max_score=exercise.max_score, cases=tuple(outcomes),
         hints=tuple(found), isolation=report.isolation, lang=lang, shrunk_text=shrunk_text,

@@ -12,7 +12,7 @@ import grader.cli.main  # noqa: F401  (registers every command)
 from exercises.code import get
 from grader.cli.app import app
 from grader.code import check, check_source, grade_code_file
-from grader.code.grade import _judge_all
+from grader.code.grade import SubmissionRun
 from grader.sandbox.api import Limits
 
 ROOT = Path(__file__).parents[3]
@@ -39,7 +39,7 @@ def test_shrunk_case_is_locally_minimal() -> None:
     ex, shrunk = get("conv2d"), report.shrunk["params"]
     assert shrunk["sw"] > 1 and shrunk["N"] == shrunk["cin"] == shrunk["cout"] == 1
     simpler = ex.shrink(shrunk)
-    outcomes, _ = _judge_all(ex, simpler, path.read_text(), None, "s.py", None, None)
+    outcomes, _ = SubmissionRun(ex, path.read_text()).judge(simpler)
     assert simpler and all(o.passed or o.category() != "wrong" for o in outcomes)
 
 
@@ -138,3 +138,21 @@ def test_bias_in_a_bias_free_block_is_named() -> None:
         "dense_block", SOLUTIONS / "dense_block" / "wrong_bias.py", shrink_failures=False
     )
     assert "your convolutions have a bias" in report.cases[0].message("en")
+
+
+def test_forbidden_use_in_some_cases_voids_the_whole_score() -> None:
+    source = """import importlib
+import numpy as np
+import torch
+
+
+def corr2d(X, K):
+    if K.shape[0] == 1 and K.shape[1] == 1:
+        return X * K[0, 0]
+    F = importlib.import_module("torch.nn." + "functional")
+    conv = getattr(F, "con" + "v2d")
+    return conv(torch.from_numpy(X)[None, None], torch.from_numpy(K)[None, None])[0, 0].numpy()
+"""
+    report = check_source(get("corr2d"), source, shrink_failures=False)
+    statuses = [c.status for c in report.cases]
+    assert "forbidden" in statuses and "passed" in statuses and report.score == 0
