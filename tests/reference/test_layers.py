@@ -141,3 +141,11 @@ def test_dropout_is_seeded_inverted_and_identity_in_eval(device):
 def test_bad_arguments_raise_value_error(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_dropout_mask_is_the_same_on_every_device(device):
+    x = torch.arange(1, 65, dtype=torch.float64).reshape(8, 8)
+    on_cpu = L.dropout(x, 0.25, rng=np.random.default_rng(11))
+    on_device = L.dropout(x.to(device), 0.25, rng=np.random.default_rng(11))
+    assert on_device.device.type == device.type
+    assert torch.equal(on_device.cpu(), on_cpu)
