@@ -90,9 +90,9 @@ def output_size(p: Params) -> tuple[int, int]:
     )
 
 
-def element_terms(p: Params, i: int, j: int) -> list[tuple[list[int], list[int]]]:
-    """Per input channel, the kernel entries and the input entries they multiply for output ``(i, j)``."""
-    Xp = padded_input(p)
+def element_terms(p: Params, i: int, j: int, Xp: np.ndarray) -> list[tuple[list[int], list[int]]]:
+    """Per input channel, the kernel entries and the entries of the padded input ``Xp`` they multiply
+    for output ``(i, j)``."""
     K = np.asarray(p["K"])[p["channel"]]
     (sh, sw), (dh, dw) = p["stride"], p["dilation"]
     terms = []
@@ -104,9 +104,9 @@ def element_terms(p: Params, i: int, j: int) -> list[tuple[list[int], list[int]]
     return terms
 
 
-def element_sum(p: Params, i: int, j: int, bias: int | None) -> tuple[str, int]:
+def element_sum(p: Params, i: int, j: int, bias: int | None, Xp: np.ndarray) -> tuple[str, int]:
     """Output ``(i, j)`` as LaTeX (one bracket per input channel when there are several) and its value."""
-    terms = element_terms(p, i, j)
+    terms = element_terms(p, i, j, Xp)
     parts = [sum_of_products(w, x) for w, x in terms]
     text = parts[0] if len(parts) == 1 else " + ".join(f"({part})" for part in parts)
     if bias is not None:
@@ -146,8 +146,9 @@ def size_lines(p: Params, lang: Lang) -> list[str]:
 def solution(p: Params, lang: Lang) -> str:
     """Worked solution: size, padded input, every element as its sum of products, the answer."""
     lines = size_lines(p, lang)
+    Xp = padded_input(p)
     if any(p["padding"]):
-        for c, channel in enumerate(padded_input(p)):
+        for c, channel in enumerate(Xp):
             lines += [_PADDED(lang).format(c=c), f"$${bmatrix(channel)}$$"]
     o = p["channel"]
     bias = None if p["bias"] is None else p["bias"][o]
@@ -155,7 +156,7 @@ def solution(p: Params, lang: Lang) -> str:
     lines.append(_EACH(lang).format(bias=note))
     answer = conv_answer(p)
     for i, j in np.ndindex(*output_size(p)):
-        text, total = element_sum(p, i, j, bias)
+        text, total = element_sum(p, i, j, bias, Xp)
         lines.append(f"- $y_{{{i},{j}}} = {text} = {fmt_number(total)}$")
     lines.append(answer_line(answer, SPEC, lang))
     return "\n".join(lines)
