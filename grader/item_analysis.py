@@ -26,7 +26,8 @@ def item_analysis_frame(results: Sequence[StudentResult], slots: Sequence[Slot])
     """One row per slot: ``mean_score``, ``mean_fraction``, ``n_full``, format/missing counts, notes.
 
     ``top_notes`` lists the most frequent answer notes other than ``correct`` (``note: count; ...``);
-    ``misconceptions`` counts the findings that named a misconception.
+    ``misconceptions`` counts the findings that named a misconception, ``top_misconceptions`` lists
+    the most frequent of them.
 
     >>> from grader.types import Finding, Verdict
     >>> r = [StudentResult(s, (Verdict("a.1", "a", 0.0, 1.0, (Finding("misconception", "", "no_plus_one"),)),))
@@ -38,7 +39,7 @@ def item_analysis_frame(results: Sequence[StudentResult], slots: Sequence[Slot])
     for slot in slots:
         verdicts = [v for r in results for v in r.verdicts if v.slot == slot.slot]
         notes = Counter(f.note or f.kind for v in verdicts for f in v.findings[:1])
-        misconceptions = sum(1 for v in verdicts for f in v.findings if f.kind == "misconception")
+        named = Counter(f.note or "" for v in verdicts for f in v.findings if f.kind == "misconception")
         n = len(results)
         total = sum(v.score for v in verdicts)
         top = [(k, c) for k, c in sorted(notes.items(), key=lambda kc: (-kc[1], kc[0])) if k != "correct"]
@@ -53,10 +54,15 @@ def item_analysis_frame(results: Sequence[StudentResult], slots: Sequence[Slot])
             "n_full": sum(1 for v in verdicts if v.passed),
             "n_format": notes.get("format", 0),
             "n_missing": notes.get("missing", 0),
-            "misconceptions": misconceptions,
-            "top_notes": "; ".join(f"{k}: {c}" for k, c in top[:_TOP]),
+            "misconceptions": sum(named.values()),
+            "top_misconceptions": _listing(sorted(named.items(), key=lambda kc: (-kc[1], kc[0]))),
+            "top_notes": _listing(top),
         })
     return pd.DataFrame(rows)
+
+
+def _listing(counts: list[tuple[str, int]]) -> str:
+    return "; ".join(f"{k}: {c}" for k, c in counts[:_TOP])
 
 
 def write_item_analysis(frame: pd.DataFrame, path: Path) -> Path:

@@ -99,6 +99,6 @@ def demo(
     _report(summary, out)
     _summary_table(summary.gradebook, "demo class")
     items = summary.item_analysis
-    typer.echo("most frequent answer notes per slot:")
+    typer.echo("per slot: mean score, most frequent misconceptions (answer notes):")
     for row in items.itertuples(index=False):
-        typer.echo(f"  {row.slot:<24} mean {row.mean_fraction:.0%}  {row.top_notes}")
+        typer.echo(f"  {row.slot:<24} mean {row.mean_fraction:>4.0%}  {row.top_misconceptions or '-'}")

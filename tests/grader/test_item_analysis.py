@@ -25,6 +25,7 @@ def test_counts_and_top_notes():
     assert row["mean_fraction"] == pytest.approx(4.5 / 12, abs=1e-4)
     assert row["misconceptions"] == 3
     assert row["top_notes"] == "no_plus_one: 2; format: 1; missing: 1"
+    assert row["top_misconceptions"] == "no_plus_one: 2; padding_once: 1"
 
 
 def test_a_student_without_a_verdict_counts_as_zero(tmp_path):
