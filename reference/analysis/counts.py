@@ -249,6 +249,19 @@ def batch_norm_params(num_features: Count, affine: bool = True) -> Count:
     return 2 * num_features if affine else 0
 
 
+def layer_norm_params(normalized_shape: Sizes, elementwise_affine: bool = True) -> Count:
+    """Trainable parameters of LayerNorm: γ and β over ``normalized_shape``: ``2 prod(shape)``.
+
+    >>> layer_norm_params((64,))
+    128
+    >>> layer_norm_params((16, 5, 5))
+    800
+    """
+    shape = tuple(normalized_shape) if isinstance(normalized_shape, (tuple, list)) else (normalized_shape,)
+    _check_sizes("normalized_shape", shape)
+    return 2 * _prod(shape) if elementwise_affine else 0
+
+
 def batch_norm_macs(num_features: Count, spatial_size: Sizes = ()) -> Count:
     """MACs of inference BatchNorm (one folded affine per element): ``C prod(spatial)``.
 

@@ -112,6 +112,8 @@ def test_layer_counts_match_torch_layers():
     assert counts.linear_params(400, 120, bias=False) == _numel(torch.nn.Linear(400, 120, bias=False))
     assert counts.batch_norm_params(64) == _numel(torch.nn.BatchNorm2d(64))
     assert counts.batch_norm_params(64, affine=False) == _numel(torch.nn.BatchNorm2d(64, affine=False))
+    assert counts.layer_norm_params((16, 5, 5)) == _numel(torch.nn.LayerNorm((16, 5, 5)))
+    assert counts.layer_norm_params(64, elementwise_affine=False) == _numel(torch.nn.LayerNorm(64, elementwise_affine=False))
     assert counts.lstm_params(10, 20) == _numel(torch.nn.LSTMCell(10, 20))
     assert counts.gru_params(10, 20) == _numel(torch.nn.GRUCell(10, 20))
     assert counts.rnn_params(10, 20) == _numel(torch.nn.RNNCell(10, 20))
