@@ -43,9 +43,23 @@ def _matrix(v: list, integer: bool) -> list[str]:
     return out
 
 
+def _brackets(text: str) -> str:
+    """``floor(x)`` → ``⌊x⌋`` and ``ceiling(x)`` → ``⌈x⌉``, matching parentheses."""
+    for name, (left, right) in (("floor(", "⌊⌋"), ("ceiling(", "⌈⌉")):
+        while (start := text.find(name)) >= 0:
+            depth, i = 0, start + len(name) - 1
+            while True:
+                depth += {"(": 1, ")": -1}.get(text[i], 0)
+                if depth == 0:
+                    break
+                i += 1
+            text = text[:start] + left + text[start + len(name) : i] + right + text[i + 1 :]
+    return text
+
+
 def _symbolic(v: str) -> list[str]:
     caret = v.replace("**", "^")
-    return [v, caret, caret.replace("*", " "), str(sympy.expand(sympy.sympify(v)))]
+    return [v, caret, caret.replace("*", " "), str(sympy.expand(sympy.sympify(v))), _brackets(caret)]
 
 
 def notations(value: Any, spec: AnswerSpec) -> list[str]:
