@@ -1,6 +1,7 @@
 """Time the reference's 2-D convolution family (and pooling) against torch's own ops on the same inputs.
 
-Usage: ``.venv/bin/python -m benchmarks.bench_conv [--device cuda] [--batch 8] [--repeats 15]``.
+Usage: ``.venv/bin/python -m benchmarks.bench_conv [--device cuda] [--batch 8] [--repeats 15]``
+(``--threads 1 --clock cpu`` for steadier numbers on a busy machine; ``make bench`` runs it as a script).
 Prints a table and writes ``benchmarks/results/conv.json`` (ratio = reference time / torch time; goal
 <= 1.5 where torch has the op). Deformable convolution has no torch op (torchvision is not used), so it
 is timed against a pure-torch ``grid_sample`` formulation. Both sides run under ``torch.no_grad()``,
@@ -17,7 +18,10 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from benchmarks._timing import interleaved_medians
+try:
+    from benchmarks._timing import interleaved_medians
+except ModuleNotFoundError:  # run as a script (`make bench`): benchmarks/ itself is on sys.path
+    from _timing import interleaved_medians  # type: ignore[no-redef]
 from reference._device import resolve_device
 from reference.compare import compare
 from reference.conv import conv2d
@@ -146,7 +150,9 @@ def run(dev: torch.device, batch: int, repeats: int, clock: str = "wall") -> lis
     rows = []
     with torch.no_grad():
         for name, shape, ours, theirs in conv_cases(dev, batch) + pooling_cases(dev, batch):
-            same = compare(ours(), theirs(), rtol=1e-3, atol=1e-3)  # never time two different things
+            same = compare(
+                ours(), theirs(), rtol=1e-3, atol=1e-3
+            )  # never time two different things
             if not same.ok:
                 raise RuntimeError(f"{name}: reference and torch disagree: {same.message}")
             ref, base = interleaved_medians(ours, theirs, dev, repeats, clock=clock)
