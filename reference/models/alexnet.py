@@ -54,7 +54,8 @@ def alexnet_2gpu(num_classes: int = 1000, in_channels: int = 3, image_size: int 
     """The paper's two-GPU AlexNet as the slides count it: C2, C4, C5 grouped (2 groups), LRN after C1, C2.
 
     227 → 55 → 27 → 13 → 6 (seed 001). With the output layer's bias this has 60,965,224
-    parameters; the slides count 60,964,224 because they leave that bias (1,000) out.
+    parameters; the slides count 60,964,224 because they leave that bias (1,000) out. The slides'
+    659,272 neurons are the C1-C5 feature maps (before pooling) plus the FC6, FC7 and output units.
     LRN: k=2, n=5, α=1e-4, β=0.75 in the paper's ``a / (k + α Σ a²)^β`` (``convention="paper"``:
     torch's own layer divides α by n).
 
