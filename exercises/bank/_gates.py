@@ -30,10 +30,14 @@ def sigmoid(x: Array) -> Array:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def blocks(p: Params, gates: int) -> dict[str, list[Array]]:
-    """The per-gate blocks of the stacked weights: ``w_ih``, ``w_hh``, ``b_ih``, ``b_hh`` lists."""
+def blocks(p: Params, gates: int) -> dict[str, Array]:
+    """The per-gate blocks of the stacked weights: ``blocks(p, G)["w_ih"][k]`` is gate ``k``'s block.
+
+    >>> blocks(dict(w_ih=[[1.0], [2.0]], w_hh=[[0.0], [0.0]], b_ih=[0.0, 0.5], b_hh=[0.0, 0.0]), 2)["b_ih"][1]
+    array([0.5])
+    """
     return {
-        name: np.split(np.asarray(p[name], dtype=float), gates)
+        name: np.asarray(p[name], dtype=float).reshape(gates, -1, *np.shape(p[name])[1:])
         for name in ("w_ih", "w_hh", "b_ih", "b_hh")
     }
 
