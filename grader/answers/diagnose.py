@@ -27,7 +27,11 @@ _DIM_NAMES = {
 def find_misconception(problem: Problem, got: Any, rng: np.random.Generator) -> str | None:
     """The note of the first misconception whose answer equals ``got``, else None."""
     for note, wrong in problem.misconception_answers.items():
-        if match(got, canonical(wrong, problem.spec), problem.spec, rng).equal:
+        try:
+            expected = canonical(wrong, problem.spec)
+        except ValueError:  # an unreadable buggy-rule answer cannot be diagnosed (the bank's tests say so)
+            continue
+        if match(got, expected, problem.spec, rng).equal:
             return note
     return None
 

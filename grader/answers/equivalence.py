@@ -26,6 +26,7 @@ import sympy
 
 from exercises.core import AnswerSpec
 from grader.answers.symbolic import parse_symbolic, symbols_for
+from grader.answers.text import FormatError
 
 __all__ = ["Match", "canonical", "match"]
 
@@ -61,7 +62,12 @@ def canonical(value: Any, spec: AnswerSpec) -> Any:
     if kind in ("matrix", "int_matrix"):
         return np.asarray(value, dtype=np.float64)
     if kind == "symbolic":
-        return value if isinstance(value, sympy.Expr) else parse_symbolic(str(value), spec.symbols)
+        if isinstance(value, sympy.Expr):
+            return value
+        try:
+            return parse_symbolic(str(value), spec.symbols)
+        except FormatError as err:  # a bank bug, not a student's format problem
+            raise ValueError(f"key {str(value)[:80]!r} is not a formula in {spec.symbols}: {err}") from None
     raise ValueError(f"spec.kind must be one of the answer kinds, got {kind!r}")
 
 

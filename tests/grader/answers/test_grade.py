@@ -103,3 +103,14 @@ def test_missing_verdict():
 def test_language_can_be_given_positionally_as_in_the_architecture():
     p = _problem(7, AnswerSpec("integer"), lang="en")
     assert grade_answer(p, "8", "zh").findings[0].message == "数值不正确。"
+
+
+def test_an_unparseable_key_is_a_bank_error_not_a_format_finding():
+    from grader.answers import FormatError
+
+    spec = AnswerSpec("symbolic", symbols=(("k", "positive_integer"),))
+    with pytest.raises(ValueError, match="not a formula") as err:
+        grade_answer(_problem("log(k)", spec), "k")
+    assert not isinstance(err.value, FormatError)
+    ok = _problem("k + 1", spec, mis={"weird": "log(k)", "no_plus_one": "k"})
+    assert grade_answer(ok, "k").findings[0].note == "no_plus_one"
