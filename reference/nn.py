@@ -161,6 +161,8 @@ class Dropout(torch.nn.Dropout):
 
     def __init__(self, p=0.5, inplace=False, rng=None):
         super().__init__(p, inplace)
+        if not (rng is None or isinstance(rng, np.random.Generator)) and (isinstance(rng, bool) or not isinstance(rng, int)):
+            raise ValueError(f"Dropout: rng must be a numpy.random.Generator or an int seed, got {rng!r}")
         self.rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng or 0)
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:

@@ -151,6 +151,8 @@ def test_bad_arguments_raise_value_error():
         RN.LocalResponseNorm(5, convention="alexnet")
     with pytest.raises(ValueError, match="dim"):
         RN.Softmax()(torch.ones(2, 2))
+    with pytest.raises(ValueError, match="rng"):
+        RN.Dropout(0.5, rng=torch.Generator())
 
 
 def test_forward_is_traced_as_reference_ops(device):
