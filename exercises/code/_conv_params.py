@@ -89,14 +89,25 @@ def standard_cases(
 
 
 def shrink(p: dict[str, Any]) -> list[dict[str, Any]]:
-    """Simpler valid variants of a case, simplest structure first, then counts, then sizes."""
+    """Simpler valid variants of a case, simplest structure first, then counts, then sizes.
+
+    A kernel and its padding also shrink together (a 1-wide kernel allows no padding).
+
+    >>> [(q["kh"], q["ph"]) for q in shrink({**BASE, "H": 1, "W": 1, "kh": 2, "kw": 1, "ph": 1})]
+    [(2, 1), (2, 1), (1, 0)]
+    """
     steps = [
         ("groups", to(1)), ("dh", to(1)), ("dw", to(1)), ("sh", to(1)), ("sw", to(1)),
         ("ph", down_to(0)), ("pw", down_to(0)), ("N", down_to(1)), ("cin", down_to(1)),
         ("cout", down_to(1)), ("bias", to(False)), ("kh", down_to(1)), ("kw", down_to(1)),
         ("H", down_to(1)), ("W", down_to(1)), ("ints", to(True)),
     ]  # fmt: skip
-    return shrink_steps(p, steps, valid)
+    out = shrink_steps(p, steps, valid)
+    for k, pad in (("kh", "ph"), ("kw", "pw")):
+        both = {**p, k: 1, pad: 0}
+        if p[pad] > 0 and valid(both) and both not in out:
+            out.append(both)
+    return out
 
 
 def features(p: dict[str, Any]) -> tuple[str, ...]:

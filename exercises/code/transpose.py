@@ -264,7 +264,7 @@ DEPTHWISE_SEPARABLE = CodeExercise(
             lambda p, inv: _sep_ref(inv, depthwise_bias=None) if p["bias"] else None,
         ),
     ),  # fmt: skip
-    features=cp.features,
+    features=lambda p: cp.features(p) + (("multiplier",) if p["mult"] > 1 else ()),
 )
 
 EXERCISES = (CONV_TRANSPOSE2D, DEPTHWISE_SEPARABLE)

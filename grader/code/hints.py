@@ -45,6 +45,10 @@ FEATURE_HINTS: dict[str, Text] = {
     "bias": Text("with a bias: add bias[c] to output channel c", "有偏置时：给输出通道 c 加上 bias[c]"),
     "output_padding": Text("with output_padding: extra rows/cols at the bottom/right",
                            "有 output_padding 时：在下/右侧多出行列"),
+    "multiplier": Text(
+        "with a depth multiplier m > 1: output channel j reads input channel j // m",
+        "深度乘数 m 大于 1 时：输出通道 j 读取输入通道 j // m",
+    ),
     "floor": Text("when (H + 2p - k) is not a multiple of the stride: the output size rounds down",
                   "当 (H + 2p - k) 不是步幅的倍数时：输出尺寸向下取整"),
 }  # fmt: skip
