@@ -117,7 +117,14 @@ def result_from_json(doc: dict[str, Any]) -> StudentResult:
 
 
 class ResultStore:
-    """The ``results/`` folder of a class run."""
+    """The ``results/`` folder of a class run: one atomic JSON document per student.
+
+    >>> import tempfile
+    >>> store = ResultStore(Path(tempfile.mkdtemp()))
+    >>> _ = store.save(StudentResult("s1", ()), "fp", "en")
+    >>> store.is_current("s1", "fp"), store.is_current("s1", "other"), store.load("s2")
+    (True, False, None)
+    """
 
     def __init__(self, out_dir: Path) -> None:
         self.folder = Path(out_dir) / "results"

@@ -138,7 +138,20 @@ def _code_files(folder: Path, slots: Sequence[Slot]) -> dict[str, Path]:
 
 
 def read_submission(folder: Path | None, student_id: str, slots: Sequence[Slot]) -> Submission:
-    """Everything a student handed in, with readable errors instead of exceptions."""
+    """Everything a student handed in, with readable errors instead of exceptions.
+
+    Args:
+        folder: ``SUBMISSIONS/<student>`` (None or absent: an error saying so).
+        student_id: recorded in the Submission.
+        slots: the assignment's slots (for exercise-id keys and code file names).
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "answers.yaml").write_text("a.1: (1, 6, 28, 28)\\nzzz: 3\\n")
+    >>> sub = read_submission(folder, "s1", [Slot("a.1", "a", "answer", 1, 1.0)])
+    >>> sub.answers, sub.errors[0][:32]
+    ({'a.1': '(1, 6, 28, 28)'}, "answers.yaml: unknown slot 'zzz'")
+    """
     if folder is None or not folder.is_dir():
         return Submission(student_id, errors=("no submission folder was found for this student",))
     errors: list[str] = []

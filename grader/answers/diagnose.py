@@ -25,7 +25,13 @@ _DIM_NAMES = {
 
 
 def find_misconception(problem: Problem, got: Any, rng: np.random.Generator) -> str | None:
-    """The note of the first misconception whose answer equals ``got``, else None."""
+    """The note of the first misconception whose answer equals ``got``, else None.
+
+    >>> from exercises.core import AnswerSpec
+    >>> p = Problem("x", "x.1", 0, 1, "en", {}, "?", 10, AnswerSpec("integer"), "", {"no_bias": 9}, 1.0)
+    >>> find_misconception(p, 9, np.random.default_rng(0)), find_misconception(p, 8, np.random.default_rng(0))
+    ('no_bias', None)
+    """
     for note, wrong in problem.misconception_answers.items():
         try:
             expected = canonical(wrong, problem.spec)
@@ -99,7 +105,15 @@ def _formula(detail: dict, lang: Lang) -> str:
 
 
 def describe(problem: Problem, got: Any, found: Match, lang: Lang) -> str:
-    """One sentence saying which part of a wrong answer is wrong, without giving the answer away."""
+    """One sentence saying which part of a wrong answer is wrong, without giving the answer away.
+
+    >>> from exercises.core import AnswerSpec
+    >>> spec = AnswerSpec("int_matrix", partial="per_element")
+    >>> p = Problem("x", "x.1", 0, 1, "zh", {}, "?", [[1, 2], [3, 4]], spec, "", {}, 1.0)
+    >>> got = np.array([[1, 2], [0, 4]])
+    >>> describe(p, got, match(got, canonical(p.answer, spec), spec), "zh")
+    '4 个元素中有 1 个错误，第一个在第 2 行第 1 列。'
+    """
     kind = problem.spec.kind
     if kind == "shape":
         if "dims_right" in found.detail and sorted(got) == sorted(canonical(problem.answer, problem.spec)):

@@ -37,7 +37,13 @@ def _verdict(problem: Problem, finding: Finding, counts_attempt: bool = True) ->
 
 
 def missing_verdict(problem: Problem, lang: Lang | None = None) -> Verdict:
-    """The verdict of a slot the student left unanswered."""
+    """The verdict of a slot the student left unanswered.
+
+    >>> from exercises.core import AnswerSpec
+    >>> p = Problem("x", "x.1", 0, 1, "zh", {}, "?", 3, AnswerSpec("integer"), "", {}, 1.0)
+    >>> missing_verdict(p).findings[0].message
+    '未作答。'
+    """
     message = Text("No answer was given.", "未作答。")(lang or problem.lang)
     return _verdict(problem, Finding("missing", message, note="missing"))
 
