@@ -16,8 +16,12 @@ __all__ = ["examples_dir"]
 
 
 def examples_dir() -> Path:
-    """The built-in sample class (``examples/`` next to the packages, in a clone or editable install)."""
-    return Path(__file__).resolve().parents[2] / "examples"
+    """The built-in sample class: ``examples/`` beside the packages (a clone or an editable install),
+    else ``./examples`` (a non-editable install run from the repository root)."""
+    beside = Path(__file__).resolve().parents[2] / "examples"
+    if (beside / "assignment.yaml").is_file() or not (Path.cwd() / "examples" / "assignment.yaml").is_file():
+        return beside
+    return Path.cwd() / "examples"
 
 
 def _summary_table(book, title: str) -> None:
