@@ -52,6 +52,22 @@ FLIPPED = _mis(
     "你把卷积核翻转了（数学上的卷积）；深度学习中的 conv2d 是互相关，卷积核不翻转，直接滑动。",
     lambda p: hc.conv_answer(hc.flipped(p)),
 )
+
+
+def _transposed(p: Params) -> list[list[int]] | None:
+    """The kernel transposed instead of used as it is (not applicable to a symmetric kernel)."""
+    K = np.asarray(p["K"])
+    if np.array_equal(K, K.swapaxes(-1, -2)):
+        return None
+    return hc.conv_answer(hc.altered(p, K=K.swapaxes(-1, -2).tolist()))
+
+
+TRANSPOSED = _mis(
+    "kernel_transposed",
+    "You transposed the kernel: K is slid as written (row u of K meets row i + u of X).",
+    "你把卷积核转置了：卷积核按原样滑动（K 的第 u 行对应 X 的第 i + u 行）。",
+    _transposed,
+)
 FIRST_CHANNEL = _mis(
     "channels_not_summed",
     "You used only the first input channel; a multi-channel convolution sums the results of all input channels.",
@@ -174,7 +190,11 @@ def generate_1x1(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
 
 EXERCISES = (
     _exercise(
-        "corr2d_single", "Cross-correlation by hand", "手算二维互相关", generate_single, [FLIPPED]
+        "corr2d_single",
+        "Cross-correlation by hand",
+        "手算二维互相关",
+        generate_single,
+        [FLIPPED, TRANSPOSED],
     ),
     _exercise(
         "corr2d_padded",
@@ -183,6 +203,7 @@ EXERCISES = (
         generate_padded,
         [
             FLIPPED,
+            TRANSPOSED,
             _mis(
                 "padding_forgotten",
                 "You did not pad the input: add p zero rows and columns on every side first.",
