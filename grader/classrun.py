@@ -69,9 +69,9 @@ def _jobs(submissions: Path, roster: Path | None, settings: Settings) -> list[Jo
 
 
 def _with_fingerprint(job: Job, settings: Settings) -> Job:
+    """Key the job by everything its result depends on (the grader's own code excepted: --force)."""
     setting = f"show_solutions={settings.show_solutions};lang={job.lang};flags={job.errors}"
-    return Job(job.student_id, job.folder, job.lang, fingerprint(settings.manifest_text, job.folder, setting),
-               errors=job.errors)  # fmt: skip
+    return replace(job, fingerprint=fingerprint(settings.manifest_text, job.folder, setting))
 
 
 def _grade(job: Job, settings: Settings) -> str:
