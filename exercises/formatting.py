@@ -68,7 +68,9 @@ def _rows(matrix: Any) -> list[list[Any]]:
     """A 2-D nested list from a list, NumPy array or tensor; ValueError if it is not 2-D."""
     array = np.asarray(matrix.tolist() if hasattr(matrix, "tolist") else matrix, dtype=object)
     if array.ndim != 2:
-        raise ValueError(f"matrix must be 2-D, got {array.ndim} dimension(s); pass one channel at a time")
+        raise ValueError(
+            f"matrix must be 2-D, got {array.ndim} dimension(s); pass one channel at a time"
+        )
     return array.tolist()
 
 
@@ -133,7 +135,10 @@ def sum_of_products(
         raise ValueError(
             f"weights and values must have the same length, got {len(weights)} and {len(values)}"
         )
-    terms = [rf"{fmt_factor(w, digits)} \cdot {fmt_factor(x, digits)}" for w, x in zip(weights, values)]
+    terms = [
+        rf"{fmt_factor(w, digits)} \cdot {fmt_factor(x, digits)}"
+        for w, x in zip(weights, values, strict=True)
+    ]
     if bias is not None:
         terms.append(fmt_factor(bias, digits))
     return " + ".join(terms) if terms else "0"
@@ -162,5 +167,7 @@ def as_int_matrix(values: Any) -> list[Any]:
     array = np.asarray(values.tolist() if hasattr(values, "tolist") else values, dtype=np.float64)
     rounded = np.rint(array)
     if not np.all(np.abs(array - rounded) <= 1e-9):
-        raise ValueError("values must be integers to be given as an int matrix; got non-integral entries")
+        raise ValueError(
+            "values must be integers to be given as an int matrix; got non-integral entries"
+        )
     return rounded.astype(np.int64).tolist()

@@ -30,16 +30,21 @@ def _generate(cell: str):
         """1: one layer, torch's biases; 2: either bias convention; 3: two stacked layers."""
         convention = "torch" if difficulty == 1 else str(rng.choice(["torch", "d2l"]))
         return dict(
-            cell=cell, input_size=_pick(rng, _INPUTS), hidden_size=_pick(rng, _HIDDEN),
-            num_layers=2 if difficulty == 3 else 1, convention=convention,
+            cell=cell,
+            input_size=_pick(rng, _INPUTS),
+            hidden_size=_pick(rng, _HIDDEN),
+            num_layers=2 if difficulty == 3 else 1,
+            convention=convention,
         )
 
     return generate
 
 
-def _layer_terms(p: dict[str, Any], layer: int, count, gates: int, bias: bool, recurrent: bool) -> list[Term]:
+def _layer_terms(
+    p: dict[str, Any], layer: int, count, gates: int, bias: bool, recurrent: bool
+) -> list[Term]:
     """The weights and the biases of one layer as two terms."""
-    I = p["input_size"] if layer == 0 else p["hidden_size"]
+    I = p["input_size"] if layer == 0 else p["hidden_size"]  # noqa: E741 - I, H as in the formula
     H, convention = p["hidden_size"], p["convention"]
     with_bias = count(I, H, bias=True, convention=convention)
     if recurrent:
@@ -53,13 +58,21 @@ def _layer_terms(p: dict[str, Any], layer: int, count, gates: int, bias: bool, r
     if bias:
         vectors = 2 if convention == "torch" else 1
         label = Text(f"layer {layer + 1} biases", f"第 {layer + 1} 层偏置")
-        terms.append(Term(label, f"{vectors} \\times {gates} \\times {H}", with_bias - count(I, H, bias=False)))
+        terms.append(
+            Term(
+                label, f"{vectors} \\times {gates} \\times {H}", with_bias - count(I, H, bias=False)
+            )
+        )
     return terms
 
 
 def _terms(
-    p: dict[str, Any], gates: int | None = None, bias: bool = True, recurrent: bool = True,
-    same_input: bool = False, other_convention: bool = False,
+    p: dict[str, Any],
+    gates: int | None = None,
+    bias: bool = True,
+    recurrent: bool = True,
+    same_input: bool = False,
+    other_convention: bool = False,
 ) -> list[Term] | None:
     """All layers' terms; the switches build the wrong counts (None when a switch changes nothing)."""
     count, true_gates, _ = _CELLS[p["cell"]]
@@ -71,7 +84,9 @@ def _terms(
     chosen = by_gates[gates] if gates else count
     terms: list[Term] = []
     for layer in range(p["num_layers"]):
-        terms += _layer_terms(p, 0 if same_input else layer, chosen, gates or true_gates, bias, recurrent)
+        terms += _layer_terms(
+            p, 0 if same_input else layer, chosen, gates or true_gates, bias, recurrent
+        )
     return terms
 
 
@@ -93,7 +108,9 @@ _ASK = {
 
 def _ask(p: dict[str, Any], lang: Lang) -> str:
     name = _CELLS[p["cell"]][2]
-    return _ASK[p["convention"]](lang).format(name=name, I=p["input_size"], H=p["hidden_size"], L=p["num_layers"])
+    return _ASK[p["convention"]](lang).format(
+        name=name, I=p["input_size"], H=p["hidden_size"], L=p["num_layers"]
+    )
 
 
 def _intro(p: dict[str, Any]) -> Text:
@@ -118,7 +135,10 @@ _COMMON = [
     ("bias_forgotten", Text("Each gate also has biases.", "每个门还有偏置。"), {"bias": False}),
     (
         "recurrent_weights_forgotten",
-        Text("Each gate also has a recurrent matrix W_h of H × H.", "每个门还有一个 H × H 的循环矩阵 W_h。"),
+        Text(
+            "Each gate also has a recurrent matrix W_h of H × H.",
+            "每个门还有一个 H × H 的循环矩阵 W_h。",
+        ),
         {"recurrent": False},
     ),
     (
@@ -135,20 +155,45 @@ _COMMON = [
 def _exercise(cell: str, wrong_gates: int, note: str, feedback: Text):
     name = _CELLS[cell][2]
     return sum_exercise(
-        f"{cell}_cell_params", "parameters",
+        f"{cell}_cell_params",
+        "parameters",
         Text(f"Parameters of {_ARTICLE[cell]} {name} layer", f"{name} 层的参数量"),
-        _generate(cell), _ask, _intro, _terms,
-        [(note, feedback, {"gates": wrong_gates}), ("counted_as_rnn", Text(
-            f"{_ARTICLE[cell].capitalize()} {name} has one weight set per gate, not a single one as a plain RNN.",
-            f"{name} 的每个门各有一组权重，而不是像普通 RNN 那样只有一组。"), {"gates": 1}), *_COMMON],
+        _generate(cell),
+        _ask,
+        _intro,
+        _terms,
+        [
+            (note, feedback, {"gates": wrong_gates}),
+            (
+                "counted_as_rnn",
+                Text(
+                    f"{_ARTICLE[cell].capitalize()} {name} has one weight set per gate, not a single one as a plain RNN.",
+                    f"{name} 的每个门各有一组权重，而不是像普通 RNN 那样只有一组。",
+                ),
+                {"gates": 1},
+            ),
+            *_COMMON,
+        ],
     )
 
 
 EXERCISES = (
-    _exercise("lstm", 3, "three_gates", Text(
-        "An LSTM has 4 weight sets: input, forget and output gates plus the candidate memory.",
-        "LSTM 有 4 组权重：输入门、遗忘门、输出门，以及候选记忆元。")),
-    _exercise("gru", 4, "four_gates", Text(
-        "A GRU has 3 weight sets (reset gate, update gate, candidate), not the LSTM's 4.",
-        "GRU 有 3 组权重（重置门、更新门、候选隐状态），不是 LSTM 的 4 组。")),
+    _exercise(
+        "lstm",
+        3,
+        "three_gates",
+        Text(
+            "An LSTM has 4 weight sets: input, forget and output gates plus the candidate memory.",
+            "LSTM 有 4 组权重：输入门、遗忘门、输出门，以及候选记忆元。",
+        ),
+    ),
+    _exercise(
+        "gru",
+        4,
+        "four_gates",
+        Text(
+            "A GRU has 3 weight sets (reset gate, update gate, candidate), not the LSTM's 4.",
+            "GRU 有 3 组权重（重置门、更新门、候选隐状态），不是 LSTM 的 4 组。",
+        ),
+    ),
 )

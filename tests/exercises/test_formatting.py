@@ -24,8 +24,18 @@ from exercises.formatting import (
 
 @pytest.mark.parametrize(
     "value, text",
-    [(3, "3"), (-7, "-7"), (np.int64(12), "12"), (2.0, "2"), (-2.5, "-2.5"), (0.123456, "0.1235"),
-     (-0.00001, "0"), (1e-5, "0"), (1234567.0, "1234567"), (0.1 + 0.2, "0.3")],
+    [
+        (3, "3"),
+        (-7, "-7"),
+        (np.int64(12), "12"),
+        (2.0, "2"),
+        (-2.5, "-2.5"),
+        (0.123456, "0.1235"),
+        (-0.00001, "0"),
+        (1e-5, "0"),
+        (1234567.0, "1234567"),
+        (0.1 + 0.2, "0.3"),
+    ],
 )
 def test_fmt_number(value, text):
     assert fmt_number(value) == text
@@ -43,7 +53,11 @@ def test_factor_and_shape():
 
 def test_bmatrix_accepts_lists_arrays_tensors():
     expected = r"\begin{bmatrix} 1 & 2 \\ 3 & 4.5 \end{bmatrix}"
-    for matrix in ([[1, 2], [3, 4.5]], np.array([[1, 2], [3, 4.5]]), torch.tensor([[1.0, 2.0], [3.0, 4.5]])):
+    for matrix in (
+        [[1, 2], [3, 4.5]],
+        np.array([[1, 2], [3, 4.5]]),
+        torch.tensor([[1.0, 2.0], [3.0, 4.5]]),
+    ):
         assert bmatrix(matrix) == expected
     assert display_matrix("Y", [[0]]) == r"$$Y = \begin{bmatrix} 0 \end{bmatrix}$$"
 
@@ -67,7 +81,10 @@ def test_sum_of_products_checks_lengths():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(-9, 9), st.integers(-9, 9)), min_size=1, max_size=9), st.integers(-5, 5))
+@given(
+    st.lists(st.tuples(st.integers(-9, 9), st.integers(-9, 9)), min_size=1, max_size=9),
+    st.integers(-5, 5),
+)
 def test_sum_of_products_evaluates_to_the_sum(pairs, bias):
     """The written sum, read back as math, equals the sum it describes."""
     weights, values = [w for w, _ in pairs], [x for _, x in pairs]
