@@ -15,7 +15,7 @@ from solution_files import (
 
 @pytest.mark.parametrize("folder", folders("module"), ids=lambda p: p.name)
 def test_instructor_module_passes(folder: Path) -> None:
-    assert_correct_passes(folder, range(1))
+    assert_correct_passes(folder, range(2))
 
 
 @pytest.mark.parametrize("path", wrong_files("module"), ids=lambda p: f"{p.parent.name}/{p.stem}")
