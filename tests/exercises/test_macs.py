@@ -19,21 +19,24 @@ def _macs(fn) -> int:
 
 
 def _conv(p: dict) -> int:
-    x = torch.zeros(1, p["c_in"], p["size"], p["size"])
-    w = torch.zeros(p["c_out"], p["c_in"], p["k"], p["k"])
+    x = torch.empty(1, p["c_in"], p["size"], p["size"], device="meta")
+    w = torch.empty(p["c_out"], p["c_in"], p["k"], p["k"], device="meta")
     return _macs(lambda: F.conv2d(x, w, stride=p["stride"], padding=p["padding"]))
 
 
 def _separable(p: dict) -> int:
-    x = torch.zeros(1, p["c_in"], p["size"], p["size"])
-    depthwise = torch.zeros(p["c_in"], 1, p["k"], p["k"])
-    pointwise = torch.zeros(p["c_out"], p["c_in"], 1, 1)
+    x = torch.empty(1, p["c_in"], p["size"], p["size"], device="meta")
+    depthwise = torch.empty(p["c_in"], 1, p["k"], p["k"], device="meta")
+    pointwise = torch.empty(p["c_out"], p["c_in"], 1, 1, device="meta")
     return _macs(lambda: F.conv2d(F.conv2d(x, depthwise, groups=p["c_in"]), pointwise))
 
 
 def _spatial(p: dict) -> int:
-    x = torch.zeros(1, 1, p["size"], p["size"])
-    column, row = torch.zeros(1, 1, p["k"], 1), torch.zeros(1, 1, 1, p["k"])
+    x = torch.empty(1, 1, p["size"], p["size"], device="meta")
+    column, row = (
+        torch.empty(1, 1, p["k"], 1, device="meta"),
+        torch.empty(1, 1, 1, p["k"], device="meta"),
+    )
     return _macs(lambda: F.conv2d(F.conv2d(x, column), row))
 
 

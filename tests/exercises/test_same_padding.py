@@ -16,16 +16,16 @@ def test_same_padding_keeps_the_size_in_torch() -> None:
         for difficulty in exercise.difficulties:
             problem = instantiate(exercise, seed, difficulty=difficulty)
             p, pad = problem.params, problem.answer
-            x = torch.zeros(1, 1, p["size"], p["size"])
-            w = torch.zeros(1, 1, p["kernel"], p["kernel"])
+            x = torch.empty(1, 1, p["size"], p["size"], device="meta")
+            w = torch.empty(1, 1, p["kernel"], p["kernel"], device="meta")
             out = F.conv2d(x, w, padding=pad, dilation=p["dilation"])
             assert out.shape[-1] == p["size"], (seed, p, pad)
 
 
 def _torch_mode(params: dict) -> list[int]:
     (h, w), (kh, kw) = params["size"], params["kernel"]
-    x = torch.zeros(1, 1, h, w)
-    weight = torch.zeros(1, 1, kh, kw)
+    x = torch.empty(1, 1, h, w, device="meta")
+    weight = torch.empty(1, 1, kh, kw, device="meta")
     if params["mode"] == "full":
         out = F.conv2d(x, weight, padding=(kh - 1, kw - 1))
     else:
