@@ -1,7 +1,8 @@
 """``cnngrade check EXERCISE FILE``: grade one code submission (.py or .ipynb) and explain the result.
 
 A thin shell over :func:`grader.code.check`. Exit status 0 whenever grading itself worked, whatever
-the score; a bad argument is a one-line error (status 2, from ``main``).
+the score; a bad argument is a one-line error (status 2, from ``main``); a sandbox that cannot run or
+cannot give ``--require-level`` is status 3.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ def check_cmd(
     list_all: Annotated[
         bool, typer.Option("--list", help="list the code exercises and exit")
     ] = False,
+    require_level: Annotated[
+        int | None,
+        typer.Option("--require-level", help="refuse to grade below this isolation level (exams)"),
+    ] = None,
     statement: Annotated[
         bool,
         typer.Option("--statement", help="print the exercise's task, points and forbidden APIs"),
@@ -54,8 +59,15 @@ def check_cmd(
     if device not in ("cpu", "cuda"):
         raise ValueError(f"--device must be cpu or cuda, got {device!r}")
     from grader.code import check
+    from grader.sandbox import IsolationError, WorkerError
 
-    report = check(exercise, file, seed=seed, lang=lang, device=device)
+    try:
+        report = check(
+            exercise, file, seed=seed, lang=lang, device=device, require_level=require_level
+        )
+    except (IsolationError, WorkerError) as exc:  # grading itself did not work: say so, non-zero
+        typer.echo(f"cnngrade: grading failed: {exc}", err=True)
+        raise typer.Exit(3) from None
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False))
         return

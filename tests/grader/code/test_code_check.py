@@ -156,3 +156,19 @@ def corr2d(X, K):
     report = check_source(get("corr2d"), source, shrink_failures=False)
     statuses = [c.status for c in report.cases]
     assert "forbidden" in statuses and "passed" in statuses and report.score == 0
+
+
+def test_cli_reports_a_sandbox_that_cannot_grade(monkeypatch) -> None:
+    import grader.code
+    from grader.sandbox import IsolationError
+
+    path = str(SOLUTIONS / "corr2d" / "correct.py")
+    bad = CliRunner().invoke(app, ["check", "corr2d", path, "--require-level", "99"])
+    assert isinstance(bad.exception, ValueError) and "require_level=99" in str(bad.exception)
+
+    def refuse(*args, **kwargs):
+        raise IsolationError("isolation level 2 (no-namespaces) is below the required 4")
+
+    monkeypatch.setattr(grader.code, "check", refuse)
+    result = CliRunner().invoke(app, ["check", "corr2d", path, "--require-level", "4"])
+    assert result.exit_code == 3 and "grading failed: isolation level 2" in result.output
