@@ -129,6 +129,11 @@ def instantiate(
 
     Args: ``difficulty`` one of ``exercise.difficulties`` (default the easiest); ``lang`` zh|en;
     ``slot`` defaults to ``"<exercise id>.1"``; ``points`` to ``exercise.points``.
+
+    >>> from exercises.registry import get
+    >>> problem = instantiate(get("same_padding"), 7, lang="en")
+    >>> problem.answer == problem.params["kernel"] // 2, problem.slot
+    (True, 'same_padding.1')
     """
     if difficulty is None:
         difficulty = min(exercise.difficulties)

@@ -289,7 +289,15 @@ def problem_set(
     lang: Lang,
     tasks: Sequence[Task] = (),
 ) -> str:
-    """A student's problem set in ``fmt`` (md | html | json)."""
+    """A student's problem set in ``fmt`` (md | html | json); never an answer or a solution.
+
+    >>> from exercises.instantiate import instantiate
+    >>> from exercises.registry import get
+    >>> p = instantiate(get("find_stride"), 1, lang="en")
+    >>> page = problem_set([p], "md", title="HW", student_id="s1", lang="en")
+    >>> p.prompt in page, p.solution in page
+    (True, False)
+    """
     _check_format(fmt)
     if fmt == "json":
         return problem_set_json(

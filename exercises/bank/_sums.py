@@ -43,6 +43,11 @@ def _equation(term: Term) -> str:
 
 
 def total(terms: Sequence[Term]) -> int:
+    """The sum of the terms' values.
+
+    >>> total([Term(Text("a", "甲"), "1", 1), Term(Text("b", "乙"), "2", 2)])
+    3
+    """
     return sum(int(t.value) for t in terms)
 
 

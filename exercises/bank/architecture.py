@@ -37,7 +37,11 @@ def propagate(
     conv_rule: Rule = conv_output_size,
     pool_rule: Rule = pool_output_size,
 ) -> list[list[int]]:
-    """The ``(C, H, W)`` after each layer."""
+    """The ``(C, H, W)`` after each layer.
+
+    >>> propagate([3, 227, 227], [conv("C1", 96, 11, 4), pool("P1", 3, 2)])
+    [[96, 55, 55], [96, 27, 27]]
+    """
     shapes = []
     for layer in layers:
         rule = conv_rule if layer["kind"] == "conv" else pool_rule

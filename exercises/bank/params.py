@@ -27,7 +27,11 @@ def _with(label: Text, part: Text) -> Text:
 def conv_terms(
     label: Text, c_in: int, c_out: int, k: list[int], groups: int = 1, bias: bool = True
 ) -> list[Term]:
-    """Weights (and biases) of one convolution as terms."""
+    """Weights (and biases) of one convolution as terms.
+
+    >>> [t.value for t in conv_terms(Text("conv", "卷积"), 3, 96, [11, 11])]
+    [34848, 96]
+    """
     weights = conv_params(c_in, c_out, tuple(k), groups=groups, bias=False)
     per_group = "1" if groups == c_in > 1 else (f"{c_in}/{groups}" if groups > 1 else f"{c_in}")
     kernel = f"{k[0]}^2" if k[0] == k[1] else f"{k[0]} \\times {k[1]}"
