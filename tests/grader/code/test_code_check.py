@@ -6,6 +6,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import grader.cli.main  # noqa: F401  (registers every command)
@@ -32,15 +33,23 @@ def test_missing_bias_shrinks_to_one_number_with_a_bias() -> None:
     )
 
 
-def test_shrunk_case_is_locally_minimal() -> None:
-    """Every one-step simplification of the shrunk case passes: it is no bigger than needed."""
-    path = SOLUTIONS / "conv2d" / "wrong_stride_rows_only.py"
-    report = check("conv2d", path, seed=0)
-    ex, shrunk = get("conv2d"), report.shrunk["params"]
-    assert shrunk["sw"] > 1 and shrunk["N"] == shrunk["cin"] == shrunk["cout"] == 1
-    simpler = ex.shrink(shrunk)
-    outcomes, _ = SubmissionRun(ex, path.read_text()).judge(simpler)
-    assert simpler and all(o.passed or o.category() != "wrong" for o in outcomes)
+@pytest.mark.parametrize(
+    "exercise, wrong",
+    [
+        ("conv2d", "wrong_stride_rows_only"),
+        ("max_pool2d", "wrong_zero_padding"),
+        ("conv_transpose2d", "wrong_no_output_padding"),
+        ("lstm_cell", "wrong_gate_order"),
+    ],
+)
+def test_shrunk_case_is_locally_minimal(exercise: str, wrong: str) -> None:
+    """The shrunk case fails, and every one-step simplification of it passes: no bigger than needed."""
+    path = SOLUTIONS / exercise / f"{wrong}.py"
+    report = check(exercise, path, seed=0)
+    ex, shrunk = get(exercise), report.shrunk["params"]
+    assert report.shrunk["message_en"] and report.shrunk["rounds"] >= 1
+    outcomes, _ = SubmissionRun(ex, path.read_text()).judge(ex.shrink(shrunk))
+    assert all(o.passed or o.category() != "wrong" for o in outcomes), shrunk
 
 
 def test_groups_bug_keeps_groups_and_drops_the_rest() -> None:
