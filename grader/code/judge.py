@@ -47,7 +47,13 @@ class CaseOutcome:
 
 
 def describe_call(exercise: CodeExercise, inv) -> str:
-    """The call a case makes, with shapes for arrays: ``x (2, 3, 5, 5), weight (4, 3, 3, 3), stride=2``."""
+    """The call a case makes, with shapes for arrays: ``x (2, 3, 5, 5), weight (4, 3, 3, 3), stride=2``.
+
+    >>> from exercises.code import get
+    >>> ex = get("corr2d")
+    >>> describe_call(ex, ex.build({"H": 3, "W": 4, "kh": 2, "kw": 2, "ints": True, "seed": 0}))
+    'X (3, 4), K (2, 2)'
+    """
 
     def show(v: Any) -> str:
         return str(tuple(v.shape)) if isinstance(v, np.ndarray) else repr(v)

@@ -119,7 +119,14 @@ def _describe(params: dict[str, Any]) -> str:
 
 
 def group_scores(exercise: CodeExercise, outcomes: tuple[CaseOutcome, ...]) -> float:
-    """Points per group, in proportion to the group's passed cases."""
+    """Points per group, in proportion to the group's passed cases.
+
+    >>> from exercises.code import get
+    >>> ok = CaseOutcome("basic", {}, "passed", Text("", ""))
+    >>> bad = CaseOutcome("basic", {}, "wrong", Text("", ""))
+    >>> group_scores(get("corr2d"), (ok, bad))  # basic is worth 1 point, "shapes" has no outcome
+    0.5
+    """
     total = 0.0
     for g in exercise.groups:
         mine = [o for o in outcomes if o.group == g.name]
