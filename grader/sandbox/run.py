@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 import time
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -264,6 +265,13 @@ def run(
         t1 = time.perf_counter()
         answer = worker.request({"job": job, "plan": plan}, timeout=limits.wall_s_total + 30)
         t2 = time.perf_counter()
+        if not answer.get("swept", True):
+            warnings.warn(
+                "sandbox: some processes of the last run could not be confirmed dead "
+                f"(isolation {iso.name}); see docs/ISOLATION.md",
+                RuntimeWarning,
+                stacklevel=2,
+            )
         results = tuple(
             _result(raw, i, counts[i], job_dir, limits) for i, raw in enumerate(answer["results"])
         )

@@ -94,7 +94,7 @@ def _fork_keeper(job: dict, plan: dict, cgroups: dict | None) -> Watch:
     return Watch(msg_r, ctl_r=ctl_r, keeper=pid)
 
 
-def _reap_all() -> None:
+def _reap_all(reaped: set[int] | None = None) -> None:
     """Collect every exited child (the worker is a subreaper: orphans of the sandbox land here)."""
     while True:
         try:
@@ -103,6 +103,37 @@ def _reap_all() -> None:
             return
         if pid == 0:
             return
+        if reaped is not None:
+            reaped.add(pid)
+
+
+def _gone(pid: int, reaped: set[int]) -> bool:
+    if pid in reaped:
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _reap_until_gone(pids: list[int], seconds: float = 5.0) -> bool:
+    """Reap without blocking until ``pids`` are gone.
+
+    Never a blocking ``waitpid``: a dying PID-namespace init waits for its orphans, which a subreaper
+    worker must reap first — blocking on the init would deadlock.
+    """
+    reaped: set[int] = set()
+    deadline = time.monotonic() + seconds
+    while True:
+        _reap_all(reaped)
+        if all(_gone(pid, reaped) for pid in pids):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.0005)
 
 
 def finish(watch: Watch, cgroups: dict | None, oom_before: int) -> dict:
@@ -118,13 +149,10 @@ def finish(watch: Watch, cgroups: dict | None, oom_before: int) -> dict:
                 kill(pid, signal.SIGKILL)
     watch.drain()
     swept = confine.cgroup_sweep(cgroups, _reap_all) if cgroups else None
-    for pid in (watch.keeper, None if watch.reaped or watch.keeper else watch.child_pid):
-        if pid:
-            with contextlib.suppress(ChildProcessError):  # maybe already collected by _reap_all
-                os.waitpid(pid, 0)
-    _reap_all()
+    targets = [p for p in (watch.keeper, None if watch.reaped else watch.child_pid) if p]
+    gone = _reap_until_gone(targets)
     watch.close()
-    return {"oom": oom, "swept": swept}
+    return {"oom": oom, "swept": (swept if swept is not None else True) and gone}
 
 
 def spawn(job: dict, plan: dict) -> tuple[Watch, dict | None, int]:

@@ -107,3 +107,42 @@ def test_hidden_paths_never_cover_system_directories() -> None:
     hidden = isolation.hidden_paths(("/", "/usr", "/etc"))
     assert not {"/", "/usr", "/etc"} & set(hidden)
     assert os.path.realpath("/tmp") in hidden
+
+
+@pytest.mark.skipif("mount-namespace" not in ISO.mechanisms, reason="needs namespaces")
+def test_user_namespace_keeper_path_confines_like_a_non_root_machine(monkeypatch) -> None:
+    """The level-2 path a non-root machine takes (keeper + user namespace), exercised here as root."""
+    plan = {
+        "unshare": isolation.NAMESPACE_FLAGS,
+        "userns": True,
+        "uid_drop": False,
+        "cgroup": False,
+    }
+    monkeypatch.setattr(isolation, "base_plan", lambda: plan)
+    src = (
+        "import os, time, numpy as np\ndef f(x, loop=False):\n    while loop:\n        pass\n"
+        "    if os.fork() == 0:\n        os.setsid()\n        time.sleep(60)\n"
+        f"    seen = os.path.exists({str(isolation.REPO_ROOT / 'reference')!r})\n"
+        "    return np.array([os.getpid(), float(seen), len(os.listdir('/tmp'))])\n"
+    )
+    report = run(src, "f", [Call((X,)), Call((X, True))], limits=Limits(wall_s_per_call=1.5))
+    assert report.results[0].ok and report.results[0].outputs[0].tolist() == [1.0, 0.0, 1.0]
+    assert report.results[1].status == "timeout"
+    assert _children_of_workers() == []
+
+
+def _children_of_workers() -> list[str]:
+    """Processes whose parent is a warm worker: between runs there must be none (it is a subreaper)."""
+    from grader.sandbox import pool
+
+    workers = {str(w.proc.pid) for w in pool.shared_pool()._all if isinstance(w, pool.Worker)}
+    found = []
+    for pid in (p for p in os.listdir("/proc") if p.isdigit()):
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] in workers and fields[0] != "Z":
+            found.append(pid)
+    return found
