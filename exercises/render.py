@@ -252,8 +252,17 @@ def problem_set_json(
 
 
 def problem_to_json(problem: Problem) -> dict[str, Any]:
-    """Everything in a Problem as plain JSON data (tuples as lists, choices as ``{"en", "zh"}``)."""
-    return json.loads(json.dumps(dataclasses.asdict(problem), ensure_ascii=False))
+    """Everything in a Problem as plain JSON data (tuples as lists, choices as ``{"en", "zh"}``).
+
+    Params and answers are already JSON-native (the contract test checks it), so they are shared,
+    not copied: this runs once per student and problem when a class is generated.
+    """
+    data = {f.name: getattr(problem, f.name) for f in dataclasses.fields(problem)}
+    spec = problem.spec
+    data["spec"] = {f.name: getattr(spec, f.name) for f in dataclasses.fields(spec)}
+    data["spec"]["symbols"] = [list(pair) for pair in spec.symbols]
+    data["spec"]["choices"] = [{"en": c.en, "zh": c.zh} for c in spec.choices]
+    return data
 
 
 def problem_from_json(data: dict[str, Any]) -> Problem:
