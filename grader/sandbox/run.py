@@ -217,7 +217,7 @@ def run(
     filename: str = "submission.py",
     hide_paths: Sequence[str] = (),
 ) -> RunReport:
-    """Run ``entry`` of ``source`` on each call in a sandboxed child of a warm worker.
+    r"""Run ``entry`` of ``source`` on each call in a sandboxed child of a warm worker.
 
     Shape:
         one ``CallResult`` per call, in order; outputs are plain numeric ndarrays.
