@@ -13,6 +13,8 @@ import re
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from exercises import registry
 from exercises.core import LANGS, Exercise, Problem
@@ -169,3 +171,18 @@ def test_every_misconception_is_diagnosable_somewhere(exercise: Exercise) -> Non
         if seen == notes:
             break
     assert seen == notes, f"{exercise.id}: never diagnosable: {sorted(notes - seen)}"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    exercise=st.sampled_from(registry.all_exercises()),
+    seed=st.integers(min_value=0, max_value=2**64 - 1),
+    level=st.integers(min_value=0, max_value=2),
+    lang=st.sampled_from(LANGS),
+)
+def test_any_64_bit_seed_builds_a_valid_variant(
+    exercise: Exercise, seed: int, level: int, lang: str
+) -> None:
+    """Variant seeds are full 64-bit SHA-256 prefixes; every one must give a valid problem."""
+    difficulty = exercise.difficulties[level % len(exercise.difficulties)]
+    _check(instantiate(exercise, seed, difficulty=difficulty, lang=lang))
