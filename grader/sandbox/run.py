@@ -14,6 +14,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -216,6 +217,7 @@ def run(
     require_level: int | None = None,
     filename: str = "submission.py",
     hide_paths: Sequence[str] = (),
+    device: str | Any | None = None,
 ) -> RunReport:
     r"""Run ``entry`` of ``source`` on each call in a sandboxed child of a warm worker.
 
@@ -231,12 +233,19 @@ def run(
         require_level: refuse (IsolationError) when the machine's isolation level is lower.
         filename: the name tracebacks show for the student's file.
         hide_paths: more directories to hide from the child (e.g. the grader's output folder).
+        device: torch device for ``backend="torch"`` calls and module probes (e.g. ``"cuda"``);
+            None keeps tensors on the CPU. Outputs always come back as CPU arrays.
 
     >>> r = run("def f(x):\n    return x * 2\n", "f", [Call((np.arange(3.0),))])
     >>> r.results[0].status, r.results[0].outputs[0].tolist()
     ('ok', [0.0, 2.0, 4.0])
     """
     _validate(source, entry, limits, filename)
+    if device is not None and str(device).split(":")[0] not in (
+        "cpu",
+        "cuda",
+    ):  # str or torch.device
+        raise ValueError(f"device={device!r}: expected None, 'cpu', 'cuda' or 'cuda:<index>'")
     iso = isolation.check_required(require_level)
     violations = static_scan(source, forbidden)
     base = isolation.base_plan()
@@ -260,6 +269,7 @@ def run(
             "filename": filename,
             "calls": encoded,
             "forbidden": forbidden.to_json(),
+            "device": str(device) if device is not None else None,
             "limits": {**vars(limits), "tmpfs_mb": limits.memory_mb},
         }
         t1 = time.perf_counter()

@@ -85,6 +85,8 @@ def arg_names(func, n_positional: int) -> list[str]:
 def run_call(func, call: dict, ctx: dict) -> dict:
     """One ``Call``: decode inputs, call, check for in-place changes, save outputs."""
     backend = call.get("backend", "numpy")
+    if backend == "torch" and ctx.get("device"):
+        backend = f"torch:{ctx['device']}"
     args = [convert.decode(a, ctx["inputs"], backend) for a in call["args"]]
     kwargs = {k: convert.decode(v, ctx["inputs"], backend) for k, v in call["kwargs"].items()}
     named = dict(zip(arg_names(func, len(args)), args, strict=True))
@@ -122,6 +124,7 @@ def serve(job: dict, msg_fd: int, job_fd: int) -> None:
     ctx = {
         "job_fd": job_fd,
         "inputs": convert.read_inputs(job_fd),
+        "device": job.get("device"),
         "max_output_bytes": job["limits"]["max_output_bytes"],
         "guard": lambda: guards.aten_guard(forbidden["aten_ops"]),
     }

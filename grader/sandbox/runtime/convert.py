@@ -27,12 +27,18 @@ def read_inputs(job_fd: int) -> bytes:
 
 
 def decode(value, inputs: bytes, backend: str):
-    """Rebuild one argument from its JSON form; arrays are fresh, writable copies of ``inputs``."""
+    """Rebuild one argument from its JSON form; arrays are fresh, writable copies of ``inputs``.
+
+    ``backend``: ``"numpy"``, ``"torch"`` or ``"torch:<device>"`` (tensors moved to that device).
+    """
     if isinstance(value, dict) and "__ndarray__" in value:
         offset, shape, dtype = value["__ndarray__"]
         count = int(np.prod(shape))
         arr = np.frombuffer(inputs, np.dtype(dtype), count, offset).reshape(shape).copy()
-        return torch.from_numpy(arr) if backend == "torch" else arr
+        if not backend.startswith("torch"):
+            return arr
+        device = backend.partition(":")[2]
+        return torch.from_numpy(arr).to(device) if device else torch.from_numpy(arr)
     if isinstance(value, dict) and "__tuple__" in value:
         return tuple(decode(v, inputs, backend) for v in value["__tuple__"])
     if isinstance(value, list):

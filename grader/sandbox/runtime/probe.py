@@ -149,6 +149,9 @@ def run_probe(cls, call: dict, ctx: dict) -> dict:
         model = cls(**init)
         if not isinstance(model, torch.nn.Module):
             raise convert.InvalidOutput(f"{cls!r} did not build a torch.nn.Module")
+        backend = f"torch:{ctx['device']}" if ctx.get("device") else "torch"
+        if ctx.get("device"):
+            model.to(ctx["device"])
         model.train(call["mode"] == "train")
         for action in call["actions"]:
             apply_action(model, action)
@@ -156,7 +159,7 @@ def run_probe(cls, call: dict, ctx: dict) -> dict:
         outputs = []
         recorder = RecordFunctional()
         for k, spec in enumerate(call["inputs"]):
-            x = convert.decode(spec, ctx["inputs"], "torch")
+            x = convert.decode(spec, ctx["inputs"], backend)
             handles = _leaf_hooks(model, layers, recorder) if k == 0 else []
             try:
                 with torch.no_grad(), recorder:

@@ -194,3 +194,11 @@ def test_parent_never_unpickles_child_files(tmp_path) -> None:
     np.save(big, np.zeros(1000))
     with pytest.raises(ValueError, match="over the limit"):
         _load_output(str(big), Limits(max_output_bytes=10))
+
+
+def test_device_argument_runs_torch_calls_there() -> None:
+    src = "def f(x):\n    return (x * 2, str(x.device) == 'cpu')\n"
+    result = run(src, "f", [Call((X,), backend="torch", outputs=2)], device="cpu").results[0]
+    assert result.ok and bool(result.outputs[1]) and result.outputs[0][0, 1] == 2.0
+    with pytest.raises(ValueError, match="device="):
+        run(src, "f", [], device="tpu")
