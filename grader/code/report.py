@@ -41,22 +41,22 @@ class CodeReport:
     def passed(self) -> bool:
         return bool(self.cases) and all(c.passed for c in self.cases) and not self.load_error
 
+    def case_line(self, i: int, c: CaseOutcome, mark: bool = True) -> str:
+        """``✗ case 3 [stride] x (1, 2, 7, 7), ...: output: expected shape ..., got ...``."""
+        word = "用例" if self.lang == "zh" else "case"
+        sign = ("✓ " if c.passed else "✗ ") if mark else ""
+        message = c.message(self.lang)  # type: ignore[arg-type]
+        return f"{sign}{word} {i} [{c.group}] {c.call or _describe(c.params)}: {message}"
+
+    def hint_line(self, h: Hint) -> str:
+        return ("提示：" if self.lang == "zh" else "Hint: ") + h.text(self.lang)  # type: ignore[arg-type]
+
     def feedback(self) -> list[str]:
         """Readable lines: one per case, then hints, then the shrunk case."""
-        lang = self.lang
-        lines = []
-        if self.load_error:
-            lines.append(self.load_error)
-        for i, c in enumerate(self.cases, 1):
-            mark = "✓" if c.passed else "✗"
-            case_word = "用例" if lang == "zh" else "case"
-            lines.append(
-                f"{mark} {case_word} {i} [{c.group}] {c.call or _describe(c.params)}: {c.message(lang)}"
-            )  # type: ignore[arg-type]
-        lines += [("提示：" if lang == "zh" else "Hint: ") + h.text(lang) for h in self.hints]  # type: ignore[arg-type]
-        if self.shrunk_text:
-            lines.append(self.shrunk_text)
-        return lines
+        lines = [self.load_error] if self.load_error else []
+        lines += [self.case_line(i, c) for i, c in enumerate(self.cases, 1)]
+        lines += [self.hint_line(h) for h in self.hints]
+        return lines + ([self.shrunk_text] if self.shrunk_text else [])
 
     def to_json(self) -> dict[str, Any]:
         """One JSON object: exercise, score, max_score, passed, cases, feedback, isolation, hints."""
@@ -91,22 +91,20 @@ class CodeReport:
         }
 
     def verdict(self, slot: str) -> Verdict:
-        """The gradebook's view: one Finding per case, plus the isolation level."""
-        findings = []
-        first_fail = True
-        for c in self.cases:
-            kind = _KIND.get(c.status, "case_failed" if c.status != "exception" else "error")
-            detail: dict[str, Any] = {"group": c.group, "params": c.params, "status": c.status}
-            note = c.status
-            if not c.passed and first_fail:
-                detail["hints"] = [h.note for h in self.hints]
-                if self.shrunk is not None:
-                    detail["shrunk"] = self.shrunk
-                note = self.hints[0].note if self.hints else c.status
-                first_fail = False
-            findings.append(Finding(kind, c.message(self.lang), note=note, detail=detail))  # type: ignore[arg-type]
-        if self.load_error:
-            findings.insert(0, Finding("error", self.load_error, note="load_error"))
+        """The gradebook's view: one Finding per case (its feedback line), each hint as a
+        ``misconception``, the shrunk case, and the isolation level."""
+        findings = [Finding("error", self.load_error, note="load_error")] if self.load_error else []
+        for i, c in enumerate(self.cases, 1):
+            kind = _KIND.get(c.status, "error" if c.status == "exception" else "case_failed")
+            detail = {"group": c.group, "params": c.params, "status": c.status}
+            findings.append(
+                Finding(kind, self.case_line(i, c, mark=False), note=c.status, detail=detail)
+            )
+        findings += [Finding("misconception", self.hint_line(h), note=h.note) for h in self.hints]
+        if self.shrunk is not None:
+            findings.append(
+                Finding("case_failed", self.shrunk_text, note="shrunk_case", detail=self.shrunk)
+            )
         iso = self.isolation
         findings.append(Finding("isolation", f"isolation level {iso.level} ({iso.name})", note=iso.name,
                                 detail={"mechanisms": list(iso.mechanisms), "missing": list(iso.missing)}))  # fmt: skip

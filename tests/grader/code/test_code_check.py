@@ -69,7 +69,15 @@ def test_report_json_and_verdict() -> None:
     assert data["isolation"]["level"] >= 0 and "提示" in "\n".join(data["feedback"])
     verdict = report.verdict("hw3.conv2d.1")
     kinds = {f.kind for f in verdict.findings}
-    assert {"case_passed", "case_failed", "isolation"} <= kinds and verdict.score == report.score
+    assert {
+        "case_passed",
+        "case_failed",
+        "misconception",
+        "isolation",
+    } <= kinds and verdict.score == report.score
+    notes = [f.note for f in verdict.findings]
+    assert "missing_bias" in notes and "shrunk_case" in notes
+    assert any(f.message.startswith("用例 2 [basic] x (") for f in verdict.findings)
 
 
 def test_correct_notebook_and_grade_code_file() -> None:
