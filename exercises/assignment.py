@@ -264,7 +264,7 @@ def _roster_lang(value: str, source: str, line: int) -> Lang | None:
         raise ValueError(
             f"{source}:{line}: unknown language {value!r}; use one of {LANGS} or leave it empty"
         )
-    return value  # type: ignore[return-value]
+    return value
 
 
 def load_roster(path: str | Path) -> list[Student]:

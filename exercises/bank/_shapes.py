@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from exercises.core import AnswerSpec, Text
+from exercises.core import AnswerSpec, Params, Text
 from reference.analysis.sizes import effective_kernel_size
 
 SHAPE = AnswerSpec(kind="shape", partial="per_dimension")
@@ -31,10 +31,10 @@ def arg(name: str, pair: list[int]) -> str:
     return f"{name}={pair[0]}" if pair[0] == pair[1] else f"{name}=({pair[0]}, {pair[1]})"
 
 
-def maybe(rule: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], Any]:
+def maybe(rule: Callable[[Params], Any]) -> Callable[[Params], Any]:
     """A wrong rule that yields an impossible layer is "not applicable" (None)."""
 
-    def wrapped(params: dict[str, Any]) -> Any:
+    def wrapped(params: Params) -> Any:
         try:
             return rule(params)
         except ValueError:
@@ -43,7 +43,7 @@ def maybe(rule: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], A
     return wrapped
 
 
-def per_dim(params: dict[str, Any], size: Callable[..., int]) -> list[int]:
+def per_dim(params: Params, size: Callable[..., int]) -> list[int]:
     """``[N, C_out, size(H-params), size(W-params)]`` from per-dimension parameter lists."""
     keys = [k for k in ("kernel", "stride", "padding", "dilation", "output_padding") if k in params]
     dims = [size(params["input"][2 + i], *[params[k][i] for k in keys]) for i in range(2)]

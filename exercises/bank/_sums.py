@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Text
+from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
 from exercises.render import answer_line, fmt_int
 
 COUNT = AnswerSpec(kind="integer", units=True)
@@ -63,10 +63,17 @@ def sum_solution(intro: Text, terms: Sequence[Term], lang: Lang) -> str:
     return "\n".join(lines) + "\n\n" + answer_line(total(terms), COUNT, lang)
 
 
-def wrong(terms: TermsFn, **switches: Any) -> Callable[[dict[str, Any]], int | None]:
+def _required(terms: list[Term] | None) -> list[Term]:
+    """The right answer's terms always exist (only wrong rules may be "not applicable")."""
+    if terms is None:
+        raise ValueError("terms(params) returned None for the correct answer; only switches may")
+    return terms
+
+
+def wrong(terms: TermsFn, **switches: Any) -> Callable[[Params], int | None]:
     """A misconception rule: the total of ``terms(params, **switches)`` (None = not applicable)."""
 
-    def rule(params: dict[str, Any]) -> int | None:
+    def rule(params: Params) -> int | None:
         built = terms(params, **switches)
         return None if built is None else total(built)
 
@@ -78,8 +85,8 @@ def sum_exercise(
     topic: str,
     title: Text,
     generate: Callable[..., dict[str, Any]],
-    ask: Callable[[dict[str, Any], Lang], str],
-    intro: Text | Callable[[dict[str, Any]], Text],
+    ask: Callable[[Params, Lang], str],
+    intro: Text | Callable[[Params], Text],
     terms: TermsFn,
     misconceptions: Sequence[tuple[str, Text, dict[str, Any]]],
 ) -> Exercise:
@@ -93,9 +100,9 @@ def sum_exercise(
         title=title,
         generate=generate,
         prompt=ask,
-        answer=lambda params: total(terms(params)),
+        answer=lambda params: total(_required(terms(params))),
         solution=lambda params, lang: sum_solution(
-            intro if isinstance(intro, Text) else intro(params), terms(params), lang
+            intro if isinstance(intro, Text) else intro(params), _required(terms(params)), lang
         ),
         spec=COUNT,
         misconceptions=tuple(

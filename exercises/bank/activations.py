@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Text
+from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
 from exercises.formatting import as_matrix, bmatrix
 from exercises.render import answer_line
 from reference import activations as A
@@ -41,7 +41,7 @@ def _gen(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
 
 
 def _apply(
-    p: dict[str, Any], fn: Callable[[torch.Tensor], torch.Tensor] | None = None
+    p: Params, fn: Callable[[torch.Tensor], torch.Tensor] | None = None
 ) -> list[list[float]]:
     x = torch.tensor([p["x"]], dtype=torch.float64)
     if fn is None:
@@ -53,11 +53,11 @@ def _apply(
     return as_matrix(fn(x), digits=6)
 
 
-def _answer(p: dict[str, Any]) -> list[list[float]]:
+def _answer(p: Params) -> list[list[float]]:
     return _apply(p)
 
 
-def _prompt(p: dict[str, Any], lang: Lang) -> str:
+def _prompt(p: Params, lang: Lang) -> str:
     name, x = _NAMES[p["name"]], ", ".join(map(str, p["x"]))
     slope = (
         Text(f" with negative slope $a = {p['slope']}$", f"（负半轴斜率 $a = {p['slope']}$）")
@@ -70,7 +70,7 @@ def _prompt(p: dict[str, Any], lang: Lang) -> str:
     )(lang)
 
 
-def _solution(p: dict[str, Any], lang: Lang) -> str:
+def _solution(p: Params, lang: Lang) -> str:
     formula = _FORMULAS[p["name"]].replace("a x", f"{p['slope']} x")
     result = _answer(p)
     lines = [Text("Element-wise:", "逐元素计算：")(lang), f"$$f(x) = {formula}$$"]
@@ -84,7 +84,7 @@ def _solution(p: dict[str, Any], lang: Lang) -> str:
     )
 
 
-def _only(name: str, fn: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], Any]:
+def _only(name: str, fn: Callable[[Params], Any]) -> Callable[[Params], Any]:
     return lambda p: fn(p) if p["name"] == name else None
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from exercises.bank._shapes import maybe, pick
-from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Text
+from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
 from exercises.render import answer_line, shape_text
 from reference.analysis.counts import neurons
 from reference.analysis.sizes import conv_output_size, pool_output_size
@@ -104,7 +104,7 @@ def _vgg_block(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     }
 
 
-def _table(params: dict[str, Any], lang: Lang) -> str:
+def _table(params: Params, lang: Lang) -> str:
     head = Text(
         "| layer | type | kernel | stride | padding | output channels |",
         "| 层 | 类型 | 核 | 步幅 | 填充 | 输出通道 |",
@@ -129,18 +129,18 @@ ASK = Text(
 )
 
 
-def _prompt(params: dict[str, Any], lang: Lang) -> str:
+def _prompt(params: Params, lang: Lang) -> str:
     name = params["layers"][params["ask"]]["name"]
     return ASK.format(
         net=params["net"], shape=shape_text(params["input"]), table=_table(params, lang), name=name
     )(lang)
 
 
-def _answer(params: dict[str, Any]) -> list[int]:
+def _answer(params: Params) -> list[int]:
     return propagate(params["input"], params["layers"])[params["ask"]]
 
 
-def _solution(params: dict[str, Any], lang: Lang) -> str:
+def _solution(params: Params, lang: Lang) -> str:
     rule = Text(
         "Each row: $\\lfloor (n + 2p - k)/s \\rfloor + 1$; convolutions set the channels, pooling keeps them.",
         "逐行计算：$\\lfloor (n + 2p - k)/s \\rfloor + 1$；卷积决定通道数，池化保持通道数。",
@@ -159,8 +159,8 @@ def _solution(params: dict[str, Any], lang: Lang) -> str:
     return "\n".join(lines) + "\n\n" + answer_line(_answer(params), SHAPE, lang)
 
 
-def _wrong_rule(conv_rule: Rule, pool_rule: Rule) -> Callable[[dict[str, Any]], Any]:
-    def rule(params: dict[str, Any]) -> Any:
+def _wrong_rule(conv_rule: Rule, pool_rule: Rule) -> Callable[[Params], Any]:
+    def rule(params: Params) -> Any:
         shapes = propagate(params["input"], params["layers"], conv_rule, pool_rule)
         return shapes[params["ask"]] if min(shapes[params["ask"]]) >= 1 else None
 
@@ -223,11 +223,11 @@ def _gen_neurons(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     }
 
 
-def _neurons_answer(params: dict[str, Any]) -> int:
+def _neurons_answer(params: Params) -> int:
     return neurons(propagate(params["input"], [params["layer"]])[0])
 
 
-def _neurons_prompt(params: dict[str, Any], lang: Lang) -> str:
+def _neurons_prompt(params: Params, lang: Lang) -> str:
     L, shape = params["layer"], shape_text(params["input"])
     return Text(
         f"A convolution layer with {L['c_out']} kernels of {L['k']}×{L['k']}, stride {L['s']}, no padding, is applied to an input of shape $(C, H, W) = {shape}$. How many neurons (activations) does its output have?",
@@ -235,7 +235,7 @@ def _neurons_prompt(params: dict[str, Any], lang: Lang) -> str:
     )(lang)
 
 
-def _neurons_solution(params: dict[str, Any], lang: Lang) -> str:
+def _neurons_solution(params: Params, lang: Lang) -> str:
     c, h, w = propagate(params["input"], [params["layer"]])[0]
     L, n = params["layer"], params["input"][1]
     total = _neurons_answer(params)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from exercises.bank._shapes import pick
-from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Text
+from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
 from exercises.render import answer_line, shape_text
 from reference.analysis.sizes import conv_output_size, pool_output_size
 
@@ -35,7 +35,7 @@ def _gen_inception(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     }
 
 
-def _size_kept(p: dict[str, Any]) -> list[int]:
+def _size_kept(p: Params) -> list[int]:
     """Every path keeps H×W: 1×1 (pad 0), 3×3 (pad 1), 5×5 (pad 2), 3×3 pool (stride 1, pad 1)."""
     n = p["size"]
     sizes = {
@@ -48,11 +48,11 @@ def _size_kept(p: dict[str, Any]) -> list[int]:
     return [kept, kept]
 
 
-def _inception_answer(p: dict[str, Any]) -> list[int]:
+def _inception_answer(p: Params) -> list[int]:
     return [p["c1"] + p["c2"][1] + p["c3"][1] + p["c4"], *_size_kept(p)]
 
 
-def _inception_prompt(p: dict[str, Any], lang: Lang) -> str:
+def _inception_prompt(p: Params, lang: Lang) -> str:
     (r2, c2), (r3, c3) = p["c2"], p["c3"]
     shape = shape_text([p["c_in"], p["size"], p["size"]])
     return Text(
@@ -66,7 +66,7 @@ def _inception_prompt(p: dict[str, Any], lang: Lang) -> str:
     )(lang)
 
 
-def _inception_solution(p: dict[str, Any], lang: Lang) -> str:
+def _inception_solution(p: Params, lang: Lang) -> str:
     c, h, w = _inception_answer(p)
     intro = Text(
         "Every path keeps the spatial size; concatenation adds the output channels of the four paths:",
@@ -118,7 +118,7 @@ def _gen_dense(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     }
 
 
-def _dense_answer(p: dict[str, Any], concat: bool = True, transition: bool = True) -> list[int]:
+def _dense_answer(p: Params, concat: bool = True, transition: bool = True) -> list[int]:
     c = p["c_in"] + p["num_convs"] * p["growth"] if concat else p["growth"]
     n = p["size"]
     if p["transition"] and transition:
@@ -126,7 +126,7 @@ def _dense_answer(p: dict[str, Any], concat: bool = True, transition: bool = Tru
     return [c, n, n]
 
 
-def _dense_prompt(p: dict[str, Any], lang: Lang) -> str:
+def _dense_prompt(p: Params, lang: Lang) -> str:
     shape = shape_text([p["c_in"], p["size"], p["size"]])
     trans = Text("", "")
     if p["transition"]:
@@ -140,7 +140,7 @@ def _dense_prompt(p: dict[str, Any], lang: Lang) -> str:
     )(lang)
 
 
-def _dense_solution(p: dict[str, Any], lang: Lang) -> str:
+def _dense_solution(p: Params, lang: Lang) -> str:
     c = p["c_in"] + p["num_convs"] * p["growth"]
     lines = [
         Text(

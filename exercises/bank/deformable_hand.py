@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Text
+from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
 from exercises.formatting import fmt_number, markdown_table
 from exercises.render import answer_line
 from reference.deformable import deform_conv2d
@@ -32,18 +32,18 @@ def _gen(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     return {"X": X.tolist(), "i": 2, "j": 2, "dy": dy, "dx": dx}
 
 
-def _sample(p: dict[str, Any], dy: float, dx: float) -> float:
+def _sample(p: Params, dy: float, dx: float) -> float:
     X = torch.tensor(p["X"], dtype=torch.float64)[None, None]
     offset = torch.tensor([dy, dx], dtype=torch.float64).reshape(1, 2, 1, 1).expand(1, 2, 5, 5)
     out = deform_conv2d(X, offset, torch.ones(1, 1, 1, 1, dtype=torch.float64))
     return float(out[0, 0, p["i"], p["j"]])
 
 
-def _answer(p: dict[str, Any]) -> float:
+def _answer(p: Params) -> float:
     return _sample(p, p["dy"], p["dx"])
 
 
-def _prompt(p: dict[str, Any], lang: Lang) -> str:
+def _prompt(p: Params, lang: Lang) -> str:
     i, j, dy, dx = p["i"], p["j"], p["dy"], p["dx"]
     table = markdown_table(p["X"])
     return Text(
@@ -55,7 +55,7 @@ def _prompt(p: dict[str, Any], lang: Lang) -> str:
     )(lang)
 
 
-def _solution(p: dict[str, Any], lang: Lang) -> str:
+def _solution(p: Params, lang: Lang) -> str:
     y, x = p["i"] + p["dy"], p["j"] + p["dx"]
     y0, x0 = math.floor(y), math.floor(x)
     wy, wx = y - y0, x - x0
@@ -90,7 +90,7 @@ def _solution(p: dict[str, Any], lang: Lang) -> str:
     return "\n\n".join(lines)
 
 
-def _nearest(p: dict[str, Any]) -> float:
+def _nearest(p: Params) -> float:
     y, x = math.floor(p["i"] + p["dy"] + 0.5), math.floor(p["j"] + p["dx"] + 0.5)
     return float(p["X"][y][x])
 

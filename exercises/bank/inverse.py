@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from exercises.bank._shapes import pick
-from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Text
+from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
 from exercises.render import answer_line
 from reference.analysis.sizes import conv_output_size, effective_kernel_size
 
@@ -61,7 +61,7 @@ def _gen(rng: np.random.Generator, difficulty: int, unknown: str) -> dict[str, A
     }
 
 
-def _answer(params: dict[str, Any]) -> int:
+def _answer(params: Params) -> int:
     return params[params["unknown"]]
 
 
@@ -82,7 +82,7 @@ _WHAT = {
 }
 
 
-def _prompt(params: dict[str, Any], lang: Lang) -> str:
+def _prompt(params: Params, lang: Lang) -> str:
     k, s, p, d = (params[key] for key in ("kernel", "stride", "padding", "dilation"))
     names = [name for name in ("kernel", "stride", "padding") if name != params["unknown"]]
     if d > 1:
@@ -107,7 +107,7 @@ _RULE = Text(
 _CHECK = Text("Check: the formula gives {out}.", "验算：代入公式得到 {out}。")
 
 
-def _solution(params: dict[str, Any], lang: Lang) -> str:
+def _solution(params: Params, lang: Lang) -> str:
     n, out, k, s, p, d = (
         params[key] for key in ("size", "out", "kernel", "stride", "padding", "dilation")
     )
@@ -124,7 +124,7 @@ def _solution(params: dict[str, Any], lang: Lang) -> str:
     return "\n\n".join([*parts, answer_line(_answer(params), INTEGER, lang)])
 
 
-def _no_plus_one(params: dict[str, Any]) -> int | None:
+def _no_plus_one(params: Params) -> int | None:
     n, out, k, s, p, d = (
         params[key] for key in ("size", "out", "kernel", "stride", "padding", "dilation")
     )
@@ -135,7 +135,7 @@ def _no_plus_one(params: dict[str, Any]) -> int | None:
     return _kernel_from_span(n + 2 * p - out * s, d)
 
 
-def _padding_ignored(params: dict[str, Any]) -> int | None:
+def _padding_ignored(params: Params) -> int | None:
     n, out, k, s, d = (params[key] for key in ("size", "out", "kernel", "stride", "dilation"))
     if params["padding"] == 0:
         return None
@@ -144,7 +144,7 @@ def _padding_ignored(params: dict[str, Any]) -> int | None:
     return _kernel_from_span(n - (out - 1) * s, d)
 
 
-def _padding_once(params: dict[str, Any]) -> int | None:
+def _padding_once(params: Params) -> int | None:
     n, out, k, s, p, d = (
         params[key] for key in ("size", "out", "kernel", "stride", "padding", "dilation")
     )

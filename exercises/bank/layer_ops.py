@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from exercises.bank._shapes import pick
-from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Text
+from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
 from exercises.formatting import as_int_matrix, display_matrix, markdown_table
 from exercises.render import answer_line
 from reference.layers import dropout
@@ -37,22 +37,22 @@ def _gen_backward(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     return {"X": X.tolist(), "dY": dY.tolist(), "stride": stride}
 
 
-def _tensors(p: dict[str, Any]) -> tuple[torch.Tensor, torch.Tensor]:
+def _tensors(p: Params) -> tuple[torch.Tensor, torch.Tensor]:
     X = torch.tensor(p["X"], dtype=torch.float64)[None, None]
     return X, torch.tensor(p["dY"], dtype=torch.float64)[None, None]
 
 
-def _backward_answer(p: dict[str, Any]) -> list[list[int]]:
+def _backward_answer(p: Params) -> list[list[int]]:
     X, dY = _tensors(p)
     return as_int_matrix(max_pool2d_backward(dY, X, 2, p["stride"])[0, 0])
 
 
-def _spread(p: dict[str, Any], scale: int) -> list[list[int]]:
+def _spread(p: Params, scale: int) -> list[list[int]]:
     X, dY = _tensors(p)
     return as_int_matrix(scale * avg_pool2d_backward(dY, X, 2, p["stride"])[0, 0])
 
 
-def _corner_rule(p: dict[str, Any]) -> list[list[int]]:
+def _corner_rule(p: Params) -> list[list[int]]:
     """Every gradient routed to the top-left cell of its window."""
     size, s = len(p["X"]), p["stride"]
     grad = np.zeros((size, size), dtype=np.int64)
@@ -62,7 +62,7 @@ def _corner_rule(p: dict[str, Any]) -> list[list[int]]:
     return grad.tolist()
 
 
-def _backward_prompt(p: dict[str, Any], lang: Lang) -> str:
+def _backward_prompt(p: Params, lang: Lang) -> str:
     s = p["stride"]
     return Text(
         f"2×2 max pooling with stride {s} maps $X$ to $Y$. Given the upstream gradient $\\partial L / \\partial Y$, "
@@ -73,7 +73,7 @@ def _backward_prompt(p: dict[str, Any], lang: Lang) -> str:
     )(lang)
 
 
-def _backward_solution(p: dict[str, Any], lang: Lang) -> str:
+def _backward_solution(p: Params, lang: Lang) -> str:
     X, s = np.array(p["X"]), p["stride"]
     lines = [
         Text(
@@ -139,17 +139,17 @@ def _gen_shuffle(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     }
 
 
-def _order(p: dict[str, Any]) -> list[int]:
+def _order(p: Params) -> list[int]:
     channels = p["groups"] * p["per_group"]
     x = torch.arange(channels, dtype=torch.float64).reshape(1, channels, 1, 1)
     return [int(v) for v in channel_shuffle(x, p["groups"]).flatten().tolist()]
 
 
-def _shuffle_answer(p: dict[str, Any]) -> int:
+def _shuffle_answer(p: Params) -> int:
     return _order(p)[p["position"]]
 
 
-def _shuffle_prompt(p: dict[str, Any], lang: Lang) -> str:
+def _shuffle_prompt(p: Params, lang: Lang) -> str:
     g, c, j = p["groups"], p["per_group"], p["position"]
     return Text(
         f"A ShuffleNet channel shuffle with $g = {g}$ groups acts on {g * c} channels numbered 0 to {g * c - 1} (group $k$ holds "
@@ -159,7 +159,7 @@ def _shuffle_prompt(p: dict[str, Any], lang: Lang) -> str:
     )(lang)
 
 
-def _shuffle_solution(p: dict[str, Any], lang: Lang) -> str:
+def _shuffle_solution(p: Params, lang: Lang) -> str:
     g, c = p["groups"], p["per_group"]
     order = ", ".join(map(str, _order(p)))
     return "\n\n".join(
@@ -204,13 +204,13 @@ def _gen_dropout(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     }
 
 
-def _dropout_answer(p: dict[str, Any]) -> float:
+def _dropout_answer(p: Params) -> float:
     x = torch.full((64,), float(p["x"]), dtype=torch.float64)
     out = dropout(x, p["p"], training=p["training"], rng=np.random.default_rng(0))
     return float(out.max())  # a kept element (64 cells: some survive for any p <= 0.75)
 
 
-def _dropout_prompt(p: dict[str, Any], lang: Lang) -> str:
+def _dropout_prompt(p: Params, lang: Lang) -> str:
     mode = Text("At test time (eval mode)", "测试时（eval 模式）")
     if p["training"]:
         mode = Text(
@@ -224,7 +224,7 @@ def _dropout_prompt(p: dict[str, Any], lang: Lang) -> str:
     )(lang)
 
 
-def _dropout_solution(p: dict[str, Any], lang: Lang) -> str:
+def _dropout_solution(p: Params, lang: Lang) -> str:
     value = _dropout_answer(p)
     if p["training"]:
         step = f"$$\\frac{{x}}{{1 - p}} = \\frac{{{p['x']}}}{{1 - {p['p']}}} = {value:.6g}$$"

@@ -14,12 +14,12 @@ import numpy as np
 
 from exercises.bank._shapes import pick
 from exercises.bank._sums import Term, sum_exercise
-from exercises.core import Lang, Text
+from exercises.core import Lang, Params, Text
 from reference.analysis.counts import conv_macs, spatially_separable_macs
 from reference.analysis.sizes import conv_output_size
 
 
-def _out(p: dict[str, Any]) -> int:
+def _out(p: Params) -> int:
     return conv_output_size(p["size"], p["k"], p.get("stride", 1), p.get("padding", 0))
 
 
@@ -48,15 +48,13 @@ def _gen_conv(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     }
 
 
-def _conv_terms(
-    p: dict[str, Any], positions: str = "output", channels_in: bool = True
-) -> list[Term]:
+def _conv_terms(p: Params, positions: str = "output", channels_in: bool = True) -> list[Term]:
     out = _out(p) if positions == "output" else p["size"]
     c_in = p["c_in"] if channels_in else 1
     return [_conv_term(Text("MACs", "乘加次数"), c_in, p["c_out"], p["k"], out)]
 
 
-def _ask_conv(p: dict[str, Any], lang: Lang) -> str:
+def _ask_conv(p: Params, lang: Lang) -> str:
     c_in, c_out, n, k, s, pad = (
         p[key] for key in ("c_in", "c_out", "size", "k", "stride", "padding")
     )
@@ -68,7 +66,7 @@ def _ask_conv(p: dict[str, Any], lang: Lang) -> str:
     )(lang)
 
 
-def _conv_intro(p: dict[str, Any]) -> Text:
+def _conv_intro(p: Params) -> Text:
     n, k, s, pad, out = p["size"], p["k"], p.get("stride", 1), p.get("padding", 0), _out(p)
     size = f"$\\lfloor ({n} + 2 \\cdot {pad} - {k})/{s} \\rfloor + 1 = {out}$"
     return Text(
@@ -94,7 +92,7 @@ def _gen_separable(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
 
 
 def _separable_terms(
-    p: dict[str, Any], standard: bool = False, pointwise: bool = True, depthwise_full: bool = False
+    p: Params, standard: bool = False, pointwise: bool = True, depthwise_full: bool = False
 ) -> list[Term]:
     c_in, c_out, k, out = p["c_in"], p["c_out"], p["k"], _out(p)
     if standard:
@@ -106,7 +104,7 @@ def _separable_terms(
     return terms
 
 
-def _ask_separable(p: dict[str, Any], lang: Lang) -> str:
+def _ask_separable(p: Params, lang: Lang) -> str:
     c_in, c_out, n, k = p["c_in"], p["c_out"], p["size"], p["k"]
     return Text(
         f"A {n}×{n}×{c_in} input is turned into {c_out} channels by a depthwise separable convolution: a {k}×{k} "
@@ -116,7 +114,7 @@ def _ask_separable(p: dict[str, Any], lang: Lang) -> str:
     )(lang)
 
 
-def _separable_intro(p: dict[str, Any]) -> Text:
+def _separable_intro(p: Params) -> Text:
     head = _conv_intro(p)
     return Text(
         head.en.split(";")[0]
@@ -136,9 +134,7 @@ def _gen_spatial(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     return {"size": k + int(rng.integers(2, 30)), "k": k}
 
 
-def _spatial_terms(
-    p: dict[str, Any], full: bool = False, both_on_output: bool = False
-) -> list[Term]:
+def _spatial_terms(p: Params, full: bool = False, both_on_output: bool = False) -> list[Term]:
     n, k = p["size"], p["k"]
     out = conv_output_size(n, k)
     if full:
@@ -172,7 +168,7 @@ def _spatial_terms(
     ]
 
 
-def _ask_spatial(p: dict[str, Any], lang: Lang) -> str:
+def _ask_spatial(p: Params, lang: Lang) -> str:
     n, k = p["size"], p["k"]
     return Text(
         f"A rank-1 {k}×{k} kernel (like Sobel) is applied to a single-channel {n}×{n} image (no padding, stride 1) as a "

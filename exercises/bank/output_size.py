@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from exercises.bank._shapes import ASK, OUT_CHANNELS, SHAPE, arg, layer_params, maybe, per_dim, pick
-from exercises.core import Exercise, Lang, Misconception, Text
+from exercises.core import Exercise, Lang, Misconception, Params, Text
 from exercises.render import answer_line, shape_text
 from reference.analysis.sizes import conv_output_size, effective_kernel_size
 
@@ -29,11 +29,11 @@ def _gen_dilated(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     return {**params, "out_channels": pick(rng, OUT_CHANNELS)}
 
 
-def _conv_answer(params: dict[str, Any]) -> list[int]:
+def _conv_answer(params: Params) -> list[int]:
     return per_dim(params, conv_output_size)
 
 
-def _conv_code(params: dict[str, Any]) -> str:
+def _conv_code(params: Params) -> str:
     args = [
         str(params["input"][1]),
         str(params["out_channels"]),
@@ -46,7 +46,7 @@ def _conv_code(params: dict[str, Any]) -> str:
     return f"nn.Conv2d({', '.join(args)})"
 
 
-def _conv_prompt(params: dict[str, Any], lang: Lang) -> str:
+def _conv_prompt(params: Params, lang: Lang) -> str:
     return ASK.format(shape=shape_text(params["input"]), code=_conv_code(params))(lang)
 
 
@@ -62,7 +62,7 @@ _CONV_RULE = Text(
 )
 
 
-def _conv_solution(params: dict[str, Any], lang: Lang) -> str:
+def _conv_solution(params: Params, lang: Lang) -> str:
     n, k, s, p, d = (params[key] for key in ("input", "kernel", "stride", "padding", "dilation"))
     lines = [_CONV_RULE.format(c=params["out_channels"], b=n[0])(lang)]
     lines += [_conv_dim_line(name, n[2 + i], k[i], s[i], p[i], d[i]) for i, name in enumerate("HW")]
@@ -70,7 +70,7 @@ def _conv_solution(params: dict[str, Any], lang: Lang) -> str:
     return "\n\n".join(lines)
 
 
-def _conv_wrong(rule: Callable[[int, int, int, int, int], int]) -> Callable[[dict[str, Any]], Any]:
+def _conv_wrong(rule: Callable[[int, int, int, int, int], int]) -> Callable[[Params], Any]:
     return maybe(lambda params: per_dim(params, rule))
 
 

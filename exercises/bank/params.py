@@ -12,7 +12,7 @@ import numpy as np
 
 from exercises.bank._shapes import pick
 from exercises.bank._sums import Term, sum_exercise
-from exercises.core import Lang, Text
+from exercises.core import Lang, Params, Text
 from reference.analysis.counts import conv_params
 
 _CHANNELS = (1, 3, 8, 16, 32, 48, 64, 96, 128, 192, 256)
@@ -81,14 +81,14 @@ def _gen_grouped(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     }
 
 
-def _conv_all(p: dict[str, Any], bias: bool | None = None, groups: int | None = None) -> list[Term]:
+def _conv_all(p: Params, bias: bool | None = None, groups: int | None = None) -> list[Term]:
     g = p.get("groups", 1) if groups is None else groups
     return conv_terms(
         Text("conv", "卷积"), p["c_in"], p["c_out"], p["k"], g, p["bias"] if bias is None else bias
     )
 
 
-def _grouped_twice(p: dict[str, Any]) -> list[Term]:
+def _grouped_twice(p: Params) -> list[Term]:
     terms = _conv_all(p)
     first = terms[0]
     return [
@@ -97,7 +97,7 @@ def _grouped_twice(p: dict[str, Any]) -> list[Term]:
     ]
 
 
-def _ask_conv(p: dict[str, Any], lang: Lang) -> str:
+def _ask_conv(p: Params, lang: Lang) -> str:
     extra = f", groups={p['groups']}" if "groups" in p else ""
     code = f"nn.Conv2d({p['c_in']}, {p['c_out']}, kernel_size={_code_k(p['k'])}{extra}, bias={p['bias']})"
     return Text(
@@ -137,7 +137,7 @@ def _gen_separable(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
 
 
 def _separable_terms(
-    p: dict[str, Any],
+    p: Params,
     standard: bool = False,
     depthwise_full: bool = False,
     bias: bool | None = None,
@@ -152,7 +152,7 @@ def _separable_terms(
     )
 
 
-def _ask_separable(p: dict[str, Any], lang: Lang) -> str:
+def _ask_separable(p: Params, lang: Lang) -> str:
     k = p["k"][0]
     return Text(
         f"A depthwise separable convolution maps {p['c_in']} to {p['c_out']} channels: a {k}×{k} depthwise "

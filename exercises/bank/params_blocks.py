@@ -15,7 +15,7 @@ import numpy as np
 from exercises.bank._shapes import pick
 from exercises.bank._sums import Term, sum_exercise
 from exercises.bank.params import conv_terms
-from exercises.core import Lang, Text
+from exercises.core import Lang, Params, Text
 from reference.analysis.counts import batch_norm_params
 
 
@@ -44,7 +44,7 @@ def _gen_inception(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
 
 
 def _inception_terms(
-    p: dict[str, Any], reduce: bool = True, pool_proj: bool = True, bias: bool | None = None
+    p: Params, reduce: bool = True, pool_proj: bool = True, bias: bool | None = None
 ) -> list[Term]:
     b = p["bias"] if bias is None else bias
     c_in, (r2, c2), (r3, c3) = p["c_in"], p["c2"], p["c3"]
@@ -70,7 +70,7 @@ def _inception_terms(
     return terms
 
 
-def _ask_inception(p: dict[str, Any], lang: Lang) -> str:
+def _ask_inception(p: Params, lang: Lang) -> str:
     (r2, c2), (r3, c3), bias = p["c2"], p["c3"], p["bias"]
     return Text(
         f"An Inception module takes {p['c_in']} channels. Path 1: 1×1 conv to {p['c1']}; path 2: 1×1 conv to "
@@ -93,7 +93,7 @@ def _gen_residual(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
 
 
 def _residual_terms(
-    p: dict[str, Any], bn: bool = True, shortcut: bool = True, conv_bias: bool = False
+    p: Params, bn: bool = True, shortcut: bool = True, conv_bias: bool = False
 ) -> list[Term]:
     c_in, c_out = p["c_in"], p["c_out"]
     terms = conv_terms(Text("conv1 3×3", "卷积1 3×3"), c_in, c_out, [3, 3], bias=conv_bias)
@@ -106,7 +106,7 @@ def _residual_terms(
     return terms
 
 
-def _ask_residual(p: dict[str, Any], lang: Lang) -> str:
+def _ask_residual(p: Params, lang: Lang) -> str:
     c_in, c_out, s = p["c_in"], p["c_out"], p["stride"]
     short = Text("the shortcut is the identity", "捷径为恒等映射")
     if p["use_1x1conv"]:
@@ -133,7 +133,7 @@ def _gen_dense(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     }
 
 
-def _dense_terms(p: dict[str, Any], concat: bool = True, bn: bool = True) -> list[Term]:
+def _dense_terms(p: Params, concat: bool = True, bn: bool = True) -> list[Term]:
     terms = []
     for i in range(p["num_convs"]):
         c = p["c_in"] + i * p["growth"] if concat else (p["c_in"] if i == 0 else p["growth"])
@@ -144,7 +144,7 @@ def _dense_terms(p: dict[str, Any], concat: bool = True, bn: bool = True) -> lis
     return terms
 
 
-def _ask_dense(p: dict[str, Any], lang: Lang) -> str:
+def _ask_dense(p: Params, lang: Lang) -> str:
     n, c, g = p["num_convs"], p["c_in"], p["growth"]
     return Text(
         f"A dense block has {n} layers, each BN → ReLU → 3×3 conv (no bias) producing $g = {g}$ channels, and each "

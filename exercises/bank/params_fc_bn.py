@@ -12,7 +12,7 @@ import numpy as np
 from exercises.bank._shapes import pick
 from exercises.bank._sums import Term, sum_exercise
 from exercises.bank.params import BIAS_WHEN_NONE, BIASES, WEIGHTS
-from exercises.core import Lang, Text
+from exercises.core import Lang, Params, Text
 from reference.analysis.counts import batch_norm_params, linear_params
 
 # ---------------------------------------------------------------- fully connected and BatchNorm
@@ -28,7 +28,7 @@ def _gen_fc(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     }
 
 
-def _fc_terms(p: dict[str, Any], bias: bool | None = None, channels: bool = True) -> list[Term]:
+def _fc_terms(p: Params, bias: bool | None = None, channels: bool = True) -> list[Term]:
     c = p["c"] if channels else 1
     inputs = c * p["side"] ** 2
     weights = linear_params(inputs, p["out"], bias=False)
@@ -39,7 +39,7 @@ def _fc_terms(p: dict[str, Any], bias: bool | None = None, channels: bool = True
     return terms
 
 
-def _ask_fc(p: dict[str, Any], lang: Lang) -> str:
+def _ask_fc(p: Params, lang: Lang) -> str:
     c, side, out, bias = p["c"], p["side"], p["out"], p["bias"]
     if side == 1:
         return Text(
@@ -59,7 +59,7 @@ def _gen_bn(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     }
 
 
-def _bn_terms(p: dict[str, Any], running: bool = False, per_position: bool = False) -> list[Term]:
+def _bn_terms(p: Params, running: bool = False, per_position: bool = False) -> list[Term]:
     c = p["c"] * (p["side"] ** 2 if per_position else 1)
     gamma_beta = batch_norm_params(c)
     terms = [Term(Text("scale γ and shift β", "缩放 γ 与平移 β"), f"2 \\times {c}", gamma_beta)]
@@ -70,7 +70,7 @@ def _bn_terms(p: dict[str, Any], running: bool = False, per_position: bool = Fal
     return terms
 
 
-def _ask_bn(p: dict[str, Any], lang: Lang) -> str:
+def _ask_bn(p: Params, lang: Lang) -> str:
     c, s = p["c"], p["side"]
     return Text(
         f"`nn.BatchNorm2d({c})` normalizes a feature map of shape $({c}, {s}, {s})$. How many **trainable** parameters does it have?",

@@ -13,7 +13,7 @@ import numpy as np
 from exercises.bank._shapes import pick
 from exercises.bank._sums import Term, sum_exercise
 from exercises.bank.params import conv_terms
-from exercises.core import Lang, Text
+from exercises.core import Lang, Params, Text
 from reference.analysis.counts import linear_params
 from reference.analysis.sizes import conv_output_size, pool_output_size
 
@@ -44,7 +44,7 @@ def _fc(label: Text, n_in: int, n_out: int, bias: bool, flat: str | None = None)
     return Term(label, formula, linear_params(n_in, n_out, bias=bias))
 
 
-def _lenet_terms(p: dict[str, Any], bias: bool = True, last_pool: bool = True) -> list[Term]:
+def _lenet_terms(p: Params, bias: bool = True, last_pool: bool = True) -> list[Term]:
     side = _flat_side(last_pool)
     terms = conv_terms(Text("conv1", "卷积1"), 1, p["c1"], [5, 5], bias=bias)
     terms += conv_terms(Text("conv2", "卷积2"), p["c1"], p["c2"], [5, 5], bias=bias)
@@ -55,7 +55,7 @@ def _lenet_terms(p: dict[str, Any], bias: bool = True, last_pool: bool = True) -
     return terms
 
 
-def _ask_lenet(p: dict[str, Any], lang: Lang) -> str:
+def _ask_lenet(p: Params, lang: Lang) -> str:
     c1, c2, h1, h2, k = p["c1"], p["c2"], p["h1"], p["h2"], p["classes"]
     return Text(
         f"A LeNet-style network on 1×28×28 images: conv 5×5 (padding 2) to {c1} channels → 2×2 avg pool (stride 2) "

@@ -21,7 +21,7 @@ from exercises.bank._shapes import (
     per_dim,
     pick,
 )
-from exercises.core import Exercise, Lang, Misconception, Text
+from exercises.core import Exercise, Lang, Misconception, Params, Text
 from exercises.render import answer_line, shape_text
 from reference.analysis.sizes import pool_output_size
 
@@ -60,12 +60,12 @@ def _gen_ceil(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     }
 
 
-def _pool_answer(params: dict[str, Any], ceil_mode: bool | None = None) -> list[int]:
+def _pool_answer(params: Params, ceil_mode: bool | None = None) -> list[int]:
     ceil = params["ceil_mode"] if ceil_mode is None else ceil_mode
     return per_dim(params, lambda n, k, s, p: pool_output_size(n, k, s, p, ceil_mode=ceil))
 
 
-def _pool_code(params: dict[str, Any]) -> str:
+def _pool_code(params: Params) -> str:
     args = [arg("kernel_size", params["kernel"])]
     if params["stride"] != params["kernel"]:
         args.append(arg("stride", params["stride"]))
@@ -76,7 +76,7 @@ def _pool_code(params: dict[str, Any]) -> str:
     return f"nn.MaxPool2d({', '.join(args)})"
 
 
-def _pool_prompt(params: dict[str, Any], lang: Lang) -> str:
+def _pool_prompt(params: Params, lang: Lang) -> str:
     return ASK.format(shape=shape_text(params["input"]), code=_pool_code(params))(lang)
 
 
@@ -90,7 +90,7 @@ _CEIL_NOTE = Text(
 )
 
 
-def _pool_solution(params: dict[str, Any], lang: Lang) -> str:
+def _pool_solution(params: Params, lang: Lang) -> str:
     n, k, s, p = (params[key] for key in ("input", "kernel", "stride", "padding"))
     ceil = params["ceil_mode"]
     lines = [
@@ -124,7 +124,7 @@ def _pool_solution(params: dict[str, Any], lang: Lang) -> str:
     return "\n\n".join(lines)
 
 
-def _pool_wrong(rule: Callable[[int, int, int, int, bool], int]) -> Callable[[dict[str, Any]], Any]:
+def _pool_wrong(rule: Callable[[int, int, int, int, bool], int]) -> Callable[[Params], Any]:
     """A wrong rule applied per dimension; it also receives the exercise's ceil_mode."""
     return maybe(
         lambda params: per_dim(params, lambda n, k, s, p: rule(n, k, s, p, params["ceil_mode"]))

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from exercises.bank._shapes import pick
-from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Text
+from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
 from exercises.render import answer_line
 from reference.analysis.receptive import LayerSpec, receptive_field
 from reference.analysis.sizes import effective_kernel_size
@@ -28,7 +28,7 @@ def _specs(layers: list[dict[str, Any]]) -> list[LayerSpec]:
     return [LayerSpec(L["kind"], L["k"], stride=L["s"], dilation=L["d"]) for L in layers]
 
 
-def _answer(params: dict[str, Any]) -> int:
+def _answer(params: Params) -> int:
     return receptive_field(_specs(params["layers"]))[-1].receptive_field
 
 
@@ -90,7 +90,7 @@ _ASK = Text(
 )
 
 
-def _prompt(params: dict[str, Any], lang: Lang) -> str:
+def _prompt(params: Params, lang: Lang) -> str:
     sep = " → "
     return _ASK.format(layers=sep.join(_describe(L, lang) for L in params["layers"]))(lang)
 
@@ -101,7 +101,7 @@ _RULE = Text(
 )
 
 
-def _solution(params: dict[str, Any], lang: Lang) -> str:
+def _solution(params: Params, lang: Lang) -> str:
     lines, r, j = [_RULE(lang), ""], 1, 1
     infos = receptive_field(_specs(params["layers"]))
     for i, (layer, info) in enumerate(zip(params["layers"], infos, strict=True), 1):
@@ -117,11 +117,11 @@ def _solution(params: dict[str, Any], lang: Lang) -> str:
 # ---------------------------------------------------------------- wrong rules
 
 
-def _with_layers(params: dict[str, Any], layers: list[dict[str, Any]]) -> int | None:
+def _with_layers(params: Params, layers: list[dict[str, Any]]) -> int | None:
     return receptive_field(_specs(layers))[-1].receptive_field if layers else None
 
 
-def _kernels_added(params: dict[str, Any]) -> int:
+def _kernels_added(params: Params) -> int:
     return sum(effective_kernel_size(L["k"], L["d"]) for L in params["layers"])
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from exercises.bank._shapes import maybe, pick
-from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Text
+from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
 from exercises.render import answer_line
 from reference.analysis.sizes import (
     conv_output_size,
@@ -33,7 +33,7 @@ def _gen_same(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     return {"size": int(rng.integers(8, 65)), "kernel": kernel, "dilation": dilation}
 
 
-def _same_answer(params: dict[str, Any]) -> int:
+def _same_answer(params: Params) -> int:
     return same_padding(params["kernel"], params["dilation"])[0]
 
 
@@ -44,7 +44,7 @@ _SAME_ASK = Text(
 )
 
 
-def _same_prompt(params: dict[str, Any], lang: Lang) -> str:
+def _same_prompt(params: Params, lang: Lang) -> str:
     d = params["dilation"]
     return _SAME_ASK.format(
         n=params["size"],
@@ -60,7 +60,7 @@ _SAME_RULE = Text(
 )
 
 
-def _same_solution(params: dict[str, Any], lang: Lang) -> str:
+def _same_solution(params: Params, lang: Lang) -> str:
     k, d, n = params["kernel"], params["dilation"], params["size"]
     p = _same_answer(params)
     check = conv_output_size(n, k, 1, p, d)
@@ -116,7 +116,7 @@ def _padding(mode: str, k: int) -> tuple[int, int]:
     return (0, 0)
 
 
-def _modes_answer(params: dict[str, Any], mode: str | None = None) -> list[int]:
+def _modes_answer(params: Params, mode: str | None = None) -> list[int]:
     mode = mode or params["mode"]
     return [
         conv_output_size(n, k, 1, _padding(mode, k))
@@ -136,12 +136,12 @@ _MODES_RULE = Text(
 )
 
 
-def _modes_prompt(params: dict[str, Any], lang: Lang) -> str:
+def _modes_prompt(params: Params, lang: Lang) -> str:
     (h, w), (kh, kw) = params["size"], params["kernel"]
     return _MODES_ASK.format(h=h, w=w, kh=kh, kw=kw, mode=params["mode"])(lang)
 
 
-def _modes_solution(params: dict[str, Any], lang: Lang) -> str:
+def _modes_solution(params: Params, lang: Lang) -> str:
     lines = [_MODES_RULE(lang)]
     for name, n, k in zip("HW", params["size"], params["kernel"], strict=True):
         left, right = _padding(params["mode"], k)

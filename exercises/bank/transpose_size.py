@@ -20,7 +20,7 @@ from exercises.bank._shapes import (
     per_dim,
     pick,
 )
-from exercises.core import Exercise, Lang, Misconception, Text
+from exercises.core import Exercise, Lang, Misconception, Params, Text
 from exercises.render import answer_line, shape_text
 from reference.analysis.sizes import conv_output_size, conv_transpose_output_size
 
@@ -43,11 +43,11 @@ def _gen_transpose(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
     }
 
 
-def _transpose_answer(params: dict[str, Any]) -> list[int]:
+def _transpose_answer(params: Params) -> list[int]:
     return per_dim(params, lambda n, k, s, p, op: conv_transpose_output_size(n, k, s, p, op))
 
 
-def _transpose_prompt(params: dict[str, Any], lang: Lang) -> str:
+def _transpose_prompt(params: Params, lang: Lang) -> str:
     args = [
         str(params["input"][1]),
         str(params["out_channels"]),
@@ -66,7 +66,7 @@ _TRANSPOSE_RULE = Text(
 )
 
 
-def _transpose_solution(params: dict[str, Any], lang: Lang) -> str:
+def _transpose_solution(params: Params, lang: Lang) -> str:
     n, k, s, p, op = (
         params[key] for key in ("input", "kernel", "stride", "padding", "output_padding")
     )

@@ -84,14 +84,17 @@ def write_class(
         problems = personal_problems(assignment, student.id, lang=student_lang)
         folder = out / student.id
         folder.mkdir(exist_ok=True)
-        common = {"title": assignment.title, "student_id": student.id, "lang": student_lang}
-        tasks = tasks_by_lang[student_lang]
-        _write(folder / f"problems.{fmt}", problem_set(problems, fmt, tasks=tasks, **common))
-        _write(keys_dir / f"{student.id}.{fmt}", answer_key(problems, fmt, **common))
+        title, tasks = assignment.title, tasks_by_lang[student_lang]
+        page = problem_set(
+            problems, fmt, title=title, student_id=student.id, lang=student_lang, tasks=tasks
+        )
+        _write(folder / f"problems.{fmt}", page)
+        key = answer_key(problems, fmt, title=title, student_id=student.id, lang=student_lang)
+        _write(keys_dir / f"{student.id}.{fmt}", key)
         all_keys[student.id] = [problem_to_json(p) for p in problems]
         count += len(problems)
-    key = {"assignment": assignment.id, "attempt": assignment.attempt, "students": all_keys}
-    _write(keys_dir / "key.json", json.dumps(key, ensure_ascii=False))
+    everything = {"assignment": assignment.id, "attempt": assignment.attempt, "students": all_keys}
+    _write(keys_dir / "key.json", json.dumps(everything, ensure_ascii=False))
     return GenerateSummary(len(students), count, out)
 
 
