@@ -125,5 +125,9 @@ def features(p: dict[str, Any]) -> tuple[str, ...]:
         "groups": p["groups"] > 1,
         "non_square": p["kh"] != p["kw"] or p["H"] != p["W"],
         "bias": bool(p["bias"]),
+        "floor": any(
+            (p[n] + 2 * p[pad] - effective_kernel_size(p[k], p[d])) % p[s] != 0
+            for n, pad, k, d, s in (("H", "ph", "kh", "dh", "sh"), ("W", "pw", "kw", "dw", "sw"))
+        ),
     }
     return tuple(name for name, on in found.items() if on)

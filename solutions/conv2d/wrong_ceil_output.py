@@ -1,6 +1,6 @@
 """Wrong conv2d: rounds the output size up (ceil) and zero-pads the missing windows.
 
-Deserves: hint fails_with_stride (a shape mismatch on the floor-matters stride case).
+Deserves: hint fails_with_floor (a shape mismatch where the output size must round down).
 """
 
 import numpy as np
