@@ -171,14 +171,8 @@ def _item_slots(node: yaml.Node, where: _Where, counter: dict[str, int], code: A
     return slots
 
 
-def parse_manifest(text: str, source: str = "<manifest>") -> Assignment:
-    """Parse a manifest from YAML text (``source`` names the file in errors).
-
-    >>> a = parse_manifest("id: hw1\\nexercises:\\n  - {id: find_stride, count: 2}")
-    >>> [s.slot for s in a.slots], a.language
-    (['find_stride.1', 'find_stride.2'], 'zh')
-    """
-    where = _Where(source)
+def _compose(text: str, source: str) -> yaml.Node:
+    """The YAML node tree (with line marks); invalid or empty YAML is an instructor error."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
@@ -190,6 +184,18 @@ def parse_manifest(text: str, source: str = "<manifest>") -> Assignment:
         ) from None
     if root is None:
         raise ValueError(f"{source}:1: the manifest is empty; give at least `id:` and `exercises:`")
+    return root
+
+
+def parse_manifest(text: str, source: str = "<manifest>") -> Assignment:
+    """Parse a manifest from YAML text (``source`` names the file in errors).
+
+    >>> a = parse_manifest("id: hw1\\nexercises:\\n  - {id: find_stride, count: 2}")
+    >>> [s.slot for s in a.slots], a.language
+    (['find_stride.1', 'find_stride.2'], 'zh')
+    """
+    where = _Where(source)
+    root = _compose(text, source)
     top = _mapping(root, where, "the manifest", _TOP_KEYS)
     if "id" not in top:
         raise where.error(root, "the manifest has no `id`; add `id: <assignment id>`")
