@@ -173,7 +173,8 @@ def _points(points: float, lang: Lang) -> str:
 
 def _header(title: str, student_id: str, lang: Lang, total: float, key: bool) -> list[str]:
     suffix = f" — {_L['key'](lang)}" if key else ""
-    line = f"{_L['student'](lang)}: `{student_id}` · {_L['total'](lang)}: {_points(total, lang)}"
+    colon = "：" if lang == "zh" else ": "
+    line = f"{_L['student'](lang)}{colon}`{student_id}` · {_L['total'](lang)}{colon}{_points(total, lang)}"
     return [f"# {title}{suffix}", "", line, ""]
 
 
