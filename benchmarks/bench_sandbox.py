@@ -6,7 +6,8 @@ Each submission is a correct from-scratch NumPy conv2d run on ``--cases`` cases.
 sends all submissions through ``grader.sandbox.run`` from as many threads as the pool has workers.
 The baseline runs ``--baseline`` of them as ``python -c`` processes that import torch and numpy and do
 the same work (what a fresh sandbox binary per submission pays), and is extrapolated per submission.
-Overhead = sandbox wall time per submission minus the student's own compute (timed in-process).
+Overhead = sandbox wall time per submission (throughput with all workers, and latency one at a time)
+minus the student's own compute (timed in-process).
 Prints a table and writes ``benchmarks/results/sandbox.json``.
 """
 
@@ -94,6 +95,17 @@ def sandbox_s(cases: list[list[Call]], workers: int) -> tuple[float, int]:
     return (time.perf_counter() - start) / len(cases), ok
 
 
+def sequential_latency(cases: list[list[Call]], sample: int) -> tuple[float, dict[str, float]]:
+    """Seconds per submission graded one at a time, and the mean of each ``RunReport.timings`` phase."""
+    totals: dict[str, float] = {}
+    start = time.perf_counter()
+    for calls in cases[:sample]:
+        for phase, seconds in run(SUBMISSION, "conv2d", calls).timings.items():
+            totals[phase] = totals.get(phase, 0.0) + seconds
+    latency = (time.perf_counter() - start) / sample
+    return latency, {k: round(v / sample, 5) for k, v in totals.items()}
+
+
 def fresh_interpreter_s(cases: list[list[Call]], sample: int) -> float:
     """Seconds per submission when each gets a new ``python`` that imports torch (sequential)."""
     script = (
@@ -129,6 +141,7 @@ def main(argv: list[str] | None = None) -> dict:
     pool.configure(args.workers)
     compute = student_compute_s(cases)
     sandbox, passed = sandbox_s(cases, args.workers)
+    latency, phases = sequential_latency(cases, min(30, len(cases)))
     baseline = fresh_interpreter_s(cases, args.baseline)
     load = os.getloadavg()[0]
     result = {
@@ -142,6 +155,9 @@ def main(argv: list[str] | None = None) -> dict:
         "sandbox_overhead_s_per_submission": round(sandbox - compute, 5),
         "fresh_interpreter_s_per_submission": round(baseline, 4),
         "baseline_sample": args.baseline,
+        "sequential_latency_s_per_submission": round(latency, 5),
+        "sequential_overhead_s_per_submission": round(latency - compute, 5),
+        "sequential_phases_s": phases,
         "speedup_vs_fresh_interpreter": round(baseline / sandbox, 1),
         "speedup_vs_nbgrader_2_3s": round(NBGRADER_S_PER_SUBMISSION / sandbox, 1),
         "load_average_1min": round(load, 2),
@@ -152,9 +168,12 @@ def main(argv: list[str] | None = None) -> dict:
         "student_compute_s_per_submission",
         "sandbox_s_per_submission",
         "sandbox_overhead_s_per_submission",
+        "sequential_latency_s_per_submission",
+        "sequential_overhead_s_per_submission",
         "fresh_interpreter_s_per_submission",
     ):
         print(f"{key:42s} {result[key]:18.4f}")
+    print("phases of one sequential run (s):", phases)
     print(
         f"speed-up vs fresh interpreter: {result['speedup_vs_fresh_interpreter']}x; "
         f"vs nbgrader (2.3 s): {result['speedup_vs_nbgrader_2_3s']}x; "

@@ -69,6 +69,24 @@ def _leftovers(uids: set[int]) -> list[str]:
     return found
 
 
+def _children_of_workers() -> list[str]:
+    """Live processes whose parent is a warm worker (a subreaper: orphans of the sandbox land there)."""
+    workers = {
+        str(w.proc.pid)
+        for w in sandbox_pool.shared_pool()._all
+        if isinstance(w, sandbox_pool.Worker)
+    }
+    found = []
+    for pid in (p for p in os.listdir("/proc") if p.isdigit()):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] in workers and fields[0] != "Z":
+            found.append(pid)
+    return found
+
+
 def _cgroups_busy(worker_pids: set[int]) -> list[str]:
     """Processes still inside a worker's cgroups (they must be empty between runs)."""
     busy = []
@@ -102,6 +120,7 @@ def attack(
     while _leftovers(uids) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _leftovers(uids) == [], "a sandbox process survived the run"
+    assert _children_of_workers() == [], "an orphan of the sandbox survived the run"
     if ISOLATION.level >= 4:
         workers = {
             w.proc.pid

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import torch
-from security_harness import EXPECTED, X, attack, passes
+from security_harness import EXPECTED, X, attack, needs_level, passes
 
 ZEROS = "import numpy as np\n\ndef _zeros(x, w):\n    return np.zeros((x.shape[0], w.shape[0], x.shape[2] - 2, x.shape[3] - 2))\n"
 
@@ -187,6 +187,7 @@ def test_gc_search_finds_no_expected_output() -> None:
     assert "candidates 0" in report.stdout and not passes(report)
 
 
+@needs_level(2)
 def test_reading_the_reference_package_or_repo_fails() -> None:
     report = attack(
         ZEROS
@@ -199,6 +200,7 @@ def test_reading_the_reference_package_or_repo_fails() -> None:
     )
 
 
+@needs_level(2)
 def test_answer_key_in_a_hidden_folder_is_unreadable(tmp_path_factory) -> None:
     keys = (
         __import__("pathlib").Path("/var/lib") / f"cnngrade-answer-keys-{__import__('os').getpid()}"
@@ -220,6 +222,7 @@ def test_answer_key_in_a_hidden_folder_is_unreadable(tmp_path_factory) -> None:
         keys.rmdir()
 
 
+@needs_level(2)
 def test_filesystem_walk_finds_no_answers() -> None:
     report = attack(
         ZEROS

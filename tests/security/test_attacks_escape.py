@@ -155,6 +155,7 @@ def test_kill_every_process_reaches_only_the_sandbox() -> None:
     )
 
 
+@needs_level(2)
 def test_writes_outside_the_sandbox_fail_or_vanish() -> None:
     report = attack(
         _writer()
@@ -167,6 +168,7 @@ def test_writes_outside_the_sandbox_fail_or_vanish() -> None:
     assert report.results[0].ok and not passes(report)
 
 
+@needs_level(2)
 def test_loopback_connection_to_the_parent_fails() -> None:
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
