@@ -45,33 +45,36 @@ def check_cmd(
     """Run a code submission on randomized cases in the sandbox and report each case."""
     from exercises.code import get, names
 
-    if list_all:
-        for name in names():
-            typer.echo(f"{name:28s} {get(name).title(lang if lang in ('zh', 'en') else 'en')}")  # type: ignore[arg-type]
-        return
-    if statement:
-        typer.echo(_statement(get(exercise), lang))
-        return
-    if not exercise or file is None:
-        raise ValueError("check needs EXERCISE and FILE, e.g. `cnngrade check conv2d my_conv.py`")
     if lang not in ("zh", "en"):
         raise ValueError(f"--lang must be zh or en, got {lang!r}")
     if device not in ("cpu", "cuda"):
         raise ValueError(f"--device must be cpu or cuda, got {device!r}")
+    if list_all:
+        for name in names():
+            typer.echo(f"{name:28s} {get(name).title(lang)}")  # type: ignore[arg-type]
+    elif statement:
+        typer.echo(_statement(get(exercise), lang))
+    elif not exercise or file is None:
+        raise ValueError("check needs EXERCISE and FILE, e.g. `cnngrade check conv2d my_conv.py`")
+    else:
+        _grade_and_print(exercise, file, as_json, seed=seed, lang=lang, device=device,
+                         require_level=require_level)  # fmt: skip
+
+
+def _grade_and_print(exercise: str, file: Path, as_json: bool, **options) -> None:
+    """Grade one file and print the report; a sandbox that cannot grade is exit status 3."""
     from grader.code import check
     from grader.sandbox import IsolationError, WorkerError
 
     try:
-        report = check(
-            exercise, file, seed=seed, lang=lang, device=device, require_level=require_level
-        )
+        report = check(exercise, file, **options)
     except (IsolationError, WorkerError) as exc:  # grading itself did not work: say so, non-zero
         typer.echo(f"cnngrade: grading failed: {exc}", err=True)
         raise typer.Exit(3) from None
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False))
         return
-    head = "得分" if lang == "zh" else "score"
+    head = "得分" if options["lang"] == "zh" else "score"
     typer.echo(f"{report.exercise}: {head} {report.score:g} / {report.max_score:g}")
     for line in report.feedback():
         typer.echo(line)

@@ -66,29 +66,48 @@ def _parameter_text(got: int, expected: ModuleExpected) -> Text:
     return text
 
 
+def _shape_problem(outs: tuple, expected: ModuleExpected) -> tuple[str, Text] | None:
+    for i, (a, shape) in enumerate(zip(outs, expected.shapes, strict=False)):
+        if tuple(np.shape(a)) != tuple(shape):
+            return "shape", Text(f"output {i}: expected shape {tuple(shape)}, got {tuple(np.shape(a))}",
+                                 f"输出 {i}：期望形状 {tuple(shape)}，实际 {tuple(np.shape(a))}")  # fmt: skip
+    if len(outs) != len(expected.shapes):
+        return "invalid_output", Text(f"returned {len(outs)} outputs, expected {len(expected.shapes)}",
+                                      f"返回 {len(outs)} 个输出，应为 {len(expected.shapes)} 个")  # fmt: skip
+    return None
+
+
+def _behaviour_problem(
+    exercise: CodeExercise, outs: tuple, expected: ModuleExpected, probe: str
+) -> Text | None:
+    for a, e in zip(outs, expected.values, strict=False):
+        comparison = compare_outputs(exercise, (a,), (e,))[0] if e is not None else None
+        if comparison is not None and not comparison.ok:
+            return Text(
+                f"behaviour probe {probe}: {comparison.message}",
+                f"行为检查 {probe}：{comparison.message}",
+            )
+    return None
+
+
 def judge_module(exercise: CodeExercise, group: str, params: dict, result: CallResult,
                  expected: ModuleExpected, limit_s: float) -> CaseOutcome:  # fmt: skip
-    """The outcome of one module probe against the reference block's facts."""
+    """The outcome of one module probe: output shapes, then parameters, layers, behaviour."""
     base = {"group": group, "params": dict(params), "seconds": result.seconds}
-    shown = tuple(
-        v if v is not None else np.zeros(s)
-        for v, s in zip(expected.values, expected.shapes, strict=False)
-    )
     if not result.ok:
         status, text = _status_text(exercise, result, limit_s)
         return CaseOutcome(
             status=status, message=text, detail={"traceback": result.traceback}, **base
         )
     outs = tuple(result.outputs)
-    for i, (a, shape) in enumerate(zip(outs, expected.shapes, strict=False)):
-        if tuple(np.shape(a)) != tuple(shape):
-            text = Text(f"output {i}: expected shape {tuple(shape)}, got {tuple(np.shape(a))}",
-                        f"输出 {i}：期望形状 {tuple(shape)}，实际 {tuple(np.shape(a))}")  # fmt: skip
-            return CaseOutcome(status="shape", message=text, actual=outs, expected=shown, **base)
-    if len(outs) != len(expected.shapes):
-        text = Text(f"returned {len(outs)} outputs, expected {len(expected.shapes)}",
-                    f"返回 {len(outs)} 个输出，应为 {len(expected.shapes)} 个")  # fmt: skip
-        return CaseOutcome(status="invalid_output", message=text, actual=outs, **base)
+    shown = tuple(
+        v if v is not None else np.zeros(s)
+        for v, s in zip(expected.values, expected.shapes, strict=False)
+    )
+    base = {**base, "actual": outs, "expected": shown}
+    problem = _shape_problem(outs, expected)
+    if problem is not None:
+        return CaseOutcome(status=problem[0], message=problem[1], **base)
     if result.parameters is not None and result.parameters != expected.parameters:
         text = _parameter_text(result.parameters, expected)
         return CaseOutcome(status="wrong", message=text, detail={"stage": "parameters"}, **base)
@@ -97,24 +116,10 @@ def judge_module(exercise: CodeExercise, group: str, params: dict, result: CallR
     )
     if structure is not None:
         return CaseOutcome(status="wrong", message=structure, detail={"stage": "layers"}, **base)
-    for a, e in zip(outs, expected.values, strict=False):
-        if e is None:
-            continue
-        comparison, _ = compare_outputs(exercise, (a,), (e,))
-        if not comparison.ok:
-            text = Text(f"behaviour probe {params.get('probe', '')}: {comparison.message}",
-                        f"行为检查 {params.get('probe', '')}：{comparison.message}")  # fmt: skip
-            return CaseOutcome(
-                status="wrong",
-                message=text,
-                detail={"stage": "behaviour"},
-                actual=outs,
-                expected=shown,
-                **base,
-            )
-    return CaseOutcome(
-        status="passed", message=Text("passed", "通过"), actual=outs, expected=shown, **base
-    )
+    behaviour = _behaviour_problem(exercise, outs, expected, str(params.get("probe", "")))
+    if behaviour is not None:
+        return CaseOutcome(status="wrong", message=behaviour, detail={"stage": "behaviour"}, **base)
+    return CaseOutcome(status="passed", message=Text("passed", "通过"), **base)
 
 
 def _as_counter(layers) -> Counter:
