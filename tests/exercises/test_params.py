@@ -119,3 +119,19 @@ def test_grouped_misconceptions_are_the_named_rules() -> None:
     p = problem.params
     standard = _conv({**p, "groups": 1})
     assert problem.misconception_answers["groups_ignored"] == standard
+
+
+def test_alexnet_layer_counts_are_the_reference_two_gpu_alexnet() -> None:
+    # Seed 001: the two-GPU AlexNet; with the output layer's bias it has 60,965,224 parameters.
+    from exercises.bank.params_alexnet import LAYERS
+
+    net = models.get("alexnet_2gpu")
+    layers = [m for m in net.modules() if type(m).__name__ in ("Conv2d", "Linear")]
+    exercise = registry.get("alexnet_layer_params")
+    total = 0
+    for index in range(len(LAYERS)):
+        for bias in (True, False):
+            answer = exercise.answer({"layer": index, "bias": bias})
+            assert answer == _numel(layers[index], bias=bias), (LAYERS[index], bias)
+        total += exercise.answer({"layer": index, "bias": True})
+    assert total == 60_965_224 == _numel(net)
