@@ -7,10 +7,12 @@ ndarrays within the size caps. Nothing the child wrote is ever unpickled or exec
 
 from __future__ import annotations
 
+import atexit
 import keyword
 import os
 import shutil
 import tempfile
+import threading
 import time
 import warnings
 from collections.abc import Sequence
@@ -24,7 +26,24 @@ from grader.sandbox.forbidden import Forbidden, static_scan
 
 _SCALARS = (bool, int, float, str, type(None))
 #: Job directories live in RAM when possible (the child reaches its own through a descriptor only).
-_JOB_ROOT = "/dev/shm"
+_RAM_DIR = "/dev/shm"
+_job_root: str | None = None
+_job_root_lock = threading.Lock()
+
+
+def _jobs_dir() -> str:
+    """This process's private (0700) parent of all job directories, removed at exit.
+
+    An unprivileged child that walks ``..`` from its own job directory meets a directory it may not
+    list or enter, so it can neither read another submission's files nor write beside its own.
+    """
+    global _job_root
+    with _job_root_lock:
+        if _job_root is None or not os.path.isdir(_job_root):
+            base = _RAM_DIR if os.path.isdir(_RAM_DIR) else None
+            _job_root = tempfile.mkdtemp(prefix=f"cnngrade-{os.getpid()}-", dir=base)
+            atexit.register(shutil.rmtree, _job_root, True)
+        return _job_root
 
 
 class _Blob:
@@ -250,9 +269,7 @@ def run(
     violations = static_scan(source, forbidden)
     base = isolation.base_plan()
     worker = pool.shared_pool().acquire()
-    job_dir = tempfile.mkdtemp(
-        prefix="cnngrade-job-", dir=_JOB_ROOT if os.path.isdir(_JOB_ROOT) else None
-    )
+    job_dir = tempfile.mkdtemp(prefix="job-", dir=_jobs_dir())
     t0 = time.perf_counter()
     try:
         plan = {

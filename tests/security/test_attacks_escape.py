@@ -220,3 +220,21 @@ def test_a_later_case_still_runs_after_one_that_hangs() -> None:
     )
     assert [r.status for r in report.results] == ["ok", "timeout", "ok"] and not passes(report)
     assert FAST.wall_s_per_call == 1.5
+
+
+@needs_level(3)
+def test_walking_up_from_the_job_directory_is_denied() -> None:
+    """The child holds a descriptor of its job directory; ``..`` from there must lead nowhere."""
+    report = attack(
+        "import os, numpy as np\ndef conv2d(x, w):\n    tried = []\n"
+        "    for fd in os.listdir('/proc/self/fd'):\n"
+        "        base = f'/proc/self/fd/{fd}'\n"
+        "        if not os.path.isdir(base):\n            continue\n"
+        "        for attempt in (lambda: os.listdir(base + '/..'),\n"
+        "                        lambda: open(base + '/../escaped', 'w').write('x'),\n"
+        "                        lambda: open(base + '/escaped', 'w').write('x')):\n"
+        "            try:\n                attempt()\n                tried.append('allowed')\n"
+        "            except OSError:\n                tried.append('denied')\n"
+        "    print(tried)\n    return np.zeros((1, 3, 4, 3))\n"
+    )
+    assert "denied" in report.stdout and "allowed" not in report.stdout and not passes(report)
