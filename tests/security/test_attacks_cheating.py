@@ -307,3 +307,22 @@ def test_scipy_signal_is_refused_even_if_installed() -> None:
     report = attack("from scipy import signal\ndef conv2d(x, w):\n    return x\n")
     assert report.results[0].status == "forbidden" and "scipy.signal" in report.static_violations[0]
     assert not passes(report)
+
+
+@needs_level(3)
+def test_new_user_namespace_cannot_uncover_hidden_paths() -> None:
+    """unshare(USER|NS) makes the child root of its own namespace; the covering tmpfs stays locked."""
+    repo = str(__import__("pathlib").Path(__file__).resolve().parents[2])
+    report = attack(
+        "import ctypes, os, numpy as np\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+        "def conv2d(x, w):\n"
+        "    uid = os.getuid()\n"
+        "    print('unshare', libc.unshare(0x10000000 | 0x00020000))\n"
+        "    try:\n"
+        "        open('/proc/self/uid_map', 'w').write(f'0 {uid} 1')\n"
+        "    except OSError as exc:\n        print('map', exc)\n"
+        f"    print('umount', libc.umount2({repo!r}.encode(), 2), ctypes.get_errno())\n"
+        f"    print('visible', os.path.exists({repo + '/reference/conv.py'!r}))\n"
+        "    return np.zeros((1, 3, 4, 3))\n"
+    )
+    assert "visible False" in report.stdout and not passes(report)
