@@ -17,10 +17,25 @@ import sympy
 
 from exercises.core import AnswerSpec, Lang, Problem, Text
 from exercises.formatting import bmatrix, fmt_number, markdown_table
+from exercises.problem_json import problem_from_json, problem_to_json
 from exercises.registry import get as get_exercise
 from exercises.render_html import markdown_to_html
 
 FORMATS = ("md", "html", "json")
+__all__ = [
+    "FORMATS",
+    "Task",
+    "answer_forms",
+    "answer_key",
+    "answer_line",
+    "answer_text",
+    "fmt_int",
+    "markdown_to_html",
+    "problem_from_json",
+    "problem_set",
+    "problem_to_json",
+    "shape_text",
+]
 
 
 # ---------------------------------------------------------------- formatters used by the families
@@ -250,33 +265,6 @@ def problem_set_json(
         "tasks": [dataclasses.asdict(t) for t in tasks],
     }
     return json.dumps(body, ensure_ascii=False, indent=1)
-
-
-def problem_to_json(problem: Problem) -> dict[str, Any]:
-    """Everything in a Problem as plain JSON data (tuples as lists, choices as ``{"en", "zh"}``).
-
-    Params and answers are already JSON-native (the contract test checks it), so they are shared,
-    not copied: this runs once per student and problem when a class is generated.
-    """
-    data = {f.name: getattr(problem, f.name) for f in dataclasses.fields(problem)}
-    spec = problem.spec
-    data["spec"] = {f.name: getattr(spec, f.name) for f in dataclasses.fields(spec)}
-    data["spec"]["symbols"] = [list(pair) for pair in spec.symbols]
-    data["spec"]["choices"] = [{"en": c.en, "zh": c.zh} for c in spec.choices]
-    return data
-
-
-def problem_from_json(data: dict[str, Any]) -> Problem:
-    """The Problem that :func:`problem_to_json` wrote.
-
-    >>> p = Problem("x", "x.1", 1, 1, "en", {}, "?", 3, AnswerSpec("integer"), "3")
-    >>> problem_from_json(problem_to_json(p)) == p
-    True
-    """
-    spec = dict(data["spec"])
-    spec["symbols"] = tuple(tuple(pair) for pair in spec["symbols"])
-    spec["choices"] = tuple(Text(**choice) for choice in spec["choices"])
-    return Problem(**{**data, "spec": AnswerSpec(**spec)})
 
 
 def answer_key_json(problems: Sequence[Problem], *, title: str, student_id: str, lang: Lang) -> str:
