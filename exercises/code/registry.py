@@ -23,12 +23,7 @@ def _all() -> dict[str, CodeExercise]:
 
     found: dict[str, CodeExercise] = {}
     for family in _FAMILIES:
-        try:
-            module = importlib.import_module(f"exercises.code.{family}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"exercises.code.{family}":
-                raise
-            continue
+        module = importlib.import_module(f"exercises.code.{family}")
         for exercise in module.EXERCISES:
             if exercise.id in found:
                 raise ValueError(f"code exercise id {exercise.id!r} is defined twice (in {family})")
