@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 import grader.cli.main  # noqa: F401  (registers every command)
 from exercises.code import get
+from exercises.seeding import rng_for
 from grader.cli.app import app
 from grader.code import check, check_source, grade_code_file
 from grader.code.grade import SubmissionRun
@@ -189,3 +190,28 @@ def test_cli_reports_a_sandbox_that_cannot_grade(monkeypatch) -> None:
     monkeypatch.setattr(grader.code, "check", refuse)
     result = CliRunner().invoke(app, ["check", "corr2d", path, "--require-level", "4"])
     assert result.exit_code == 3 and "grading failed: isolation level 2" in result.output
+
+
+def test_only_inputs_cross_into_the_sandbox(monkeypatch) -> None:
+    """The sandbox receives Calls whose arrays are the inputs; no expected output is among them."""
+    import numpy as np
+
+    import grader.sandbox
+
+    seen = []
+    real_run = grader.sandbox.run
+
+    def spy(source, entry, calls, **kwargs):
+        seen.extend(calls)
+        return real_run(source, entry, calls, **kwargs)
+
+    monkeypatch.setattr(grader.sandbox, "run", spy)
+    ex = get("conv2d")
+    report = check("conv2d", SOLUTIONS / "conv2d" / "wrong_missing_bias.py", seed=3)
+    assert report.shrunk is not None and len(seen) > len(report.cases)  # main run + shrink rounds
+    for case, call in zip(ex.cases(rng_for(3)), seen, strict=False):
+        (expected,) = ex.expected(case.params, ex.build(case.params))
+        arrays = [a for a in (*call.args, *call.kwargs.values()) if isinstance(a, np.ndarray)]
+        assert arrays and not any(
+            a.shape == expected.shape and np.allclose(a, expected) for a in arrays
+        )
