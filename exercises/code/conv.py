@@ -214,12 +214,8 @@ CORR2D = CodeExercise(
         BuggyRule(
             "flipped_kernel",
             CONV_BUGS[0].feedback,
-            lambda p, inv: (
-                n64(
-                    __import__("reference.conv", fromlist=["x"]).corr2d(
-                        t64(inv.args[0]), t64(inv.args[1][::-1, ::-1])
-                    )
-                ),
+            lambda p, inv: _corr_expected(
+                p, Invocation(args=(inv.args[0], inv.args[1][::-1, ::-1]))
             ),
         ),
     ),
