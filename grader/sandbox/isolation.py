@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import functools
 import os
+import platform
 import sys
+import threading
 from pathlib import Path
 
 from grader.sandbox.api import Isolation
-from grader.sandbox.runtime import confine
+from grader.sandbox.runtime import confine, seccomp
 
 LEVEL_NAMES = {1: "process", 2: "namespaces", 3: "namespaces+uid", 4: "full"}
 NAMESPACE_FLAGS = (
@@ -56,6 +58,36 @@ def _try_namespaces(userns: bool) -> str:
             _, status = os.waitpid(inner, 0)
             if status != 0:
                 msg = b"the PID namespace did not make its first child PID 1"
+        except BaseException as exc:
+            msg = f"{type(exc).__name__}: {exc}".encode()
+        os.write(w, msg[:500])
+        os._exit(0)
+    os.close(w)
+    with os.fdopen(r, "rb") as fh:
+        text = fh.read().decode(errors="replace")
+    os.waitpid(pid, 0)
+    return text
+
+
+def _try_seccomp() -> str:
+    """'' when the child's seccomp filter installs and refuses unshare while threads still work."""
+    if not seccomp.available():
+        return f"no filter for {platform.machine()}"
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        msg = b""
+        try:
+            seccomp.install()
+            thread = threading.Thread(target=lambda: None)
+            thread.start()
+            thread.join()
+            try:
+                confine.unshare(confine.CLONE_NEWNS)
+                msg = b"the filter let unshare through"
+            except OSError:
+                pass
         except BaseException as exc:
             msg = f"{type(exc).__name__}: {exc}".encode()
         os.write(w, msg[:500])
@@ -107,6 +139,11 @@ def _probe() -> tuple[Isolation, dict]:
         missing.append(f"cgroup memory/pids limits and sweep ({cg_error})")
     else:
         have += ["cgroup-memory", "cgroup-pids", "cgroup-sweep"]
+    sc_error = _try_seccomp()
+    if sc_error:
+        missing.append(f"seccomp filter ({sc_error})")
+    else:
+        have.append("seccomp")
     level = 1
     for lvl, needs in ((2, "mount-namespace"), (3, "unprivileged-uid"), (4, "cgroup-sweep")):
         if needs not in have:
@@ -117,6 +154,7 @@ def _probe() -> tuple[Isolation, dict]:
         "userns": not root and not ns_error,
         "uid_drop": "unprivileged-uid" in have,
         "cgroup": not cg_error,
+        "seccomp": not sc_error,
     }
     return Isolation(level, LEVEL_NAMES[level], tuple(have), tuple(missing)), plan
 

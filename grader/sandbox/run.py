@@ -276,6 +276,7 @@ def run(
             "unshare": base["unshare"],
             "userns": base["userns"],
             "cgroup": base["cgroup"],
+            "seccomp": base.get("seccomp", False),
             "uid": worker.uid if base["uid_drop"] else None,
             "hide": isolation.hidden_paths(tuple(hide_paths)),
         }

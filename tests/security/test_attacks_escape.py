@@ -9,7 +9,7 @@ from __future__ import annotations
 import socket
 
 import pytest
-from security_harness import FAST, W, X, attack, needs_level, passes
+from security_harness import FAST, ISOLATION, W, X, attack, needs_level, passes
 
 from grader.sandbox import Call, Limits
 
@@ -238,3 +238,22 @@ def test_walking_up_from_the_job_directory_is_denied() -> None:
         "    print(tried)\n    return np.zeros((1, 3, 4, 3))\n"
     )
     assert "denied" in report.stdout and "allowed" not in report.stdout and not passes(report)
+
+
+@pytest.mark.skipif(
+    "seccomp" not in ISOLATION.mechanisms, reason="no seccomp filter on this machine"
+)
+def test_seccomp_refuses_namespace_and_ptrace_syscalls_but_not_threads() -> None:
+    report = attack(
+        "import ctypes, os, subprocess, threading, numpy as np\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        "def conv2d(x, w):\n"
+        "    print('unshare', libc.unshare(0x10000000), ctypes.get_errno())\n"
+        "    print('ptrace', libc.ptrace(0, 0, None, None), ctypes.get_errno())\n"
+        "    t = threading.Thread(target=print, args=('thread ok',))\n    t.start()\n    t.join()\n"
+        "    print(subprocess.run(['echo', 'child ok'], capture_output=True, text=True).stdout.strip())\n"
+        "    return np.zeros((1, 3, 4, 3))\n"
+    )
+    out = report.stdout
+    assert "unshare -1 1" in out and "ptrace -1 1" in out  # EPERM
+    assert "thread ok" in out and "child ok" in out and not passes(report)

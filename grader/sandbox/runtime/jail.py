@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 
-from . import child, confine, guards
+from . import child, confine, guards, seccomp
 
 SAFE_ENV = {
     "PATH": "/usr/local/bin:/usr/bin:/bin",
@@ -86,6 +86,8 @@ def _confined(job: dict, plan: dict, msg_w: int, job_fd: int, as_bytes: int) -> 
         _close_fds_except(msg_w, job_fd)
         if plan.get("uid") is not None:
             confine.drop_privileges(plan["uid"])
+        if plan.get("seccomp"):
+            seccomp.install()
         os.chdir(scratch)
         _scrub_interpreter(job, scratch)
         child.serve(job, msg_w, job_fd)
