@@ -16,6 +16,7 @@ import threading
 import time
 import warnings
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -130,13 +131,15 @@ def _encode_call(
     }, call.outputs
 
 
-def _validate(source: str, entry: str, limits: Limits, filename: str) -> None:
+def _validate(source: str, entry: str, limits: Limits, filename: str, device) -> None:
     if not isinstance(source, str):
         raise ValueError(f"source={type(source).__name__}: expected the submission's text as str")
     if not (isinstance(entry, str) and entry.isidentifier() and not keyword.iskeyword(entry)):
         raise ValueError(f"entry={entry!r}: expected the name of a function or class")
     if not isinstance(filename, str) or not filename or "/" in filename or "\0" in filename:
         raise ValueError(f"filename={filename!r}: expected a plain file name like 'submission.py'")
+    if device is not None and str(device).split(":")[0] not in ("cpu", "cuda"):  # str/torch.device
+        raise ValueError(f"device={device!r}: expected None, 'cpu', 'cuda' or 'cuda:<index>'")
     for name, value in vars(limits).items():
         if not value > 0:
             raise ValueError(f"limits.{name}={value!r}: expected a positive number")
@@ -259,64 +262,73 @@ def run(
     >>> r.results[0].status, r.results[0].outputs[0].tolist()
     ('ok', [0.0, 2.0, 4.0])
     """
-    _validate(source, entry, limits, filename)
-    if device is not None and str(device).split(":")[0] not in (
-        "cpu",
-        "cuda",
-    ):  # str or torch.device
-        raise ValueError(f"device={device!r}: expected None, 'cpu', 'cuda' or 'cuda:<index>'")
+    _validate(source, entry, limits, filename, device)
     iso = isolation.check_required(require_level)
-    violations = static_scan(source, forbidden)
+    job = {
+        "entry": entry,
+        "filename": filename,
+        "forbidden": forbidden.to_json(),
+        "device": str(device) if device is not None else None,
+        "limits": {**vars(limits), "tmpfs_mb": limits.memory_mb},
+    }
+    shared = pool.shared_pool()
+    for attempt in (1, 2):  # a worker that died is a grader fault: retry once on a fresh one
+        worker = shared.acquire()
+        try:
+            report = _run_on(worker, job, source, calls, limits, tuple(hide_paths))
+            break
+        except pool.WorkerError:
+            if attempt == 2:
+                raise
+        finally:
+            shared.release(worker)
+    return replace(report, isolation=iso, static_violations=static_scan(source, forbidden))
+
+
+def _run_on(
+    worker: pool.Worker, job: dict, source: str, calls: Sequence, limits: Limits, hide: tuple
+) -> RunReport:
+    """One submission on one worker, in a fresh job directory removed afterwards."""
     base = isolation.base_plan()
-    worker = pool.shared_pool().acquire()
+    plan = {
+        "unshare": base["unshare"],
+        "userns": base["userns"],
+        "cgroup": base["cgroup"],
+        "seccomp": base.get("seccomp", False),
+        "uid": worker.uid if base["uid_drop"] else None,
+        "hide": isolation.hidden_paths(hide),
+    }
     job_dir = tempfile.mkdtemp(prefix="job-", dir=_jobs_dir())
-    t0 = time.perf_counter()
     try:
-        plan = {
-            "unshare": base["unshare"],
-            "userns": base["userns"],
-            "cgroup": base["cgroup"],
-            "seccomp": base.get("seccomp", False),
-            "uid": worker.uid if base["uid_drop"] else None,
-            "hide": isolation.hidden_paths(tuple(hide_paths)),
-        }
+        t0 = time.perf_counter()
         encoded, counts = _prepare(job_dir, source, calls, plan)
-        job = {
-            "job_dir": job_dir,
-            "entry": entry,
-            "filename": filename,
-            "calls": encoded,
-            "forbidden": forbidden.to_json(),
-            "device": str(device) if device is not None else None,
-            "limits": {**vars(limits), "tmpfs_mb": limits.memory_mb},
-        }
         t1 = time.perf_counter()
-        answer = worker.request({"job": job, "plan": plan}, timeout=limits.wall_s_total + 30)
+        answer = worker.request(
+            {"job": {**job, "job_dir": job_dir, "calls": encoded}, "plan": plan},
+            timeout=limits.wall_s_total + 30,
+        )
         t2 = time.perf_counter()
         if not answer.get("swept", True):
             warnings.warn(
-                "sandbox: some processes of the last run could not be confirmed dead "
-                f"(isolation {iso.name}); see docs/ISOLATION.md",
+                "sandbox: some processes of the last run could not be confirmed dead; "
+                "see docs/ISOLATION.md",
                 RuntimeWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
         results = tuple(
             _result(raw, i, counts[i], job_dir, limits) for i, raw in enumerate(answer["results"])
         )
-        timings = {
-            "prepare_s": t1 - t0,
-            **answer.get("phases", {}),
-            "collect_s": time.perf_counter() - t2,
-        }
         return RunReport(
-            timings=timings,
             results=results,
-            isolation=iso,
+            isolation=isolation.probe_isolation(),
             load_error=answer["load_error"],
-            static_violations=violations,
             stdout=_read_capped(os.path.join(job_dir, "stdout.txt"), limits.max_stdout_bytes),
             stderr=_read_capped(os.path.join(job_dir, "stderr.txt"), limits.max_stdout_bytes),
+            timings={
+                "prepare_s": t1 - t0,
+                **answer.get("phases", {}),
+                "collect_s": time.perf_counter() - t2,
+            },
         )
     finally:
-        pool.shared_pool().release(worker)
         shutil.rmtree(job_dir, ignore_errors=True)
