@@ -275,3 +275,20 @@ def test_cuda_matches_cpu_for_the_conv_family():
         on_gpu = call(x.cuda(), w.cuda(), offset.cuda(), kernel.cuda())
         assert on_gpu.device.type == "cuda"
         assert compare(on_gpu, on_cpu, rtol=1e-10, atol=1e-10).ok
+
+
+def test_ops_are_traced_once_without_their_internals(device):
+    """A tracer sees one ``conv2d`` (not the pad or the depthwise contraction inside it)."""
+    from reference._trace import listening
+    from reference.separable import depthwise_separable_conv2d
+
+    seen = []
+    x = torch.ones(1, 2, 5, 5, device=device)
+    with listening(
+        lambda name, args, out: seen.append((name, tuple(out.shape), args.get("padding")))
+    ):
+        conv2d(x, torch.ones(3, 2, 3, 3, device=device), padding=1, padding_mode="reflect")
+        depthwise_separable_conv2d(
+            x, torch.ones(2, 1, 3, 3, device=device), torch.ones(4, 2, 1, 1, device=device)
+        )
+    assert seen == [("conv2d", (1, 3, 5, 5), 1), ("depthwise_separable_conv2d", (1, 4, 3, 3), 0)]
