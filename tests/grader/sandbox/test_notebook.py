@@ -68,3 +68,20 @@ def test_bad_notebooks_raise_value_error() -> None:
         extract_notebook_code("{}", "f")
     with pytest.raises(ValueError, match="entry='f'"):
         extract_notebook_code(_nb(("x = 1\n", {})), "f")
+
+
+def test_extracted_notebook_code_runs_in_the_sandbox() -> None:
+    import numpy as np
+
+    from grader.sandbox import Call, run
+
+    nb = _nb(
+        ("import numpy as np\n", {}),
+        ("def corr2d(X, K):\n    return np.array([[(X[:2, :2] * K).sum()]])\n", {}),
+        ("corr2d(np.ones((3, 3)), np.ones((2, 2)))\n", {}),
+    )
+    code = extract_notebook_code(nb, "corr2d")
+    report = run(
+        code, "corr2d", [Call((np.arange(9.0).reshape(3, 3), np.ones((2, 2))))], filename="hw.ipynb"
+    )
+    assert report.results[0].ok and report.results[0].outputs[0].tolist() == [[8.0]]
