@@ -11,11 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
-from classdata import write_answers, write_manifest
 
 from exercises.assignment import load_manifest, personal_problems
 from grader.classrun import grade_class
 from grader.gradebook import read_gradebook
+
+from .classdata import write_answers, write_manifest
 
 N = 200
 ROOT = Path(__file__).resolve().parents[2]

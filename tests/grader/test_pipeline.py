@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from classdata import write_answers, write_manifest
-
 from exercises.assignment import load_manifest, parse_manifest, personal_problems
 from grader import pipeline
 from grader.pipeline import STEPS, Job, Settings, run_steps, student_result
 from grader.store import ResultStore
 from grader.types import Verdict
+
+from .classdata import write_answers, write_manifest
 
 
 def _settings(tmp_path, text=None):

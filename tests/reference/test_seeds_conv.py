@@ -1,4 +1,4 @@
-"""Every convolution worked example in the course material (/work/shared/seeds), reproduced by reference/.
+"""Every convolution worked example in the course material (``../shared/seeds``), reproduced by reference/.
 
 Each test names the seed file (and the example) it comes from. Counting-only examples (parameter and
 multiplication totals) that the analysis module owns are checked here only where they follow from the

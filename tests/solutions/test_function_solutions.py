@@ -6,15 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from solution_files import (
+
+from exercises.code import names
+
+from .solution_files import (
     EXERCISE_DIRS,
     assert_correct_passes,
     assert_wrong_fails_as_deserved,
     folders,
     wrong_files,
 )
-
-from exercises.code import names
 
 
 def test_every_exercise_has_a_correct_and_two_wrong_solutions() -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from solution_files import (
+
+from .solution_files import (
     assert_correct_passes,
     assert_wrong_fails_as_deserved,
     folders,

@@ -9,13 +9,14 @@ from __future__ import annotations
 import functools
 
 import pytest
-from notations import hostile_inputs, notations, wrong_candidates
 
 from exercises import registry
 from exercises.instantiate import instantiate
 from exercises.seeding import variant_seed
 from grader.answers import grade_answer
 from grader.answers.equivalence import canonical, match
+
+from .notations import hostile_inputs, notations, wrong_candidates
 
 SEEDS = 6  # per difficulty; the exercise bank's own contract tests cover hundreds of seeds
 EXERCISES = registry.all_exercises()

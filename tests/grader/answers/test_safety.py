@@ -6,10 +6,11 @@ import os
 import time
 
 import pytest
-from notations import hostile_inputs
 
 from exercises.core import AnswerSpec, Problem, Text
 from grader.answers import grade_answer
+
+from .notations import hostile_inputs
 
 SPECS = [
     AnswerSpec("integer", units=True), AnswerSpec("number", rtol=1e-3), AnswerSpec("shape", partial="per_dimension"),

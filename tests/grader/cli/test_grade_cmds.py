@@ -16,9 +16,9 @@ from grader.cli.app import app
 from grader.cli.grade_cmds import examples_dir
 from grader.gradebook import read_gradebook
 
+from ..classdata import write_answers, write_manifest
+
 ROOT = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(ROOT / "tests" / "grader"))  # the shared class helpers (tests/grader/classdata.py)
-from classdata import write_answers, write_manifest  # noqa: E402
 
 MANIFEST = examples_dir() / "assignment.yaml"
 runner = CliRunner()
