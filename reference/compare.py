@@ -123,7 +123,7 @@ def compare_with_gradients(
     weight = weight.reshape(e_out.shape)
     (a_out * weight).sum().backward()
     (e_out * weight).sum().backward()
-    for i, (xa, xe) in enumerate(zip(a_in, e_in)):
+    for i, (xa, xe) in enumerate(zip(a_in, e_in, strict=True)):
         if xe.grad is None:
             continue
         if xa.grad is None:

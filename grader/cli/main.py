@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from grader.cli.app import app
-
 # Each command module registers its sub-commands on `app` when imported (one line per module).
-import grader.cli.exercises_cmds  # noqa: E402,F401
-import grader.cli.grade_cmds  # noqa: E402,F401
-import grader.cli.check_cmd  # noqa: E402,F401
-import grader.cli.seeds  # noqa: E402,F401
-import grader.cli.summary  # noqa: E402,F401
+import grader.cli.check_cmd  # noqa: F401
+import grader.cli.exercises_cmds  # noqa: F401
+import grader.cli.grade_cmds  # noqa: F401
+import grader.cli.seeds  # noqa: F401
+import grader.cli.summary  # noqa: F401
+from grader.cli.app import app
 
 
 def main() -> None:

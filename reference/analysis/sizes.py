@@ -162,12 +162,11 @@ def conv_transpose_output_size(
     _check_int("output_padding", output_padding, 0)
     span = effective_kernel_size(kernel_size, dilation)
     symbolic = any(is_symbolic(v) for v in (size, stride, padding, output_padding, dilation))
-    if not symbolic:
-        if output_padding >= stride and output_padding >= dilation:
-            raise ValueError(
-                f"output_padding={output_padding} must be smaller than stride={stride} or "
-                f"dilation={dilation}"
-            )
+    if not symbolic and output_padding >= stride and output_padding >= dilation:
+        raise ValueError(
+            f"output_padding={output_padding} must be smaller than stride={stride} or "
+            f"dilation={dilation}"
+        )
     out = (size - 1) * stride - 2 * padding + span - 1 + output_padding + 1
     if not symbolic and not is_symbolic(out) and out < 1:
         raise ValueError(
