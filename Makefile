@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(PY) -m ruff check reference exercises grader solutions tests benchmarks
 
 bench: $(STAMP)
-	for f in benchmarks/bench_*.py; do $(PY) $$f || exit 1; done
+	for f in benchmarks/bench_*.py; do $(PY) -m benchmarks.$$(basename $$f .py) || exit 1; done
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache .hypothesis

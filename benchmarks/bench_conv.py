@@ -18,10 +18,7 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-try:
-    from benchmarks._timing import interleaved_medians
-except ModuleNotFoundError:  # run as a script (`make bench`): benchmarks/ itself is on sys.path
-    from _timing import interleaved_medians  # type: ignore[no-redef]
+from benchmarks._timing import interleaved_medians
 from reference._device import resolve_device
 from reference.compare import compare
 from reference.conv import conv2d

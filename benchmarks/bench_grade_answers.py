@@ -3,7 +3,7 @@
 Two figures: ``grade_answer`` alone over pre-generated problems (the judge), and the whole class
 run (regenerate variants, read YAML folders, grade, write results/feedback/gradebook) on one core.
 Answers are a realistic mix: right in varied notations, misconceptions, wrong, malformed, missing.
-Run: ``.venv/bin/python benchmarks/bench_grade_answers.py``; writes benchmarks/results/grade_answers.json.
+Run: ``.venv/bin/python -m benchmarks.bench_grade_answers``; writes benchmarks/results/grade_answers.json.
 """
 
 from __future__ import annotations
