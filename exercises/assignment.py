@@ -9,6 +9,7 @@ Manifest (YAML)::
     exercises:
       - {id: conv_output_shape, count: 2, difficulty: 2, points: 1}
       - {id: conv2d_forward}     # a code exercise (exercises.code) is a task, not an answer Problem
+      - {id: conv2d, seconds: 1} # code only: time budget per test case (capped by the exercise's)
 
 Slots are ``"<exercise id>.<k>"`` (k from 1, counting across entries with the same id). A variant is
 ``variant_seed(assignment id, student id, slot, attempt)``. Every instructor mistake raises a
@@ -32,7 +33,7 @@ from exercises.instantiate import instantiate
 from exercises.seeding import variant_seed
 
 _TOP_KEYS = ("id", "title", "language", "attempt", "exercises")
-_ITEM_KEYS = ("id", "count", "difficulty", "points")
+_ITEM_KEYS = ("id", "count", "difficulty", "points", "seconds")
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _STUDENT_ID = re.compile(r"^[^\W_][\w.@-]*$")
 
@@ -46,6 +47,7 @@ class Slot:
     kind: str  # "answer" | "code"
     difficulty: int
     points: float
+    seconds: float | None = None  # code slots: the per-case time budget (None: the exercise's own)
 
 
 @dataclass(frozen=True)
@@ -164,11 +166,24 @@ def _item_slots(node: yaml.Node, where: _Where, counter: dict[str, int], code: A
     points = float(_scalar(fields.get("points"), where, "points", (int, float), default_points))
     if points < 0:
         raise where.error(fields["points"], f"points must be >= 0, got {points}")
+    seconds = _seconds(fields.get("seconds"), where, ex_id, kind)
     slots = []
     for _ in range(count):
         counter[ex_id] = counter.get(ex_id, 0) + 1
-        slots.append(Slot(f"{ex_id}.{counter[ex_id]}", ex_id, kind, difficulty, points))
+        slots.append(Slot(f"{ex_id}.{counter[ex_id]}", ex_id, kind, difficulty, points, seconds))
     return slots
+
+
+def _seconds(node: yaml.Node | None, where: _Where, ex_id: str, kind: str) -> float | None:
+    """A code slot's per-case time budget in seconds (None when the entry gives none)."""
+    if node is None:
+        return None
+    if kind != "code":
+        raise where.error(node, f"seconds applies to code exercises only, not to {ex_id!r}")
+    seconds = float(_scalar(node, where, "seconds", (int, float), None))
+    if not 0 < seconds <= 600:
+        raise where.error(node, f"seconds must be > 0 and <= 600, got {seconds:g}")
+    return seconds
 
 
 def _compose(text: str, source: str) -> yaml.Node:

@@ -132,7 +132,8 @@ def grade_class(
     if jobs < 1:
         raise ValueError(f"--jobs must be >= 1, got {jobs}")
     assignment = load_manifest(manifest)
-    settings = Settings(assignment, Path(manifest).read_text(encoding="utf-8"), out_dir, show_solutions)
+    text = Path(manifest).read_text(encoding="utf-8")
+    settings = Settings(assignment, text, out_dir, show_solutions, submissions_dir=submissions)
     store = ResultStore(out_dir)
     store.clean_strays()
     everyone = [_with_fingerprint(job, settings) for job in _jobs(submissions, _opt(roster), settings)]

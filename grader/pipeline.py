@@ -7,7 +7,8 @@ As in nbgrader, the order is data (:data:`STEPS`) and each step does one thing:
 2. ``ReadSubmission`` — answers and code files from the student's folder; unreadable → errors.
 3. ``GradeAnswers`` — every answer slot (after 1 and 2).
 4. ``GradeCode`` — every code slot through ``grader.code.grade_code_file`` (imported lazily: without
-   it the slot gets an error finding, not a crash).
+   it the slot gets an error finding, not a crash), in the sandbox with the output and submissions
+   folders hidden (``hide_paths``) and the manifest's per-case ``seconds``.
 5. ``WriteFeedback`` — Markdown and HTML in the student's language (before 6: a stored result means
    "done", so everything else must already be on disk when it lands).
 6. ``SaveResult`` — the atomic per-student JSON; always last.
@@ -22,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from exercises.assignment import Assignment, personal_problems
+from exercises.assignment import Assignment, Slot, personal_problems
 from exercises.core import Lang, Problem, Text
 from exercises.seeding import variant_seed
 from grader.answers import grade_answer, missing_verdict
@@ -42,6 +43,12 @@ class Settings:
     manifest_text: str
     out_dir: Path
     show_solutions: bool = False
+    submissions_dir: Path | None = None
+
+    def hidden_paths(self) -> tuple[str, ...]:
+        """Folders hidden from student code in the sandbox: our output and the submissions."""
+        folders = (self.out_dir, self.submissions_dir)
+        return tuple(str(Path(f).resolve()) for f in folders if f is not None)
 
 
 @dataclass(frozen=True)
@@ -125,21 +132,28 @@ class GradeCode:
                                         (Finding("missing", message, note="missing"),)))  # fmt: skip
                 continue
             seed = variant_seed(assignment.id, job.student_id, slot.slot, assignment.attempt)
-            verdicts.append(_grade_code(slot.slot, slot.exercise_id, slot.points, path, seed, job.lang))
+            verdicts.append(_grade_code(slot, path, seed, job.lang, settings.hidden_paths()))
         return replace(job, verdicts=job.verdicts + tuple(verdicts))
 
 
-def _grade_code(slot: str, exercise_id: str, points: float, path: Path, seed: int, lang: Lang) -> Verdict:
+def _grade_code(slot: Slot, path: Path, seed: int, lang: Lang, hide: tuple[str, ...]) -> Verdict:
+    """One code slot through the sandbox (``hide``: folders the student's code must not see)."""
     try:
         from grader.code import grade_code_file
+        from grader.sandbox.api import Limits
     except ImportError:
-        return _error_verdict(slot, exercise_id, points, _NO_CODE_GRADER)
+        return _error_verdict(slot.slot, slot.exercise_id, slot.points, _NO_CODE_GRADER)
+    # the manifest's `seconds:` lowers the per-case budget (a looping submission then costs less)
+    limits = Limits(wall_s_per_call=slot.seconds) if slot.seconds else None
     try:
-        verdict = grade_code_file(slot, exercise_id, path, seed, lang)
+        verdict = grade_code_file(
+            slot.slot, slot.exercise_id, path, seed, lang, limits=limits, hide_paths=hide
+        )
     except Exception as exc:  # the code grader's own failure is a finding, never a stopped class
-        return _error_verdict(slot, exercise_id, points, f"code grading failed ({type(exc).__name__}: {exc})")
-    scale = points / verdict.max_score if verdict.max_score else 0.0
-    return replace(verdict, score=round(verdict.score * scale, 6), max_score=float(points))
+        message = f"code grading failed ({type(exc).__name__}: {exc})"
+        return _error_verdict(slot.slot, slot.exercise_id, slot.points, message)
+    scale = slot.points / verdict.max_score if verdict.max_score else 0.0
+    return replace(verdict, score=round(verdict.score * scale, 6), max_score=float(slot.points))
 
 
 def student_result(job: Job, settings: Settings) -> StudentResult:

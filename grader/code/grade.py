@@ -45,6 +45,7 @@ class SubmissionRun:
     filename: str = "submission.py"
     require_level: int | None = None
     device: Any = None
+    hide_paths: tuple[str, ...] = ()
 
     def judge(self, cases: Sequence[Any]) -> tuple[list[CaseOutcome], RunReport]:
         """Outcomes of ``cases`` (Cases, or bare params of shrink candidates) and the raw report."""
@@ -55,7 +56,8 @@ class SubmissionRun:
             ex.expected(p, inv) for (_, p), inv in zip(pairs, invs, strict=True)
         ]  # parent only
         report = run_invocations(ex, self.source, invs, limits=self.limits, filename=self.filename,
-                                 require_level=self.require_level, device=self.device)  # fmt: skip
+                                 require_level=self.require_level, device=self.device,
+                                 hide_paths=self.hide_paths)  # fmt: skip
         per_call = limits_for(ex, len(invs), self.limits).wall_s_per_call
         judge_one = judge_module if ex.kind == "module" else judge
         missing = CallResult("not_run", message="the run stopped before this case")
@@ -85,13 +87,16 @@ def _collect_hints(exercise: CodeExercise, outcomes: list[CaseOutcome]) -> list[
 def check_source(
     exercise: CodeExercise, source: str, *, seed: int = 0, lang: str = "en", limits: Limits | None = None,
     device: Any = None, filename: str = "submission.py", require_level: int | None = None,
-    shrink_failures: bool = True,
+    shrink_failures: bool = True, hide_paths: Sequence[str] = (),
 ) -> CodeReport:  # fmt: skip
-    """Grade ``source`` (the student's code as text) on the exercise's cases for ``seed``."""
+    """Grade ``source`` (the student's code as text) on the exercise's cases for ``seed``.
+
+    ``hide_paths``: folders hidden from the student's code besides the sandbox's defaults.
+    """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, got {lang!r}")
     start = time.perf_counter()
-    run = SubmissionRun(exercise, source, limits, filename, require_level, device)
+    run = SubmissionRun(exercise, source, limits, filename, require_level, device, tuple(hide_paths))
     outcomes, report = run.judge(exercise.cases(rng_for(seed)))
     load_error = load_error_text(report.load_error)(lang) if report.load_error else ""  # type: ignore[arg-type]
     if report.static_violations:
@@ -130,7 +135,8 @@ def _forbidden(o: CaseOutcome, violations: Sequence[str]) -> CaseOutcome:
 
 
 def check(exercise_id: str, path: str | Path, *, seed: int = 0, lang: str = "en", limits: Limits | None = None,
-          device: Any = None, require_level: int | None = None, shrink_failures: bool = True) -> CodeReport:  # fmt: skip
+          device: Any = None, require_level: int | None = None, shrink_failures: bool = True,
+          hide_paths: Sequence[str] = ()) -> CodeReport:  # fmt: skip
     """Check one submission file (.py or .ipynb) against a code exercise.
 
     >>> check("nope", "x.py")  # doctest: +ELLIPSIS
@@ -142,21 +148,26 @@ def check(exercise_id: str, path: str | Path, *, seed: int = 0, lang: str = "en"
     source = read_source(path, exercise.entry)
     return check_source(exercise, source, seed=seed, lang=lang, limits=limits, device=device,
                         filename=Path(path).name, require_level=require_level,
-                        shrink_failures=shrink_failures)  # fmt: skip
+                        shrink_failures=shrink_failures, hide_paths=hide_paths)  # fmt: skip
 
 
 def grade_code_file(slot: str, exercise_id: str, path: str | Path, seed: int, lang: str = "en", *,
-                    limits: Limits | None = None, device: Any = None) -> Verdict:  # fmt: skip
-    """Grade one student's code file for one assignment slot into a gradebook Verdict."""
-    return check(exercise_id, path, seed=seed, lang=lang, limits=limits, device=device).verdict(
-        slot
-    )
+                    limits: Limits | None = None, device: Any = None,
+                    hide_paths: Sequence[str] = ()) -> Verdict:  # fmt: skip
+    """Grade one student's code file for one assignment slot into a gradebook Verdict.
+
+    ``hide_paths``: folders the student's code must not see (the class's output and submissions).
+    """
+    report = check(exercise_id, path, seed=seed, lang=lang, limits=limits, device=device,
+                   hide_paths=hide_paths)  # fmt: skip
+    return report.verdict(slot)
 
 
 def grade_code(exercise: CodeExercise, source_path: str | Path, seed: int, *, slot: str | None = None,
-               lang: str = "en", limits: Limits | None = None, device: Any = None) -> Verdict:  # fmt: skip
+               lang: str = "en", limits: Limits | None = None, device: Any = None,
+               hide_paths: Sequence[str] = ()) -> Verdict:  # fmt: skip
     """As :func:`grade_code_file`, taking the exercise object (the name ARCHITECTURE.md lists)."""
     source = read_source(source_path, exercise.entry)
     report = check_source(exercise, source, seed=seed, lang=lang, limits=limits, device=device,
-                          filename=Path(source_path).name)  # fmt: skip
+                          filename=Path(source_path).name, hide_paths=hide_paths)  # fmt: skip
     return report.verdict(slot or f"{exercise.id}.1")

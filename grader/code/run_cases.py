@@ -66,14 +66,20 @@ def run_invocations(
     filename: str = "submission.py",
     require_level: int | None = None,
     device: Any = None,
+    hide_paths: Sequence[str] = (),
 ) -> RunReport:
-    """Run every invocation of one submission in a single sandbox run (the child is forked once)."""
+    """Run every invocation of one submission in a single sandbox run (the child is forked once).
+
+    ``hide_paths``: folders the child must not see besides the sandbox's defaults (the class run
+    passes its output folder and the submissions folder).
+    """
     calls = [to_call(exercise, inv) for inv in invocations]
     kwargs: dict[str, Any] = {
         "limits": limits_for(exercise, len(calls), limits),
         "forbidden": forbidden_of(exercise),
         "require_level": require_level,
         "filename": filename,
+        "hide_paths": tuple(hide_paths),
     }
     if device is not None and "device" in inspect.signature(sandbox.run).parameters:
         kwargs["device"] = device

@@ -105,6 +105,9 @@ def test_same_variants_in_a_fresh_process_with_another_hash_seed(tmp_path: Path)
         ("id: hw\nexercises:\n  - {id: find_stride\n", 4, "invalid YAML"),
         ("id: hw\nattempt: -1\nexercises:\n  - {id: find_stride}\n", 2, "attempt must be >= 0"),
         ("id: hw\nexercises:\n  - {id: find_stride, points: -1}\n", 3, "points must be >= 0"),
+        ("id: hw\nexercises:\n  - {id: find_stride, seconds: 1}\n", 3, "code exercises only"),
+        ("id: hw\nexercises:\n  - {id: conv2d, seconds: 0}\n", 3, "seconds must be > 0"),
+        ("id: hw\nexercises:\n  - {id: conv2d, seconds: fast}\n", 3, "seconds must be a int or float"),
         ("", 1, "empty"),
     ],
 )
@@ -177,3 +180,8 @@ def test_code_exercises_become_code_slots_without_problems() -> None:
         (f"{code_id}.1", "code", 5.0),
     ]
     assert [p.slot for p in personal_problems(a, "s1")] == ["find_stride.1"]
+
+
+def test_code_slots_carry_the_per_case_seconds() -> None:
+    a = parse_manifest("id: hw\nexercises:\n  - {id: conv2d, seconds: 0.5}\n  - {id: corr2d}\n")
+    assert [(s.slot, s.seconds) for s in a.slots] == [("conv2d.1", 0.5), ("corr2d.1", None)]

@@ -123,7 +123,7 @@ def test_code_slot_calls_the_code_grader_and_rescales_to_manifest_points(tmp_pat
 
     calls = []
 
-    def fake(slot, exercise_id, path, seed, lang):
+    def fake(slot, exercise_id, path, seed, lang, **kwargs):
         calls.append((slot, exercise_id, path.name, seed, lang))
         return Verdict(slot, exercise_id, 5.0, 10.0)
 
@@ -136,10 +136,30 @@ def test_code_slot_calls_the_code_grader_and_rescales_to_manifest_points(tmp_pat
     assert (result.verdicts[1].score, result.verdicts[1].max_score) == (1.5, 3.0)
 
 
+def test_code_slot_hides_output_and_submissions_and_uses_the_manifest_seconds(tmp_path, monkeypatch):
+    import types
+
+    seen = {}
+
+    def fake(slot, exercise_id, path, seed, lang, *, limits=None, hide_paths=()):
+        seen.update(limits=limits, hide_paths=tuple(hide_paths))
+        return Verdict(slot, exercise_id, 1.0, 1.0)
+
+    monkeypatch.setitem(sys.modules, "grader.code", types.SimpleNamespace(grade_code_file=fake))
+    text = CODE_MANIFEST.replace("{id: corr2d, points: 3}", "{id: corr2d, points: 3, seconds: 0.5}")
+    subs = tmp_path / "subs"
+    settings = Settings(parse_manifest(text), text, tmp_path / "out", submissions_dir=subs)
+    folder = write_answers(subs, "s1", {})
+    (folder / "corr2d.py").write_text("def corr2d(X, K):\n    return X\n")
+    _run(tmp_path, folder, settings)
+    assert seen["hide_paths"] == (str((tmp_path / "out").resolve()), str(subs.resolve()))
+    assert seen["limits"].wall_s_per_call == 0.5
+
+
 def test_code_slot_without_a_file_is_missing_and_a_crashing_grader_is_an_error(tmp_path, monkeypatch):
     import types
 
-    def crash(*args):
+    def crash(*args, **kwargs):
         raise RuntimeError("sandbox unavailable")
 
     monkeypatch.setitem(sys.modules, "grader.code", types.SimpleNamespace(grade_code_file=crash))

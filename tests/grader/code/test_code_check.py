@@ -215,3 +215,20 @@ def test_only_inputs_cross_into_the_sandbox(monkeypatch) -> None:
         assert arrays and not any(
             a.shape == expected.shape and np.allclose(a, expected) for a in arrays
         )
+
+
+def test_grade_code_file_hands_hide_paths_and_limits_to_the_sandbox(monkeypatch, tmp_path) -> None:
+    import grader.sandbox
+
+    real, seen = grader.sandbox.run, {}
+
+    def spy(*args, **kwargs):
+        seen.update(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(grader.sandbox, "run", spy)
+    hidden = (str(tmp_path / "out"), str(tmp_path / "subs"))
+    verdict = grade_code_file("conv2d.1", "conv2d", EXAMPLES / "conv2d_correct.py", 0,
+                              limits=Limits(wall_s_per_call=1.5), hide_paths=hidden)  # fmt: skip
+    assert verdict.score == verdict.max_score
+    assert seen["hide_paths"] == hidden and seen["limits"].wall_s_per_call == 1.5
