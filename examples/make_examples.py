@@ -3,15 +3,19 @@
 The sample class must match the variants the bank generates for ``assignment.yaml``, so when an
 exercise family changes its generator, run ``.venv/bin/python examples/make_examples.py``. Students:
 
-- s01 (zh): every answer right, in a different accepted notation each; a correct ``corr2d.py``;
+- s01 (zh): every answer right, in a different accepted notation each; a correct ``corr2d.py``; a
+  correct ``conv2d.py``;
 - s02 (en): each answer the one a named misconception gives; a ``corr2d.py`` that flips the kernel;
+  a ``conv2d.py`` that forgets the bias;
 - s03 (zh): a mix — one right, one partly right, malformed ones (``28*28*6``, a formula ending in
   ``+``), matrices with one wrong element, an empty answer, a wrong choice; a ``corr2d.py`` that
-  calls a forbidden API;
-- s04 (en): only two answers, plus an unknown slot id; no code;
+  calls a forbidden API; a ``conv2d.py`` that calls ``torch.nn.functional.conv2d`` (forbidden);
+- s04 (en): only two answers, plus an unknown slot id; a ``conv2d.py`` that loops forever;
 - s05 (zh): ``answers.yaml`` that is not valid YAML;
-- s06 (zh): ``answers.yaml`` saved in GBK instead of UTF-8;
+- s06 (zh): ``answers.yaml`` saved in GBK instead of UTF-8; a correct ``conv2d.ipynb`` notebook;
 - s07 (en): on the roster, no folder at all.
+
+The conv2d files are copied from ``examples/code/``.
 """
 
 from __future__ import annotations
@@ -26,6 +30,15 @@ from exercises.assignment import load_manifest, load_roster, personal_problems
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "submissions"
+CODE = HERE / "code"
+#: student -> the conv2d file they hand in (from examples/code/), saved as conv2d.py|.ipynb
+CONV2D = {
+    "s01": "conv2d_correct.py",
+    "s02": "conv2d_buggy.py",
+    "s03": "conv2d_forbidden.py",
+    "s04": "conv2d_infinite_loop.py",
+    "s06": "conv2d_notebook.ipynb",
+}
 CORRECT = (HERE.parent / "solutions" / "corr2d" / "correct.py").read_text(encoding="utf-8")
 FLIPPED = (HERE.parent / "solutions" / "corr2d" / "wrong_flipped_kernel.py").read_text(encoding="utf-8")
 FORBIDDEN = '''"""Uses SciPy's correlate2d, which the exercise forbids."""
@@ -103,6 +116,9 @@ def main() -> None:
             continue
         folder = OUT / student.id
         folder.mkdir(parents=True)
+        if student.id in CONV2D:
+            source = CODE / CONV2D[student.id]
+            shutil.copyfile(source, folder / f"conv2d{source.suffix}")
         if student.id == "s05":
             (folder / "answers.yaml").write_text("conv_output_shape.1: [2, 96\nsame_padding.1: : 3\n", encoding="utf-8")
             continue

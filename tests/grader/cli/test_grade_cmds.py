@@ -112,7 +112,7 @@ def test_demo_writes_everything_and_says_where(demo_out):
 def test_demo_class_matches_its_description(demo_out):
     out, _ = demo_out
     book = read_gradebook(out / "gradebook.csv").set_index("student_id")
-    answer_slots = [c for c in book.columns if c not in ("total", "max", "errors", "corr2d.1")]
+    answer_slots = [s.slot for s in load_manifest(MANIFEST).slots if s.kind == "answer"]
     maxima = {p.slot: p.points for p in personal_problems(load_manifest(MANIFEST), "s01")}
     assert all(book.loc["s01", s] == maxima[s] for s in answer_slots), "s01 answers all right (examples out of date?)"
     assert all(book.loc[s, answer_slots].sum() == 0 for s in ("s05", "s06", "s07"))
@@ -122,3 +122,47 @@ def test_demo_class_matches_its_description(demo_out):
     s06 = json.loads((out / "results" / "s06.json").read_text(encoding="utf-8"))
     assert "not UTF-8" in s06["errors"][0]
     assert "正确。" in (out / "feedback" / "s01.md").read_text(encoding="utf-8")  # s01 reads Chinese
+
+
+def _code_verdict(out, student, slot="conv2d.1"):
+    doc = json.loads((out / "results" / f"{student}.json").read_text(encoding="utf-8"))
+    return next(v for v in doc["verdicts"] if v["slot"] == slot)
+
+
+def test_demo_grades_the_code_submissions_into_the_same_gradebook(demo_out):
+    out, output = demo_out
+    book = read_gradebook(out / "gradebook.csv").set_index("student_id")
+    points = {s.slot: s.points for s in load_manifest(MANIFEST).slots if s.kind == "code"}
+    assert set(points) <= set(book.columns) and "conv2d.1" in points
+    assert "conv2d.1" in output  # the per-slot summary names the code slot too
+    assert book.loc["s01", "conv2d.1"] == points["conv2d.1"]  # correct .py: full marks
+    assert book.loc["s06", "conv2d.1"] == points["conv2d.1"]  # correct notebook: full marks
+    assert book.loc["s01", "total"] == book.loc["s01", "max"]
+
+
+def test_demo_buggy_code_scores_partly_with_a_hint_line(demo_out):
+    out, _ = demo_out
+    verdict = _code_verdict(out, "s02")
+    assert 0 <= verdict["score"] < verdict["max_score"]
+    assert any(f["kind"] == "case_failed" and "differs" in f["message"] for f in verdict["findings"])
+    assert any(f.get("note") == "missing_bias" for f in verdict["findings"])
+    assert "off by exactly the bias" in (out / "feedback" / "s02.md").read_text(encoding="utf-8")
+
+
+def test_demo_forbidden_code_names_the_api_and_scores_zero(demo_out):
+    out, _ = demo_out
+    verdict = _code_verdict(out, "s03")
+    assert verdict["score"] == 0
+    assert any(f["kind"] == "forbidden" and "torch.nn.functional.conv2d" in f["message"]
+               for f in verdict["findings"])  # fmt: skip
+    assert "torch.nn.functional.conv2d" in (out / "feedback" / "s03.md").read_text(encoding="utf-8")
+
+
+def test_demo_looping_code_times_out_within_the_manifest_budget(demo_out):
+    out, _ = demo_out
+    verdict = _code_verdict(out, "s04")
+    timeouts = [f for f in verdict["findings"] if f["kind"] == "timeout"]
+    assert verdict["score"] == 0 and timeouts
+    seconds = next(s.seconds for s in load_manifest(MANIFEST).slots if s.slot == "conv2d.1")
+    assert seconds is not None and seconds <= 2 and f"timed out after {seconds:g} s" in timeouts[0]["message"]
+    assert "timed out" in (out / "feedback" / "s04.md").read_text(encoding="utf-8")
