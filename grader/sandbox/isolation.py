@@ -4,7 +4,9 @@ Levels (each includes the ones below; the level is the highest whose mechanisms 
 
 1. ``process``: a forked child with rlimits, scrubbed environment, own cwd, import/aten guards.
 2. ``namespaces``: new PID, network and mount namespaces (no network, leftovers die with the PID
-   namespace, the repo, $HOME and /tmp hidden, / read-only).
+   namespace). The child pivots into a *minimal root* holding only the system directories and the
+   interpreter, read-only, and an empty /tmp; where pivot_root is refused it falls back to covering
+   the repo, $HOME, /tmp and the given folders with empty tmpfs on a read-only /.
 3. ``namespaces+uid``: the child also drops to an unprivileged uid/gid of its own.
 4. ``full``: cgroup memory and pids limits on the whole tree, and a cgroup sweep at the end.
 """
@@ -58,6 +60,51 @@ def _try_namespaces(userns: bool) -> str:
             _, status = os.waitpid(inner, 0)
             if status != 0:
                 msg = b"the PID namespace did not make its first child PID 1"
+        except BaseException as exc:
+            msg = f"{type(exc).__name__}: {exc}".encode()
+        os.write(w, msg[:500])
+        os._exit(0)
+    os.close(w)
+    with os.fdopen(r, "rb") as fh:
+        text = fh.read().decode(errors="replace")
+    os.waitpid(pid, 0)
+    return text
+
+
+def _try_minimal_root(userns: bool) -> str:
+    """'' when a child can pivot into the minimal root and sees the interpreter but not the repo."""
+    if not confine.pivot_available():
+        return f"no pivot_root syscall number for {platform.machine()}"
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        msg = b""
+        try:
+            uid, gid = os.getuid(), os.getgid()
+            confine.unshare(NAMESPACE_FLAGS | (confine.CLONE_NEWUSER if userns else 0))
+            if userns:
+                confine.map_user_namespace(uid, gid)
+            inner = os.fork()
+            if inner == 0:  # PID 1 of the new namespace, like the sandboxed child
+                code = 0
+                try:
+                    confine.enter_minimal_root(
+                        confine.keep_dirs(), hidden_paths(), 1, strict=not userns, new_proc=True
+                    )
+                    if any(os.listdir(p) for p in _package_dirs() if os.path.isdir(p)) or not (
+                        os.path.isdir(sys.prefix)
+                    ):
+                        code = 4
+                    elif not os.listdir("/proc/self/fd"):
+                        code = 5
+                except BaseException:
+                    code = 3
+                os._exit(code)
+            _, status = os.waitpid(inner, 0)
+            code = os.waitstatus_to_exitcode(status)
+            msg = {0: b"", 3: b"setting up the root failed", 4: b"the view was wrong",
+                   5: b"no /proc"}.get(code, f"exit {code}".encode())
         except BaseException as exc:
             msg = f"{type(exc).__name__}: {exc}".encode()
         os.write(w, msg[:500])
@@ -128,6 +175,11 @@ def _probe() -> tuple[Isolation, dict]:
         have += ["pid-namespace", "net-namespace", "mount-namespace"] + (
             [] if root else ["user-namespace"]
         )
+    root_error = _try_minimal_root(userns=not root) if not ns_error else "needs namespaces"
+    if root_error:
+        missing.append(f"minimal root ({root_error}; falling back to covering known folders)")
+    else:
+        have.append("minimal-root")
     if root and not ns_error:
         have.append("unprivileged-uid")
     else:
@@ -152,6 +204,7 @@ def _probe() -> tuple[Isolation, dict]:
     plan = {
         "unshare": 0 if ns_error else NAMESPACE_FLAGS,
         "userns": not root and not ns_error,
+        "minimal_root": not root_error,
         "uid_drop": "unprivileged-uid" in have,
         "cgroup": not cg_error,
         "seccomp": not sc_error,
@@ -174,12 +227,15 @@ def base_plan() -> dict:
 
 
 def hidden_paths(extra: tuple[str, ...] = ()) -> list[str]:
-    """Paths covered by an empty tmpfs in the child: the repo, cwd, homes, temp dirs, ``extra``.
+    """Paths covered by an empty tmpfs in the child: our packages, the repo, cwd, homes, temp dirs,
+    ``extra``. With the minimal root most of these are absent anyway; the list matters for what lies
+    inside a visible directory (a non-editable install in site-packages) and for the fallback.
 
     ``CNNGRADE_SANDBOX_HIDE`` (``os.pathsep``-separated) adds the grader's output or class folders.
     """
     env = [p for p in os.environ.get("CNNGRADE_SANDBOX_HIDE", "").split(os.pathsep) if p]
     candidates = [
+        *_package_dirs(),
         str(REPO_ROOT),
         os.getcwd(),
         os.path.expanduser("~"),
@@ -197,6 +253,12 @@ def hidden_paths(extra: tuple[str, ...] = ()) -> list[str]:
         if real not in _NEVER_HIDE and os.path.isdir(real) and real not in out:
             out.append(real)
     return out
+
+
+def _package_dirs() -> list[str]:
+    """Our own packages, wherever they are installed (a non-editable install puts them in
+    site-packages, which the child must see): always covered."""
+    return [str(REPO_ROOT / name) for name in ("reference", "exercises", "grader", "solutions")]
 
 
 def check_required(require_level: int | None) -> Isolation:

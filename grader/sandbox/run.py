@@ -160,6 +160,7 @@ def _run_on(
     plan = {
         "unshare": base["unshare"],
         "userns": base["userns"],
+        "minimal_root": base.get("minimal_root", False),
         "cgroup": base["cgroup"],
         "seccomp": base.get("seccomp", False),
         "uid": worker.uid if base["uid_drop"] else None,

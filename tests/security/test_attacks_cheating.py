@@ -7,10 +7,17 @@ expected output (computed here, in the parent) must never be reachable from the 
 from __future__ import annotations
 
 import math
+import os
+from pathlib import Path
 
 import numpy as np
+import pytest
 import torch
 from security_harness import EXPECTED, X, attack, needs_level, passes
+
+from grader.sandbox import probe_isolation
+from grader.sandbox.isolation import REPO_ROOT
+from grader.sandbox.runtime import confine
 
 ZEROS = "import numpy as np\n\ndef _zeros(x, w):\n    return np.zeros((x.shape[0], w.shape[0], x.shape[2] - 2, x.shape[3] - 2))\n"
 
@@ -192,7 +199,9 @@ def test_reading_the_reference_package_or_repo_fails() -> None:
     report = attack(
         ZEROS
         + (
-            "def conv2d(x, w):\n    src = open('/work/main/reference/conv.py').read()\n    return _zeros(x, w)\n"
+            "def conv2d(x, w):\n"
+            f"    src = open({str(REPO_ROOT / 'reference' / 'conv.py')!r}).read()\n"
+            "    return _zeros(x, w)\n"
         )
     )
     assert (
@@ -255,3 +264,61 @@ def test_new_user_namespace_cannot_uncover_hidden_paths() -> None:
         "    return np.zeros((1, 3, 4, 3))\n"
     )
     assert "visible False" in report.stdout and not passes(report)
+
+
+MINIMAL_ROOT = "minimal-root" in probe_isolation().mechanisms
+
+
+@pytest.mark.skipif(not MINIMAL_ROOT, reason="this machine refuses the minimal root (pivot_root)")
+def test_root_holds_only_the_system_and_the_interpreter() -> None:
+    """An allowlist: a copy of the course anywhere else on the machine is simply not there."""
+    report = attack(
+        ZEROS
+        + (
+            "import os, sys\ndef conv2d(x, w):\n"
+            "    print('top', sorted(os.listdir('/')))\n"
+            "    print('tmp', sorted(os.listdir('/tmp')))\n"
+            "    return _zeros(x, w)\n"
+        )
+    )
+    line = next(l for l in report.stdout.splitlines() if l.startswith("top "))
+    top = set(eval(line[4:]))  # our own print of a list of str: safe to read back in the test
+    allowed = {"usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "sys", "dev"}
+    allowed |= {"tmp", "proc"} | {p.split("/")[1] for p in confine.keep_dirs()}
+    assert top <= allowed, top - allowed
+    assert "tmp ['work']" in report.stdout and not passes(report)
+
+
+@pytest.mark.skipif(not MINIMAL_ROOT, reason="this machine refuses the minimal root (pivot_root)")
+def test_a_copy_of_the_answers_outside_every_known_folder_is_absent() -> None:
+    """Not in the repo, /tmp, $HOME or hide_paths: an allowlist root still leaves it out."""
+    stash = Path("/var/lib") / f"cnngrade-stray-copy-{os.getpid()}"
+    stash.mkdir(exist_ok=True)
+    try:
+        np.save(stash / "conv2d.npy", EXPECTED)
+        report = attack(
+            "import numpy as np\n"
+            f"def conv2d(x, w):\n    return np.load({str(stash / 'conv2d.npy')!r})\n"
+        )
+        result = report.results[0]
+        assert result.status == "exception" and "FileNotFoundError" in result.message
+    finally:
+        (stash / "conv2d.npy").unlink(missing_ok=True)
+        stash.rmdir()
+
+
+@pytest.mark.skipif(not MINIMAL_ROOT, reason="this machine refuses the minimal root (pivot_root)")
+def test_the_old_root_cannot_be_reached_through_proc_or_dotdot() -> None:
+    report = attack(
+        ZEROS
+        + (
+            "import os\ndef conv2d(x, w):\n    seen = []\n"
+            "    for p in ('/proc/1/root/work', '/proc/self/root/../../work', '/../../var/lib',"
+            " '/proc/1/cwd/..'):\n"
+            "        try:\n            seen.append((p, sorted(os.listdir(p))[:3]))\n"
+            "        except OSError as e:\n            seen.append((p, type(e).__name__))\n"
+            "    print('seen', seen)\n    return _zeros(x, w)\n"
+        )
+    )
+    assert "seen" in report.stdout and "dpkg" not in report.stdout
+    assert str(REPO_ROOT) not in report.stdout and not passes(report)

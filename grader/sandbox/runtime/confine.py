@@ -8,21 +8,33 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import glob
 import os
+import platform
 import resource
 import signal
+import site
+import sys
 import time
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
+MS_NOATIME, MS_NODIRATIME, MS_RELATIME = 1024, 2048, 1 << 21
+MNT_DETACH = 2
+#: What a minimal root shows of the host, read-only: the system's programs, libraries and config.
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+#: Device nodes a minimal root carries (plus any /dev/nvidia* for CUDA).
+DEVICE_NODES = ("null", "zero", "full", "random", "urandom")
+_SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_SET_CHILD_SUBREAPER = 1, 38, 36
 CGROUP_ROOT = "/sys/fs/cgroup"
 CGROUP_CONTROLLERS = ("memory", "pids")
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.mount.argtypes = [ctypes.c_char_p] * 3 + [ctypes.c_ulong, ctypes.c_char_p]
+_libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
 
 
 def _check(ret: int, what: str) -> None:
@@ -176,6 +188,140 @@ def _write(path: str, text: str) -> None:
 
 
 # ---- filesystem view ---------------------------------------------------------------------------
+
+
+def keep_dirs() -> list[str]:
+    """Directories of this interpreter (stdlib, site-packages) that stay visible and importable.
+
+    Both the spelling the interpreter uses and the resolved path are kept, so modules imported
+    through a symlinked prefix keep resolving inside the sandbox.
+    """
+    dirs = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    dirs.update(site.getsitepackages())
+    out = set()
+    for d in dirs:
+        if os.path.isdir(d):
+            out.update({os.path.abspath(d), os.path.realpath(d)})
+    return sorted(out)
+
+
+def pivot_available() -> bool:
+    """True where we know pivot_root's syscall number (the minimal root needs it)."""
+    return platform.machine() in _SYS_PIVOT_ROOT
+
+
+def enter_minimal_root(
+    keep: list[str], hide: list[str], tmpfs_mb: int, *, strict: bool, new_proc: bool
+) -> None:
+    """In a fresh mount namespace, replace ``/`` with a tmpfs holding only what Python needs.
+
+    Visible afterwards: ``SYSTEM_DIRS`` and the interpreter's ``keep`` directories (read-only),
+    ``/sys`` (read-only), a ``/dev`` with ``DEVICE_NODES`` and any ``/dev/nvidia*``, an empty
+    ``/tmp`` and ``/dev/shm`` of ``tmpfs_mb`` MiB, and ``/proc`` (a new one when ``new_proc``).
+    Everything else — the repository, the grader's outputs, homes, any other copy of the course
+    anywhere on the machine — does not exist for the child: an allowlist, not a list of hiding
+    places. ``hide`` paths that still fall inside a visible directory are covered by an empty tmpfs.
+    The old root is detached (pivot_root + MNT_DETACH), so no path, fd trick or ``..`` leads back.
+    """
+    mount(None, "/", None, MS_REC | MS_PRIVATE)
+    links = {p: os.readlink(p) for p in SYSTEM_DIRS if os.path.islink(p)}
+    dirs = [p for p in SYSTEM_DIRS if os.path.isdir(p) and p not in links]
+    dirs += [p for p in _outermost_plain(keep) if os.path.isdir(p) and not _inside(p, dirs)]
+    dirs += ["/sys"] if os.path.isdir("/sys") else []
+    nodes = [f"/dev/{n}" for n in DEVICE_NODES if os.path.exists(f"/dev/{n}")]
+    nodes += sorted(glob.glob("/dev/nvidia*"))
+    sources = dirs + nodes + ([] if new_proc else ["/proc"])
+    fds = {p: os.open(p, os.O_PATH) for p in sources}  # opened before anything is covered
+    flags = {p: _locked_flags(p) for p in sources}
+    new = "/tmp" if os.path.isdir("/tmp") else "/mnt"
+    try:
+        mount("tmpfs", new, "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,mode=755")
+        for link, target in links.items():
+            os.symlink(target, new + link)
+        for path in dirs + ([] if new_proc else ["/proc"]):
+            os.makedirs(new + path, exist_ok=True)
+            _bind_readonly(fds[path], new + path, flags[path], strict)
+        _populate_dev(new, nodes, fds, flags, tmpfs_mb, strict)
+        for path in ("/tmp", "/proc"):
+            os.makedirs(new + path, exist_ok=True)
+        if new_proc:  # before the pivot: a user namespace may mount proc only beside a visible one
+            mount("proc", new + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+        mount("tmpfs", new + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmpfs_mb}m,mode=1777")
+        for path in _outermost_plain(hide):
+            if _inside(path, dirs) and os.path.isdir(new + path):
+                mount("tmpfs", new + path, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
+    finally:
+        for fd in fds.values():
+            os.close(fd)
+    os.chdir(new)
+    pivot_root(".", ".")
+    _check(_libc.umount2(b".", MNT_DETACH), "umount2 old root")
+    os.chdir("/")
+    _remount_readonly("/", MS_NOSUID | MS_NODEV, strict)
+    _remount_readonly("/dev", MS_NOSUID | MS_NOEXEC, strict)
+
+
+def pivot_root(new_root: str, put_old: str) -> None:
+    """pivot_root(2) (glibc has no wrapper)."""
+    nr = _SYS_PIVOT_ROOT.get(platform.machine())
+    if nr is None:
+        raise OSError(38, f"pivot_root: no syscall number known for {platform.machine()}")
+    ret = _libc.syscall(ctypes.c_long(nr), new_root.encode(), put_old.encode())
+    _check(ret, "pivot_root")
+
+
+def _populate_dev(new: str, nodes: list[str], fds: dict, flags: dict, mb: int, strict: bool) -> None:
+    """A tmpfs /dev holding bind mounts of ``nodes``, the usual fd links and an empty /dev/shm."""
+    os.makedirs(new + "/dev", exist_ok=True)
+    mount("tmpfs", new + "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "size=1m,mode=755")
+    for node in nodes:
+        if os.path.isdir(node):
+            os.makedirs(new + node, exist_ok=True)
+        else:
+            os.close(os.open(new + node, os.O_CREAT | os.O_WRONLY, 0o666))
+        mount(f"/proc/self/fd/{fds[node]}", new + node, None, MS_BIND | MS_REC)
+    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
+                         ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
+        os.symlink(target, f"{new}/dev/{name}")
+    os.makedirs(new + "/dev/shm")
+    mount("tmpfs", new + "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, f"size={mb}m,mode=1777")
+
+
+def _bind_readonly(fd: int, target: str, locked: int, strict: bool) -> None:
+    mount(f"/proc/self/fd/{fd}", target, None, MS_BIND | MS_REC)
+    _remount_readonly(target, locked, strict)
+
+
+def _remount_readonly(target: str, locked: int, strict: bool) -> None:
+    """Make the mount at ``target`` read-only, keeping the flags a user namespace may not drop."""
+    try:
+        mount(None, target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | locked)
+    except OSError:
+        if strict:
+            raise
+
+
+def _locked_flags(path: str) -> int:
+    """The mount flags of ``path`` that a remount must repeat (in a user namespace they are locked)."""
+    try:
+        f = os.statvfs(path).f_flag
+    except OSError:
+        return MS_NOSUID | MS_NODEV
+    out = f & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME)
+    return out | (MS_RELATIME if f & 4096 else 0)  # ST_RELATIME
+
+
+def _inside(path: str, dirs: list[str]) -> bool:
+    return any(path == d or path.startswith(d.rstrip("/") + "/") for d in dirs)
+
+
+def _outermost_plain(paths: list[str]) -> list[str]:
+    """Absolute paths, dropping those that lie under another path of the list (no resolving)."""
+    out: list[str] = []
+    for p in sorted({os.path.abspath(p) for p in paths}, key=len):
+        if p != "/" and not _inside(p, out):
+            out.append(p)
+    return out
 
 
 def hide_paths(hide: list[str], keep: list[str], tmpfs_mb: int, strict: bool = True) -> None:

@@ -112,11 +112,17 @@ def _close_fds_except(*keep: int) -> None:
 
 def _filesystem(job: dict, plan: dict) -> str:
     """Hide paths (mount namespace) and return the scratch directory to use as cwd."""
-    if plan["unshare"] & confine.CLONE_NEWNS:
-        confine.hide_paths(
-            plan["hide"], plan["keep"], job["limits"]["tmpfs_mb"], not plan.get("userns")
+    strict = not plan.get("userns")
+    new_proc = bool(plan["unshare"] & confine.CLONE_NEWPID)
+    if plan["unshare"] & confine.CLONE_NEWNS and plan.get("minimal_root"):
+        confine.enter_minimal_root(
+            plan["keep"], plan["hide"], job["limits"]["tmpfs_mb"], strict=strict, new_proc=new_proc
         )
-        if plan["unshare"] & confine.CLONE_NEWPID:
+        scratch = "/tmp/work"
+        os.makedirs(scratch, exist_ok=True)
+    elif plan["unshare"] & confine.CLONE_NEWNS:  # fallback: the host's tree with hiding places
+        confine.hide_paths(plan["hide"], plan["keep"], job["limits"]["tmpfs_mb"], strict)
+        if new_proc:
             confine.mount_proc()
         scratch = "/tmp/work"
         os.makedirs(scratch, exist_ok=True)
@@ -143,7 +149,7 @@ def _scrub_interpreter(job: dict, scratch: str) -> None:
     os.environ.clear()
     os.environ.update(SAFE_ENV, HOME=scratch, TMPDIR=scratch)
     keep = tuple(k.rstrip("/") + "/" for k in job["keep"])
-    sys.path[:] = [p for p in sys.path if p and (os.path.realpath(p) + "/").startswith(keep)]
+    sys.path[:] = [p for p in sys.path if p and (os.path.abspath(p) + "/").startswith(keep)]
     sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in type(f).__module__.lower()]
     sys.path_hooks[:] = [h for h in sys.path_hooks if "editable" not in repr(h).lower()]
     sys.argv = [job["filename"]]

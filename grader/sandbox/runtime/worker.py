@@ -12,8 +12,6 @@ import gc
 import json
 import os
 import signal
-import site
-import sys
 import time
 
 import numpy  # noqa: F401 - imported once here so every fork starts warm
@@ -21,18 +19,6 @@ import torch  # noqa: F401
 
 from . import confine, jail, outcome
 from .watch import MAX_MESSAGE_BYTES, Watch
-
-
-def keep_dirs() -> list[str]:
-    """Directories of this interpreter (stdlib, site-packages) that stay visible and importable."""
-    dirs = {
-        sys.prefix,
-        sys.base_prefix,
-        sys.exec_prefix,
-        sys.base_exec_prefix,
-        *site.getsitepackages(),
-    }
-    return sorted({os.path.realpath(d) for d in dirs if os.path.isdir(d)})
 
 
 class Cgroups:
@@ -207,7 +193,7 @@ def watch_run(job: dict, plan: dict, deadline_total: float) -> dict:
 def handle(request: dict) -> dict:
     """Run a whole submission, restarting after a call that timed out or crashed."""
     job, plan = request["job"], request["plan"]
-    job["keep"] = plan["keep"] = keep_dirs()
+    job["keep"] = plan["keep"] = confine.keep_dirs()
     deadline_total = time.monotonic() + job["limits"]["wall_s_total"]
     runs, start = [], 0
     while start < len(job["calls"]):

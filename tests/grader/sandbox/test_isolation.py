@@ -110,11 +110,18 @@ def test_hidden_paths_never_cover_system_directories() -> None:
 
 
 @pytest.mark.skipif("mount-namespace" not in ISO.mechanisms, reason="needs namespaces")
-def test_user_namespace_keeper_path_confines_like_a_non_root_machine(monkeypatch) -> None:
-    """The level-2 path a non-root machine takes (keeper + user namespace), exercised here as root."""
+@pytest.mark.parametrize("minimal_root", [False, True], ids=["covered-folders", "minimal-root"])
+def test_user_namespace_keeper_path_confines_like_a_non_root_machine(
+    monkeypatch, minimal_root: bool
+) -> None:
+    """The level-2 path a non-root machine takes (keeper + user namespace), exercised here as root,
+    with the minimal root and with its fallback (covering known folders)."""
+    if minimal_root and "minimal-root" not in ISO.mechanisms:
+        pytest.skip("this machine refuses the minimal root")
     plan = {
         "unshare": isolation.NAMESPACE_FLAGS,
         "userns": True,
+        "minimal_root": minimal_root,
         "uid_drop": False,
         "cgroup": False,
     }
