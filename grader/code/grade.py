@@ -98,7 +98,7 @@ def check_source(
     start = time.perf_counter()
     run = SubmissionRun(exercise, source, limits, filename, require_level, device, tuple(hide_paths))
     outcomes, report = run.judge(exercise.cases(rng_for(seed)))
-    load_error = load_error_text(report.load_error)(lang) if report.load_error else ""  # type: ignore[arg-type]
+    load_error = load_error_text(report.load_error)(lang) if report.load_error else ""
     if report.static_violations:
         outcomes = [_forbidden(o, report.static_violations) for o in outcomes]
     found = _collect_hints(exercise, outcomes)

@@ -61,7 +61,8 @@ def shrink(
     the combination of all changes that failed on their own last round, and keeps the simplest
     (lowest :func:`cost`) that still fails.
     """
-    current, rounds, changes = failing, 0, []
+    current, rounds = failing, 0
+    changes: list[dict[str, Any]] = []
     while rounds < max_rounds:
         params = dict(current.params)
         singles = exercise.shrink(params)
