@@ -40,7 +40,9 @@ CONV2D = {
     "s06": "conv2d_notebook.ipynb",
 }
 CORRECT = (HERE.parent / "solutions" / "corr2d" / "correct.py").read_text(encoding="utf-8")
-FLIPPED = (HERE.parent / "solutions" / "corr2d" / "wrong_flipped_kernel.py").read_text(encoding="utf-8")
+FLIPPED = (HERE.parent / "solutions" / "corr2d" / "wrong_flipped_kernel.py").read_text(
+    encoding="utf-8"
+)
 FORBIDDEN = '''"""Uses SciPy's correlate2d, which the exercise forbids."""
 
 from scipy.signal import correlate2d
@@ -54,8 +56,11 @@ def corr2d(X, K):
 def _typed(value, kind: str, style: int) -> str:
     """The key written the way different students write it."""
     if kind == "shape":
-        forms = ["(" + ", ".join(map(str, value)) + ")", "×".join(map(str, value)),
-                 f"{'×'.join(map(str, value[:-3]))}×{value[-3]}@{value[-2]}×{value[-1]}"]
+        forms = [
+            "(" + ", ".join(map(str, value)) + ")",
+            "×".join(map(str, value)),
+            f"{'×'.join(map(str, value[:-3]))}×{value[-3]}@{value[-2]}×{value[-1]}",
+        ]
         return forms[style % 3]
     if kind in ("int_matrix", "matrix"):
         forms = [str(value), "; ".join(" ".join(map(str, r)) for r in value), str(np.array(value))]
@@ -120,7 +125,9 @@ def main() -> None:
             source = CODE / CONV2D[student.id]
             shutil.copyfile(source, folder / f"conv2d{source.suffix}")
         if student.id == "s05":
-            (folder / "answers.yaml").write_text("conv_output_shape.1: [2, 96\nsame_padding.1: : 3\n", encoding="utf-8")
+            (folder / "answers.yaml").write_text(
+                "conv_output_shape.1: [2, 96\nsame_padding.1: : 3\n", encoding="utf-8"
+            )
             continue
         problems = personal_problems(assignment, student.id, lang=student.lang)
         who = "s01" if student.id == "s06" else student.id

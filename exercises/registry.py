@@ -38,7 +38,9 @@ def get(exercise_id: str) -> Exercise:
         import difflib
 
         close = difflib.get_close_matches(exercise_id, bank, n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else "; `cnngrade list` shows them all"
+        hint = (
+            f"; did you mean {', '.join(close)}?" if close else "; `cnngrade list` shows them all"
+        )
         raise ValueError(f"unknown exercise id {exercise_id!r}{hint}")
     return bank[exercise_id]
 

@@ -56,11 +56,17 @@ def _jobs(submissions: Path, roster: Path | None, settings: Settings) -> list[Jo
     assignment = settings.assignment
     listed = load_roster(roster) if roster is not None else []
     on_roster = {s.id for s in listed}
-    folders = sorted(p.name for p in submissions.iterdir() if p.is_dir() and not p.name.startswith("."))
+    folders = sorted(
+        p.name for p in submissions.iterdir() if p.is_dir() and not p.name.startswith(".")
+    )
     jobs = []
     for student in listed:
         folder = submissions / student.id
-        jobs.append(Job(student.id, folder if folder.is_dir() else None, student.lang or assignment.language))
+        jobs.append(
+            Job(
+                student.id, folder if folder.is_dir() else None, student.lang or assignment.language
+            )
+        )
     for name in folders:
         if name not in on_roster:
             flag = ("this folder's name is not on the roster",) if roster is not None else ()
@@ -128,7 +134,9 @@ def grade_class(
     """
     submissions, out_dir = Path(submissions), Path(out_dir)
     if not submissions.is_dir():
-        raise ValueError(f"SUBMISSIONS_DIR {submissions} is not a folder; give the folder of student folders")
+        raise ValueError(
+            f"SUBMISSIONS_DIR {submissions} is not a folder; give the folder of student folders"
+        )
     if jobs < 1:
         raise ValueError(f"--jobs must be >= 1, got {jobs}")
     assignment = load_manifest(manifest)
@@ -136,8 +144,12 @@ def grade_class(
     settings = Settings(assignment, text, out_dir, show_solutions, submissions_dir=submissions)
     store = ResultStore(out_dir)
     store.clean_strays()
-    everyone = [_with_fingerprint(job, settings) for job in _jobs(submissions, _opt(roster), settings)]
-    todo = [job for job in everyone if force or not store.is_current(job.student_id, job.fingerprint)]
+    everyone = [
+        _with_fingerprint(job, settings) for job in _jobs(submissions, _opt(roster), settings)
+    ]
+    todo = [
+        job for job in everyone if force or not store.is_current(job.student_id, job.fingerprint)
+    ]
     _run(todo, settings, jobs, progress)
     store.sync()
     graded = {job.student_id for job in todo}
@@ -154,7 +166,9 @@ def _refresh_feedback(skipped: list[Job], store: ResultStore, settings: Settings
     """Rebuild the feedback of skipped students whose files a crash lost or left stale."""
     for job in skipped:
         doc = store.load(job.student_id)
-        if doc is not None and not feedback_is_current(job.student_id, doc.get("feedback_digest", ""), settings):
+        if doc is not None and not feedback_is_current(
+            job.student_id, doc.get("feedback_digest", ""), settings
+        ):
             write_feedback(result_from_json(doc), doc["lang"], settings)
 
 

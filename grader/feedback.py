@@ -95,7 +95,9 @@ def feedback_markdown(result: StudentResult, lang: Lang, *, title: str = "") -> 
         "",
     ]
     if result.errors:
-        lines += [f"### {_T['problems'](lang)}", ""] + [f"- {_safe_md(e)}" for e in result.errors] + [""]
+        lines += (
+            [f"### {_T['problems'](lang)}", ""] + [f"- {_safe_md(e)}" for e in result.errors] + [""]
+        )
     for verdict in result.verdicts:
         lines += [f"## {_heading(verdict, lang)}", ""]
         for f in verdict.findings:
@@ -103,7 +105,14 @@ def feedback_markdown(result: StudentResult, lang: Lang, *, title: str = "") -> 
             lines.append(f"- {_mark(f)} {_safe_md(f.message)}{note}")
             if solution := _solution(f):
                 summary = _T["solution"](lang)
-                lines += ["", f"<details><summary>{summary}</summary>", "", solution, "", "</details>"]
+                lines += [
+                    "",
+                    f"<details><summary>{summary}</summary>",
+                    "",
+                    solution,
+                    "",
+                    "</details>",
+                ]
         lines.append("")
     return "\n".join(lines)
 
@@ -124,13 +133,21 @@ def _verdict_html(verdict: Verdict, lang: Lang) -> list[str]:
     parts = [f"<h2>{html.escape(_heading(verdict, lang))}</h2>", "<ul>"]
     solutions = []
     for f in verdict.findings:
-        note = f" <em>({_T['note'](lang)}: <code>{html.escape(f.note or '')}</code>)</em>" if f.kind == "misconception" else ""
+        note = (
+            f" <em>({_T['note'](lang)}: <code>{html.escape(f.note or '')}</code>)</em>"
+            if f.kind == "misconception"
+            else ""
+        )
         parts.append(f"<li>{_mark(f)} {html.escape(f.message)}{note}</li>")
         if solution := _solution(f):
             solutions.append(solution)
     parts.append("</ul>")
     for solution in solutions:
-        parts += [f"<details><summary>{_T['solution'](lang)}</summary>", _solution_html(solution, lang), "</details>"]
+        parts += [
+            f"<details><summary>{_T['solution'](lang)}</summary>",
+            _solution_html(solution, lang),
+            "</details>",
+        ]
     return parts
 
 

@@ -31,7 +31,10 @@ def gradebook_frame(results: Sequence[StudentResult], slots: Sequence[Slot]) -> 
     for result in results:
         scores = {v.slot: round(v.score, 4) for v in result.verdicts}
         marks = [scores.get(slot, 0.0) for slot in ids]
-        row: dict[str, object] = {"student_id": result.student_id, **{slot: scores.get(slot, 0.0) for slot in ids}}
+        row: dict[str, object] = {
+            "student_id": result.student_id,
+            **{slot: scores.get(slot, 0.0) for slot in ids},
+        }
         row["total"] = round(sum(marks), 4)
         row["max"] = round(sum(float(s.points) for s in slots), 4)
         row["errors"] = len(result.errors)

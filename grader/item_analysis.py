@@ -39,25 +39,35 @@ def item_analysis_frame(results: Sequence[StudentResult], slots: Sequence[Slot])
     for slot in slots:
         verdicts = [v for r in results for v in r.verdicts if v.slot == slot.slot]
         notes = Counter(f.note or f.kind for v in verdicts for f in v.findings[:1])
-        named = Counter(f.note or "" for v in verdicts for f in v.findings if f.kind == "misconception")
+        named = Counter(
+            f.note or "" for v in verdicts for f in v.findings if f.kind == "misconception"
+        )
         n = len(results)
         total = sum(v.score for v in verdicts)
-        top = [(k, c) for k, c in sorted(notes.items(), key=lambda kc: (-kc[1], kc[0])) if k != "correct"]
-        rows.append({
-            "slot": slot.slot,
-            "exercise_id": slot.exercise_id,
-            "kind": slot.kind,
-            "max_score": float(slot.points),
-            "students": n,
-            "mean_score": round(total / n, 4) if n else 0.0,
-            "mean_fraction": round(total / (n * slot.points), 4) if n and slot.points else 0.0,
-            "n_full": sum(1 for v in verdicts if v.passed),
-            "n_format": notes.get("format", 0),
-            "n_missing": notes.get("missing", 0),
-            "misconceptions": sum(named.values()),
-            "top_misconceptions": _listing(sorted(named.items(), key=lambda kc: (-kc[1], kc[0]))),
-            "top_notes": _listing(top),
-        })
+        top = [
+            (k, c)
+            for k, c in sorted(notes.items(), key=lambda kc: (-kc[1], kc[0]))
+            if k != "correct"
+        ]
+        rows.append(
+            {
+                "slot": slot.slot,
+                "exercise_id": slot.exercise_id,
+                "kind": slot.kind,
+                "max_score": float(slot.points),
+                "students": n,
+                "mean_score": round(total / n, 4) if n else 0.0,
+                "mean_fraction": round(total / (n * slot.points), 4) if n and slot.points else 0.0,
+                "n_full": sum(1 for v in verdicts if v.passed),
+                "n_format": notes.get("format", 0),
+                "n_missing": notes.get("missing", 0),
+                "misconceptions": sum(named.values()),
+                "top_misconceptions": _listing(
+                    sorted(named.items(), key=lambda kc: (-kc[1], kc[0]))
+                ),
+                "top_notes": _listing(top),
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -32,7 +32,15 @@ from grader.store import ResultStore, atomic_write_text, file_stem
 from grader.submissions import read_submission
 from grader.types import Finding, StudentResult, Submission, Verdict
 
-__all__ = ["STEPS", "Job", "Settings", "feedback_is_current", "run_steps", "student_result", "write_feedback"]
+__all__ = [
+    "STEPS",
+    "Job",
+    "Settings",
+    "feedback_is_current",
+    "run_steps",
+    "student_result",
+    "write_feedback",
+]
 
 
 @dataclass(frozen=True)
@@ -100,7 +108,9 @@ class GradeAnswers:
             raw = submission.answers.get(problem.slot)
             if raw is None and unreadable:
                 why = _UNREADABLE.format(why=submission.errors[0])(job.lang)
-                verdicts.append(_error_verdict(problem.slot, problem.exercise_id, problem.points, why))
+                verdicts.append(
+                    _error_verdict(problem.slot, problem.exercise_id, problem.points, why)
+                )
             elif raw is None:
                 verdicts.append(missing_verdict(problem, job.lang))
             else:
@@ -112,7 +122,9 @@ def _grade_one(problem: Problem, raw: str, show_solution: bool, lang: Lang) -> V
     try:
         return grade_answer(problem, raw, show_solution=show_solution, lang=lang)
     except Exception as exc:  # a grader bug must not stop the class: record it for the instructor
-        message = f"internal grading error ({type(exc).__name__}: {exc}); your instructor will check"
+        message = (
+            f"internal grading error ({type(exc).__name__}: {exc}); your instructor will check"
+        )
         return _error_verdict(problem.slot, problem.exercise_id, problem.points, message)
 
 
@@ -160,7 +172,9 @@ def student_result(job: Job, settings: Settings) -> StudentResult:
     """The job's verdicts in manifest order, as the record that is stored."""
     order = {s.slot: i for i, s in enumerate(settings.assignment.slots)}
     verdicts = tuple(sorted(job.verdicts, key=lambda v: order.get(v.slot, len(order))))
-    isolation = next((f.message for v in verdicts for f in v.findings if f.kind == "isolation"), None)
+    isolation = next(
+        (f.message for v in verdicts for f in v.findings if f.kind == "isolation"), None
+    )
     return StudentResult(job.student_id, verdicts, job.errors, isolation)
 
 
@@ -186,7 +200,10 @@ def write_feedback(result: StudentResult, lang: Lang, settings: Settings) -> str
 def feedback_is_current(student_id: str, digest: str, settings: Settings) -> bool:
     """Whether the feedback files on disk are exactly those written for this stored result."""
     try:
-        return _digest([p.read_text(encoding="utf-8") for p in _feedback_paths(student_id, settings)]) == digest
+        return (
+            _digest([p.read_text(encoding="utf-8") for p in _feedback_paths(student_id, settings)])
+            == digest
+        )
     except (OSError, UnicodeDecodeError):
         return False
 

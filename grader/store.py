@@ -30,7 +30,9 @@ __all__ = ["ResultStore", "atomic_write_text", "result_from_json", "result_to_js
 FORMAT_VERSION = 1
 
 
-def atomic_write_text(path: Path, text: str, *, durable: bool = True, sync_folder: bool = True) -> None:
+def atomic_write_text(
+    path: Path, text: str, *, durable: bool = True, sync_folder: bool = True
+) -> None:
     """Write ``text`` to ``path`` so that readers see the old or the new content, nothing between.
 
     ``durable`` ``fsync``-s the data before the rename (≈ 7 ms), so a renamed file is never empty
@@ -151,10 +153,14 @@ class ResultStore:
         doc = self.load(student_id)
         return doc is not None and doc.get("fingerprint") == fingerprint
 
-    def save(self, result: StudentResult, fingerprint: str, lang: str, feedback_digest: str = "") -> Path:
+    def save(
+        self, result: StudentResult, fingerprint: str, lang: str, feedback_digest: str = ""
+    ) -> Path:
         path = self.path(result.student_id)
         doc = result_to_json(result, fingerprint, lang, feedback_digest)
-        atomic_write_text(path, json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True), sync_folder=False)
+        atomic_write_text(
+            path, json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True), sync_folder=False
+        )
         return path
 
     def sync(self) -> None:

@@ -96,7 +96,10 @@ def _load(path: Path) -> tuple[Any, str | None]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
-        return None, f"{path.name} is not valid YAML{where}: {getattr(exc, 'problem', None) or 'syntax error'}"
+        return (
+            None,
+            f"{path.name} is not valid YAML{where}: {getattr(exc, 'problem', None) or 'syntax error'}",
+        )
     except (ValueError, RecursionError):  # e.g. an integer with 100,000 digits, nesting 10,000 deep
         return None, f"{path.name} holds a value too large or too deeply nested to read"
 
@@ -117,7 +120,9 @@ def _answers(raw: Any, name: str, slots: Sequence[Slot]) -> tuple[dict[str, str]
         if slot is None and len(by_exercise.get(key, ())) == 1:
             slot = by_exercise[key][0]
         if slot is None:
-            errors.append(f"{name}: unknown slot {key[:60]!r} (ignored); the slots are {', '.join(by_slot)}")
+            errors.append(
+                f"{name}: unknown slot {key[:60]!r} (ignored); the slots are {', '.join(by_slot)}"
+            )
         elif (text := _as_text(value)) is not None:
             answers[slot] = text
     return answers, errors

@@ -26,5 +26,7 @@ def resolve_device(device: str | torch.device | None) -> torch.device:
     """``device`` if given (the ``--device`` option), else :func:`default_device`; CUDA is checked."""
     dev = default_device() if device is None else torch.device(device)
     if dev.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"device {str(dev)!r} was asked for, but no CUDA GPU is available; use 'cpu'")
+        raise ValueError(
+            f"device {str(dev)!r} was asked for, but no CUDA GPU is available; use 'cpu'"
+        )
     return dev

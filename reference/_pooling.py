@@ -49,7 +49,9 @@ def check_rank(input: torch.Tensor, d: int, op: str) -> torch.Tensor:
 def check_float(input: torch.Tensor, op: str) -> None:
     """Raise unless ``input`` holds floating-point values."""
     if not input.is_floating_point():
-        raise ValueError(f"{op}: input dtype is {input.dtype}; convert it with .float() or .double()")
+        raise ValueError(
+            f"{op}: input dtype is {input.dtype}; convert it with .float() or .double()"
+        )
 
 
 def geometry(
@@ -76,7 +78,9 @@ def geometry(
         pool_output_size(n, k, s, p, dl, bool(ceil_mode))
         for n, k, s, p, dl in zip(in_size, kernel, strides, pads, dil, strict=True)
     )
-    for axis, (n, k, s, p, dl, o) in enumerate(zip(in_size, kernel, strides, pads, dil, out, strict=True)):
+    for axis, (n, k, s, p, dl, o) in enumerate(
+        zip(in_size, kernel, strides, pads, dil, out, strict=True)
+    ):
         if dl > 1:
             _check_windows_see_input(axis, n, k, s, p, dl, o)
     return PoolGeometry(kernel, strides, pads, dil, in_size, out)
@@ -101,7 +105,9 @@ def padded(x: torch.Tensor, g: PoolGeometry, fill: float) -> torch.Tensor:
     is more than ``p`` in ceil mode and may be negative (a crop) when the stride skips the tail.
     """
     pairs: list[int] = []
-    for n, k, s, p, dl, o in zip(g.in_size, g.kernel, g.stride, g.padding, g.dilation, g.out_size, strict=True):
+    for n, k, s, p, dl, o in zip(
+        g.in_size, g.kernel, g.stride, g.padding, g.dilation, g.out_size, strict=True
+    ):
         needed = (o - 1) * s + dl * (k - 1) + 1
         pairs = [p, needed - n - p, *pairs]
     return F.pad(x, pairs, value=fill)
@@ -134,7 +140,9 @@ def lowest(dtype: torch.dtype) -> float:
     return float("-inf") if dtype.is_floating_point else torch.iinfo(dtype).min
 
 
-SCAN_LIMIT = 32  # windows up to this many taps are scanned tap by tap (fast); larger ones vectorized
+SCAN_LIMIT = (
+    32  # windows up to this many taps are scanned tap by tap (fast); larger ones vectorized
+)
 
 
 def taps(window: tuple[int, ...]) -> list[tuple[int, ...]]:
@@ -148,7 +156,7 @@ def window_sum(windows: torch.Tensor, d: int) -> torch.Tensor:
     Small windows are added tap by tap (each tap is a plain strided view), which is much faster on
     a CPU than reducing over the strided window dims.
     """
-    window = tuple(windows.shape[windows.dim() - d:])
+    window = tuple(windows.shape[windows.dim() - d :])
     if math.prod(window) > SCAN_LIMIT:
         return windows.sum(dim=tuple(range(-d, 0)))
     each = iter(taps(window))
@@ -164,7 +172,7 @@ def window_max(windows: torch.Tensor, d: int) -> torch.Tensor:
     Small windows take an elementwise ``maximum`` tap by tap (several times faster than ``amax``
     over strided window dims on a CPU).
     """
-    window = tuple(windows.shape[windows.dim() - d:])
+    window = tuple(windows.shape[windows.dim() - d :])
     if math.prod(window) > SCAN_LIMIT:
         return windows.amax(dim=tuple(range(-d, 0)))
     each = iter(taps(window))
@@ -174,7 +182,9 @@ def window_max(windows: torch.Tensor, d: int) -> torch.Tensor:
     return best
 
 
-def window_argmax(values: torch.Tensor, positions: torch.Tensor, d: int, maxima: torch.Tensor) -> torch.Tensor:
+def window_argmax(
+    values: torch.Tensor, positions: torch.Tensor, d: int, maxima: torch.Tensor
+) -> torch.Tensor:
     """Flat input index of each window's maximum (``maxima``, from :func:`window_max`), torch's rules.
 
     Shape:
@@ -185,7 +195,7 @@ def window_argmax(values: torch.Tensor, positions: torch.Tensor, d: int, maxima:
     ``value > best or isnan(value)``: so the first maximum wins, the *last* NaN wins, and a window
     whose real cells are all ``-inf`` keeps its first real cell.
     """
-    window = tuple(values.shape[values.dim() - d:])
+    window = tuple(values.shape[values.dim() - d :])
     lead = values.shape[: values.dim() - d]
     pos = positions.reshape(*positions.shape[: positions.dim() - d], -1)
     first_real = torch.take_along_dim(pos, (pos >= 0).to(torch.uint8).argmax(-1, keepdim=True), -1)
@@ -195,7 +205,9 @@ def window_argmax(values: torch.Tensor, positions: torch.Tensor, d: int, maxima:
         best_tap = flat.argmax(dim=-1, keepdim=True)  # the first maximum (NaN counts as largest)
         if has_nan:
             nan = torch.isnan(flat)
-            last_nan = flat.shape[-1] - 1 - nan.flip(-1).to(torch.uint8).argmax(dim=-1, keepdim=True)
+            last_nan = (
+                flat.shape[-1] - 1 - nan.flip(-1).to(torch.uint8).argmax(dim=-1, keepdim=True)
+            )
             best_tap = torch.where(nan.any(dim=-1, keepdim=True), last_nan, best_tap)
         chosen = torch.take_along_dim(pos, best_tap, -1)
         return torch.where(chosen < 0, first_real, chosen).squeeze(-1)

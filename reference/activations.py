@@ -14,7 +14,9 @@ def _check(input: torch.Tensor, op: str) -> None:
     if not isinstance(input, torch.Tensor):
         raise ValueError(f"{op}: input must be a torch.Tensor, got {type(input).__name__}")
     if not input.is_floating_point():
-        raise ValueError(f"{op}: input dtype is {input.dtype}; convert it with .float() or .double()")
+        raise ValueError(
+            f"{op}: input dtype is {input.dtype}; convert it with .float() or .double()"
+        )
 
 
 @traced("relu")
@@ -106,8 +108,14 @@ def softmax(input: torch.Tensor, dim: int) -> torch.Tensor:
     tensor([0.5000, 0.5000])
     """
     _check(input, "softmax")
-    if isinstance(dim, bool) or not isinstance(dim, int) or not -input.dim() <= dim < max(input.dim(), 1):
-        raise ValueError(f"softmax: dim={dim!r} is not a dimension of an input of rank {input.dim()}")
+    if (
+        isinstance(dim, bool)
+        or not isinstance(dim, int)
+        or not -input.dim() <= dim < max(input.dim(), 1)
+    ):
+        raise ValueError(
+            f"softmax: dim={dim!r} is not a dimension of an input of rank {input.dim()}"
+        )
     shifted = input - input.amax(dim=dim, keepdim=True)
     e = torch.exp(shifted)
     return e / e.sum(dim=dim, keepdim=True)

@@ -16,7 +16,9 @@ def _tensor(t, name: str, op: str) -> None:
 
 
 @traced("linear")
-def linear(input: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None) -> torch.Tensor:
+def linear(
+    input: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None
+) -> torch.Tensor:
     """Fully connected layer ``y = x W^T + b``.
 
     Shape:
@@ -34,7 +36,9 @@ def linear(input: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None 
             f"{tuple(input.shape)}; weight must be (out_features, in_features={input.shape[-1]})"
         )
     if bias is not None and tuple(bias.shape) != (weight.shape[0],):
-        raise ValueError(f"linear: bias has shape {tuple(bias.shape)}; expected ({weight.shape[0]},)")
+        raise ValueError(
+            f"linear: bias has shape {tuple(bias.shape)}; expected ({weight.shape[0]},)"
+        )
     out = input @ weight.T
     return out if bias is None else out + bias
 
@@ -49,9 +53,16 @@ def _check_batch_norm(input, running_mean, running_var, weight, bias, momentum) 
     if input.dim() < 2:
         raise ValueError(f"batch_norm: input has shape {tuple(input.shape)}; expected (N, C, *)")
     channels = input.shape[1]
-    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight), ("bias", bias)):
+    for name, t in (
+        ("running_mean", running_mean),
+        ("running_var", running_var),
+        ("weight", weight),
+        ("bias", bias),
+    ):
         if t is not None and tuple(t.shape) != (channels,):
-            raise ValueError(f"batch_norm: {name} has shape {tuple(t.shape)}; expected ({channels},)")
+            raise ValueError(
+                f"batch_norm: {name} has shape {tuple(t.shape)}; expected ({channels},)"
+            )
     if not 0.0 <= float(momentum) <= 1.0:
         raise ValueError(f"batch_norm: momentum must be in [0, 1], got {momentum}")
 
@@ -110,7 +121,9 @@ def batch_norm(
         mean, var = _batch_statistics(input, running_mean, running_var, momentum)
     else:
         if running_mean is None or running_var is None:
-            raise ValueError("batch_norm: eval mode (training=False) needs running_mean and running_var")
+            raise ValueError(
+                "batch_norm: eval mode (training=False) needs running_mean and running_var"
+            )
         mean, var = running_mean, running_var
     out = (input - mean.reshape(shape)) / torch.sqrt(var.reshape(shape) + eps)
     if weight is not None:
@@ -136,7 +149,11 @@ def layer_norm(
     """
     _tensor(input, "input", "layer_norm")
     norm = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-    if len(norm) == 0 or tuple(input.shape[input.dim() - len(norm):]) != norm or input.dim() < len(norm):
+    if (
+        len(norm) == 0
+        or tuple(input.shape[input.dim() - len(norm) :]) != norm
+        or input.dim() < len(norm)
+    ):
         raise ValueError(
             f"layer_norm: normalized_shape={norm} must equal the last dims of input {tuple(input.shape)}"
         )
@@ -185,7 +202,9 @@ def local_response_norm(
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
         raise ValueError(f"local_response_norm: size must be a positive int, got {size!r}")
     if convention not in ("torch", "paper"):
-        raise ValueError(f"local_response_norm: convention must be 'torch' or 'paper', got {convention!r}")
+        raise ValueError(
+            f"local_response_norm: convention must be 'torch' or 'paper', got {convention!r}"
+        )
     squares = input * input
     pad = [0, 0] * (input.dim() - 2) + [size // 2, (size - 1) // 2]
     window_sum = torch.nn.functional.pad(squares, pad).unfold(1, size, 1).sum(dim=-1)

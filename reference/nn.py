@@ -53,12 +53,47 @@ from reference.nn_simple import (
 )
 
 __all__ = [
-    "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "AvgPool1d", "AvgPool2d", "AvgPool3d", "BatchNorm1d",
-    "BatchNorm2d", "BatchNorm3d", "ChannelShuffle", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d",
-    "ConvTranspose2d", "ConvTranspose3d", "DepthwiseSeparableConv2d", "Dropout", "Flatten",
-    "GlobalAvgPool2d", "GlobalMaxPool2d", "GRU", "GRUCell", "Hardsigmoid", "Hardswish", "LayerNorm",
-    "LeakyReLU", "Linear", "LocalResponseNorm", "LSTM", "LSTMCell", "MaxPool1d", "MaxPool2d", "MaxPool3d",
-    "MaxUnpool2d", "ReLU", "ReLU6", "RNN", "RNNCell", "Sigmoid", "Softmax", "Tanh",
+    "AdaptiveAvgPool2d",
+    "AdaptiveMaxPool2d",
+    "AvgPool1d",
+    "AvgPool2d",
+    "AvgPool3d",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "BatchNorm3d",
+    "ChannelShuffle",
+    "Conv1d",
+    "Conv2d",
+    "Conv3d",
+    "ConvTranspose1d",
+    "ConvTranspose2d",
+    "ConvTranspose3d",
+    "DepthwiseSeparableConv2d",
+    "Dropout",
+    "Flatten",
+    "GlobalAvgPool2d",
+    "GlobalMaxPool2d",
+    "GRU",
+    "GRUCell",
+    "Hardsigmoid",
+    "Hardswish",
+    "LayerNorm",
+    "LeakyReLU",
+    "Linear",
+    "LocalResponseNorm",
+    "LSTM",
+    "LSTMCell",
+    "MaxPool1d",
+    "MaxPool2d",
+    "MaxPool3d",
+    "MaxUnpool2d",
+    "ReLU",
+    "ReLU6",
+    "RNN",
+    "RNNCell",
+    "Sigmoid",
+    "Softmax",
+    "Tanh",
 ]
 
 
@@ -78,7 +113,11 @@ class _BatchNormMixin:
             input,
             self.running_mean if keep_running else None,
             self.running_var if keep_running else None,
-            self.weight, self.bias, use_batch, factor, self.eps,
+            self.weight,
+            self.bias,
+            use_batch,
+            factor,
+            self.eps,
         )
 
 
@@ -134,7 +173,9 @@ class LocalResponseNorm(torch.nn.LocalResponseNorm):
         self.convention = convention
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
-        return _layers.local_response_norm(input, self.size, self.alpha, self.beta, self.k, self.convention)
+        return _layers.local_response_norm(
+            input, self.size, self.alpha, self.beta, self.k, self.convention
+        )
 
 
 class Linear(torch.nn.Linear):
@@ -161,8 +202,12 @@ class Dropout(torch.nn.Dropout):
 
     def __init__(self, p=0.5, inplace=False, rng=None):
         super().__init__(p, inplace)
-        if not (rng is None or isinstance(rng, np.random.Generator)) and (isinstance(rng, bool) or not isinstance(rng, int)):
-            raise ValueError(f"Dropout: rng must be a numpy.random.Generator or an int seed, got {rng!r}")
+        if not (rng is None or isinstance(rng, np.random.Generator)) and (
+            isinstance(rng, bool) or not isinstance(rng, int)
+        ):
+            raise ValueError(
+                f"Dropout: rng must be a numpy.random.Generator or an int seed, got {rng!r}"
+            )
         self.rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng or 0)
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:

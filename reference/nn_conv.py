@@ -16,7 +16,13 @@ class _ConvMixin:
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         return self._op(
-            input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups,
+            input,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.groups,
             padding_mode=self.padding_mode,
         )
 
@@ -63,18 +69,31 @@ class _ConvTransposeMixin:
     def forward(self, input: torch.Tensor, output_size=None) -> torch.Tensor:
         output_padding = self.output_padding
         if output_size is not None:
-            wanted = tuple(output_size)[-self._m:]
+            wanted = tuple(output_size)[-self._m :]
             base = [
                 conv_transpose_output_size(int(n), k, s, p, 0, d)
                 for n, k, s, p, d in zip(
-                    input.shape[-self._m:], self.kernel_size, self.stride, self.padding, self.dilation, strict=False
+                    input.shape[-self._m :],
+                    self.kernel_size,
+                    self.stride,
+                    self.padding,
+                    self.dilation,
+                    strict=False,
                 )
             ]
             output_padding = tuple(w - b for w, b in zip(wanted, base, strict=True))
             if any(op < 0 for op in output_padding):
-                raise ValueError(f"output_size={tuple(output_size)} is smaller than the minimum {tuple(base)}")
+                raise ValueError(
+                    f"output_size={tuple(output_size)} is smaller than the minimum {tuple(base)}"
+                )
         return self._op(
-            input, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups,
+            input,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            output_padding,
+            self.groups,
             self.dilation,
         )
 
@@ -119,13 +138,35 @@ class DepthwiseSeparableConv2d(torch.nn.Module):
     torch.Size([1, 8, 5, 5])
     """
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                 bias=True, depth_multiplier=1, padding_mode="zeros", device=None, dtype=None):
+    def __init__(
+        self,
+        in_channels,
+        out_channels,
+        kernel_size,
+        stride=1,
+        padding=0,
+        dilation=1,
+        bias=True,
+        depth_multiplier=1,
+        padding_mode="zeros",
+        device=None,
+        dtype=None,
+    ):
         super().__init__()
         mid = in_channels * depth_multiplier
         kw = {"device": device, "dtype": dtype}
-        self.depthwise = Conv2d(in_channels, mid, kernel_size, stride, padding, dilation,
-                                groups=in_channels, bias=bias, padding_mode=padding_mode, **kw)
+        self.depthwise = Conv2d(
+            in_channels,
+            mid,
+            kernel_size,
+            stride,
+            padding,
+            dilation,
+            groups=in_channels,
+            bias=bias,
+            padding_mode=padding_mode,
+            **kw,
+        )
         self.pointwise = Conv2d(mid, out_channels, 1, bias=bias, **kw)
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:

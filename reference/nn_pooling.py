@@ -11,8 +11,15 @@ class _MaxPoolMixin:
     _op = staticmethod(_pool.max_pool2d)
 
     def forward(self, input: torch.Tensor):
-        return self._op(input, self.kernel_size, self.stride, self.padding, self.dilation,
-                        self.ceil_mode, self.return_indices)
+        return self._op(
+            input,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.ceil_mode,
+            self.return_indices,
+        )
 
 
 class MaxPool1d(_MaxPoolMixin, torch.nn.MaxPool1d):
@@ -53,16 +60,29 @@ class AvgPool1d(torch.nn.AvgPool1d):
     """
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
-        return _pool.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                                self.count_include_pad)
+        return _pool.avg_pool1d(
+            input,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.ceil_mode,
+            self.count_include_pad,
+        )
 
 
 class _AvgPoolMixin:
     _op = staticmethod(_pool.avg_pool2d)
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
-        return self._op(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                        self.count_include_pad, self.divisor_override)
+        return self._op(
+            input,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.ceil_mode,
+            self.count_include_pad,
+            self.divisor_override,
+        )
 
 
 class AvgPool2d(_AvgPoolMixin, torch.nn.AvgPool2d):
@@ -93,7 +113,9 @@ class MaxUnpool2d(torch.nn.MaxUnpool2d):
     """
 
     def forward(self, input: torch.Tensor, indices: torch.Tensor, output_size=None) -> torch.Tensor:
-        return _pool.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+        return _pool.max_unpool2d(
+            input, indices, self.kernel_size, self.stride, self.padding, output_size
+        )
 
 
 class AdaptiveAvgPool2d(torch.nn.AdaptiveAvgPool2d):

@@ -21,7 +21,9 @@ class _SequenceMixin:
 
     def _check_supported(self) -> None:
         if getattr(self, "proj_size", 0):
-            raise ValueError(f"proj_size={self.proj_size} is not supported by the reference LSTM; use 0")
+            raise ValueError(
+                f"proj_size={self.proj_size} is not supported by the reference LSTM; use 0"
+            )
         if self.training and self.dropout > 0 and self.num_layers > 1:
             raise ValueError(
                 f"dropout={self.dropout} between layers needs a seeded mask; call .eval() or use dropout=0"
@@ -45,7 +47,9 @@ class _SequenceMixin:
             for direction in range(directions):
                 suffix = f"_l{layer}" + ("_reverse" if direction else "")
                 seq = x.flip(0) if direction else x
-                out, final = self._one_direction(seq, states[layer * directions + direction], self._weights(suffix))
+                out, final = self._one_direction(
+                    seq, states[layer * directions + direction], self._weights(suffix)
+                )
                 outputs.append(out.flip(0) if direction else out)
                 finals.append(final)
             x = torch.cat(outputs, dim=-1)
@@ -124,4 +128,7 @@ class LSTM(_SequenceMixin, torch.nn.LSTM):
         batched = input.dim() == 3
         h0, c0 = (self._zeros(input),) * 2 if hx is None else (_per_layer(s, batched) for s in hx)
         out, finals, batched = self._forward(input, list(zip(h0, c0, strict=True)))
-        return out, (_stack([h for h, _ in finals], batched), _stack([c for _, c in finals], batched))
+        return out, (
+            _stack([h for h, _ in finals], batched),
+            _stack([c for _, c in finals], batched),
+        )

@@ -94,7 +94,9 @@ class Softmax(torch.nn.Softmax):
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         if self.dim is None:
-            raise ValueError("Softmax(dim=None): pass the dimension to normalize, e.g. Softmax(dim=1)")
+            raise ValueError(
+                "Softmax(dim=None): pass the dimension to normalize, e.g. Softmax(dim=1)"
+            )
         return _act.softmax(input, self.dim)
 
 
@@ -112,8 +114,15 @@ class RNNCell(torch.nn.RNNCell):
     def forward(self, input: torch.Tensor, hx: torch.Tensor | None = None) -> torch.Tensor:
         if hx is None:
             hx = input.new_zeros((*input.shape[:-1], self.hidden_size))
-        return _rec.rnn_cell(input, hx, self.weight_ih, self.weight_hh, _bias(self, "bias_ih"),
-                             _bias(self, "bias_hh"), self.nonlinearity)
+        return _rec.rnn_cell(
+            input,
+            hx,
+            self.weight_ih,
+            self.weight_hh,
+            _bias(self, "bias_ih"),
+            _bias(self, "bias_hh"),
+            self.nonlinearity,
+        )
 
 
 class LSTMCell(torch.nn.LSTMCell):
@@ -128,8 +137,15 @@ class LSTMCell(torch.nn.LSTMCell):
         if hx is None:
             zeros = input.new_zeros((*input.shape[:-1], self.hidden_size))
             hx = (zeros, zeros)
-        return _rec.lstm_cell(input, hx[0], hx[1], self.weight_ih, self.weight_hh,
-                              _bias(self, "bias_ih"), _bias(self, "bias_hh"))
+        return _rec.lstm_cell(
+            input,
+            hx[0],
+            hx[1],
+            self.weight_ih,
+            self.weight_hh,
+            _bias(self, "bias_ih"),
+            _bias(self, "bias_hh"),
+        )
 
 
 class GRUCell(torch.nn.GRUCell):
@@ -143,7 +159,9 @@ class GRUCell(torch.nn.GRUCell):
     torch.Size([2, 4])
     """
 
-    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None, convention="torch"):
+    def __init__(
+        self, input_size, hidden_size, bias=True, device=None, dtype=None, convention="torch"
+    ):
         super().__init__(input_size, hidden_size, bias, device=device, dtype=dtype)
         if convention not in ("torch", "d2l"):
             raise ValueError(f"convention must be 'torch' or 'd2l', got {convention!r}")
@@ -152,5 +170,12 @@ class GRUCell(torch.nn.GRUCell):
     def forward(self, input: torch.Tensor, hx: torch.Tensor | None = None) -> torch.Tensor:
         if hx is None:
             hx = input.new_zeros((*input.shape[:-1], self.hidden_size))
-        return _rec.gru_cell(input, hx, self.weight_ih, self.weight_hh, _bias(self, "bias_ih"),
-                             _bias(self, "bias_hh"), self.convention)
+        return _rec.gru_cell(
+            input,
+            hx,
+            self.weight_ih,
+            self.weight_hh,
+            _bias(self, "bias_ih"),
+            _bias(self, "bias_hh"),
+            self.convention,
+        )

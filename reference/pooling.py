@@ -38,11 +38,29 @@ from reference.pooling_backward import (
 from reference.windows import sliding_windows
 
 __all__ = [
-    "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d",
-    "adaptive_max_pool2d", "adaptive_max_pool3d", "avg_pool1d", "avg_pool1d_backward", "avg_pool2d",
-    "avg_pool2d_backward", "avg_pool3d", "avg_pool3d_backward", "global_avg_pool2d",
-    "global_max_pool2d", "max_pool1d", "max_pool1d_backward", "max_pool2d", "max_pool2d_backward",
-    "max_pool3d", "max_pool3d_backward", "max_unpool1d", "max_unpool2d", "max_unpool3d",
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "adaptive_avg_pool3d",
+    "adaptive_max_pool1d",
+    "adaptive_max_pool2d",
+    "adaptive_max_pool3d",
+    "avg_pool1d",
+    "avg_pool1d_backward",
+    "avg_pool2d",
+    "avg_pool2d_backward",
+    "avg_pool3d",
+    "avg_pool3d_backward",
+    "global_avg_pool2d",
+    "global_max_pool2d",
+    "max_pool1d",
+    "max_pool1d_backward",
+    "max_pool2d",
+    "max_pool2d_backward",
+    "max_pool3d",
+    "max_pool3d_backward",
+    "max_unpool1d",
+    "max_unpool2d",
+    "max_unpool3d",
 ]
 
 IntOrTuple = int | Sequence[int]
@@ -201,7 +219,14 @@ def avg_pool2d(
     tensor(2.5000)
     """
     return _avg_pool(
-        input, 2, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override,
+        input,
+        2,
+        kernel_size,
+        stride,
+        padding,
+        ceil_mode,
+        count_include_pad,
+        divisor_override,
         "avg_pool2d",
     )
 
@@ -222,7 +247,14 @@ def avg_pool3d(
     tensor([3.5000])
     """
     return _avg_pool(
-        input, 3, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override,
+        input,
+        3,
+        kernel_size,
+        stride,
+        padding,
+        ceil_mode,
+        count_include_pad,
+        divisor_override,
         "avg_pool3d",
     )
 

@@ -20,13 +20,19 @@ OutputSize = int | None | Sequence[int | None]
 
 def _output_size(output_size: OutputSize, x: torch.Tensor, d: int, op: str) -> tuple[int, ...]:
     """Normalize ``output_size``; ``None`` entries keep the input size (as in torch)."""
-    items = (output_size,) * d if output_size is None or isinstance(output_size, int) else tuple(output_size)
+    items = (
+        (output_size,) * d
+        if output_size is None or isinstance(output_size, int)
+        else tuple(output_size)
+    )
     if len(items) != d:
         raise ValueError(f"{op}: output_size must have {d} values, got {output_size!r}")
     sizes = tuple(int(x.shape[-d + i]) if v is None else v for i, v in enumerate(items))
     for v in sizes:
         if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-            raise ValueError(f"{op}: output_size must hold positive ints (or None), got {output_size!r}")
+            raise ValueError(
+                f"{op}: output_size must hold positive ints (or None), got {output_size!r}"
+            )
     return sizes
 
 
@@ -49,6 +55,7 @@ def _reduce_axis(x: torch.Tensor, axis: int, o: int, kind: str) -> torch.Tensor:
         past_end = torch.full_like(start, n)
     else:
         source, past_end = x, end - 1
+
     def rows(t: int) -> torch.Tensor:
         return source.index_select(axis, torch.where(start + t < end, start + t, past_end))
 

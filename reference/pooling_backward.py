@@ -20,7 +20,9 @@ from reference.windows import sliding_windows
 IntOrTuple = int | Sequence[int]
 
 
-def _check_grad(grad_output: torch.Tensor, g: P.PoolGeometry, x: torch.Tensor, op: str) -> torch.Tensor:
+def _check_grad(
+    grad_output: torch.Tensor, g: P.PoolGeometry, x: torch.Tensor, op: str
+) -> torch.Tensor:
     expected = (*x.shape[:2], *g.out_size)
     grad = grad_output if grad_output.dim() == len(expected) else grad_output.unsqueeze(0)
     if tuple(grad.shape) != expected:
@@ -65,40 +67,65 @@ def max_pool2d_backward(
               [1., 0.]]]])
     """
     return _max_backward(
-        grad_output, input, 2, kernel_size, stride, padding, dilation, ceil_mode,
+        grad_output,
+        input,
+        2,
+        kernel_size,
+        stride,
+        padding,
+        dilation,
+        ceil_mode,
         "max_pool2d_backward",
     )
 
 
 @traced("max_pool1d_backward")
-def max_pool1d_backward(grad_output, input, kernel_size, stride=None, padding=0, dilation=1,
-                        ceil_mode=False) -> torch.Tensor:
+def max_pool1d_backward(
+    grad_output, input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False
+) -> torch.Tensor:
     """Gradient of 1-D max pooling w.r.t. its input; see :func:`max_pool2d_backward`.
 
     >>> max_pool1d_backward(torch.ones(1, 1, 1), torch.tensor([[[1.0, 2.0]]]), 2)
     tensor([[[0., 1.]]])
     """
     return _max_backward(
-        grad_output, input, 1, kernel_size, stride, padding, dilation, ceil_mode,
+        grad_output,
+        input,
+        1,
+        kernel_size,
+        stride,
+        padding,
+        dilation,
+        ceil_mode,
         "max_pool1d_backward",
     )
 
 
 @traced("max_pool3d_backward")
-def max_pool3d_backward(grad_output, input, kernel_size, stride=None, padding=0, dilation=1,
-                        ceil_mode=False) -> torch.Tensor:
+def max_pool3d_backward(
+    grad_output, input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False
+) -> torch.Tensor:
     """Gradient of 3-D max pooling w.r.t. its input; see :func:`max_pool2d_backward`.
 
     >>> max_pool3d_backward(torch.ones(1, 1, 1, 1, 1), torch.arange(8.0).view(1, 1, 2, 2, 2), 2).flatten()
     tensor([0., 0., 0., 0., 0., 0., 0., 1.])
     """
     return _max_backward(
-        grad_output, input, 3, kernel_size, stride, padding, dilation, ceil_mode,
+        grad_output,
+        input,
+        3,
+        kernel_size,
+        stride,
+        padding,
+        dilation,
+        ceil_mode,
         "max_pool3d_backward",
     )
 
 
-def _avg_backward(grad_output, input, d, kernel_size, stride, padding, ceil_mode, include, divisor, op):
+def _avg_backward(
+    grad_output, input, d, kernel_size, stride, padding, ceil_mode, include, divisor, op
+):
     x = P.check_rank(input, d, op)
     P.check_float(x, op)
     g = P.geometry(x, d, kernel_size, stride, padding, 1, ceil_mode)
@@ -137,36 +164,69 @@ def avg_pool2d_backward(
               [0.2500, 0.2500]]]])
     """
     return _avg_backward(
-        grad_output, input, 2, kernel_size, stride, padding, ceil_mode, count_include_pad,
-        divisor_override, "avg_pool2d_backward",
+        grad_output,
+        input,
+        2,
+        kernel_size,
+        stride,
+        padding,
+        ceil_mode,
+        count_include_pad,
+        divisor_override,
+        "avg_pool2d_backward",
     )
 
 
 @traced("avg_pool1d_backward")
-def avg_pool1d_backward(grad_output, input, kernel_size, stride=None, padding=0, ceil_mode=False,
-                        count_include_pad=True) -> torch.Tensor:
+def avg_pool1d_backward(
+    grad_output, input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True
+) -> torch.Tensor:
     """Gradient of 1-D average pooling w.r.t. its input; see :func:`avg_pool2d_backward`.
 
     >>> avg_pool1d_backward(torch.ones(1, 1, 1), torch.zeros(1, 1, 2), 2)
     tensor([[[0.5000, 0.5000]]])
     """
     return _avg_backward(
-        grad_output, input, 1, kernel_size, stride, padding, ceil_mode, count_include_pad, None,
+        grad_output,
+        input,
+        1,
+        kernel_size,
+        stride,
+        padding,
+        ceil_mode,
+        count_include_pad,
+        None,
         "avg_pool1d_backward",
     )
 
 
 @traced("avg_pool3d_backward")
-def avg_pool3d_backward(grad_output, input, kernel_size, stride=None, padding=0, ceil_mode=False,
-                        count_include_pad=True, divisor_override=None) -> torch.Tensor:
+def avg_pool3d_backward(
+    grad_output,
+    input,
+    kernel_size,
+    stride=None,
+    padding=0,
+    ceil_mode=False,
+    count_include_pad=True,
+    divisor_override=None,
+) -> torch.Tensor:
     """Gradient of 3-D average pooling w.r.t. its input; see :func:`avg_pool2d_backward`.
 
     >>> avg_pool3d_backward(torch.ones(1, 1, 1, 1, 1), torch.zeros(1, 1, 2, 2, 2), 2).flatten()[0]
     tensor(0.1250)
     """
     return _avg_backward(
-        grad_output, input, 3, kernel_size, stride, padding, ceil_mode, count_include_pad,
-        divisor_override, "avg_pool3d_backward",
+        grad_output,
+        input,
+        3,
+        kernel_size,
+        stride,
+        padding,
+        ceil_mode,
+        count_include_pad,
+        divisor_override,
+        "avg_pool3d_backward",
     )
 
 
@@ -188,7 +248,9 @@ def _unpool(input, indices, d, kernel_size, stride, padding, output_size, op):
         for n, k, s, p in zip(x.shape[2:], kernel, strides, pads, strict=True)
     )
     if output_size is None and min(default) < 1:
-        raise ValueError(f"{op}: padding={pads} leaves an output of size {default}; pass output_size")
+        raise ValueError(
+            f"{op}: padding={pads} leaves an output of size {default}; pass output_size"
+        )
     size = default if output_size is None else tuple(int(v) for v in tuple(output_size)[-d:])
     for name_size, want, s in zip(size, default, strides, strict=True):
         if not want - s < name_size < want + s:

@@ -29,7 +29,9 @@ def _check_cell(input, hx, w_ih, w_hh, b_ih, b_hh, gates: int, cell: str):
     n, size_in = x.shape
     hidden = h.shape[-1]
     if h.dim() != 2 or h.shape[0] != n:
-        raise ValueError(f"{cell}: hx has shape {tuple(hx.shape)}; expected (N, hidden_size) with N={n}")
+        raise ValueError(
+            f"{cell}: hx has shape {tuple(hx.shape)}; expected (N, hidden_size) with N={n}"
+        )
     g = f"{gates}*{hidden}" if gates > 1 else f"{hidden}"
     need = {
         "w_ih": ((gates * hidden, size_in), f"({g}, input_size) = ({gates * hidden}, {size_in})"),
@@ -91,7 +93,9 @@ def lstm_cell(input, hx, cx, w_ih, w_hh, b_ih=None, b_hh=None):
     x, h, unbatched = _check_cell(input, hx, w_ih, w_hh, b_ih, b_hh, 4, "lstm_cell")
     c = cx.unsqueeze(0) if cx.dim() == 1 else cx
     if tuple(c.shape) != tuple(h.shape):
-        raise ValueError(f"lstm_cell: cx has shape {tuple(cx.shape)}; it must match hx {tuple(hx.shape)}")
+        raise ValueError(
+            f"lstm_cell: cx has shape {tuple(cx.shape)}; it must match hx {tuple(hx.shape)}"
+        )
     gates = _affine(x, w_ih, b_ih) + _affine(h, w_hh, b_hh)
     i, f, g, o = gates.chunk(4, dim=1)
     I, F, G, O = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)  # noqa: E741
@@ -141,7 +145,9 @@ def gru_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None, convention: str = "tor
 def _check_sequence(input: torch.Tensor, op: str) -> tuple[torch.Tensor, bool]:
     if not isinstance(input, torch.Tensor) or input.dim() not in (2, 3):
         shape = tuple(input.shape) if isinstance(input, torch.Tensor) else type(input).__name__
-        raise ValueError(f"{op}: input has shape {shape}; expected (T, N, input_size) or (T, input_size)")
+        raise ValueError(
+            f"{op}: input has shape {shape}; expected (T, N, input_size) or (T, input_size)"
+        )
     return (input.unsqueeze(1), True) if input.dim() == 2 else (input, False)
 
 

@@ -33,7 +33,9 @@ MATRIX_HELP = (
     "expected a matrix such as [[1, 2], [3, 4]] or rows separated by ';' (1 2; 3 4)",
     "应填写矩阵，例如 [[1, 2], [3, 4]]，或用分号分隔各行（1 2; 3 4）",
 )
-_WRAPPER = re.compile(r"^(?:torch\.Size|(?:np\.|numpy\.)?array|(?:torch\.)?tensor)\s*\((.*)\)$", re.S)
+_WRAPPER = re.compile(
+    r"^(?:torch\.Size|(?:np\.|numpy\.)?array|(?:torch\.)?tensor)\s*\((.*)\)$", re.S
+)
 _NUM = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 _TOKEN = re.compile(rf"\s*(?:(?P<num>{_NUM})|(?P<open>\[)|(?P<close>\])|(?P<comma>,))")
 

@@ -20,7 +20,13 @@ _DIM_NAMES = {
     2: (("height", "高"), ("width", "宽")),
     3: (("channels", "通道数"), ("height", "高"), ("width", "宽")),
     4: (("batch size", "批量大小"), ("channels", "通道数"), ("height", "高"), ("width", "宽")),
-    5: (("batch size", "批量大小"), ("channels", "通道数"), ("depth", "深"), ("height", "高"), ("width", "宽")),
+    5: (
+        ("batch size", "批量大小"),
+        ("channels", "通道数"),
+        ("depth", "深"),
+        ("height", "高"),
+        ("width", "宽"),
+    ),
 }
 
 
@@ -35,7 +41,9 @@ def find_misconception(problem: Problem, got: Any, rng: np.random.Generator) -> 
     for note, wrong in problem.misconception_answers.items():
         try:
             expected = canonical(wrong, problem.spec)
-        except ValueError:  # an unreadable buggy-rule answer cannot be diagnosed (the bank's tests say so)
+        except (
+            ValueError
+        ):  # an unreadable buggy-rule answer cannot be diagnosed (the bank's tests say so)
             continue
         if match(got, expected, problem.spec, rng).equal:
             return note
@@ -64,7 +72,9 @@ def _dims(detail: dict, lang: Lang) -> str:
             "形状有 {n} 个维度；请重新数一数维度（批量、通道、高、宽）。",
         ).format(n=detail["ndim"])(lang)
     right = detail["dims_right"]
-    names = _DIM_NAMES.get(len(right)) or tuple((f"dimension {i + 1}", f"第 {i + 1} 维") for i in range(len(right)))
+    names = _DIM_NAMES.get(len(right)) or tuple(
+        (f"dimension {i + 1}", f"第 {i + 1} 维") for i in range(len(right))
+    )
     pick = 1 if lang == "zh" else 0
     ok = [n[pick] for n, r in zip(names, right, strict=False) if r]
     bad = [n[pick] for n, r in zip(names, right, strict=False) if not r]
@@ -85,7 +95,9 @@ def _elements(detail: dict, lang: Lang) -> str:
         ).format(s=shape)(lang)
     first = detail["first_wrong"]
     if len(first) == 2:
-        where = Text("row {r}, column {c}", "第 {r} 行第 {c} 列").format(r=first[0] + 1, c=first[1] + 1)
+        where = Text("row {r}, column {c}", "第 {r} 行第 {c} 列").format(
+            r=first[0] + 1, c=first[1] + 1
+        )
     else:
         where = Text("index {i}", "下标 {i}").format(i=tuple(first))
     return Text(
@@ -116,7 +128,9 @@ def describe(problem: Problem, got: Any, found: Match, lang: Lang) -> str:
     """
     kind = problem.spec.kind
     if kind == "shape":
-        if "dims_right" in found.detail and sorted(got) == sorted(canonical(problem.answer, problem.spec)):
+        if "dims_right" in found.detail and sorted(got) == sorted(
+            canonical(problem.answer, problem.spec)
+        ):
             return Text(
                 "The sizes are right but in the wrong order: write channels first, (N, C, H, W).",
                 "各维大小正确但顺序不对：通道在前，写成 (N, C, H, W)。",

@@ -67,7 +67,9 @@ def canonical(value: Any, spec: AnswerSpec) -> Any:
         try:
             return parse_symbolic(str(value), spec.symbols)
         except FormatError as err:  # a bank bug, not a student's format problem
-            raise ValueError(f"key {str(value)[:80]!r} is not a formula in {spec.symbols}: {err}") from None
+            raise ValueError(
+                f"key {str(value)[:80]!r} is not a formula in {spec.symbols}: {err}"
+            ) from None
     raise ValueError(f"spec.kind must be one of the answer kinds, got {kind!r}")
 
 
@@ -152,11 +154,15 @@ def _probe(got: sympy.Expr, want: sympy.Expr, spec: AnswerSpec, rng: np.random.G
             agree += 1
         else:
             differ += 1
-            counterexample = counterexample or {name: str(v) for (name, _), v in zip(symbols, point, strict=False)}
+            counterexample = counterexample or {
+                name: str(v) for (name, _), v in zip(symbols, point, strict=False)
+            }
     return {"agree": agree, "differ": differ, "counterexample": counterexample}
 
 
-def _symbolic(got: sympy.Expr, want: sympy.Expr, spec: AnswerSpec, rng: np.random.Generator) -> Match:
+def _symbolic(
+    got: sympy.Expr, want: sympy.Expr, spec: AnswerSpec, rng: np.random.Generator
+) -> Match:
     extra = got.free_symbols - want.free_symbols
     probes = _probe(got, want, spec, rng)
     if probes["differ"]:

@@ -71,19 +71,27 @@ def grade_answer(
     try:
         got = parse_answer(raw, spec)
     except FormatError as err:
-        return _verdict(problem, Finding("format", err.text(lang), note="format"), counts_attempt=False)
+        return _verdict(
+            problem, Finding("format", err.text(lang), note="format"), counts_attempt=False
+        )
     rng = rng_for((int(problem.seed) + _PROBE_STREAM) % 2**64)
     found = match(got, canonical(problem.answer, spec), spec, rng)
     points = float(problem.points)
     score = round(points * found.fraction, 6)
     if found.equal:
-        return _verdict(problem, Finding("correct", Text("Correct.", "正确。")(lang), "correct", points))
+        return _verdict(
+            problem, Finding("correct", Text("Correct.", "正确。")(lang), "correct", points)
+        )
     detail = dict(found.detail)
     if show_solution and problem.solution:
         detail["solution"] = problem.solution
     note = find_misconception(problem, got, rng)
     if note is not None:
-        message = f"{misconception_feedback(problem, note, lang)} {describe(problem, got, found, lang)}"
+        message = (
+            f"{misconception_feedback(problem, note, lang)} {describe(problem, got, found, lang)}"
+        )
         return _verdict(problem, Finding("misconception", message, note, score, detail))
     kind = "partial" if score > 0 else "wrong"
-    return _verdict(problem, Finding(kind, describe(problem, got, found, lang), kind, score, detail))
+    return _verdict(
+        problem, Finding(kind, describe(problem, got, found, lang), kind, score, detail)
+    )

@@ -162,8 +162,11 @@ def _parse(text: str, symbols: tuple[tuple[str, str], ...]) -> sympy.Expr:
     local = {**_FUNCTIONS, **allowed}
     try:
         unevaluated = parse_expr(
-            source, local_dict=dict(local), global_dict=dict(_GLOBALS),
-            transformations=_TRANSFORMS, evaluate=False,
+            source,
+            local_dict=dict(local),
+            global_dict=dict(_GLOBALS),
+            transformations=_TRANSFORMS,
+            evaluate=False,
         )
         _check_powers(unevaluated)
         expr = parse_expr(

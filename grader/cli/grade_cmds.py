@@ -19,7 +19,9 @@ def examples_dir() -> Path:
     """The built-in sample class: ``examples/`` beside the packages (a clone or an editable install),
     else ``./examples`` (a non-editable install run from the repository root)."""
     beside = Path(__file__).resolve().parents[2] / "examples"
-    if (beside / "assignment.yaml").is_file() or not (Path.cwd() / "examples" / "assignment.yaml").is_file():
+    if (beside / "assignment.yaml").is_file() or not (
+        Path.cwd() / "examples" / "assignment.yaml"
+    ).is_file():
         return beside
     return Path.cwd() / "examples"
 
@@ -32,7 +34,9 @@ def _summary_table(book, title: str) -> None:
     for column in ("student", "total", "max", "problems"):
         table.add_column(column, justify="right" if column != "student" else "left")
     for row in book.itertuples(index=False):
-        table.add_row(str(row.student_id), f"{round(row.total, 2):g}", f"{row.max:g}", str(row.errors or ""))
+        table.add_row(
+            str(row.student_id), f"{round(row.total, 2):g}", f"{row.max:g}", str(row.errors or "")
+        )
     Console().print(table)
 
 
@@ -52,9 +56,14 @@ def grade(
     submissions: Annotated[Path, typer.Argument(help="folder with one folder per student")],
     assignment: Annotated[Path, typer.Option("--assignment", help="assignment manifest (YAML)")],
     out: Annotated[Path, typer.Option("--out", help="output folder")],
-    roster: Annotated[Path | None, typer.Option("--roster", help="roster CSV (students without a folder count as missing)")] = None,
+    roster: Annotated[
+        Path | None,
+        typer.Option("--roster", help="roster CSV (students without a folder count as missing)"),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="regrade students already graded")] = False,
-    show_solutions: Annotated[bool, typer.Option("--show-solutions", help="worked solutions in the feedback")] = False,
+    show_solutions: Annotated[
+        bool, typer.Option("--show-solutions", help="worked solutions in the feedback")
+    ] = False,
     jobs: Annotated[int, typer.Option("--jobs", help="worker processes")] = 1,
 ) -> None:
     """Grade a class: gradebook, per-student results and feedback, item analysis (resumable)."""
@@ -98,11 +107,17 @@ def demo(
     examples = examples_dir()
     manifest, roster = examples / "assignment.yaml", examples / "roster.csv"
     written = write_class(load_manifest(manifest), load_roster(roster), out / "problems")
-    typer.echo(f"problem sets:  {written.out}/<student>/problems.md (answer keys in {written.out}/_instructor)")
-    summary = grade_class(examples / "submissions", manifest, out, roster=roster, force=force, progress=True)
+    typer.echo(
+        f"problem sets:  {written.out}/<student>/problems.md (answer keys in {written.out}/_instructor)"
+    )
+    summary = grade_class(
+        examples / "submissions", manifest, out, roster=roster, force=force, progress=True
+    )
     _report(summary, out)
     _summary_table(summary.gradebook, "demo class")
     items = summary.item_analysis
     typer.echo("per slot: mean score, most frequent misconceptions (answer notes):")
     for row in items.itertuples(index=False):
-        typer.echo(f"  {row.slot:<24} mean {row.mean_fraction:>4.0%}  {row.top_misconceptions or '-'}")
+        typer.echo(
+            f"  {row.slot:<24} mean {row.mean_fraction:>4.0%}  {row.top_misconceptions or '-'}"
+        )

@@ -29,7 +29,9 @@ def _text(value) -> str:
 
 def seeds_table(examples: tuple[SeedExample, ...]) -> Table:
     """A rich table: seed file, example, value, note."""
-    table = Table(title="Worked examples of the course notes, recomputed by the reference", show_lines=False)
+    table = Table(
+        title="Worked examples of the course notes, recomputed by the reference", show_lines=False
+    )
     table.add_column("seed", style="dim", no_wrap=True)
     table.add_column("example")
     table.add_column("reference value", style="bold")
@@ -42,15 +44,27 @@ def seeds_table(examples: tuple[SeedExample, ...]) -> Table:
 @app.command("seeds")
 def seeds(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
-    seed_file: Annotated[str, typer.Option("--seed", help="Only examples of this seed file (prefix, e.g. 001).")] = "",
+    seed_file: Annotated[
+        str, typer.Option("--seed", help="Only examples of this seed file (prefix, e.g. 001).")
+    ] = "",
 ) -> None:
     """Print the reference's reproduction of the seed notes' worked examples."""
     examples = tuple(e for e in seed_examples() if e.seed_file.startswith(seed_file))
     if not examples:
-        raise ValueError(f"--seed {seed_file!r} matches no seed file; use 000, 001, 002, 003 or 004")
+        raise ValueError(
+            f"--seed {seed_file!r} matches no seed file; use 000, 001, 002, 003 or 004"
+        )
     if as_json:
-        rows = [{"key": e.key, "title": e.title, "seed_file": e.seed_file, "value": _text(e.value), "note": e.note}
-                for e in examples]
+        rows = [
+            {
+                "key": e.key,
+                "title": e.title,
+                "seed_file": e.seed_file,
+                "value": _text(e.value),
+                "note": e.note,
+            }
+            for e in examples
+        ]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     Console(width=160).print(seeds_table(examples))

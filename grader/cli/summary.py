@@ -27,9 +27,13 @@ def parse_shape(text: str) -> tuple[int, ...]:
     try:
         shape = tuple(int(p) for p in parts)
     except ValueError:
-        raise ValueError(f"--input must be comma-separated positive ints like 1,3,224,224, got {text!r}") from None
+        raise ValueError(
+            f"--input must be comma-separated positive ints like 1,3,224,224, got {text!r}"
+        ) from None
     if not shape or any(n < 1 for n in shape):
-        raise ValueError(f"--input must be comma-separated positive ints like 1,3,224,224, got {text!r}")
+        raise ValueError(
+            f"--input must be comma-separated positive ints like 1,3,224,224, got {text!r}"
+        )
     return shape
 
 
@@ -43,7 +47,9 @@ def parse_options(items: list[str]) -> dict[str, Any]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise ValueError(f"--option must look like KEY=VALUE (e.g. num_classes=10), got {item!r}")
+            raise ValueError(
+                f"--option must look like KEY=VALUE (e.g. num_classes=10), got {item!r}"
+            )
         out[key.strip()] = yaml.safe_load(value)
     return out
 
@@ -67,7 +73,11 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, tuple):
-        return "×".join(_cell(v) for v in value) if all(isinstance(v, int) for v in value) else str(value)
+        return (
+            "×".join(_cell(v) for v in value)
+            if all(isinstance(v, int) for v in value)
+            else str(value)
+        )
     return str(value)
 
 
@@ -77,7 +87,9 @@ def _print_table(df: Any, title: str) -> None:
 
     table = Table(title=title)
     for column in df.columns:
-        table.add_column(column, justify="right" if column in ("parameters", "macs") else "left", no_wrap=True)
+        table.add_column(
+            column, justify="right" if column in ("parameters", "macs") else "left", no_wrap=True
+        )
     for row in df.itertuples(index=False):
         table.add_row(*(_cell(v) for v in row))
     console = Console()
@@ -102,8 +114,12 @@ def summary_cmd(
     model: Annotated[str, typer.Argument(help="a zoo model name, e.g. resnet50 (see --list)")] = "",
     input: Annotated[str, typer.Option("--input", help="input shape, e.g. 1,3,224,224")] = "",
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
-    device: Annotated[str, typer.Option("--device", help="cpu or cuda (default: CNNGRADE_DEVICE)")] = "",
-    option: Annotated[list[str], typer.Option("--option", "-o", help="model option KEY=VALUE, repeatable")] = [],  # noqa: B006
+    device: Annotated[
+        str, typer.Option("--device", help="cpu or cuda (default: CNNGRADE_DEVICE)")
+    ] = "",
+    option: Annotated[
+        list[str], typer.Option("--option", "-o", help="model option KEY=VALUE, repeatable")
+    ] = [],  # noqa: B006
     list_all: Annotated[bool, typer.Option("--list", help="list the model names and exit")] = False,
 ) -> None:
     """Summarize a zoo model layer by layer from a traced forward pass."""
@@ -114,7 +130,9 @@ def summary_cmd(
         typer.echo("\n".join(names()))
         return
     if not model:
-        raise ValueError("summary needs a MODEL name, e.g. `cnngrade summary resnet50 --input 1,3,224,224`")
+        raise ValueError(
+            "summary needs a MODEL name, e.g. `cnngrade summary resnet50 --input 1,3,224,224`"
+        )
     if fmt not in FORMATS:
         raise ValueError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     chosen = parse_options(option)
@@ -126,6 +144,10 @@ def summary_cmd(
     elif fmt == "json":
         rows = [{k: _json_value(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
         totals = {k: _json_value(v) for k, v in df.attrs["totals"].items()}
-        typer.echo(json.dumps({"model": model, "input": list(shape), "layers": rows, "totals": totals}, indent=1))
+        typer.echo(
+            json.dumps(
+                {"model": model, "input": list(shape), "layers": rows, "totals": totals}, indent=1
+            )
+        )
     else:
         _print_table(df, f"{model} {tuple(shape)}")

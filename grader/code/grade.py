@@ -96,7 +96,9 @@ def check_source(
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, got {lang!r}")
     start = time.perf_counter()
-    run = SubmissionRun(exercise, source, limits, filename, require_level, device, tuple(hide_paths))
+    run = SubmissionRun(
+        exercise, source, limits, filename, require_level, device, tuple(hide_paths)
+    )
     outcomes, report = run.judge(exercise.cases(rng_for(seed)))
     load_error = load_error_text(report.load_error)(lang) if report.load_error else ""
     if report.static_violations:

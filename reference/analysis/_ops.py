@@ -20,14 +20,36 @@ from reference.padding import resolve_padding
 
 # torch's argument order for the functions whose arguments we read (builtins have no signature)
 def _conv(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1): ...
-def _conv_t(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1): ...
-def _max_pool(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False): ...
-def _avg_pool(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None): ...
+def _conv_t(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+): ...
+def _max_pool(
+    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
+): ...
+def _avg_pool(
+    input,
+    kernel_size,
+    stride=None,
+    padding=0,
+    ceil_mode=False,
+    count_include_pad=True,
+    divisor_override=None,
+): ...
 def _adaptive(input, output_size, return_indices=False): ...
 def _linear(input, weight, bias=None): ...
-def _batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5): ...
+def _batch_norm(
+    input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5
+): ...
 def _pad(input, pad, mode="constant", value=None): ...
-def _interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None, antialias=False): ...
+def _interpolate(
+    input,
+    size=None,
+    scale_factor=None,
+    mode="nearest",
+    align_corners=None,
+    recompute_scale_factor=None,
+    antialias=False,
+): ...
 
 
 _SIGNATURES: dict[str, inspect.Signature] = {
@@ -35,7 +57,11 @@ _SIGNATURES: dict[str, inspect.Signature] = {
     **{f"conv_transpose{m}d": inspect.signature(_conv_t) for m in (1, 2, 3)},
     **{f"max_pool{m}d": inspect.signature(_max_pool) for m in (1, 2, 3)},
     **{f"avg_pool{m}d": inspect.signature(_avg_pool) for m in (1, 2, 3)},
-    **{f"adaptive_{t}_pool{m}d": inspect.signature(_adaptive) for t in ("avg", "max") for m in (1, 2, 3)},
+    **{
+        f"adaptive_{t}_pool{m}d": inspect.signature(_adaptive)
+        for t in ("avg", "max")
+        for m in (1, 2, 3)
+    },
     "linear": inspect.signature(_linear),
     "batch_norm": inspect.signature(_batch_norm),
     "pad": inspect.signature(_pad),
@@ -43,9 +69,31 @@ _SIGNATURES: dict[str, inspect.Signature] = {
 }
 
 _ACTIVATIONS = {
-    "relu", "relu6", "leaky_relu", "sigmoid", "tanh", "hardtanh", "hardsigmoid", "hard_sigmoid", "hardswish",
-    "hard_swish", "gelu", "silu", "elu", "selu", "celu", "softmax", "log_softmax", "mish", "softplus", "prelu",
-    "threshold", "rrelu", "logsigmoid", "softsign", "tanhshrink",
+    "relu",
+    "relu6",
+    "leaky_relu",
+    "sigmoid",
+    "tanh",
+    "hardtanh",
+    "hardsigmoid",
+    "hard_sigmoid",
+    "hardswish",
+    "hard_swish",
+    "gelu",
+    "silu",
+    "elu",
+    "selu",
+    "celu",
+    "softmax",
+    "log_softmax",
+    "mish",
+    "softplus",
+    "prelu",
+    "threshold",
+    "rrelu",
+    "logsigmoid",
+    "softsign",
+    "tanhshrink",
 }
 _NORMS = {"batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm"}
 _DROPOUTS = {"dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_dropout"}
@@ -66,12 +114,29 @@ def canonical_name(raw: str) -> str:
             return core[1:] + "_"
         return core[1:] if core[:1] == "r" and core[1:] in _ARITHMETIC else core
     name = name.lstrip("_").removesuffix("_with_indices")
-    return {"rnn_tanh_cell": "rnn_cell", "rnn_relu_cell": "rnn_cell", "feature_dropout": "dropout"}.get(name, name)
+    return {
+        "rnn_tanh_cell": "rnn_cell",
+        "rnn_relu_cell": "rnn_cell",
+        "feature_dropout": "dropout",
+    }.get(name, name)
 
 
 _LAYER_PREFIXES = (
-    "conv", "max_pool", "avg_pool", "adaptive_", "global_", "linear", "depthwise", "pointwise", "spatially",
-    "deform", "corr2d", "lp_pool", "max_unpool", "interpolate", "upsample",
+    "conv",
+    "max_pool",
+    "avg_pool",
+    "adaptive_",
+    "global_",
+    "linear",
+    "depthwise",
+    "pointwise",
+    "spatially",
+    "deform",
+    "corr2d",
+    "lp_pool",
+    "max_unpool",
+    "interpolate",
+    "upsample",
 )
 
 
@@ -108,11 +173,17 @@ class Window:
 
 def _tuple(value: Any, n: int) -> tuple[int, ...]:
     if isinstance(value, (tuple, list, torch.Size)):
-        return tuple(int(v) for v in value) if len(value) == n else tuple(int(value[0]) for _ in range(n))
+        return (
+            tuple(int(v) for v in value)
+            if len(value) == n
+            else tuple(int(value[0]) for _ in range(n))
+        )
     return (int(value),) * n
 
 
-def _left_padding(padding: Any, kernel: tuple[int, ...], dilation: tuple[int, ...]) -> tuple[int, ...]:
+def _left_padding(
+    padding: Any, kernel: tuple[int, ...], dilation: tuple[int, ...]
+) -> tuple[int, ...]:
     return tuple(int(pair[0]) for pair in resolve_padding(padding, kernel, dilation, len(kernel)))
 
 
@@ -125,18 +196,34 @@ def window(kind: str, a: dict[str, Any]) -> Window | None:
         n = len(kernel)
         dilation = _tuple(a.get("dilation", 1), n)
         padding = a.get("mode", "valid") if kind == "convolve2d" else a.get("padding", 0)
-        left = _tuple(padding, n) if kind.startswith("conv_transpose") else _left_padding(padding, kernel, dilation)
-        return Window(kernel, _tuple(a.get("stride", 1), n), left, dilation, kind.startswith("conv_transpose"))
+        left = (
+            _tuple(padding, n)
+            if kind.startswith("conv_transpose")
+            else _left_padding(padding, kernel, dilation)
+        )
+        return Window(
+            kernel, _tuple(a.get("stride", 1), n), left, dilation, kind.startswith("conv_transpose")
+        )
     if kind.startswith(("max_pool", "avg_pool")) and "kernel_size" in a:
         n = int(kind[-2])
         kernel = _tuple(a["kernel_size"], n)
         stride = a.get("stride")
         stride = kernel if stride is None or stride == [] or stride == () else _tuple(stride, n)
-        return Window(kernel, stride, _tuple(a.get("padding", 0), n), _tuple(a.get("dilation", 1), n))
+        return Window(
+            kernel, stride, _tuple(a.get("padding", 0), n), _tuple(a.get("dilation", 1), n)
+        )
     return None
 
 
-_TAPS = {"nearest": 1, "nearest-exact": 1, "linear": 2, "bilinear": 2, "trilinear": 2, "bicubic": 4, "area": 1}
+_TAPS = {
+    "nearest": 1,
+    "nearest-exact": 1,
+    "linear": 2,
+    "bilinear": 2,
+    "trilinear": 2,
+    "bicubic": 4,
+    "area": 1,
+}
 
 
 def resampling(kind: str, a: dict[str, Any]) -> tuple[int, bool] | None:
@@ -161,7 +248,9 @@ def _rows(t: torch.Tensor, features: int) -> int:
     return t.numel() // features if features else 0
 
 
-def macs(kind: str, a: dict[str, Any], input: torch.Tensor | None, output: torch.Tensor | None) -> int:
+def macs(
+    kind: str, a: dict[str, Any], input: torch.Tensor | None, output: torch.Tensor | None
+) -> int:
     """Multiply-accumulates of one op on its real shapes, by ``counts.py`` (0 for MAC-free ops)."""
     if input is None or output is None:
         return 0
@@ -179,7 +268,9 @@ def _conv_macs(a: dict[str, Any], x: torch.Tensor, y: torch.Tensor) -> int:
     w = a["weight"]
     m = w.dim() - 2
     groups = int(a.get("groups", 1))
-    per_sample = counts.conv_macs(w.shape[1] * groups, w.shape[0], tuple(w.shape[2:]), tuple(y.shape[-m:]), groups)
+    per_sample = counts.conv_macs(
+        w.shape[1] * groups, w.shape[0], tuple(w.shape[2:]), tuple(y.shape[-m:]), groups
+    )
     return per_sample * (y.numel() // (w.shape[0] * _prod(y.shape[-m:])))
 
 
@@ -206,7 +297,10 @@ def _spatially_separable_macs(a: dict[str, Any], x: torch.Tensor, y: torch.Tenso
     """Column pass then row pass over each channel of the padded input (``counts.spatially_separable_macs``)."""
     kernel = tuple(a["kernel"].shape[-2:])
     pairs = resolve_padding(a.get("padding", 0), kernel, _tuple(a.get("dilation", 1), 2), 2)
-    padded = tuple(int(n) + int(left) + int(right) for n, (left, right) in zip(x.shape[-2:], pairs, strict=True))
+    padded = tuple(
+        int(n) + int(left) + int(right)
+        for n, (left, right) in zip(x.shape[-2:], pairs, strict=True)
+    )
     per_map = counts.spatially_separable_macs(padded, kernel, _tuple(a.get("stride", 1), 2))
     return per_map * (x.numel() // _prod(x.shape[-2:]))
 
@@ -229,8 +323,12 @@ def _adaptive_avg_macs(a: dict[str, Any], x: torch.Tensor, y: torch.Tensor) -> i
 
 def _recurrent_macs(a: dict[str, Any], x: torch.Tensor, y: torch.Tensor) -> int:
     """Each input vector goes through every weight matrix once: ``rows × Σ numel(W)`` (gates × H × (I + H))."""
-    named = [v for k, v in a.items() if k.startswith("w_") and isinstance(v, torch.Tensor)]  # reference cells
-    matrices = named or [p for p in parameters(a) if p.dim() == 2]  # torch: the weights are Parameters
+    named = [
+        v for k, v in a.items() if k.startswith("w_") and isinstance(v, torch.Tensor)
+    ]  # reference cells
+    matrices = named or [
+        p for p in parameters(a) if p.dim() == 2
+    ]  # torch: the weights are Parameters
     if not matrices:
         return 0
     features = matrices[0].shape[1]
@@ -245,7 +343,9 @@ def _prod(values: Any) -> int:
 
 
 _MAC_RULES: dict[str, Callable[[dict[str, Any], torch.Tensor, torch.Tensor], int]] = {
-    "linear": lambda a, x, y: counts.linear_macs(a["weight"].shape[1], a["weight"].shape[0], _rows(x, a["weight"].shape[1])),
+    "linear": lambda a, x, y: counts.linear_macs(
+        a["weight"].shape[1], a["weight"].shape[0], _rows(x, a["weight"].shape[1])
+    ),
     "batch_norm": lambda a, x, y: x.numel(),
     "layer_norm": lambda a, x, y: x.numel() if a.get("weight") is not None else 0,
     "group_norm": lambda a, x, y: x.numel() if a.get("weight") is not None else 0,
@@ -260,11 +360,18 @@ _MAC_RULES: dict[str, Callable[[dict[str, Any], torch.Tensor, torch.Tensor], int
     "convolve2d": lambda a, x, y: y.numel() * a["kernel"].numel(),
     "spatially_separable_conv2d": _spatially_separable_macs,
 }
-_PREFIX_RULES: tuple[tuple[str, Callable[[dict[str, Any], torch.Tensor, torch.Tensor], int]], ...] = (
+_PREFIX_RULES: tuple[
+    tuple[str, Callable[[dict[str, Any], torch.Tensor, torch.Tensor], int]], ...
+] = (
     ("conv_transpose", _conv_transpose_macs),
     ("conv", _conv_macs),
     ("depthwise_conv", _conv_macs),
-    ("pointwise_conv", lambda a, x, y: counts.linear_macs(x.shape[-3], a["weight"].shape[0], x.numel() // x.shape[-3])),
+    (
+        "pointwise_conv",
+        lambda a, x, y: counts.linear_macs(
+            x.shape[-3], a["weight"].shape[0], x.numel() // x.shape[-3]
+        ),
+    ),
     ("deform_conv", _conv_macs),
     ("avg_pool", _avg_pool_macs),
     ("adaptive_avg_pool", _adaptive_avg_macs),

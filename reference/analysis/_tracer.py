@@ -75,7 +75,9 @@ def _globalize(f: Field) -> Field:
     """The field of a unit that may read every position of ``f``'s map (a window as big as the map)."""
     if f.spatial is None:
         return f
-    return Field(tuple(rf_adaptive_step(d, n, 1) for d, n in zip(f.dims, f.spatial, strict=True)), None)
+    return Field(
+        tuple(rf_adaptive_step(d, n, 1) for d, n in zip(f.dims, f.spatial, strict=True)), None
+    )
 
 
 class Tracer(TorchFunctionMode):
@@ -124,7 +126,9 @@ class Tracer(TorchFunctionMode):
 
     # ---- recording ----
     def record(self, kind: str, arguments: dict[str, Any], out: Any) -> None:
-        inputs = [t for t in _tensors(list(arguments.values())) if not isinstance(t, torch.nn.Parameter)]
+        inputs = [
+            t for t in _tensors(list(arguments.values())) if not isinstance(t, torch.nn.Parameter)
+        ]
         outputs = _tensors(out)
         if not outputs:
             return
@@ -132,12 +136,18 @@ class Tracer(TorchFunctionMode):
         x = x if isinstance(x, torch.Tensor) else None
         y = outputs[0]
         new = self._propagate(kind, arguments, inputs, x, y)
-        returns_indices = kind.startswith(("max_pool", "adaptive_max"))  # (values, indices): not the indices
+        returns_indices = kind.startswith(
+            ("max_pool", "adaptive_max")
+        )  # (values, indices): not the indices
         for t in outputs[:1] if returns_indices else outputs:
             self.set_field(t, new)
         record = OpRecord(
-            kind, _ops.parameters(arguments), _ops.macs(kind, arguments, x, y),
-            tuple(x.shape) if x is not None else None, tuple(y.shape), new,
+            kind,
+            _ops.parameters(arguments),
+            _ops.macs(kind, arguments, x, y),
+            tuple(x.shape) if x is not None else None,
+            tuple(y.shape),
+            new,
         )
         top = self.stack[-1] if self.stack else None
         if top is not None and top.leaf:
@@ -146,7 +156,9 @@ class Tracer(TorchFunctionMode):
             name = f"{top.name}.{kind}()" if top is not None and top.name else f"{kind}()"
             self.order.append((name, record))
 
-    def _propagate(self, kind: str, a: dict[str, Any], inputs: list[torch.Tensor], x: Any, y: torch.Tensor) -> Field | None:
+    def _propagate(
+        self, kind: str, a: dict[str, Any], inputs: list[torch.Tensor], x: Any, y: torch.Tensor
+    ) -> Field | None:
         source = self.field_of(x) if x is not None else None
         if source is not None and source.spatial is not None:
             stepped = self._window_step(kind, a, source, x, y)
@@ -158,7 +170,9 @@ class Tracer(TorchFunctionMode):
         spatial = fields[0].spatial
         m = len(fields[0].dims)
         same_layout = (
-            spatial is not None and y.dim() >= m and tuple(y.shape[-m:]) == spatial
+            spatial is not None
+            and y.dim() >= m
+            and tuple(y.shape[-m:]) == spatial
             and all(f.spatial == spatial for f in fields)
         )
         if not same_layout:
@@ -166,13 +180,21 @@ class Tracer(TorchFunctionMode):
         dims = tuple(rf_union([f.dims[d] for f in fields]) for d in range(m))
         return Field(dims, spatial if same_layout else None)
 
-    def _window_step(self, kind: str, a: dict[str, Any], f: Field, x: torch.Tensor, y: torch.Tensor) -> Field | None:
+    def _window_step(
+        self, kind: str, a: dict[str, Any], f: Field, x: torch.Tensor, y: torch.Tensor
+    ) -> Field | None:
         m = len(f.dims)
         if y.dim() < m:
             return None
         out_spatial = tuple(y.shape[-m:])
         if kind.startswith(("adaptive_", "global_")):
-            return Field(tuple(rf_adaptive_step(d, n, o) for d, n, o in zip(f.dims, f.spatial or (), out_spatial, strict=True)), out_spatial)
+            return Field(
+                tuple(
+                    rf_adaptive_step(d, n, o)
+                    for d, n, o in zip(f.dims, f.spatial or (), out_spatial, strict=True)
+                ),
+                out_spatial,
+            )
         if kind == "pad":
             return self._pad_step(a, f, out_spatial)
         resample = _ops.resampling(kind, a)
@@ -189,19 +211,31 @@ class Tracer(TorchFunctionMode):
         step = rf_transposed_step if geometry.transposed else rf_step
         dims = tuple(
             step(d, k, s, p, dil)
-            for d, k, s, p, dil in zip(f.dims, geometry.kernel_size, geometry.stride, geometry.padding, geometry.dilation, strict=True)
+            for d, k, s, p, dil in zip(
+                f.dims,
+                geometry.kernel_size,
+                geometry.stride,
+                geometry.padding,
+                geometry.dilation,
+                strict=True,
+            )
         )
         return Field(dims, out_spatial)
 
     def _pad_step(self, a: dict[str, Any], f: Field, out_spatial: tuple[int, ...]) -> Field | None:
         pads = a.get("pad", ())
         m = len(f.dims)
-        if pads and isinstance(pads[0], (tuple, list)):  # reference layout: ((left, right), ...) for the last dims
+        if pads and isinstance(
+            pads[0], (tuple, list)
+        ):  # reference layout: ((left, right), ...) for the last dims
             lefts = [0] * (m - len(pads)) + [int(p[0]) for p in pads]
         else:  # torch layout: (left_last, right_last, left_before_last, ...)
             lefts = [0] * m
             for i in range(len(pads) // 2):
                 if i < m:
                     lefts[m - 1 - i] = int(pads[2 * i])
-        dims = tuple(RFInfo(d.receptive_field, d.jump, d.start - left * d.jump) for d, left in zip(f.dims, lefts[-m:], strict=True))
+        dims = tuple(
+            RFInfo(d.receptive_field, d.jump, d.start - left * d.jump)
+            for d, left in zip(f.dims, lefts[-m:], strict=True)
+        )
         return Field(dims, out_spatial)

@@ -79,7 +79,11 @@ def _per_group(channels: Count, groups: Count, name: str) -> Count:
 
 
 def conv_params(
-    in_channels: Count, out_channels: Count, kernel_size: Sizes, groups: Count = 1, bias: bool = True
+    in_channels: Count,
+    out_channels: Count,
+    kernel_size: Sizes,
+    groups: Count = 1,
+    bias: bool = True,
 ) -> Count:
     """Parameters of a (grouped) convolution: ``C_out (C_in / g) prod(k) + C_out [bias]``.
 
@@ -102,7 +106,11 @@ def conv_params(
 
 
 def conv_macs(
-    in_channels: Count, out_channels: Count, kernel_size: Sizes, output_size: Sizes, groups: Count = 1
+    in_channels: Count,
+    out_channels: Count,
+    kernel_size: Sizes,
+    output_size: Sizes,
+    groups: Count = 1,
 ) -> Count:
     """MACs of a (grouped) convolution: ``C_out prod(out) (C_in / g) prod(k)`` per sample.
 
@@ -116,7 +124,11 @@ def conv_macs(
 
 
 def conv_transpose_params(
-    in_channels: Count, out_channels: Count, kernel_size: Sizes, groups: Count = 1, bias: bool = True
+    in_channels: Count,
+    out_channels: Count,
+    kernel_size: Sizes,
+    groups: Count = 1,
+    bias: bool = True,
 ) -> Count:
     """Parameters of a transposed convolution: ``C_in (C_out / g) prod(k) + C_out [bias]``.
 
@@ -131,7 +143,11 @@ def conv_transpose_params(
 
 
 def conv_transpose_macs(
-    in_channels: Count, out_channels: Count, kernel_size: Sizes, input_size: Sizes, groups: Count = 1
+    in_channels: Count,
+    out_channels: Count,
+    kernel_size: Sizes,
+    input_size: Sizes,
+    groups: Count = 1,
 ) -> Count:
     """MACs of a transposed convolution: every input scatters into ``(C_out / g) prod(k)`` outputs.
 
@@ -257,7 +273,11 @@ def layer_norm_params(normalized_shape: Sizes, elementwise_affine: bool = True) 
     >>> layer_norm_params((16, 5, 5))
     800
     """
-    shape = tuple(normalized_shape) if isinstance(normalized_shape, (tuple, list)) else (normalized_shape,)
+    shape = (
+        tuple(normalized_shape)
+        if isinstance(normalized_shape, (tuple, list))
+        else (normalized_shape,)
+    )
     _check_sizes("normalized_shape", shape)
     return 2 * _prod(shape) if elementwise_affine else 0
 
@@ -298,7 +318,9 @@ def _recurrent_params(
     return gates * hidden_size * (input_size + hidden_size + biases)
 
 
-def rnn_params(input_size: Count, hidden_size: Count, bias: bool = True, convention: str = "torch") -> Count:
+def rnn_params(
+    input_size: Count, hidden_size: Count, bias: bool = True, convention: str = "torch"
+) -> Count:
     """Parameters of an Elman RNN cell: ``H (I + H + b)``; ``b`` = 2 bias vectors (torch), 1 (d2l).
 
     >>> rnn_params(10, 20)
@@ -307,7 +329,9 @@ def rnn_params(input_size: Count, hidden_size: Count, bias: bool = True, convent
     return _recurrent_params(_GATES["rnn"], input_size, hidden_size, bias, convention)
 
 
-def lstm_params(input_size: Count, hidden_size: Count, bias: bool = True, convention: str = "torch") -> Count:
+def lstm_params(
+    input_size: Count, hidden_size: Count, bias: bool = True, convention: str = "torch"
+) -> Count:
     """Parameters of an LSTM cell: ``4 H (I + H + b)`` (gates i, f, g, o).
 
     torch keeps two bias vectors (``b_ih``, ``b_hh``: b = 2); the d2l slides one per gate (b = 1).
@@ -320,7 +344,9 @@ def lstm_params(input_size: Count, hidden_size: Count, bias: bool = True, conven
     return _recurrent_params(_GATES["lstm"], input_size, hidden_size, bias, convention)
 
 
-def gru_params(input_size: Count, hidden_size: Count, bias: bool = True, convention: str = "torch") -> Count:
+def gru_params(
+    input_size: Count, hidden_size: Count, bias: bool = True, convention: str = "torch"
+) -> Count:
     """Parameters of a GRU cell: ``3 H (I + H + b)`` (gates r, z, n; b as for :func:`lstm_params`).
 
     >>> gru_params(10, 20)

@@ -101,7 +101,11 @@ def rf_transposed_step(
     span = effective_kernel_size(kernel_size, dilation) - 1
     left = padding[0] if isinstance(padding, (tuple, list)) else padding
     r, j, start = previous.receptive_field, previous.jump, previous.start
-    reach = span // stride if not (is_symbolic(span) or is_symbolic(stride)) else sympy.floor(span / stride)
+    reach = (
+        span // stride
+        if not (is_symbolic(span) or is_symbolic(stride))
+        else sympy.floor(span / stride)
+    )
     return RFInfo(
         r + reach * j,
         _plain(sympy.Rational(1, 1) * j / stride),
@@ -120,7 +124,9 @@ def rf_adaptive_step(previous: RFInfo, size: int, output_size: int) -> RFInfo:
     >>> rf_adaptive_step(RFInfo(1, 1, 0), 5, 3).receptive_field
     3
     """
-    bounds = [(i * size // output_size, -((-(i + 1) * size) // output_size)) for i in range(output_size)]
+    bounds = [
+        (i * size // output_size, -((-(i + 1) * size) // output_size)) for i in range(output_size)
+    ]
     widest = max(end - begin for begin, end in bounds)
     r, j, start = previous.receptive_field, previous.jump, previous.start
     return RFInfo(
@@ -145,7 +151,9 @@ def rf_resample_step(
     """
     r, j, start = previous.receptive_field, previous.jump, previous.start
     if align_corners and output_size > 1:
-        return RFInfo(r + (taps - 1) * j, _plain(sympy.Rational(size - 1, output_size - 1) * j), start)
+        return RFInfo(
+            r + (taps - 1) * j, _plain(sympy.Rational(size - 1, output_size - 1) * j), start
+        )
     scale = sympy.Rational(size, output_size)
     return RFInfo(r + (taps - 1) * j, _plain(scale * j), _plain(start + (scale - 1) / 2 * j))
 
@@ -178,7 +186,9 @@ def _plain(value: Value) -> Value:
 def _per_dim(value: Value, ndim: int, name: str) -> tuple[Value, ...]:
     if isinstance(value, (tuple, list)):
         if len(value) != ndim:
-            raise ValueError(f"{name}={value!r} must have {ndim} entries, one per spatial dimension")
+            raise ValueError(
+                f"{name}={value!r} must have {ndim} entries, one per spatial dimension"
+            )
         return tuple(value)
     return (value,) * ndim
 

@@ -125,7 +125,10 @@ def pool_output_size(
         raise ValueError(
             f"padding={padding} must be at most half of kernel_size={kernel_size} for pooling"
         )
-    if not (is_symbolic(size) or is_symbolic(padding) or is_symbolic(span)) and span > size + 2 * padding:
+    if (
+        not (is_symbolic(size) or is_symbolic(padding) or is_symbolic(span))
+        and span > size + 2 * padding
+    ):
         raise ValueError(
             f"kernel_size={kernel_size} (span {span}) is larger than the padded input "
             f"({size} + 2*{padding}); use a smaller window or more padding"

@@ -23,8 +23,16 @@ from reference.analysis import _ops
 from reference.analysis._tracer import Field, Frame, OpRecord, Tracer
 
 COLUMNS = [
-    "name", "module", "type", "input_shape", "output_shape", "parameters", "macs",
-    "receptive_field", "jump", "start",
+    "name",
+    "module",
+    "type",
+    "input_shape",
+    "output_shape",
+    "parameters",
+    "macs",
+    "receptive_field",
+    "jump",
+    "start",
 ]
 
 
@@ -61,7 +69,8 @@ def summarize(
     tracer = Tracer()
     names = {module: name for name, module in model.named_modules()}
     handles = [
-        h for module in names
+        h
+        for module in names
         for h in (
             module.register_forward_pre_hook(_enter(tracer, names)),
             module.register_forward_hook(_leave(tracer)),
@@ -86,9 +95,17 @@ def _check_shape(input_shape: Sequence[int]) -> tuple[int, ...]:
     try:
         shape = tuple(int(n) for n in input_shape)
     except (TypeError, ValueError):
-        raise ValueError(f"input_shape must be a sequence of ints like (1, 3, 224, 224), got {input_shape!r}") from None
-    if not shape or any(n < 1 for n in shape) or any(n != v for n, v in zip(shape, input_shape, strict=True)):
-        raise ValueError(f"input_shape must hold positive ints like (1, 3, 224, 224), got {input_shape!r}")
+        raise ValueError(
+            f"input_shape must be a sequence of ints like (1, 3, 224, 224), got {input_shape!r}"
+        ) from None
+    if (
+        not shape
+        or any(n < 1 for n in shape)
+        or any(n != v for n, v in zip(shape, input_shape, strict=True))
+    ):
+        raise ValueError(
+            f"input_shape must hold positive ints like (1, 3, 224, 224), got {input_shape!r}"
+        )
     return shape
 
 
@@ -98,7 +115,11 @@ def _placement(model: torch.nn.Module, device: Any) -> tuple[torch.device, torch
         dev = resolve_device(device)
     else:
         dev = first.device if first is not None else torch.device("cpu")
-    dtype = first.dtype if first is not None and first.is_floating_point() else torch.get_default_dtype()
+    dtype = (
+        first.dtype
+        if first is not None and first.is_floating_point()
+        else torch.get_default_dtype()
+    )
     return dev, dtype
 
 
@@ -106,7 +127,9 @@ def _enter(tracer: Tracer, names: dict[torch.nn.Module, str]):  # noqa: ANN202
     def hook(module: torch.nn.Module, args: tuple) -> None:
         leaf = next(module.children(), None) is None
         name = names.get(module, type(module).__name__)
-        name = name or (type(module).__name__ if leaf else "")  # a model that is one leaf: its class
+        name = name or (
+            type(module).__name__ if leaf else ""
+        )  # a model that is one leaf: its class
         frame = Frame(name, module, leaf, input_shape=_shape(args))
         tracer.stack.append(frame)
         if leaf:
@@ -146,19 +169,29 @@ def _row_of_frame(frame: Frame) -> dict[str, Any]:
     kinds = layers or [op.kind for op in frame.ops]
     params = _unique(p for op in frame.ops for p in op.params)
     return {
-        "name": frame.name, "module": type(frame.module).__name__,
+        "name": frame.name,
+        "module": type(frame.module).__name__,
         "type": "+".join(dict.fromkeys(kinds)) or "identity",
-        "input_shape": frame.input_shape, "output_shape": frame.output_shape,
-        "parameters": sum(p.numel() for p in params), "macs": sum(op.macs for op in frame.ops),
-        **_field_columns(frame.output_field), "_params": params,
+        "input_shape": frame.input_shape,
+        "output_shape": frame.output_shape,
+        "parameters": sum(p.numel() for p in params),
+        "macs": sum(op.macs for op in frame.ops),
+        **_field_columns(frame.output_field),
+        "_params": params,
     }
 
 
 def _row_of_op(name: str, op: OpRecord) -> dict[str, Any]:
     return {
-        "name": name, "module": "", "type": op.kind, "input_shape": op.input_shape,
-        "output_shape": op.output_shape, "parameters": sum(p.numel() for p in _unique(op.params)),
-        "macs": op.macs, **_field_columns(op.field), "_params": _unique(op.params),
+        "name": name,
+        "module": "",
+        "type": op.kind,
+        "input_shape": op.input_shape,
+        "output_shape": op.output_shape,
+        "parameters": sum(p.numel() for p in _unique(op.params)),
+        "macs": op.macs,
+        **_field_columns(op.field),
+        "_params": _unique(op.params),
     }
 
 
@@ -176,13 +209,19 @@ def _field_columns(f: Field | None) -> dict[str, Any]:
     if f is None:
         return {"receptive_field": None, "jump": None, "start": None}
     out = {}
-    for column, attr in (("receptive_field", "receptive_field"), ("jump", "jump"), ("start", "start")):
+    for column, attr in (
+        ("receptive_field", "receptive_field"),
+        ("jump", "jump"),
+        ("start", "start"),
+    ):
         values = tuple(_plain(getattr(d, attr)) for d in f.dims)
         out[column] = values[0] if len(set(values)) == 1 else values
     return out
 
 
-def _frame(tracer: Tracer, model: torch.nn.Module, shape: tuple[int, ...], out: Any) -> pd.DataFrame:
+def _frame(
+    tracer: Tracer, model: torch.nn.Module, shape: tuple[int, ...], out: Any
+) -> pd.DataFrame:
     rows = [_row_of_frame(e) if isinstance(e, Frame) else _row_of_op(*e) for e in tracer.order]
     used = _unique(p for row in rows for p in row.pop("_params"))
     df = pd.DataFrame(rows, columns=COLUMNS)

@@ -29,10 +29,19 @@ from reference.models.resnet import Bottleneck, Residual, resnet
 from reference.models.shufflenet import ShuffleNetUnit, shufflenet_v1
 from reference.models.vgg import vgg, vgg_block
 
-_VGG = {"vgg11": "A", "vgg11_lrn": "A-LRN", "vgg13": "B", "vgg16_c": "C", "vgg16": "D", "vgg19": "E"}
+_VGG = {
+    "vgg11": "A",
+    "vgg11_lrn": "A-LRN",
+    "vgg13": "B",
+    "vgg16_c": "C",
+    "vgg16": "D",
+    "vgg19": "E",
+}
 
 
-def _named(builder: Callable[..., torch.nn.Module], **fixed: object) -> Callable[..., torch.nn.Module]:
+def _named(
+    builder: Callable[..., torch.nn.Module], **fixed: object
+) -> Callable[..., torch.nn.Module]:
     """``builder`` with ``fixed`` arguments bound, keeping the remaining signature for option checks."""
     bound = functools.partial(builder, **fixed)
     signature = inspect.signature(builder)
@@ -48,7 +57,11 @@ _REGISTRY: dict[str, Callable[..., torch.nn.Module]] = {
     "alexnet": alexnet,
     "alexnet_2gpu": alexnet_2gpu,
     **{name: _named(vgg, config=config) for name, config in _VGG.items()},
-    **{f"{name}_bn": _named(vgg, config=config, batch_norm=True) for name, config in _VGG.items() if "lrn" not in name},
+    **{
+        f"{name}_bn": _named(vgg, config=config, batch_norm=True)
+        for name, config in _VGG.items()
+        if "lrn" not in name
+    },
     "nin": nin,
     "googlenet": googlenet,
     **{f"resnet{d}": _named(resnet, depth=d) for d in (18, 34, 50, 101, 152)},
@@ -83,21 +96,50 @@ def get(name: str, **opts: object) -> torch.nn.Module:
     allowed = options(name)
     unknown = sorted(set(opts) - set(allowed))
     if unknown:
-        raise ValueError(f"model {name!r} has no option {unknown[0]!r}; its options are {sorted(allowed)}")
+        raise ValueError(
+            f"model {name!r} has no option {unknown[0]!r}; its options are {sorted(allowed)}"
+        )
     return builder(**opts)
 
 
 def _lookup(name: str) -> Callable[..., torch.nn.Module]:
     if name not in _REGISTRY:
         close = difflib.get_close_matches(str(name), _REGISTRY, n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else f"; known: {names()}"
+        hint = (
+            f"; did you mean {', '.join(repr(c) for c in close)}?"
+            if close
+            else f"; known: {names()}"
+        )
         raise ValueError(f"unknown model name {name!r}{hint}")
     return _REGISTRY[name]
 
 
 __all__ = [
-    "Bottleneck", "DenseBlock", "GoogLeNet", "Inception", "PartialConv2d", "Residual", "ShuffleNetUnit",
-    "alexnet", "alexnet_2gpu", "conv_block", "densenet", "depthwise_separable_block", "get", "googlenet",
-    "inception", "lenet5", "lenet5_1998", "mobilenet_v1", "names", "nin", "nin_block", "options", "resnet",
-    "shufflenet_v1", "transition_block", "vgg", "vgg_block",
+    "Bottleneck",
+    "DenseBlock",
+    "GoogLeNet",
+    "Inception",
+    "PartialConv2d",
+    "Residual",
+    "ShuffleNetUnit",
+    "alexnet",
+    "alexnet_2gpu",
+    "conv_block",
+    "densenet",
+    "depthwise_separable_block",
+    "get",
+    "googlenet",
+    "inception",
+    "lenet5",
+    "lenet5_1998",
+    "mobilenet_v1",
+    "names",
+    "nin",
+    "nin_block",
+    "options",
+    "resnet",
+    "shufflenet_v1",
+    "transition_block",
+    "vgg",
+    "vgg_block",
 ]

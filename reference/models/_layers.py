@@ -29,7 +29,20 @@ Sequential = torch.nn.Sequential
 ModuleList = torch.nn.ModuleList
 
 __all__ = [
-    "AdaptiveAvgPool2d", "AvgPool2d", "BatchNorm2d", "ChannelShuffle", "Conv2d", "Dropout", "Flatten",
-    "Linear", "LocalResponseNorm", "MaxPool2d", "Module", "ModuleList", "ReLU", "Sequential", "Sigmoid",
+    "AdaptiveAvgPool2d",
+    "AvgPool2d",
+    "BatchNorm2d",
+    "ChannelShuffle",
+    "Conv2d",
+    "Dropout",
+    "Flatten",
+    "Linear",
+    "LocalResponseNorm",
+    "MaxPool2d",
+    "Module",
+    "ModuleList",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
     "Tanh",
 ]

@@ -28,12 +28,19 @@ def size_after(size: int, layers: Iterable[Any]) -> int:
             size = _first(layer.output_size)
         elif hasattr(layer, "weight") and hasattr(layer, "kernel_size"):  # convolution
             size = conv_output_size(
-                size, _first(layer.kernel_size), _first(layer.stride), _first(layer.padding),
+                size,
+                _first(layer.kernel_size),
+                _first(layer.stride),
+                _first(layer.padding),
                 _first(layer.dilation),
             )
         elif hasattr(layer, "kernel_size"):  # pooling
             size = pool_output_size(
-                size, _first(layer.kernel_size), _first(layer.stride), _first(layer.padding),
-                _first(getattr(layer, "dilation", 1)), bool(getattr(layer, "ceil_mode", False)),
+                size,
+                _first(layer.kernel_size),
+                _first(layer.stride),
+                _first(layer.padding),
+                _first(getattr(layer, "dilation", 1)),
+                bool(getattr(layer, "ceil_mode", False)),
             )
     return size

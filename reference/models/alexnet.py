@@ -37,20 +37,28 @@ def alexnet(num_classes: int = 1000, in_channels: int = 3) -> Sequential:
     """
     pooled = AdaptiveAvgPool2d((6, 6))
     return Sequential(
-        Conv2d(in_channels, 64, kernel_size=11, stride=4, padding=2), ReLU(inplace=True),
+        Conv2d(in_channels, 64, kernel_size=11, stride=4, padding=2),
+        ReLU(inplace=True),
         MaxPool2d(kernel_size=3, stride=2),
-        Conv2d(64, 192, kernel_size=5, padding=2), ReLU(inplace=True),
+        Conv2d(64, 192, kernel_size=5, padding=2),
+        ReLU(inplace=True),
         MaxPool2d(kernel_size=3, stride=2),
-        Conv2d(192, 384, kernel_size=3, padding=1), ReLU(inplace=True),
-        Conv2d(384, 256, kernel_size=3, padding=1), ReLU(inplace=True),
-        Conv2d(256, 256, kernel_size=3, padding=1), ReLU(inplace=True),
+        Conv2d(192, 384, kernel_size=3, padding=1),
+        ReLU(inplace=True),
+        Conv2d(384, 256, kernel_size=3, padding=1),
+        ReLU(inplace=True),
+        Conv2d(256, 256, kernel_size=3, padding=1),
+        ReLU(inplace=True),
         MaxPool2d(kernel_size=3, stride=2),
-        pooled, Flatten(),
+        pooled,
+        Flatten(),
         *_classifier(256 * size_after(1, [pooled]) ** 2, num_classes, dropout_first=True),
     )
 
 
-def alexnet_2gpu(num_classes: int = 1000, in_channels: int = 3, image_size: int = 227) -> Sequential:
+def alexnet_2gpu(
+    num_classes: int = 1000, in_channels: int = 3, image_size: int = 227
+) -> Sequential:
     """The paper's two-GPU AlexNet as the slides count it: C2, C4, C5 grouped (2 groups), LRN after C1, C2.
 
     227 → 55 → 27 → 13 → 6 (seed 001). With the output layer's bias this has 60,965,224
@@ -66,19 +74,25 @@ def alexnet_2gpu(num_classes: int = 1000, in_channels: int = 3, image_size: int 
     60965224
     """
     features = Sequential(
-        Conv2d(in_channels, 96, kernel_size=11, stride=4), ReLU(inplace=True),  # C1
+        Conv2d(in_channels, 96, kernel_size=11, stride=4),
+        ReLU(inplace=True),  # C1
         LocalResponseNorm(5, alpha=1e-4, beta=0.75, k=2.0, convention="paper"),
         MaxPool2d(kernel_size=3, stride=2),
-        Conv2d(96, 256, kernel_size=5, padding=2, groups=2), ReLU(inplace=True),  # C2
+        Conv2d(96, 256, kernel_size=5, padding=2, groups=2),
+        ReLU(inplace=True),  # C2
         LocalResponseNorm(5, alpha=1e-4, beta=0.75, k=2.0, convention="paper"),
         MaxPool2d(kernel_size=3, stride=2),
-        Conv2d(256, 384, kernel_size=3, padding=1), ReLU(inplace=True),  # C3 reads both GPUs
-        Conv2d(384, 384, kernel_size=3, padding=1, groups=2), ReLU(inplace=True),  # C4
-        Conv2d(384, 256, kernel_size=3, padding=1, groups=2), ReLU(inplace=True),  # C5
+        Conv2d(256, 384, kernel_size=3, padding=1),
+        ReLU(inplace=True),  # C3 reads both GPUs
+        Conv2d(384, 384, kernel_size=3, padding=1, groups=2),
+        ReLU(inplace=True),  # C4
+        Conv2d(384, 256, kernel_size=3, padding=1, groups=2),
+        ReLU(inplace=True),  # C5
         MaxPool2d(kernel_size=3, stride=2),
     )
     side = size_after(image_size, features)
     return Sequential(
-        *features, Flatten(),
+        *features,
+        Flatten(),
         *_classifier(256 * side * side, num_classes, dropout_first=False),
     )

@@ -28,7 +28,8 @@ def conv_block(in_channels: int, out_channels: int, kernel_size: int = 3) -> Seq
     torch.Size([1, 10, 8, 8])
     """
     return Sequential(
-        BatchNorm2d(in_channels), ReLU(inplace=True),
+        BatchNorm2d(in_channels),
+        ReLU(inplace=True),
         Conv2d(in_channels, out_channels, kernel_size, padding=kernel_size // 2, bias=False),
     )
 
@@ -37,7 +38,10 @@ def _dense_layer(in_channels: int, growth_rate: int, bn_size: int | None) -> Seq
     """One layer of a dense block; with ``bn_size`` a 1×1 bottleneck to ``bn_size × growth_rate`` first."""
     if bn_size is None:
         return conv_block(in_channels, growth_rate)
-    return Sequential(conv_block(in_channels, bn_size * growth_rate, 1), conv_block(bn_size * growth_rate, growth_rate))
+    return Sequential(
+        conv_block(in_channels, bn_size * growth_rate, 1),
+        conv_block(bn_size * growth_rate, growth_rate),
+    )
 
 
 class DenseBlock(Module):
@@ -54,10 +58,13 @@ class DenseBlock(Module):
     torch.Size([4, 23, 8, 8])
     """
 
-    def __init__(self, num_convs: int, in_channels: int, growth_rate: int, bn_size: int | None = 4) -> None:
+    def __init__(
+        self, num_convs: int, in_channels: int, growth_rate: int, bn_size: int | None = 4
+    ) -> None:
         super().__init__()
         self.net = torch.nn.ModuleList(
-            _dense_layer(in_channels + i * growth_rate, growth_rate, bn_size) for i in range(num_convs)
+            _dense_layer(in_channels + i * growth_rate, growth_rate, bn_size)
+            for i in range(num_convs)
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -73,7 +80,8 @@ def transition_block(in_channels: int, out_channels: int) -> Sequential:
     torch.Size([1, 10, 4, 4])
     """
     return Sequential(
-        BatchNorm2d(in_channels), ReLU(inplace=True),
+        BatchNorm2d(in_channels),
+        ReLU(inplace=True),
         Conv2d(in_channels, out_channels, kernel_size=1, bias=False),
         AvgPool2d(kernel_size=2, stride=2),
     )
@@ -88,7 +96,9 @@ DEPTHS: dict[int, tuple[int, int, tuple[int, ...]]] = {
 }
 
 
-def densenet(depth: int, num_classes: int = 1000, in_channels: int = 3, compression: float = 0.5) -> Sequential:
+def densenet(
+    depth: int, num_classes: int = 1000, in_channels: int = 3, compression: float = 0.5
+) -> Sequential:
     """DenseNet-BC-``depth`` (121, 161, 169, 201); transitions keep ``compression`` of the channels.
 
     Parameters as torchvision documents them: 7,978,856 / 28,681,000 / 14,149,480 / 20,013,928.
@@ -105,8 +115,10 @@ def densenet(depth: int, num_classes: int = 1000, in_channels: int = 3, compress
         raise ValueError(f"compression must be in (0, 1], got {compression!r}")
     channels, growth, blocks = DEPTHS[depth]
     layers: list[torch.nn.Module] = [
-        Conv2d(in_channels, channels, 7, stride=2, padding=3, bias=False), BatchNorm2d(channels),
-        ReLU(inplace=True), MaxPool2d(kernel_size=3, stride=2, padding=1),
+        Conv2d(in_channels, channels, 7, stride=2, padding=3, bias=False),
+        BatchNorm2d(channels),
+        ReLU(inplace=True),
+        MaxPool2d(kernel_size=3, stride=2, padding=1),
     ]
     for i, num_convs in enumerate(blocks):
         layers.append(DenseBlock(num_convs, channels, growth))
@@ -115,6 +127,10 @@ def densenet(depth: int, num_classes: int = 1000, in_channels: int = 3, compress
             layers.append(transition_block(channels, int(channels * compression)))
             channels = int(channels * compression)
     return Sequential(
-        *layers, BatchNorm2d(channels), ReLU(inplace=True),
-        AdaptiveAvgPool2d((1, 1)), Flatten(), Linear(channels, num_classes),
+        *layers,
+        BatchNorm2d(channels),
+        ReLU(inplace=True),
+        AdaptiveAvgPool2d((1, 1)),
+        Flatten(),
+        Linear(channels, num_classes),
     )

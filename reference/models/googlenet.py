@@ -38,7 +38,9 @@ TABLE1: dict[str, tuple[int, int, int, int, int, int]] = {
 }
 
 
-def _conv_relu(in_channels: int, out_channels: int, kernel_size: int, stride: int = 1) -> Sequential:
+def _conv_relu(
+    in_channels: int, out_channels: int, kernel_size: int, stride: int = 1
+) -> Sequential:
     return Sequential(
         Conv2d(in_channels, out_channels, kernel_size, stride=stride, padding=kernel_size // 2),
         ReLU(inplace=True),
@@ -65,7 +67,9 @@ class Inception(Module):
         self.p1 = _conv_relu(in_channels, c1, 1)
         self.p2 = Sequential(_conv_relu(in_channels, c2[0], 1), _conv_relu(c2[0], c2[1], 3))
         self.p3 = Sequential(_conv_relu(in_channels, c3[0], 1), _conv_relu(c3[0], c3[1], 5))
-        self.p4 = Sequential(MaxPool2d(kernel_size=3, stride=1, padding=1), _conv_relu(in_channels, c4, 1))
+        self.p4 = Sequential(
+            MaxPool2d(kernel_size=3, stride=1, padding=1), _conv_relu(in_channels, c4, 1)
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return torch.cat((self.p1(x), self.p2(x), self.p3(x), self.p4(x)), dim=1)
@@ -85,8 +89,12 @@ def _aux_classifier(in_channels: int, side: int, num_classes: int) -> Sequential
     """The paper's auxiliary head: 5×5/3 average pool, 1×1 conv 128, FC 1024, 70% dropout, FC."""
     pool = AvgPool2d(kernel_size=5, stride=3)
     return Sequential(
-        pool, _conv_relu(in_channels, 128, 1), Flatten(),
-        Linear(128 * size_after(side, [pool]) ** 2, 1024), ReLU(inplace=True), Dropout(0.7),
+        pool,
+        _conv_relu(in_channels, 128, 1),
+        Flatten(),
+        Linear(128 * size_after(side, [pool]) ** 2, 1024),
+        ReLU(inplace=True),
+        Dropout(0.7),
         Linear(1024, num_classes),
     )
 
@@ -102,24 +110,39 @@ class GoogLeNet(Module):
     """
 
     def __init__(
-        self, num_classes: int = 1000, in_channels: int = 3, aux_logits: bool = False, image_size: int = 224
+        self,
+        num_classes: int = 1000,
+        in_channels: int = 3,
+        aux_logits: bool = False,
+        image_size: int = 224,
     ) -> None:
         super().__init__()
         self.stem = Sequential(
-            _conv_relu(in_channels, 64, 7, stride=2), MaxPool2d(3, stride=2, padding=1),
-            _conv_relu(64, 64, 1), _conv_relu(64, 192, 3), MaxPool2d(3, stride=2, padding=1),
+            _conv_relu(in_channels, 64, 7, stride=2),
+            MaxPool2d(3, stride=2, padding=1),
+            _conv_relu(64, 64, 1),
+            _conv_relu(64, 192, 3),
+            MaxPool2d(3, stride=2, padding=1),
         )
-        self.stage3 = Sequential(inception("3a", 192), inception("3b", 256), MaxPool2d(3, 2, padding=1))
+        self.stage3 = Sequential(
+            inception("3a", 192), inception("3b", 256), MaxPool2d(3, 2, padding=1)
+        )
         self.stage4a = inception("4a", 480)
-        self.stage4bcd = Sequential(inception("4b", 512), inception("4c", 512), inception("4d", 512))
+        self.stage4bcd = Sequential(
+            inception("4b", 512), inception("4c", 512), inception("4d", 512)
+        )
         self.stage4e = Sequential(inception("4e", 528), MaxPool2d(3, stride=2, padding=1))
         self.stage5 = Sequential(inception("5a", 832), inception("5b", 832))
-        self.head = Sequential(AdaptiveAvgPool2d((1, 1)), Flatten(), Dropout(0.4), Linear(1024, num_classes))
+        self.head = Sequential(
+            AdaptiveAvgPool2d((1, 1)), Flatten(), Dropout(0.4), Linear(1024, num_classes)
+        )
         side4 = size_after(image_size, [*self.stem, self.stage3[2]])
         self.aux1 = _aux_classifier(512, side4, num_classes) if aux_logits else None
         self.aux2 = _aux_classifier(528, side4, num_classes) if aux_logits else None
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def forward(
+        self, x: torch.Tensor
+    ) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         x = self.stage4a(self.stage3(self.stem(x)))
         aux1 = self.aux1(x) if self.aux1 is not None and self.training else None
         x = self.stage4bcd(x)

@@ -20,14 +20,21 @@ def lenet5(num_classes: int = 10, in_channels: int = 1, image_size: int = 28) ->
     torch.Size([1, 10])
     """
     features = Sequential(
-        Conv2d(in_channels, 6, kernel_size=5, padding=2), Sigmoid(), AvgPool2d(kernel_size=2, stride=2),
-        Conv2d(6, 16, kernel_size=5), Sigmoid(), AvgPool2d(kernel_size=2, stride=2),
+        Conv2d(in_channels, 6, kernel_size=5, padding=2),
+        Sigmoid(),
+        AvgPool2d(kernel_size=2, stride=2),
+        Conv2d(6, 16, kernel_size=5),
+        Sigmoid(),
+        AvgPool2d(kernel_size=2, stride=2),
     )
     side = size_after(image_size, features)
     return Sequential(
-        *features, Flatten(),
-        Linear(16 * side * side, 120), Sigmoid(),
-        Linear(120, 84), Sigmoid(),
+        *features,
+        Flatten(),
+        Linear(16 * side * side, 120),
+        Sigmoid(),
+        Linear(120, 84),
+        Sigmoid(),
         Linear(84, num_classes),
     )
 
@@ -65,9 +72,21 @@ class Subsampling(Module):
 # Table I of LeCun et al. (1998): the S2 maps each C3 map reads. Maps 0-5 read 3 contiguous maps,
 # 6-11 read 4 contiguous, 12-14 read 4 discontinuous ones, 15 reads all 6.
 C3_TABLE: tuple[tuple[int, ...], ...] = (
-    (0, 1, 2), (1, 2, 3), (2, 3, 4), (3, 4, 5), (4, 5, 0), (5, 0, 1),
-    (0, 1, 2, 3), (1, 2, 3, 4), (2, 3, 4, 5), (3, 4, 5, 0), (4, 5, 0, 1), (5, 0, 1, 2),
-    (0, 1, 3, 4), (1, 2, 4, 5), (0, 2, 3, 5),
+    (0, 1, 2),
+    (1, 2, 3),
+    (2, 3, 4),
+    (3, 4, 5),
+    (4, 5, 0),
+    (5, 0, 1),
+    (0, 1, 2, 3),
+    (1, 2, 3, 4),
+    (2, 3, 4, 5),
+    (3, 4, 5, 0),
+    (4, 5, 0, 1),
+    (5, 0, 1, 2),
+    (0, 1, 3, 4),
+    (1, 2, 4, 5),
+    (0, 2, 3, 5),
     (0, 1, 2, 3, 4, 5),
 )
 
@@ -121,7 +140,9 @@ class RBFOutput(Module):
         super().__init__()
         hadamard = torch.ones(1, 1)
         while hadamard.shape[0] <= max(num_classes, in_features):
-            hadamard = torch.cat([torch.cat([hadamard, hadamard], 1), torch.cat([hadamard, -hadamard], 1)])
+            hadamard = torch.cat(
+                [torch.cat([hadamard, hadamard], 1), torch.cat([hadamard, -hadamard], 1)]
+            )
         self.register_buffer("centers", hadamard[1 : num_classes + 1, :in_features].clone())
 
     centers: torch.Tensor
@@ -143,18 +164,24 @@ def lenet5_1998(num_classes: int = 10, in_channels: int = 1, image_size: int = 3
     60000
     """
     trunk = Sequential(
-        Conv2d(in_channels, 6, kernel_size=5), ScaledTanh(),  # C1
-        Subsampling(6), ScaledTanh(),  # S2
-        PartialConv2d(C3_TABLE, kernel_size=5), ScaledTanh(),  # C3
-        Subsampling(16), ScaledTanh(),  # S4
+        Conv2d(in_channels, 6, kernel_size=5),
+        ScaledTanh(),  # C1
+        Subsampling(6),
+        ScaledTanh(),  # S2
+        PartialConv2d(C3_TABLE, kernel_size=5),
+        ScaledTanh(),  # C3
+        Subsampling(16),
+        ScaledTanh(),  # S4
     )
     c5 = Conv2d(16, 120, kernel_size=5)  # at 32×32 input it sees all of S4's 5×5 map
     pool = AvgPool2d(kernel_size=2, stride=2)  # S2 and S4's geometry
     side = size_after(image_size, [trunk[0], pool, Conv2d(6, 16, kernel_size=5), pool, c5])
     return Sequential(
         *trunk,
-        c5, ScaledTanh(),
+        c5,
+        ScaledTanh(),
         Flatten(),
-        Linear(120 * side * side, 84), ScaledTanh(),  # F6
+        Linear(120 * side * side, 84),
+        ScaledTanh(),  # F6
         RBFOutput(84, num_classes),
     )

@@ -16,8 +16,19 @@ from reference.models._layers import (
 
 # Table 1 of the paper: (output channels, stride) of each depthwise separable layer after the stem.
 PLAN: tuple[tuple[int, int], ...] = (
-    (64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2),
-    (512, 1), (512, 1), (512, 1), (512, 1), (512, 1), (1024, 2), (1024, 1),
+    (64, 1),
+    (128, 2),
+    (128, 1),
+    (256, 2),
+    (256, 1),
+    (512, 2),
+    (512, 1),
+    (512, 1),
+    (512, 1),
+    (512, 1),
+    (512, 1),
+    (1024, 2),
+    (1024, 1),
 )
 
 
@@ -31,13 +42,20 @@ def depthwise_separable_block(in_channels: int, out_channels: int, stride: int =
     torch.Size([2, 64, 4, 4])
     """
     return Sequential(
-        Conv2d(in_channels, in_channels, 3, stride=stride, padding=1, groups=in_channels, bias=False),
-        BatchNorm2d(in_channels), ReLU(inplace=True),
-        Conv2d(in_channels, out_channels, 1, bias=False), BatchNorm2d(out_channels), ReLU(inplace=True),
+        Conv2d(
+            in_channels, in_channels, 3, stride=stride, padding=1, groups=in_channels, bias=False
+        ),
+        BatchNorm2d(in_channels),
+        ReLU(inplace=True),
+        Conv2d(in_channels, out_channels, 1, bias=False),
+        BatchNorm2d(out_channels),
+        ReLU(inplace=True),
     )
 
 
-def mobilenet_v1(num_classes: int = 1000, in_channels: int = 3, width_multiplier: float = 1.0) -> Sequential:
+def mobilenet_v1(
+    num_classes: int = 1000, in_channels: int = 3, width_multiplier: float = 1.0
+) -> Sequential:
     """MobileNet v1: 3×3/2 conv stem (32), 13 depthwise separable layers, global pool, FC.
 
     ``width_multiplier`` α thins every layer to ``int(α C)`` channels. At α = 1 this has 4,231,976
@@ -53,7 +71,9 @@ def mobilenet_v1(num_classes: int = 1000, in_channels: int = 3, width_multiplier
         raise ValueError(f"width_multiplier must be > 0, got {width_multiplier!r}")
     channels = max(1, int(32 * width_multiplier))
     layers: list[torch.nn.Module] = [
-        Conv2d(in_channels, channels, 3, stride=2, padding=1, bias=False), BatchNorm2d(channels), ReLU(inplace=True),
+        Conv2d(in_channels, channels, 3, stride=2, padding=1, bias=False),
+        BatchNorm2d(channels),
+        ReLU(inplace=True),
     ]
     for out_channels, stride in PLAN:
         out_channels = max(1, int(out_channels * width_multiplier))

@@ -13,7 +13,9 @@ from reference.models._layers import (
 )
 
 
-def nin_block(in_channels: int, out_channels: int, kernel_size: int, stride: int, padding: int) -> Sequential:
+def nin_block(
+    in_channels: int, out_channels: int, kernel_size: int, stride: int, padding: int
+) -> Sequential:
     """One k×k convolution then two 1×1 convolutions (a per-pixel MLP), each followed by ReLU.
 
     Shape:
@@ -24,9 +26,12 @@ def nin_block(in_channels: int, out_channels: int, kernel_size: int, stride: int
     torch.Size([1, 96, 54, 54])
     """
     return Sequential(
-        Conv2d(in_channels, out_channels, kernel_size, stride, padding), ReLU(inplace=True),
-        Conv2d(out_channels, out_channels, kernel_size=1), ReLU(inplace=True),
-        Conv2d(out_channels, out_channels, kernel_size=1), ReLU(inplace=True),
+        Conv2d(in_channels, out_channels, kernel_size, stride, padding),
+        ReLU(inplace=True),
+        Conv2d(out_channels, out_channels, kernel_size=1),
+        ReLU(inplace=True),
+        Conv2d(out_channels, out_channels, kernel_size=1),
+        ReLU(inplace=True),
     )
 
 

@@ -32,7 +32,9 @@ class Residual(Module):
 
     expansion = 1
 
-    def __init__(self, in_channels: int, out_channels: int, stride: int = 1, use_1x1conv: bool = False) -> None:
+    def __init__(
+        self, in_channels: int, out_channels: int, stride: int = 1, use_1x1conv: bool = False
+    ) -> None:
         super().__init__()
         if not use_1x1conv and (stride != 1 or in_channels != out_channels):
             raise ValueError(
@@ -65,7 +67,9 @@ class Bottleneck(Module):
 
     expansion = 4
 
-    def __init__(self, in_channels: int, width: int, stride: int = 1, use_1x1conv: bool = False) -> None:
+    def __init__(
+        self, in_channels: int, width: int, stride: int = 1, use_1x1conv: bool = False
+    ) -> None:
         super().__init__()
         out_channels = width * self.expansion
         self.conv1 = Conv2d(in_channels, width, 1, bias=False)
@@ -86,10 +90,14 @@ class Bottleneck(Module):
 
 
 def _projection(in_channels: int, out_channels: int, stride: int) -> Sequential:
-    return Sequential(Conv2d(in_channels, out_channels, 1, stride=stride, bias=False), BatchNorm2d(out_channels))
+    return Sequential(
+        Conv2d(in_channels, out_channels, 1, stride=stride, bias=False), BatchNorm2d(out_channels)
+    )
 
 
-def _stage(block: type[Residual] | type[Bottleneck], in_channels: int, width: int, blocks: int, stride: int) -> tuple[Sequential, int]:
+def _stage(
+    block: type[Residual] | type[Bottleneck], in_channels: int, width: int, blocks: int, stride: int
+) -> tuple[Sequential, int]:
     out_channels = width * block.expansion
     project = stride != 1 or in_channels != out_channels
     layers = [block(in_channels, width, stride, use_1x1conv=project)]
@@ -123,7 +131,9 @@ def resnet(depth: int, num_classes: int = 1000, in_channels: int = 3) -> Sequent
         raise ValueError(f"depth must be one of {sorted(DEPTHS)}, got {depth!r}")
     block, counts = DEPTHS[depth]
     layers: list[torch.nn.Module] = [
-        Conv2d(in_channels, 64, 7, stride=2, padding=3, bias=False), BatchNorm2d(64), ReLU(inplace=True),
+        Conv2d(in_channels, 64, 7, stride=2, padding=3, bias=False),
+        BatchNorm2d(64),
+        ReLU(inplace=True),
         MaxPool2d(kernel_size=3, stride=2, padding=1),
     ]
     channels = 64

@@ -37,7 +37,12 @@ class ShuffleNetUnit(Module):
     """
 
     def __init__(
-        self, in_channels: int, out_channels: int, groups: int, stride: int = 1, first_grouped: bool = True
+        self,
+        in_channels: int,
+        out_channels: int,
+        groups: int,
+        stride: int = 1,
+        first_grouped: bool = True,
     ) -> None:
         super().__init__()
         if stride not in (1, 2):
@@ -69,7 +74,11 @@ class ShuffleNetUnit(Module):
 
 # Table 1 of the paper: output channels of stages 2-4 for each number of groups
 STAGE_CHANNELS: dict[int, tuple[int, int, int]] = {
-    1: (144, 288, 576), 2: (200, 400, 800), 3: (240, 480, 960), 4: (272, 544, 1088), 8: (384, 768, 1536),
+    1: (144, 288, 576),
+    2: (200, 400, 800),
+    3: (240, 480, 960),
+    4: (272, 544, 1088),
+    8: (384, 768, 1536),
 }
 
 
@@ -85,11 +94,15 @@ def shufflenet_v1(num_classes: int = 1000, in_channels: int = 3, groups: int = 3
     if groups not in STAGE_CHANNELS:
         raise ValueError(f"groups must be one of {sorted(STAGE_CHANNELS)}, got {groups!r}")
     layers: list[torch.nn.Module] = [
-        Conv2d(in_channels, 24, 3, stride=2, padding=1, bias=False), BatchNorm2d(24), ReLU(inplace=True),
+        Conv2d(in_channels, 24, 3, stride=2, padding=1, bias=False),
+        BatchNorm2d(24),
+        ReLU(inplace=True),
         MaxPool2d(3, stride=2, padding=1),
     ]
     channels = 24
-    for stage, (out_channels, repeats) in enumerate(zip(STAGE_CHANNELS[groups], (4, 8, 4), strict=True)):
+    for stage, (out_channels, repeats) in enumerate(
+        zip(STAGE_CHANNELS[groups], (4, 8, 4), strict=True)
+    ):
         units = [ShuffleNetUnit(channels, out_channels, groups, stride=2, first_grouped=stage > 0)]
         units += [ShuffleNetUnit(out_channels, out_channels, groups) for _ in range(repeats - 1)]
         layers.append(Sequential(*units))

@@ -24,8 +24,11 @@ CONFIGS: dict[str, tuple[tuple, ...]] = {
     "A-LRN": (((64, 3), "LRN"), ((128, 3),), ((256, 3),) * 2, ((512, 3),) * 2, ((512, 3),) * 2),
     "B": (((64, 3),) * 2, ((128, 3),) * 2, ((256, 3),) * 2, ((512, 3),) * 2, ((512, 3),) * 2),
     "C": (
-        ((64, 3),) * 2, ((128, 3),) * 2, ((256, 3), (256, 3), (256, 1)),
-        ((512, 3), (512, 3), (512, 1)), ((512, 3), (512, 3), (512, 1)),
+        ((64, 3),) * 2,
+        ((128, 3),) * 2,
+        ((256, 3), (256, 3), (256, 1)),
+        ((512, 3), (512, 3), (512, 1)),
+        ((512, 3), (512, 3), (512, 1)),
     ),
     "D": (((64, 3),) * 2, ((128, 3),) * 2, ((256, 3),) * 3, ((512, 3),) * 3, ((512, 3),) * 3),
     "E": (((64, 3),) * 2, ((128, 3),) * 2, ((256, 3),) * 4, ((512, 3),) * 4, ((512, 3),) * 4),
@@ -33,7 +36,11 @@ CONFIGS: dict[str, tuple[tuple, ...]] = {
 
 
 def vgg_block(
-    num_convs: int, in_channels: int, out_channels: int, batch_norm: bool = False, kernel_size: int = 3
+    num_convs: int,
+    in_channels: int,
+    out_channels: int,
+    batch_norm: bool = False,
+    kernel_size: int = 3,
 ) -> Sequential:
     """The course's VGG block: ``num_convs`` × (conv k×k, pad k//2 [+ BN] + ReLU), then 2×2 max pool.
 
@@ -45,13 +52,21 @@ def vgg_block(
     """
     layers: list[torch.nn.Module] = []
     for i in range(num_convs):
-        layers += _conv(in_channels if i == 0 else out_channels, out_channels, kernel_size, batch_norm)
+        layers += _conv(
+            in_channels if i == 0 else out_channels, out_channels, kernel_size, batch_norm
+        )
     return Sequential(*layers, MaxPool2d(kernel_size=2, stride=2))
 
 
-def _conv(in_channels: int, out_channels: int, kernel_size: int, batch_norm: bool) -> list[torch.nn.Module]:
+def _conv(
+    in_channels: int, out_channels: int, kernel_size: int, batch_norm: bool
+) -> list[torch.nn.Module]:
     conv = Conv2d(in_channels, out_channels, kernel_size, padding=kernel_size // 2)
-    return [conv, BatchNorm2d(out_channels), ReLU(inplace=True)] if batch_norm else [conv, ReLU(inplace=True)]
+    return (
+        [conv, BatchNorm2d(out_channels), ReLU(inplace=True)]
+        if batch_norm
+        else [conv, ReLU(inplace=True)]
+    )
 
 
 def _block(spec: tuple, in_channels: int, batch_norm: bool) -> tuple[list[torch.nn.Module], int]:
@@ -67,7 +82,11 @@ def _block(spec: tuple, in_channels: int, batch_norm: bool) -> tuple[list[torch.
 
 
 def vgg(
-    config: str, num_classes: int = 1000, in_channels: int = 3, image_size: int = 224, batch_norm: bool = False
+    config: str,
+    num_classes: int = 1000,
+    in_channels: int = 3,
+    image_size: int = 224,
+    batch_norm: bool = False,
 ) -> Sequential:
     """VGG with configuration ``config`` (A, A-LRN, B, C, D, E); D is VGG-16 (138,357,544 parameters).
 
@@ -89,8 +108,13 @@ def vgg(
         features += layers
     side = size_after(image_size, features)
     return Sequential(
-        *features, Flatten(),
-        Linear(channels * side * side, 4096), ReLU(inplace=True), Dropout(0.5),
-        Linear(4096, 4096), ReLU(inplace=True), Dropout(0.5),
+        *features,
+        Flatten(),
+        Linear(channels * side * side, 4096),
+        ReLU(inplace=True),
+        Dropout(0.5),
+        Linear(4096, 4096),
+        ReLU(inplace=True),
+        Dropout(0.5),
         Linear(4096, num_classes),
     )

@@ -107,7 +107,11 @@ def test_same_variants_in_a_fresh_process_with_another_hash_seed(tmp_path: Path)
         ("id: hw\nexercises:\n  - {id: find_stride, points: -1}\n", 3, "points must be >= 0"),
         ("id: hw\nexercises:\n  - {id: find_stride, seconds: 1}\n", 3, "code exercises only"),
         ("id: hw\nexercises:\n  - {id: conv2d, seconds: 0}\n", 3, "seconds must be > 0"),
-        ("id: hw\nexercises:\n  - {id: conv2d, seconds: fast}\n", 3, "seconds must be a int or float"),
+        (
+            "id: hw\nexercises:\n  - {id: conv2d, seconds: fast}\n",
+            3,
+            "seconds must be a int or float",
+        ),
         ("", 1, "empty"),
     ],
 )

@@ -26,5 +26,7 @@ def write_manifest(folder: Path, text: str = MANIFEST) -> Path:
 def write_answers(folder: Path, student: str, answers: dict) -> Path:
     target = folder / student
     target.mkdir(parents=True, exist_ok=True)
-    (target / "answers.yaml").write_text(yaml.safe_dump(answers, allow_unicode=True), encoding="utf-8")
+    (target / "answers.yaml").write_text(
+        yaml.safe_dump(answers, allow_unicode=True), encoding="utf-8"
+    )
     return target

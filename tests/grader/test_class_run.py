@@ -42,7 +42,13 @@ def _student_answers(problems, kind: int) -> tuple[dict | None, float]:
                 out[p.slot] = str(p.answer + 100)
         return out, total
     if kind == 2:  # malformed everywhere
-        return dict(zip([p.slot for p in problems], ["28*28*6", "1,5", "[[1, 2], [3]]", "three"], strict=False)), 0.0
+        return dict(
+            zip(
+                [p.slot for p in problems],
+                ["28*28*6", "1,5", "[[1, 2], [3]]", "three"],
+                strict=False,
+            )
+        ), 0.0
     if kind == 3:  # only one answer, right
         p = problems[1]
         return {p.slot: f"{p.answer:,}"}, float(p.points)
@@ -96,7 +102,10 @@ def test_item_analysis_counts_the_class(klass):
     items = summary.item_analysis.set_index("slot")
     assert (items["students"] == N).all()
     assert items.loc["same_padding.1", "n_full"] == 80  # categories 0 and 3
-    assert items.loc["conv_output_shape.1", "n_format"] == 40 and items.loc["find_stride.1", "n_full"] == 40
+    assert (
+        items.loc["conv_output_shape.1", "n_format"] == 40
+        and items.loc["find_stride.1", "n_full"] == 40
+    )
     assert "missing" in items.loc["find_stride.1", "top_notes"]
 
 
@@ -109,8 +118,17 @@ def test_rerun_skips_everyone_and_a_changed_submission_is_regraded(klass):
     third = grade_class(subs, manifest, out, roster=roster)
     assert third.graded == 1
     assert third.gradebook.set_index("student_id").loc["s002", "total"] == p.points
-    write_answers(subs, "s002", dict(zip([q.slot for q in personal_problems(load_manifest(manifest), "s002")],
-                                         ["28*28*6", "1,5", "[[1, 2], [3]]", "three"], strict=False)))
+    write_answers(
+        subs,
+        "s002",
+        dict(
+            zip(
+                [q.slot for q in personal_problems(load_manifest(manifest), "s002")],
+                ["28*28*6", "1,5", "[[1, 2], [3]]", "three"],
+                strict=False,
+            )
+        ),
+    )
     grade_class(subs, manifest, out, roster=roster)
 
 
@@ -133,7 +151,9 @@ def _cli(*args: str) -> list[str]:
 def test_sigkill_mid_run_then_rerun_gives_the_same_gradebook(klass):
     tmp, manifest, subs, roster, expected, out, _ = klass
     killed = tmp / "killed"
-    args = _cli(str(subs), "--assignment", str(manifest), "--out", str(killed), "--roster", str(roster))
+    args = _cli(
+        str(subs), "--assignment", str(manifest), "--out", str(killed), "--roster", str(roster)
+    )
     proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     results = killed / "results"
     deadline = time.monotonic() + 60
@@ -143,7 +163,9 @@ def test_sigkill_mid_run_then_rerun_gives_the_same_gradebook(klass):
         time.sleep(0.002)
     os.kill(proc.pid, signal.SIGSTOP)  # freeze it wherever it is, then kill it there
     done_before = len(list(results.glob("*.json")))
-    assert proc.poll() is None and not (killed / "gradebook.csv").exists(), "the run ended before the kill"
+    assert proc.poll() is None and not (killed / "gradebook.csv").exists(), (
+        "the run ended before the kill"
+    )
     os.kill(proc.pid, signal.SIGKILL)
     assert proc.wait(timeout=30) == -signal.SIGKILL
     assert 20 <= done_before < N

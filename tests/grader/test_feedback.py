@@ -8,7 +8,9 @@ from grader.types import Finding, StudentResult, Verdict
 
 def _result(detail=None, errors=()):
     findings = (Finding("misconception", "You forgot the +1.", "no_plus_one", 1.0, detail or {}),)
-    return StudentResult("s1", (Verdict("conv_output_shape.1", "conv_output_shape", 1.0, 2.0, findings),), errors)
+    return StudentResult(
+        "s1", (Verdict("conv_output_shape.1", "conv_output_shape", 1.0, 2.0, findings),), errors
+    )
 
 
 def test_markdown_in_english_and_chinese():
@@ -26,7 +28,9 @@ def test_solution_only_when_the_finding_carries_it():
 
 
 def test_errors_are_listed_and_escaped():
-    md = feedback_markdown(_result(errors=("answers.yaml: unknown slot '<script>alert(1)</script>'",)), "en")
+    md = feedback_markdown(
+        _result(errors=("answers.yaml: unknown slot '<script>alert(1)</script>'",)), "en"
+    )
     assert "Problems with the submission" in md and "<script>" not in md
     page = feedback_html(_result(errors=("<img src=x onerror=alert(1)>",)), "en", title="HW1")
     assert page.lstrip().lower().startswith("<!doctype html") and "<img" not in page
@@ -34,6 +38,16 @@ def test_errors_are_listed_and_escaped():
 
 def test_html_page_has_every_part_and_math_only_with_solutions():
     page = feedback_html(_result(), "zh", title="HW1")
-    assert "<h1>HW1 — 反馈</h1>" in page and "conv_output_shape.1" in page and "mathjax" not in page.lower()
-    with_solution = feedback_html(_result({"solution": "$o = 14$\n\n**Answer:** 14"}), "en", title="HW1")
-    assert "mathjax" in with_solution.lower() and "<details>" in with_solution and "$o = 14$" in with_solution
+    assert (
+        "<h1>HW1 — 反馈</h1>" in page
+        and "conv_output_shape.1" in page
+        and "mathjax" not in page.lower()
+    )
+    with_solution = feedback_html(
+        _result({"solution": "$o = 14$\n\n**Answer:** 14"}), "en", title="HW1"
+    )
+    assert (
+        "mathjax" in with_solution.lower()
+        and "<details>" in with_solution
+        and "$o = 14$" in with_solution
+    )

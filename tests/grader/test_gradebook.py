@@ -6,19 +6,34 @@ from exercises.assignment import Slot
 from grader.gradebook import gradebook_frame, read_gradebook, write_gradebook
 from grader.types import StudentResult, Verdict
 
-SLOTS = [Slot("a.1", "a", "answer", 1, 2.0), Slot("b.1", "b", "answer", 1, 1.0), Slot("c.1", "c", "code", 1, 3.0)]
+SLOTS = [
+    Slot("a.1", "a", "answer", 1, 2.0),
+    Slot("b.1", "b", "answer", 1, 1.0),
+    Slot("c.1", "c", "code", 1, 3.0),
+]
 
 
 def _result(sid, *scores, errors=()):
-    verdicts = tuple(Verdict(s.slot, s.exercise_id, x, s.points) for s, x in zip(SLOTS, scores, strict=False))
+    verdicts = tuple(
+        Verdict(s.slot, s.exercise_id, x, s.points) for s, x in zip(SLOTS, scores, strict=False)
+    )
     return StudentResult(sid, verdicts, errors)
 
 
 def test_columns_totals_and_missing_slots_score_zero():
-    book = gradebook_frame([_result("s1", 2.0, 0.5, 3.0), _result("s2", 1.5, errors=("bad yaml",))], SLOTS)
+    book = gradebook_frame(
+        [_result("s1", 2.0, 0.5, 3.0), _result("s2", 1.5, errors=("bad yaml",))], SLOTS
+    )
     assert list(book.columns) == ["student_id", "a.1", "b.1", "c.1", "total", "max", "errors"]
-    assert book.to_dict("records")[1] == {"student_id": "s2", "a.1": 1.5, "b.1": 0.0, "c.1": 0.0,
-                                           "total": 1.5, "max": 6.0, "errors": 1}
+    assert book.to_dict("records")[1] == {
+        "student_id": "s2",
+        "a.1": 1.5,
+        "b.1": 0.0,
+        "c.1": 0.0,
+        "total": 1.5,
+        "max": 6.0,
+        "errors": 1,
+    }
     assert list(book["total"]) == [5.5, 1.5]
 
 

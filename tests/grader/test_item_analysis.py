@@ -16,11 +16,21 @@ def _r(sid, score, kind, note):
 
 
 def test_counts_and_top_notes():
-    results = [_r("s1", 2.0, "correct", "correct"), _r("s2", 1.0, "misconception", "no_plus_one"),
-               _r("s3", 1.0, "misconception", "no_plus_one"), _r("s4", 0.0, "format", "format"),
-               _r("s5", 0.0, "missing", "missing"), _r("s6", 0.5, "misconception", "padding_once")]
+    results = [
+        _r("s1", 2.0, "correct", "correct"),
+        _r("s2", 1.0, "misconception", "no_plus_one"),
+        _r("s3", 1.0, "misconception", "no_plus_one"),
+        _r("s4", 0.0, "format", "format"),
+        _r("s5", 0.0, "missing", "missing"),
+        _r("s6", 0.5, "misconception", "padding_once"),
+    ]
     row = item_analysis_frame(results, [SLOT]).iloc[0]
-    assert row["students"] == 6 and row["n_full"] == 1 and row["n_format"] == 1 and row["n_missing"] == 1
+    assert (
+        row["students"] == 6
+        and row["n_full"] == 1
+        and row["n_format"] == 1
+        and row["n_missing"] == 1
+    )
     assert row["mean_score"] == pytest.approx(4.5 / 6, abs=1e-4)
     assert row["mean_fraction"] == pytest.approx(4.5 / 12, abs=1e-4)
     assert row["misconceptions"] == 3

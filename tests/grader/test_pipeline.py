@@ -26,8 +26,14 @@ def _run(tmp_path, folder, settings=None, student="s1"):
 
 def test_steps_are_data_in_the_documented_order():
     names = [type(step).__name__ for step in STEPS]
-    assert names == ["RegenerateProblems", "ReadSubmission", "GradeAnswers", "GradeCode", "WriteFeedback",
-                     "SaveResult"]
+    assert names == [
+        "RegenerateProblems",
+        "ReadSubmission",
+        "GradeAnswers",
+        "GradeCode",
+        "WriteFeedback",
+        "SaveResult",
+    ]
 
 
 def test_a_full_submission_is_graded_in_manifest_order(tmp_path):
@@ -38,7 +44,9 @@ def test_a_full_submission_is_graded_in_manifest_order(tmp_path):
     assert [v.slot for v in result.verdicts] == [s.slot for s in settings.assignment.slots]
     assert result.score == result.max_score == 6.0 and not result.errors
     assert ResultStore(settings.out_dir).is_current("s1", "fp")
-    assert (settings.out_dir / "feedback" / "s1.md").exists() and (settings.out_dir / "feedback" / "s1.html").exists()
+    assert (settings.out_dir / "feedback" / "s1.md").exists() and (
+        settings.out_dir / "feedback" / "s1.html"
+    ).exists()
 
 
 def test_exercise_ids_work_as_keys_when_the_exercise_has_one_slot(tmp_path):
@@ -88,7 +96,9 @@ def test_no_folder_means_missing_answers(tmp_path):
 def test_yaml_lists_and_numbers_are_read_as_typed_answers(tmp_path):
     settings = _settings(tmp_path)
     problems = personal_problems(settings.assignment, "s1")
-    folder = write_answers(tmp_path / "subs", "s1", {p.slot: p.answer for p in problems})  # lists, ints
+    folder = write_answers(
+        tmp_path / "subs", "s1", {p.slot: p.answer for p in problems}
+    )  # lists, ints
     result, _ = _run(tmp_path, folder, settings)
     assert result.score == result.max_score
 
@@ -136,7 +146,9 @@ def test_code_slot_calls_the_code_grader_and_rescales_to_manifest_points(tmp_pat
     assert (result.verdicts[1].score, result.verdicts[1].max_score) == (1.5, 3.0)
 
 
-def test_code_slot_hides_output_and_submissions_and_uses_the_manifest_seconds(tmp_path, monkeypatch):
+def test_code_slot_hides_output_and_submissions_and_uses_the_manifest_seconds(
+    tmp_path, monkeypatch
+):
     import types
 
     seen = {}
@@ -156,7 +168,9 @@ def test_code_slot_hides_output_and_submissions_and_uses_the_manifest_seconds(tm
     assert seen["limits"].wall_s_per_call == 0.5
 
 
-def test_code_slot_without_a_file_is_missing_and_a_crashing_grader_is_an_error(tmp_path, monkeypatch):
+def test_code_slot_without_a_file_is_missing_and_a_crashing_grader_is_an_error(
+    tmp_path, monkeypatch
+):
     import types
 
     def crash(*args, **kwargs):
@@ -184,7 +198,9 @@ def test_a_grader_bug_in_one_answer_becomes_an_error_finding(tmp_path, monkeypat
     assert {v.findings[0].kind for v in result.verdicts} == {"error"}
 
 
-def test_a_student_whose_grading_crashes_gets_an_error_result_and_the_class_goes_on(tmp_path, monkeypatch):
+def test_a_student_whose_grading_crashes_gets_an_error_result_and_the_class_goes_on(
+    tmp_path, monkeypatch
+):
     from grader.classrun import grade_class
 
     manifest = write_manifest(tmp_path)
@@ -204,6 +220,8 @@ def test_a_student_whose_grading_crashes_gets_an_error_result_and_the_class_goes
     doc = ResultStore(tmp_path / "out").load("a1")
     assert "generator exploded" in doc["errors"][0]
     assert ResultStore(tmp_path / "out").load("a2")["verdicts"]
-    monkeypatch.setattr(pipeline, "personal_problems", real)  # the bug is fixed: a rerun retries a1 only
+    monkeypatch.setattr(
+        pipeline, "personal_problems", real
+    )  # the bug is fixed: a rerun retries a1 only
     again = grade_class(tmp_path / "subs", manifest, tmp_path / "out")
     assert again.graded == 1 and again.gradebook.set_index("student_id").loc["a1", "errors"] == 0

@@ -12,8 +12,12 @@ from grader.types import Finding, StudentResult, Verdict
 
 
 def _result(sid="s1", score=1.0):
-    finding = Finding("partial", "height right; width wrong.", "partial", score, {"dims_right": [True, False]})
-    return StudentResult(sid, (Verdict("a.1", "a", score, 2.0, (finding,), True),), ("an error",), None)
+    finding = Finding(
+        "partial", "height right; width wrong.", "partial", score, {"dims_right": [True, False]}
+    )
+    return StudentResult(
+        sid, (Verdict("a.1", "a", score, 2.0, (finding,), True),), ("an error",), None
+    )
 
 
 def test_atomic_write_replaces_and_leaves_no_temp(tmp_path):

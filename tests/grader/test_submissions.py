@@ -7,7 +7,11 @@ import time
 from exercises.assignment import Slot
 from grader.submissions import fingerprint, read_submission
 
-SLOTS = (Slot("a.1", "a", "answer", 1, 1.0), Slot("b.1", "b", "answer", 1, 1.0), Slot("c.1", "c", "code", 1, 1.0))
+SLOTS = (
+    Slot("a.1", "a", "answer", 1, 1.0),
+    Slot("b.1", "b", "answer", 1, 1.0),
+    Slot("c.1", "c", "code", 1, 1.0),
+)
 
 
 def _folder(tmp_path, text=None, raw=None):
@@ -62,7 +66,10 @@ def test_code_files_by_slot_or_exercise_id(tmp_path):
 
 
 def test_not_a_mapping_and_no_file(tmp_path):
-    assert "must map slot ids" in read_submission(_folder(tmp_path, "- 1\n- 2\n"), "s1", SLOTS).errors[0]
+    assert (
+        "must map slot ids"
+        in read_submission(_folder(tmp_path, "- 1\n- 2\n"), "s1", SLOTS).errors[0]
+    )
     (tmp_path / "empty").mkdir()
     assert "no answers file" in read_submission(tmp_path / "empty", "s1", SLOTS).errors[0]
 
@@ -71,6 +78,8 @@ def test_fingerprint_changes_with_the_submission_and_settings(tmp_path):
     folder = _folder(tmp_path, "a.1: 1\n")
     first = fingerprint("id: hw", folder)
     assert first == fingerprint("id: hw", folder)
-    assert first != fingerprint("id: hw2", folder) and first != fingerprint("id: hw", folder, "solutions")
+    assert first != fingerprint("id: hw2", folder) and first != fingerprint(
+        "id: hw", folder, "solutions"
+    )
     (folder / "answers.yaml").write_text("a.1: 2\n")
     assert first != fingerprint("id: hw", folder)

@@ -27,8 +27,11 @@ PAIRS = {
 
 @pytest.mark.parametrize("name", sorted(PAIRS))
 @settings(max_examples=20, deadline=None)
-@given(shape=st.lists(st.integers(1, 5), min_size=1, max_size=3), scale=st.sampled_from([0.5, 4.0, 40.0]),
-       seed=st.integers(0, 999))
+@given(
+    shape=st.lists(st.integers(1, 5), min_size=1, max_size=3),
+    scale=st.sampled_from([0.5, 4.0, 40.0]),
+    seed=st.integers(0, 999),
+)
 def test_matches_torch_with_gradients(name, shape, scale, seed, device):
     ours, theirs = PAIRS[name]
     g = torch.Generator().manual_seed(seed)
@@ -42,7 +45,11 @@ def test_matches_torch_with_gradients(name, shape, scale, seed, device):
 @pytest.mark.parametrize("name", sorted(PAIRS))
 def test_kinks_extremes_and_nan_match_torch(name, device):
     ours, theirs = PAIRS[name]
-    x = torch.tensor([-800.0, -6.0, -3.0, -1e-300, 0.0, 3.0, 6.0, 800.0, float("nan")], dtype=torch.float64, device=device)
+    x = torch.tensor(
+        [-800.0, -6.0, -3.0, -1e-300, 0.0, 3.0, 6.0, 800.0, float("nan")],
+        dtype=torch.float64,
+        device=device,
+    )
     assert compare(ours(x), theirs(x), rtol=1e-12, atol=0).ok
     assert torch.isnan(ours(x)[-1])
 

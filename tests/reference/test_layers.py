@@ -21,8 +21,13 @@ def _randn(shape, seed, device):
 
 
 @settings(max_examples=25, deadline=None)
-@given(lead=st.lists(st.integers(1, 4), min_size=0, max_size=2), fin=st.integers(1, 5),
-       fout=st.integers(1, 5), bias=st.booleans(), seed=st.integers(0, 999))
+@given(
+    lead=st.lists(st.integers(1, 4), min_size=0, max_size=2),
+    fin=st.integers(1, 5),
+    fout=st.integers(1, 5),
+    bias=st.booleans(),
+    seed=st.integers(0, 999),
+)
 def test_linear_matches_torch_with_gradients(lead, fin, fout, bias, seed, device):
     x = _randn((*lead, fin), seed, device).requires_grad_()
     w = _randn((fout, fin), seed + 1, device).requires_grad_()
@@ -39,11 +44,21 @@ def test_linear_matches_torch_with_gradients(lead, fin, fout, bias, seed, device
 
 
 @settings(max_examples=25, deadline=None)
-@given(spatial=st.integers(0, 3), n=st.integers(2, 4), c=st.integers(1, 4), momentum=st.floats(0.0, 1.0),
-       seed=st.integers(0, 999))
-def test_batch_norm_training_updates_running_stats_like_torch_over_steps(spatial, n, c, momentum, seed, device):
+@given(
+    spatial=st.integers(0, 3),
+    n=st.integers(2, 4),
+    c=st.integers(1, 4),
+    momentum=st.floats(0.0, 1.0),
+    seed=st.integers(0, 999),
+)
+def test_batch_norm_training_updates_running_stats_like_torch_over_steps(
+    spatial, n, c, momentum, seed, device
+):
     shape = (n, c, *([3] * spatial))
-    ours_rm, ours_rv = torch.zeros(c, dtype=torch.float64, device=device), torch.ones(c, dtype=torch.float64, device=device)
+    ours_rm, ours_rv = (
+        torch.zeros(c, dtype=torch.float64, device=device),
+        torch.ones(c, dtype=torch.float64, device=device),
+    )
     ref_rm, ref_rv = ours_rm.clone(), ours_rv.clone()
     w, b = _randn((c,), seed, device), _randn((c,), seed + 1, device)
     for step in range(3):
@@ -53,7 +68,9 @@ def test_batch_norm_training_updates_running_stats_like_torch_over_steps(spatial
         assert compare(out, ref, **TIGHT).ok
         assert compare(ours_rm, ref_rm, **TIGHT).ok and compare(ours_rv, ref_rv, **TIGHT).ok
     x = _randn(shape, seed + 99, device)
-    assert compare(L.batch_norm(x, ours_rm, ours_rv, w, b), F.batch_norm(x, ref_rm, ref_rv, w, b), **TIGHT).ok
+    assert compare(
+        L.batch_norm(x, ours_rm, ours_rv, w, b), F.batch_norm(x, ref_rm, ref_rv, w, b), **TIGHT
+    ).ok
 
 
 def test_batch_norm_gradients_match_torch(device):
@@ -70,15 +87,22 @@ def test_batch_norm_gradients_match_torch(device):
 
 
 @settings(max_examples=25, deadline=None)
-@given(shape=st.lists(st.integers(1, 4), min_size=1, max_size=4), k=st.integers(1, 3), affine=st.booleans(),
-       seed=st.integers(0, 999))
+@given(
+    shape=st.lists(st.integers(1, 4), min_size=1, max_size=4),
+    k=st.integers(1, 3),
+    affine=st.booleans(),
+    seed=st.integers(0, 999),
+)
 def test_layer_norm_matches_torch(shape, k, affine, seed, device):
     k = min(k, len(shape))
     norm = tuple(shape[-k:])
     x = _randn(tuple(shape), seed, device).requires_grad_()
     inputs = [x]
     if affine:
-        inputs += [_randn(norm, seed + 1, device).requires_grad_(), _randn(norm, seed + 2, device).requires_grad_()]
+        inputs += [
+            _randn(norm, seed + 1, device).requires_grad_(),
+            _randn(norm, seed + 2, device).requires_grad_(),
+        ]
 
     def ours(x, w=None, b=None):
         return L.layer_norm(x, norm, w, b)
@@ -90,12 +114,19 @@ def test_layer_norm_matches_torch(shape, k, affine, seed, device):
 
 
 @settings(max_examples=25, deadline=None)
-@given(n=st.integers(1, 2), c=st.integers(1, 9), size=st.integers(1, 7), spatial=st.integers(1, 2),
-       seed=st.integers(0, 999))
+@given(
+    n=st.integers(1, 2),
+    c=st.integers(1, 9),
+    size=st.integers(1, 7),
+    spatial=st.integers(1, 2),
+    seed=st.integers(0, 999),
+)
 def test_local_response_norm_matches_torch(n, c, size, spatial, seed, device):
     x = _randn((n, c, *([3] * spatial)), seed, device)
     kw = {"alpha": 1e-2, "beta": 0.75, "k": 2.0}
-    assert compare(L.local_response_norm(x, size, **kw), F.local_response_norm(x, size, **kw), **TIGHT).ok
+    assert compare(
+        L.local_response_norm(x, size, **kw), F.local_response_norm(x, size, **kw), **TIGHT
+    ).ok
 
 
 def test_local_response_norm_paper_convention_is_torch_with_n_alpha(device):

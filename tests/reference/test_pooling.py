@@ -11,8 +11,16 @@ from hypothesis import strategies as st
 from reference import pooling as R
 from reference.compare import compare, compare_with_gradients
 
-MAX = {1: (R.max_pool1d, F.max_pool1d), 2: (R.max_pool2d, F.max_pool2d), 3: (R.max_pool3d, F.max_pool3d)}
-AVG = {1: (R.avg_pool1d, F.avg_pool1d), 2: (R.avg_pool2d, F.avg_pool2d), 3: (R.avg_pool3d, F.avg_pool3d)}
+MAX = {
+    1: (R.max_pool1d, F.max_pool1d),
+    2: (R.max_pool2d, F.max_pool2d),
+    3: (R.max_pool3d, F.max_pool3d),
+}
+AVG = {
+    1: (R.avg_pool1d, F.avg_pool1d),
+    2: (R.avg_pool2d, F.avg_pool2d),
+    3: (R.avg_pool3d, F.avg_pool3d),
+}
 MAX_BACK = {1: R.max_pool1d_backward, 2: R.max_pool2d_backward, 3: R.max_pool3d_backward}
 AVG_BACK = {1: R.avg_pool1d_backward, 2: R.avg_pool2d_backward, 3: R.avg_pool3d_backward}
 
@@ -25,19 +33,32 @@ def pool_cases(draw, d, dilated=True):
     padding = [draw(st.integers(0, k // 2)) for k in kernel]
     stride = draw(st.one_of(st.none(), st.lists(st.integers(1, 5), min_size=d, max_size=d)))
     span = [dl * (k - 1) + 1 for k, dl in zip(kernel, dilation, strict=True)]
-    sizes = [max(1, s - 2 * p) + draw(st.integers(0, 6 if d < 3 else 3)) for s, p in zip(span, padding, strict=True)]
+    sizes = [
+        max(1, s - 2 * p) + draw(st.integers(0, 6 if d < 3 else 3))
+        for s, p in zip(span, padding, strict=True)
+    ]
     return {
         "shape": (draw(st.integers(1, 2)), draw(st.integers(1, 3)), *sizes),
-        "kernel_size": tuple(kernel), "stride": None if stride is None else tuple(stride),
-        "padding": tuple(padding), "dilation": tuple(dilation), "ceil_mode": draw(st.booleans()),
-        "ties": draw(st.booleans()), "seed": draw(st.integers(0, 2**16)),
+        "kernel_size": tuple(kernel),
+        "stride": None if stride is None else tuple(stride),
+        "padding": tuple(padding),
+        "dilation": tuple(dilation),
+        "ceil_mode": draw(st.booleans()),
+        "ties": draw(st.booleans()),
+        "seed": draw(st.integers(0, 2**16)),
     }
 
 
 def _every_window_sees_input(case):
     """No window made only of padding taps (possible with dilation; the reference refuses those)."""
-    for n, k, s, p, dl in zip(case["shape"][2:], case["kernel_size"], case["stride"] or case["kernel_size"],
-                              case["padding"], case["dilation"], strict=True):
+    for n, k, s, p, dl in zip(
+        case["shape"][2:],
+        case["kernel_size"],
+        case["stride"] or case["kernel_size"],
+        case["padding"],
+        case["dilation"],
+        strict=True,
+    ):
         span = dl * (k - 1) + 1
         rounding = -(-(n + 2 * p - span) // s) if case["ceil_mode"] else (n + 2 * p - span) // s
         out = rounding + 1
@@ -50,7 +71,9 @@ def _every_window_sees_input(case):
 
 def _torch_avg3d_accepts(case, d):
     """torch's avg_pool3d (only) refuses an unpadded input smaller than the kernel; ours pools it."""
-    return d != 3 or all(n >= k for n, k in zip(case["shape"][2:], case["kernel_size"], strict=True))
+    return d != 3 or all(
+        n >= k for n, k in zip(case["shape"][2:], case["kernel_size"], strict=True)
+    )
 
 
 def _input(case, device, requires_grad=False):
@@ -103,7 +126,9 @@ def test_max_pool_backward_routes_to_torchs_switches(d, data, device):
     kw = _geometry(case, "dilation", "ceil_mode")
     x = _input(case, device, requires_grad=True)
     y = MAX[d][1](x, **kw)
-    grad = torch.randn(y.shape, dtype=torch.float64, generator=torch.Generator().manual_seed(1)).to(device)
+    grad = torch.randn(y.shape, dtype=torch.float64, generator=torch.Generator().manual_seed(1)).to(
+        device
+    )
     (expected,) = torch.autograd.grad(y, x, grad)
     assert compare(MAX_BACK[d](grad, x.detach(), **kw), expected, rtol=1e-12, atol=1e-12).ok
     # autograd through the reference forward routes the same way, ties included
@@ -122,7 +147,9 @@ def test_avg_pool_backward_matches_autograd(d, data, device):
         kw["divisor_override"] = data.draw(st.integers(1, 7))
     x = _input(case, device, requires_grad=True)
     y = AVG[d][1](x, **kw)
-    grad = torch.randn(y.shape, dtype=torch.float64, generator=torch.Generator().manual_seed(2)).to(device)
+    grad = torch.randn(y.shape, dtype=torch.float64, generator=torch.Generator().manual_seed(2)).to(
+        device
+    )
     (expected,) = torch.autograd.grad(y, x, grad)
     assert compare(AVG_BACK[d](grad, x.detach(), **kw), expected, rtol=1e-12, atol=1e-12).ok
     (through_ours,) = torch.autograd.grad(AVG[d][0](x, **kw), x, grad)
@@ -137,7 +164,9 @@ def test_max_unpool2d_matches_torch(data, device):
     x = _input(case, device)
     y, idx = F.max_pool2d(x, return_indices=True, **kw)
     expected = F.max_unpool2d(y, idx, **kw, output_size=x.shape[-2:])
-    assert compare(R.max_unpool2d(y, idx, **kw, output_size=x.shape[-2:]), expected, rtol=0, atol=0).ok
+    assert compare(
+        R.max_unpool2d(y, idx, **kw, output_size=x.shape[-2:]), expected, rtol=0, atol=0
+    ).ok
 
 
 @pytest.mark.parametrize("d", [1, 2, 3])
@@ -145,17 +174,28 @@ def test_max_unpool2d_matches_torch(data, device):
 @given(data=st.data())
 def test_adaptive_pools_match_torch(d, data, device):
     sizes = data.draw(st.lists(st.integers(1, 9 if d < 3 else 5), min_size=d, max_size=d))
-    out = tuple(data.draw(st.integers(1, n + 2)) for n in sizes)  # o > n: windows overlap and repeat
-    case = {"shape": (data.draw(st.integers(1, 2)), 2, *sizes), "ties": data.draw(st.booleans()),
-            "seed": data.draw(st.integers(0, 999))}
+    out = tuple(
+        data.draw(st.integers(1, n + 2)) for n in sizes
+    )  # o > n: windows overlap and repeat
+    case = {
+        "shape": (data.draw(st.integers(1, 2)), 2, *sizes),
+        "ties": data.draw(st.booleans()),
+        "seed": data.draw(st.integers(0, 999)),
+    }
     x = _input(case, device, requires_grad=True)
     ours_avg = getattr(R, f"adaptive_avg_pool{d}d")
     ours_max = getattr(R, f"adaptive_max_pool{d}d")
     theirs_avg = getattr(F, f"adaptive_avg_pool{d}d")
     theirs_max = getattr(F, f"adaptive_max_pool{d}d")
-    assert compare_with_gradients(lambda t: ours_avg(t, out), lambda t: theirs_avg(t, out), [x], rtol=1e-12, atol=1e-12).ok
-    assert compare_with_gradients(lambda t: ours_max(t, out), lambda t: theirs_max(t, out), [x], rtol=0, atol=1e-12).ok
-    assert torch.equal(ours_max(x, out, return_indices=True)[1], theirs_max(x, out, return_indices=True)[1])
+    assert compare_with_gradients(
+        lambda t: ours_avg(t, out), lambda t: theirs_avg(t, out), [x], rtol=1e-12, atol=1e-12
+    ).ok
+    assert compare_with_gradients(
+        lambda t: ours_max(t, out), lambda t: theirs_max(t, out), [x], rtol=0, atol=1e-12
+    ).ok
+    assert torch.equal(
+        ours_max(x, out, return_indices=True)[1], theirs_max(x, out, return_indices=True)[1]
+    )
 
 
 def test_ceil_mode_drops_a_window_starting_in_the_right_padding(device):
@@ -184,20 +224,30 @@ def test_switch_rules_nan_and_minus_inf(device):
     x = torch.full((1, 1, 1, 4), -inf, dtype=torch.float64, device=device)
     kw = {"kernel_size": (1, 3), "stride": 1, "padding": (0, 1)}
     _, idx = R.max_pool2d(x, return_indices=True, **kw)
-    assert torch.equal(idx, F.max_pool2d(x, return_indices=True, **kw)[1])  # first real cell, not padding
+    assert torch.equal(
+        idx, F.max_pool2d(x, return_indices=True, **kw)[1]
+    )  # first real cell, not padding
 
 
-@pytest.mark.parametrize("out", [1, 3])  # 1: one 64-tap window (the vectorized path); 3: small windows
+@pytest.mark.parametrize(
+    "out", [1, 3]
+)  # 1: one 64-tap window (the vectorized path); 3: small windows
 def test_nan_and_ties_in_adaptive_and_fixed_windows_match_torch(out, device):
     g = torch.Generator().manual_seed(3)
     x = torch.randint(0, 3, (2, 3, 8, 8), generator=g).to(torch.float64)
     x[torch.rand(x.shape, generator=g) < 0.1] = float("nan")
     x[0, 0] = float("-inf")
     x = x.to(device)
-    ours, ref = R.adaptive_max_pool2d(x, out, return_indices=True), F.adaptive_max_pool2d(x, out, return_indices=True)
+    ours, ref = (
+        R.adaptive_max_pool2d(x, out, return_indices=True),
+        F.adaptive_max_pool2d(x, out, return_indices=True),
+    )
     assert torch.equal(ours[1], ref[1])
     assert compare(ours[0], ref[0], rtol=0, atol=0).ok
-    ours, ref = R.max_pool2d(x, 3, 2, 1, return_indices=True), F.max_pool2d(x, 3, 2, 1, return_indices=True)
+    ours, ref = (
+        R.max_pool2d(x, 3, 2, 1, return_indices=True),
+        F.max_pool2d(x, 3, 2, 1, return_indices=True),
+    )
     assert torch.equal(ours[1], ref[1])
 
 
@@ -205,7 +255,9 @@ def test_unbatched_input_and_global_pools(device):
     x = torch.randn(3, 5, 4, dtype=torch.float64, device=device)
     assert compare(R.max_pool2d(x, 2), F.max_pool2d(x, 2), rtol=0, atol=0).ok
     assert compare(R.avg_pool2d(x, 2, 1, 1), F.avg_pool2d(x, 2, 1, 1), rtol=1e-12, atol=1e-12).ok
-    assert compare(R.global_avg_pool2d(x), x.mean(dim=(-2, -1), keepdim=True), rtol=1e-12, atol=1e-12).ok
+    assert compare(
+        R.global_avg_pool2d(x), x.mean(dim=(-2, -1), keepdim=True), rtol=1e-12, atol=1e-12
+    ).ok
     assert compare(R.global_max_pool2d(x), F.adaptive_max_pool2d(x, 1), rtol=0, atol=0).ok
 
 
@@ -227,8 +279,16 @@ def test_seed_note_2x2_max_pooling(device):
         (lambda x: R.avg_pool2d(x, 2, divisor_override=0), "divisor_override"),
         (lambda x: R.avg_pool2d(x.long(), 2), "dtype"),
         (lambda x: R.max_pool2d_backward(torch.ones(1, 1, 3, 3), x, 2), "grad_output"),
-        (lambda x: R.max_unpool2d(x, torch.zeros(1, 1, 4, 4, dtype=torch.int64) + 99, 2), "indices"),
-        (lambda x: R.max_unpool2d(x, torch.zeros(1, 1, 4, 4, dtype=torch.int64), 2, output_size=(3, 3)), "output_size"),
+        (
+            lambda x: R.max_unpool2d(x, torch.zeros(1, 1, 4, 4, dtype=torch.int64) + 99, 2),
+            "indices",
+        ),
+        (
+            lambda x: R.max_unpool2d(
+                x, torch.zeros(1, 1, 4, 4, dtype=torch.int64), 2, output_size=(3, 3)
+            ),
+            "output_size",
+        ),
         (lambda x: R.adaptive_avg_pool2d(x, (0, 2)), "output_size"),
         (lambda x: R.max_pool2d(x[..., :1], (1, 2), padding=(0, 1), dilation=2), "only padding"),
     ],
@@ -241,7 +301,9 @@ def test_bad_arguments_raise_value_error(call, message, device):
 
 @pytest.mark.parametrize("d", [1, 3])
 def test_max_unpool_1d_3d_match_torch(d, device):
-    x = torch.randn((2, 2, *([6] * d)), dtype=torch.float64, generator=torch.Generator().manual_seed(d)).to(device)
+    x = torch.randn(
+        (2, 2, *([6] * d)), dtype=torch.float64, generator=torch.Generator().manual_seed(d)
+    ).to(device)
     y, idx = MAX[d][1](x, 2, return_indices=True)
     ours = getattr(R, f"max_unpool{d}d")(y, idx, 2)
     assert compare(ours, getattr(F, f"max_unpool{d}d")(y, idx, 2), rtol=0, atol=0).ok

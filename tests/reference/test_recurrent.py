@@ -11,8 +11,13 @@ from reference import recurrent as R
 from reference.compare import compare
 
 TIGHT = {"rtol": 1e-10, "atol": 1e-12}
-SIZES = {"n": st.integers(1, 3), "size_in": st.integers(1, 4), "hidden": st.integers(1, 4),
-         "bias": st.booleans(), "seed": st.integers(0, 999)}
+SIZES = {
+    "n": st.integers(1, 3),
+    "size_in": st.integers(1, 4),
+    "hidden": st.integers(1, 4),
+    "bias": st.booleans(),
+    "seed": st.integers(0, 999),
+}
 
 
 def _module(cls, size_in, hidden, bias, seed, device, **kw):
@@ -25,7 +30,9 @@ def _module(cls, size_in, hidden, bias, seed, device, **kw):
 
 
 def _randn(shape, seed, device):
-    return torch.randn(shape, dtype=torch.float64, generator=torch.Generator().manual_seed(seed)).to(device)
+    return torch.randn(
+        shape, dtype=torch.float64, generator=torch.Generator().manual_seed(seed)
+    ).to(device)
 
 
 def _params(cell, suffix=""):
@@ -65,7 +72,12 @@ def test_gru_d2l_convention_follows_the_slides(device):
     # 001_e1c1884862443026.txt (d2l): R = σ(X W_xr + H W_hr + b_r), Z = σ(X W_xz + H W_hz + b_z),
     # H̃ = tanh(X W_xh + (R ⊙ H) W_hh + b_h), H = Z ⊙ H_prev + (1 - Z) ⊙ H̃; written out independently
     x, h = _randn((2, 3), 0, device), _randn((2, 4), 1, device)
-    w_ih, w_hh, b_ih, b_hh = _randn((12, 3), 2, device), _randn((12, 4), 3, device), _randn((12,), 4, device), _randn((12,), 5, device)
+    w_ih, w_hh, b_ih, b_hh = (
+        _randn((12, 3), 2, device),
+        _randn((12, 4), 3, device),
+        _randn((12,), 4, device),
+        _randn((12,), 5, device),
+    )
     W_xr, W_xz, W_xh = (w.T for w in w_ih.chunk(3))
     W_hr, W_hz, W_hh = (w.T for w in w_hh.chunk(3))
     b_r, b_z, b_h = (a + b for a, b in zip(b_ih.chunk(3), b_hh.chunk(3), strict=True))
@@ -80,9 +92,15 @@ def test_gru_d2l_convention_follows_the_slides(device):
 
 
 @settings(max_examples=15, deadline=None)
-@given(kind=st.sampled_from(["rnn_tanh", "rnn_relu", "lstm", "gru"]), steps=st.integers(1, 5),
-       zero_state=st.booleans(), **SIZES)
-def test_unrolled_sequences_match_torch_modules(kind, steps, zero_state, n, size_in, hidden, bias, seed, device):
+@given(
+    kind=st.sampled_from(["rnn_tanh", "rnn_relu", "lstm", "gru"]),
+    steps=st.integers(1, 5),
+    zero_state=st.booleans(),
+    **SIZES,
+)
+def test_unrolled_sequences_match_torch_modules(
+    kind, steps, zero_state, n, size_in, hidden, bias, seed, device
+):
     x = _randn((steps, n, size_in), seed, device)
     h0 = None if zero_state else _randn((n, hidden), seed + 1, device)
     if kind == "lstm":
@@ -114,15 +132,72 @@ def test_unbatched_cells_match_torch(device):
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: R.lstm_cell(torch.ones(1, 3), torch.ones(1, 3), torch.ones(1, 3), torch.ones(12, 2), torch.ones(12, 3)),
-         r"w_ih has shape \(12, 2\).*hidden size 3.*\(4\*3, input_size\) = \(12, 3\)"),
-        (lambda: R.lstm_cell(torch.ones(1, 3), torch.ones(1, 3), torch.ones(1, 2), torch.ones(12, 3), torch.ones(12, 3)), "cx"),
-        (lambda: R.gru_cell(torch.ones(1, 3), torch.ones(1, 3), torch.ones(9, 3), torch.ones(9, 2)), "w_hh"),
-        (lambda: R.gru_cell(torch.ones(1, 3), torch.ones(1, 3), torch.ones(9, 3), torch.ones(9, 3), torch.ones(3)), "b_ih"),
-        (lambda: R.gru_cell(torch.ones(1, 3), torch.ones(1, 3), torch.ones(9, 3), torch.ones(9, 3), convention="keras"), "convention"),
-        (lambda: R.rnn_cell(torch.ones(1, 3), torch.ones(2, 3), torch.ones(3, 3), torch.ones(3, 3)), "hx"),
-        (lambda: R.rnn_cell(torch.ones(1, 3), torch.ones(1, 3), torch.ones(3, 3), torch.ones(3, 3), nonlinearity="gelu"), "nonlinearity"),
-        (lambda: R.rnn(torch.ones(2, 2, 2, 2), None, torch.ones(3, 2), torch.ones(3, 3)), "input has shape"),
+        (
+            lambda: R.lstm_cell(
+                torch.ones(1, 3),
+                torch.ones(1, 3),
+                torch.ones(1, 3),
+                torch.ones(12, 2),
+                torch.ones(12, 3),
+            ),
+            r"w_ih has shape \(12, 2\).*hidden size 3.*\(4\*3, input_size\) = \(12, 3\)",
+        ),
+        (
+            lambda: R.lstm_cell(
+                torch.ones(1, 3),
+                torch.ones(1, 3),
+                torch.ones(1, 2),
+                torch.ones(12, 3),
+                torch.ones(12, 3),
+            ),
+            "cx",
+        ),
+        (
+            lambda: R.gru_cell(
+                torch.ones(1, 3), torch.ones(1, 3), torch.ones(9, 3), torch.ones(9, 2)
+            ),
+            "w_hh",
+        ),
+        (
+            lambda: R.gru_cell(
+                torch.ones(1, 3),
+                torch.ones(1, 3),
+                torch.ones(9, 3),
+                torch.ones(9, 3),
+                torch.ones(3),
+            ),
+            "b_ih",
+        ),
+        (
+            lambda: R.gru_cell(
+                torch.ones(1, 3),
+                torch.ones(1, 3),
+                torch.ones(9, 3),
+                torch.ones(9, 3),
+                convention="keras",
+            ),
+            "convention",
+        ),
+        (
+            lambda: R.rnn_cell(
+                torch.ones(1, 3), torch.ones(2, 3), torch.ones(3, 3), torch.ones(3, 3)
+            ),
+            "hx",
+        ),
+        (
+            lambda: R.rnn_cell(
+                torch.ones(1, 3),
+                torch.ones(1, 3),
+                torch.ones(3, 3),
+                torch.ones(3, 3),
+                nonlinearity="gelu",
+            ),
+            "nonlinearity",
+        ),
+        (
+            lambda: R.rnn(torch.ones(2, 2, 2, 2), None, torch.ones(3, 2), torch.ones(3, 3)),
+            "input has shape",
+        ),
     ],
 )
 def test_bad_arguments_raise_value_error(call, message):
@@ -131,9 +206,18 @@ def test_bad_arguments_raise_value_error(call, message):
 
 
 @settings(max_examples=12, deadline=None)
-@given(kind=st.sampled_from(["RNN", "LSTM", "GRU"]), layers=st.integers(1, 2), bidirectional=st.booleans(),
-       batch_first=st.booleans(), batched=st.booleans(), given_state=st.booleans(), seed=st.integers(0, 99))
-def test_sequence_modules_match_torch(kind, layers, bidirectional, batch_first, batched, given_state, seed, device):
+@given(
+    kind=st.sampled_from(["RNN", "LSTM", "GRU"]),
+    layers=st.integers(1, 2),
+    bidirectional=st.booleans(),
+    batch_first=st.booleans(),
+    batched=st.booleans(),
+    given_state=st.booleans(),
+    seed=st.integers(0, 99),
+)
+def test_sequence_modules_match_torch(
+    kind, layers, bidirectional, batch_first, batched, given_state, seed, device
+):
     from reference import nn as RN
 
     kw = {"num_layers": layers, "bidirectional": bidirectional, "batch_first": batch_first}
@@ -149,7 +233,11 @@ def test_sequence_modules_match_torch(kind, layers, bidirectional, batch_first, 
         hx = (hx, _randn(state_shape, seed + 2, device)) if kind == "LSTM" else hx
     (out, state), (ref, ref_state) = ours(x, hx), theirs(x, hx)
     assert compare(out, ref, **TIGHT).ok
-    for a, b in zip(state if kind == "LSTM" else [state], ref_state if kind == "LSTM" else [ref_state], strict=True):
+    for a, b in zip(
+        state if kind == "LSTM" else [state],
+        ref_state if kind == "LSTM" else [ref_state],
+        strict=True,
+    ):
         assert compare(a, b, **TIGHT).ok
 
 
@@ -160,7 +248,11 @@ def test_sequence_module_options_the_reference_lacks_are_refused():
         RN.LSTM(3, 4, proj_size=2)(torch.zeros(2, 1, 3))
     with pytest.raises(ValueError, match="dropout"):
         RN.GRU(3, 4, num_layers=2, dropout=0.5)(torch.zeros(2, 1, 3))
-    assert RN.GRU(3, 4, num_layers=2, dropout=0.5).eval()(torch.zeros(2, 1, 3))[0].shape == (2, 1, 4)
+    assert RN.GRU(3, 4, num_layers=2, dropout=0.5).eval()(torch.zeros(2, 1, 3))[0].shape == (
+        2,
+        1,
+        4,
+    )
     with pytest.raises(ValueError, match="convention"):
         RN.GRU(3, 4, convention="keras")
 
@@ -171,16 +263,26 @@ def test_cell_gradients_match_torch(kind, device):
 
     size_in, hidden = 3, 4
     gates = 4 if kind == "lstm" else 3
-    inputs = [_randn((2, size_in), 0, device), _randn((2, hidden), 1, device), _randn((2, hidden), 2, device),
-              _randn((gates * hidden, size_in), 3, device), _randn((gates * hidden, hidden), 4, device),
-              _randn((gates * hidden,), 5, device), _randn((gates * hidden,), 6, device)]
+    inputs = [
+        _randn((2, size_in), 0, device),
+        _randn((2, hidden), 1, device),
+        _randn((2, hidden), 2, device),
+        _randn((gates * hidden, size_in), 3, device),
+        _randn((gates * hidden, hidden), 4, device),
+        _randn((gates * hidden,), 5, device),
+        _randn((gates * hidden,), 6, device),
+    ]
 
     def ours(x, h, c, w_ih, w_hh, b_ih, b_hh):
         if kind == "lstm":
             return torch.cat(R.lstm_cell(x, h, c, w_ih, w_hh, b_ih, b_hh), dim=1)
         return R.gru_cell(x, h, w_ih, w_hh, b_ih, b_hh) + 0 * c.sum()
 
-    cell = (torch.nn.LSTMCell if kind == "lstm" else torch.nn.GRUCell)(size_in, hidden).double().to(device)
+    cell = (
+        (torch.nn.LSTMCell if kind == "lstm" else torch.nn.GRUCell)(size_in, hidden)
+        .double()
+        .to(device)
+    )
 
     def theirs(x, h, c, w_ih, w_hh, b_ih, b_hh):
         params = {"weight_ih": w_ih, "weight_hh": w_hh, "bias_ih": b_ih, "bias_hh": b_hh}

@@ -11,8 +11,11 @@ import sympy
 from reference.seeds import seed_examples
 
 F000, F001, F002, F003, F004 = (
-    "000_4e14c4d119d6d572.txt", "001_e1c1884862443026.txt", "002_cf45869b844badb6.txt",
-    "003_1a1c3f256275318e.txt", "004_e86310fb4ee3ab85.txt",
+    "000_4e14c4d119d6d572.txt",
+    "001_e1c1884862443026.txt",
+    "002_cf45869b844badb6.txt",
+    "003_1a1c3f256275318e.txt",
+    "004_e86310fb4ee3ab85.txt",
 )
 L = sympy.Symbol("L", positive=True, integer=True)
 
@@ -81,7 +84,10 @@ PRINTED = {
     # 001, DenseNet: L(L+1)/2 connections; Figure 1 is a 5-layer dense block
     "densenet_connections": (F001, [L * (L + 1) / 2, 15]),
     # 000, 2.5: 6@28×28, 6@14×14, 16@10×10, 16@5×5, 16×5×5 = 400, 120, 84, 10
-    "lenet_shapes": (F000, [(6, 28, 28), (6, 14, 14), (16, 10, 10), (16, 5, 5), (400,), (120,), (84,), (10,)]),
+    "lenet_shapes": (
+        F000,
+        [(6, 28, 28), (6, 14, 14), (16, 10, 10), (16, 5, 5), (400,), (120,), (84,), (10,)],
+    ),
     # 001, LeNet: 6@(28 − 5 + 1 + 2×2) = 28
     "lenet_c1_001": (F001, 28),
     # 001, AlexNet: 55, 27, 27, 13, 13 (C3-C5), 6, then 1×1×4096
@@ -90,7 +96,10 @@ PRINTED = {
     "alexnet_neurons": (F001, [290400, 186624, 64896, 64896, 43264, 4096, 4096, 1000]),
     "alexnet_neurons_total": (F001, 659272),
     # 001, "AlexNet参数数量"; README slip: the output layer has 4,096,000 + 1,000 biases
-    "alexnet_params": (F001, [34944, 307456, 885120, 663936, 442624, 37752832, 16781312, 4096000 + 1000]),
+    "alexnet_params": (
+        F001,
+        [34944, 307456, 885120, 663936, 442624, 37752832, 16781312, 4096000 + 1000],
+    ),
     "alexnet_params_total": (F001, 60964224 + 1000),
     # 001, VGG: 112, 56, 28, 14, 7; 7×7×512 = 25088
     "vgg_sides": (F001, [224, 112, 56, 28, 14, 7]),
@@ -114,14 +123,29 @@ PRINTED = {
 }
 
 # the README's known slips (plus 000's stride and 001's extraction damage) must carry a note
-NOTED = {"alexnet_params", "alexnet_params_total", "pool_size_vgg", "conv_004_flipped", "grouped_ratio",
-         "max_pool_2x2_000", "cs231n_rows", "full_10_5", "one_by_one", "googlenet_sides",
-         "alexnet_zoo_params", "flashlight_000"}
+NOTED = {
+    "alexnet_params",
+    "alexnet_params_total",
+    "pool_size_vgg",
+    "conv_004_flipped",
+    "grouped_ratio",
+    "max_pool_2x2_000",
+    "cs231n_rows",
+    "full_10_5",
+    "one_by_one",
+    "googlenet_sides",
+    "alexnet_zoo_params",
+    "flashlight_000",
+}
 
 
 def _same(a, b) -> bool:
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+        return (
+            type(a) is type(b)
+            and len(a) == len(b)
+            and all(_same(x, y) for x, y in zip(a, b, strict=True))
+        )
     if isinstance(a, sympy.Basic) or isinstance(b, sympy.Basic):
         return sympy.simplify(sympy.sympify(a) - sympy.sympify(b)) == 0
     if isinstance(a, float) or isinstance(b, float):
@@ -131,7 +155,9 @@ def _same(a, b) -> bool:
 
 def test_every_example_equals_the_printed_value():
     examples = {e.key: e for e in seed_examples()}
-    assert set(examples) == set(PRINTED), "every reproduced example needs its printed value here, and back"
+    assert set(examples) == set(PRINTED), (
+        "every reproduced example needs its printed value here, and back"
+    )
     wrong = {
         key: (examples[key].value, expected)
         for key, (seed, expected) in PRINTED.items()

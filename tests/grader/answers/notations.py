@@ -22,8 +22,14 @@ _FULL_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
 def _shape(v: list[int]) -> list[str]:
-    out = [str(tuple(v)), "x".join(map(str, v)), "×".join(map(str, v)), str(list(v)).replace(" ", ""),
-           "（" + "，".join(map(str, v)) + "）", f"torch.Size({list(v)})"]
+    out = [
+        str(tuple(v)),
+        "x".join(map(str, v)),
+        "×".join(map(str, v)),
+        str(list(v)).replace(" ", ""),
+        "（" + "，".join(map(str, v)) + "）",
+        f"torch.Size({list(v)})",
+    ]
     if len(v) >= 3:
         head = "×".join(map(str, v[:-3]))
         out.append((head + "×" if head else "") + f"{v[-3]}@{v[-2]}×{v[-1]}")
@@ -32,14 +38,29 @@ def _shape(v: list[int]) -> list[str]:
 
 def _matrix(v: list, integer: bool) -> list[str]:
     a = np.asarray(v, dtype=np.int64 if integer else np.float64)
-    precise = np.array2string(a, separator=", ", precision=17, max_line_width=10**6, threshold=10**6)
+    precise = np.array2string(
+        a, separator=", ", precision=17, max_line_width=10**6, threshold=10**6
+    )
     out = [str(v), precise] + ([str(a)] if integer else [])
     if a.ndim == 2:
         rows = [" ".join(repr(x) if not integer else str(x) for x in row) for row in a.tolist()]
-        out += ["; ".join(rows), "\n".join(rows), "［" + "，".join(str(r) for r in a.tolist()) + "］"]
-        out.append("\\begin{bmatrix}" + " \\\\ ".join(r.replace(" ", " & ") for r in rows) + "\\end{bmatrix}")
-        out.append("\n".join(["| " + r.replace(" ", " | ") + " |" for r in rows[:1]] + ["|---" * a.shape[1] + "|"]
-                             + ["| " + r.replace(" ", " | ") + " |" for r in rows[1:]]))
+        out += [
+            "; ".join(rows),
+            "\n".join(rows),
+            "［" + "，".join(str(r) for r in a.tolist()) + "］",
+        ]
+        out.append(
+            "\\begin{bmatrix}"
+            + " \\\\ ".join(r.replace(" ", " & ") for r in rows)
+            + "\\end{bmatrix}"
+        )
+        out.append(
+            "\n".join(
+                ["| " + r.replace(" ", " | ") + " |" for r in rows[:1]]
+                + ["|---" * a.shape[1] + "|"]
+                + ["| " + r.replace(" ", " | ") + " |" for r in rows[1:]]
+            )
+        )
     return out
 
 
@@ -59,7 +80,13 @@ def _brackets(text: str) -> str:
 
 def _symbolic(v: str) -> list[str]:
     caret = v.replace("**", "^")
-    return [v, caret, caret.replace("*", " "), str(sympy.expand(sympy.sympify(v))), _brackets(caret)]
+    return [
+        v,
+        caret,
+        caret.replace("*", " "),
+        str(sympy.expand(sympy.sympify(v))),
+        _brackets(caret),
+    ]
 
 
 def notations(value: Any, spec: AnswerSpec) -> list[str]:
@@ -78,8 +105,15 @@ def notations(value: Any, spec: AnswerSpec) -> list[str]:
     if kind == "choice":
         letter = chr(ord("A") + int(value))
         option = spec.choices[int(value)]
-        return [letter, letter.lower(), f"({letter.lower()})", f"{letter}.", str(int(value) + 1),
-                option.en, option.zh]
+        return [
+            letter,
+            letter.lower(),
+            f"({letter.lower()})",
+            f"{letter}.",
+            str(int(value) + 1),
+            option.en,
+            option.zh,
+        ]
     raise ValueError(f"unknown kind {kind!r}")
 
 
@@ -91,7 +125,9 @@ def wrong_candidates(value: Any, spec: AnswerSpec) -> list[str]:
     if kind == "number":
         return [repr(float(value) * 3 + 1.25), repr(float(value) * 7 + 2.5)]
     if kind == "shape":
-        return [str(tuple(v + (i == len(value) - 1) * d for i, v in enumerate(value))) for d in (5, 11)]
+        return [
+            str(tuple(v + (i == len(value) - 1) * d for i, v in enumerate(value))) for d in (5, 11)
+        ]
     if kind in ("matrix", "int_matrix"):
         out = []
         for d in (3, 17):
@@ -111,16 +147,42 @@ def hostile_inputs(marker: Path) -> list[object]:
     """Malformed and malicious answers; none may parse, and ``marker`` must never be created."""
     touch = f"touch {marker}"
     return [
-        "", " ", "\n\t", None, "garbage!!", "9" * 400, "1e999999", "-" * 50, "x" * 10_000, "[" * 10_000,
-        "(" * 5000 + ")" * 5000, "9^9^9^9", "n^(9^9)", "2**1000000",
+        "",
+        " ",
+        "\n\t",
+        None,
+        "garbage!!",
+        "9" * 400,
+        "1e999999",
+        "-" * 50,
+        "x" * 10_000,
+        "[" * 10_000,
+        "(" * 5000 + ")" * 5000,
+        "9^9^9^9",
+        "n^(9^9)",
+        "2**1000000",
         f"__import__('os').system('{touch}')",
-        f"__import__(\"os\").system(\"{touch}\")",
+        f'__import__("os").system("{touch}")',
         "().__class__.__bases__[0].__subclasses__()",
         f"eval(\"__import__('os').system('{touch}')\")",
         f"exec('import os; os.system(\"{touch}\")')",
         f"lambda: __import__('os').system('{touch}')",
         f"open('{marker}', 'w')",
-        "Symbol('n').__class__", "n.__class__", "getattr(n, 'x')", "globals()", "import os",
-        "n; import os", "Function('f')(n)", "sympify('n')", "S('n')", "Integer(1)", "\x00", "１" * 5000,
-        "[[1, 2]] + [[3]]", "n if n else k", "[n for n in range(10**9)]", "{1: 2}", "b'\\x00'",
+        "Symbol('n').__class__",
+        "n.__class__",
+        "getattr(n, 'x')",
+        "globals()",
+        "import os",
+        "n; import os",
+        "Function('f')(n)",
+        "sympify('n')",
+        "S('n')",
+        "Integer(1)",
+        "\x00",
+        "１" * 5000,
+        "[[1, 2]] + [[3]]",
+        "n if n else k",
+        "[n for n in range(10**9)]",
+        "{1: 2}",
+        "b'\\x00'",
     ]

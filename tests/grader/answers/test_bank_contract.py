@@ -25,8 +25,12 @@ EXERCISES = registry.all_exercises()
 @functools.cache
 def _problems(exercise):
     return tuple(
-        instantiate(exercise, variant_seed("contract", f"s{i:03d}", exercise.id, difficulty),
-                    difficulty=difficulty, lang=("zh", "en")[i % 2])
+        instantiate(
+            exercise,
+            variant_seed("contract", f"s{i:03d}", exercise.id, difficulty),
+            difficulty=difficulty,
+            lang=("zh", "en")[i % 2],
+        )
         for difficulty in exercise.difficulties
         for i in range(SEEDS)
     )
@@ -55,7 +59,8 @@ def test_each_misconception_is_diagnosed_by_name(exercise):
             finding = verdict.findings[0]
             spec = problem.spec
             same = {
-                n for n, w in problem.misconception_answers.items()
+                n
+                for n, w in problem.misconception_answers.items()
                 if match(canonical(wrong, spec), canonical(w, spec), spec).equal
             }
             if match(canonical(wrong, spec), canonical(problem.answer, spec), spec).equal:
@@ -77,8 +82,11 @@ def test_wrong_answer_scores_below_full_and_is_not_misdiagnosed(exercise):
             verdict = grade_answer(problem, typed)
             got = verdict.findings[0]
             if got.kind == "misconception":
-                assert any(match(canonical(got_value, spec), w, spec).equal
-                           for got_value in [_parsed(typed, spec)] for w in wrongs)
+                assert any(
+                    match(canonical(got_value, spec), w, spec).equal
+                    for got_value in [_parsed(typed, spec)]
+                    for w in wrongs
+                )
                 continue
             assert verdict.score < verdict.max_score, (problem.seed, typed)
             assert got.kind in ("wrong", "partial"), got

@@ -9,8 +9,15 @@ from exercises.core import AnswerSpec
 from grader.answers import parse_answer
 from grader.answers.equivalence import canonical, match
 
-SYM = AnswerSpec("symbolic", symbols=(("n", "positive_integer"), ("k", "positive_integer"),
-                                      ("p", "nonnegative_integer"), ("s", "positive_integer")))
+SYM = AnswerSpec(
+    "symbolic",
+    symbols=(
+        ("n", "positive_integer"),
+        ("k", "positive_integer"),
+        ("p", "nonnegative_integer"),
+        ("s", "positive_integer"),
+    ),
+)
 
 
 def _m(typed, key, spec, seed=0):
@@ -35,23 +42,44 @@ def test_absolute_tolerance_near_zero():
     assert not _m("0.004", 0.0, AnswerSpec("number", atol=1e-3)).equal
 
 
-@pytest.mark.parametrize("typed", ["floor((n + 2p - k)/s) + 1", "floor((n + 2p - k + s)/s)",
-                                   "ceil((n + 2p - k + 1)/s)", "⌊(n - k + 2p)/s⌋ + 1"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "floor((n + 2p - k)/s) + 1",
+        "floor((n + 2p - k + s)/s)",
+        "ceil((n + 2p - k + 1)/s)",
+        "⌊(n - k + 2p)/s⌋ + 1",
+    ],
+)
 def test_floor_and_ceil_identities_over_integers_are_accepted(typed):
     found = _m(typed, "floor((n + 2*p - k)/s) + 1", SYM)
     assert found.equal and found.fraction == 1.0
 
 
-@pytest.mark.parametrize("typed", ["(n + 2p - k)/s + 1", "floor((n + 2p - k)/s)", "floor((n + p - k)/s) + 1",
-                                   "ceil((n + 2p - k)/s) + 1"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "(n + 2p - k)/s + 1",
+        "floor((n + 2p - k)/s)",
+        "floor((n + p - k)/s) + 1",
+        "ceil((n + 2p - k)/s) + 1",
+    ],
+)
 def test_near_miss_formulas_are_refused_with_a_counterexample(typed):
     found = _m(typed, "floor((n + 2*p - k)/s) + 1", SYM)
     assert not found.equal and found.fraction == 0.0
-    assert found.detail["differ"] > 0 and set(found.detail["counterexample"]) == {"n", "k", "p", "s"}
+    assert found.detail["differ"] > 0 and set(found.detail["counterexample"]) == {
+        "n",
+        "k",
+        "p",
+        "s",
+    }
 
 
 def test_algebraic_rewriting_is_accepted():
-    spec = AnswerSpec("symbolic", symbols=(("C_out", "positive_integer"), ("k", "positive_integer")))
+    spec = AnswerSpec(
+        "symbolic", symbols=(("C_out", "positive_integer"), ("k", "positive_integer"))
+    )
     assert _m("(k^2 + C_out)/(C_out k^2)", "1/C_out + 1/k**2", spec).equal
     assert not _m("1/C_out + 1/k", "1/C_out + 1/k**2", spec).equal
 

@@ -16,15 +16,39 @@ SPECS = {
     "number": AnswerSpec("number", rtol=1e-3),
     "shape": AnswerSpec("shape", partial="per_dimension"),
     "int_matrix": AnswerSpec("int_matrix", partial="per_element"),
-    "symbolic": AnswerSpec("symbolic", symbols=(("n", "positive_integer"), ("k", "positive_integer"),
-                                                ("x", "positive_real"))),
+    "symbolic": AnswerSpec(
+        "symbolic",
+        symbols=(("n", "positive_integer"), ("k", "positive_integer"), ("x", "positive_real")),
+    ),
     "choice": AnswerSpec("choice", choices=(Text("zeros", "补零"), Text("reflect", "反射"))),
 }
-KEYS = {"integer": 12, "number": 0.5, "shape": [1, 6, 28, 28], "int_matrix": [[1, 2], [3, 4]],
-        "symbolic": "floor((n - k)/2) + 1", "choice": 1}
+KEYS = {
+    "integer": 12,
+    "number": 0.5,
+    "shape": [1, 6, 28, 28],
+    "int_matrix": [[1, 2], [3, 4]],
+    "symbolic": "floor((n - k)/2) + 1",
+    "choice": 1,
+}
 # characters that matter to some parser, plus a few that matter to none
 ALPHABET = list("0123456789 ,.;:_'()[]{}+-*/^%@xX×KkMmGgnpsfloorceiqtmaxbdA|&\\\n\t$") + [
-    "，", "；", "（", "）", "⌊", "⌋", "⌈", "⌉", "²", "−", "·", "__", "**", "e", "E", "lambda", "import",
+    "，",
+    "；",
+    "（",
+    "）",
+    "⌊",
+    "⌋",
+    "⌈",
+    "⌉",
+    "²",
+    "−",
+    "·",
+    "__",
+    "**",
+    "e",
+    "E",
+    "lambda",
+    "import",
 ]
 texts = st.lists(st.sampled_from(ALPHABET), max_size=40).map("".join)
 

@@ -10,8 +10,23 @@ from exercises.instantiate import instantiate
 from grader.answers import grade_answer, missing_verdict
 
 
-def _problem(answer, spec, *, lang="en", points=2.0, mis=None, exercise_id="adhoc", solution="worked"):
-    return Problem(exercise_id, f"{exercise_id}.1", 7, 1, lang, {}, "?", answer, spec, solution, mis or {}, points)
+def _problem(
+    answer, spec, *, lang="en", points=2.0, mis=None, exercise_id="adhoc", solution="worked"
+):
+    return Problem(
+        exercise_id,
+        f"{exercise_id}.1",
+        7,
+        1,
+        lang,
+        {},
+        "?",
+        answer,
+        spec,
+        solution,
+        mis or {},
+        points,
+    )
 
 
 SHAPE = AnswerSpec("shape", partial="per_dimension")
@@ -19,7 +34,12 @@ SHAPE = AnswerSpec("shape", partial="per_dimension")
 
 def test_correct_answer_earns_full_points():
     v = grade_answer(_problem([1, 6, 28, 28], SHAPE), "1×6×28×28")
-    assert v.passed and v.score == 2.0 and v.findings[0].kind == "correct" and v.findings[0].note == "correct"
+    assert (
+        v.passed
+        and v.score == 2.0
+        and v.findings[0].kind == "correct"
+        and v.findings[0].note == "correct"
+    )
 
 
 def test_format_finding_costs_no_attempt_and_says_the_expected_format():
@@ -39,7 +59,11 @@ def test_partial_credit_says_which_dimension_is_wrong():
     f = v.findings[0]
     assert f.kind == "partial" and v.score == pytest.approx(1.5) and v.counts_attempt
     assert f.message == "batch size, channels, height right; width wrong."
-    zh = grade_answer(_problem([1, 6, 28, 28], SHAPE, lang="zh"), "(1, 6, 28, 14)").findings[0].message
+    zh = (
+        grade_answer(_problem([1, 6, 28, 28], SHAPE, lang="zh"), "(1, 6, 28, 14)")
+        .findings[0]
+        .message
+    )
     assert zh == "批量大小、通道数、高正确；宽错误。"
 
 
@@ -54,14 +78,19 @@ def test_messages_never_reveal_the_key():
 def test_worked_solution_only_when_enabled():
     p = _problem(7, AnswerSpec("integer"), solution="n = 7 because ...")
     assert "solution" not in grade_answer(p, "8").findings[0].detail
-    assert grade_answer(p, "8", show_solution=True).findings[0].detail["solution"] == "n = 7 because ..."
+    assert (
+        grade_answer(p, "8", show_solution=True).findings[0].detail["solution"]
+        == "n = 7 because ..."
+    )
     assert "solution" not in grade_answer(p, "7", show_solution=True).findings[0].detail
 
 
 def test_misconception_is_named_with_the_banks_feedback():
     exercise = registry.get("conv_output_shape")
     problem = next(
-        p for p in (instantiate(exercise, s, lang="zh") for s in range(50)) if "no_plus_one" in p.misconception_answers
+        p
+        for p in (instantiate(exercise, s, lang="zh") for s in range(50))
+        if "no_plus_one" in p.misconception_answers
     )
     wrong = problem.misconception_answers["no_plus_one"]
     v = grade_answer(problem, str(tuple(wrong)))
@@ -97,7 +126,12 @@ def test_same_problem_same_verdict():
 
 def test_missing_verdict():
     v = missing_verdict(_problem(1, AnswerSpec("integer"), lang="zh"))
-    assert v.findings[0].kind == "missing" and v.score == 0 and v.max_score == 2.0 and "未作答" in v.findings[0].message
+    assert (
+        v.findings[0].kind == "missing"
+        and v.score == 0
+        and v.max_score == 2.0
+        and "未作答" in v.findings[0].message
+    )
 
 
 def test_language_can_be_given_positionally_as_in_the_architecture():

@@ -13,13 +13,23 @@ from grader.answers import grade_answer
 from .notations import hostile_inputs
 
 SPECS = [
-    AnswerSpec("integer", units=True), AnswerSpec("number", rtol=1e-3), AnswerSpec("shape", partial="per_dimension"),
-    AnswerSpec("int_matrix", partial="per_element"), AnswerSpec("matrix", rtol=1e-3),
+    AnswerSpec("integer", units=True),
+    AnswerSpec("number", rtol=1e-3),
+    AnswerSpec("shape", partial="per_dimension"),
+    AnswerSpec("int_matrix", partial="per_element"),
+    AnswerSpec("matrix", rtol=1e-3),
     AnswerSpec("symbolic", symbols=(("n", "positive_integer"), ("k", "positive_integer"))),
     AnswerSpec("choice", choices=(Text("a", "甲"), Text("b", "乙"))),
 ]
-KEYS = {"integer": 3, "number": 0.5, "shape": [1, 2], "int_matrix": [[1]], "matrix": [[0.5]], "symbolic": "n + k",
-        "choice": 0}
+KEYS = {
+    "integer": 3,
+    "number": 0.5,
+    "shape": [1, 2],
+    "int_matrix": [[1]],
+    "matrix": [[0.5]],
+    "symbolic": "n + k",
+    "choice": 0,
+}
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.kind)

@@ -24,10 +24,15 @@ def test_table_has_every_layer_and_the_totals():
 
 
 def test_csv_parses_back():
-    result = runner.invoke(app, ["summary", "resnet18", "--input", "1,3,32,32", "--format", "csv", "-o", "num_classes=10"])
+    result = runner.invoke(
+        app,
+        ["summary", "resnet18", "--input", "1,3,32,32", "--format", "csv", "-o", "num_classes=10"],
+    )
     assert result.exit_code == 0, result.output
     df = pd.read_csv(io.StringIO(result.output))
-    assert df["parameters"].sum() == 11_689_512 - 513 * 990  # torchvision's count, with 10 classes not 1000
+    assert (
+        df["parameters"].sum() == 11_689_512 - 513 * 990
+    )  # torchvision's count, with 10 classes not 1000
     assert df.iloc[-1]["output_shape"] == "(1, 10)"
 
 

@@ -25,7 +25,11 @@ runner = CliRunner()
 
 
 def _problem(student, exercise_id, lang="en"):
-    return next(p for p in personal_problems(load_manifest(MANIFEST), student, lang=lang) if p.exercise_id == exercise_id)
+    return next(
+        p
+        for p in personal_problems(load_manifest(MANIFEST), student, lang=lang)
+        if p.exercise_id == exercise_id
+    )
 
 
 def _check(*args):
@@ -34,8 +38,12 @@ def _check(*args):
 
 def test_check_answer_correct():
     p = _problem("s01", "corr2d_single")
-    out = _check("--student", "s01", "--exercise", p.slot, "--answer", str(p.answer), "--lang", "en")
-    assert out.exit_code == 0 and "[correct] Correct." in out.output and "score: 2 / 2" in out.output
+    out = _check(
+        "--student", "s01", "--exercise", p.slot, "--answer", str(p.answer), "--lang", "en"
+    )
+    assert (
+        out.exit_code == 0 and "[correct] Correct." in out.output and "score: 2 / 2" in out.output
+    )
 
 
 def test_check_answer_names_a_misconception_and_never_shows_the_key():
@@ -49,7 +57,9 @@ def test_check_answer_names_a_misconception_and_never_shows_the_key():
 
 
 def test_check_answer_format_problem_costs_no_attempt():
-    out = _check("--student", "s02", "--exercise", "same_padding.1", "--answer", "two", "--lang", "zh")
+    out = _check(
+        "--student", "s02", "--exercise", "same_padding.1", "--answer", "two", "--lang", "zh"
+    )
     assert out.exit_code == 0 and "[format]" in out.output and "整数" in out.output
     assert "does not count as an attempt" in out.output
 
@@ -58,7 +68,11 @@ def test_check_answer_unknown_slot_is_a_one_line_error():
     done = subprocess.run([sys.executable, "-m", "grader.cli.main", "check-answer", "--assignment", str(MANIFEST),
                            "--student", "s01", "--exercise", "nope.1", "--answer", "1"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)  # fmt: skip
-    assert done.returncode == 2 and "nope.1" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert (
+        done.returncode == 2
+        and "nope.1" in done.stderr
+        and len(done.stderr.strip().splitlines()) == 1
+    )
 
 
 def _small_class(tmp_path):
@@ -72,23 +86,55 @@ def _small_class(tmp_path):
 
 def test_grade_serial_and_parallel_agree(tmp_path):
     manifest, subs = _small_class(tmp_path)
-    serial = runner.invoke(app, ["grade", str(subs), "--assignment", str(manifest), "--out", str(tmp_path / "o1")])
+    serial = runner.invoke(
+        app, ["grade", str(subs), "--assignment", str(manifest), "--out", str(tmp_path / "o1")]
+    )
     assert serial.exit_code == 0, serial.output
     assert "graded 4 of 4" in serial.output and "gradebook.csv" in serial.output
-    parallel = runner.invoke(app, ["grade", str(subs), "--assignment", str(manifest), "--out", str(tmp_path / "o2"),
-                                   "--jobs", "2", "--show-solutions"])
+    parallel = runner.invoke(
+        app,
+        [
+            "grade",
+            str(subs),
+            "--assignment",
+            str(manifest),
+            "--out",
+            str(tmp_path / "o2"),
+            "--jobs",
+            "2",
+            "--show-solutions",
+        ],
+    )
     assert parallel.exit_code == 0, parallel.output
-    a, b = read_gradebook(tmp_path / "o1" / "gradebook.csv"), read_gradebook(tmp_path / "o2" / "gradebook.csv")
+    a, b = (
+        read_gradebook(tmp_path / "o1" / "gradebook.csv"),
+        read_gradebook(tmp_path / "o2" / "gradebook.csv"),
+    )
     assert a.equals(b) and list(a["total"]) == [2.0, 3.0, 5.0, 6.0]
-    again = runner.invoke(app, ["grade", str(subs), "--assignment", str(manifest), "--out", str(tmp_path / "o1")])
+    again = runner.invoke(
+        app, ["grade", str(subs), "--assignment", str(manifest), "--out", str(tmp_path / "o1")]
+    )
     assert "graded 0 of 4" in again.output
-    forced = runner.invoke(app, ["grade", str(subs), "--assignment", str(manifest), "--out", str(tmp_path / "o1"),
-                                 "--force"])
+    forced = runner.invoke(
+        app,
+        [
+            "grade",
+            str(subs),
+            "--assignment",
+            str(manifest),
+            "--out",
+            str(tmp_path / "o1"),
+            "--force",
+        ],
+    )
     assert "graded 4 of 4" in forced.output
 
 
 def test_grade_rejects_a_missing_folder(tmp_path):
-    out = runner.invoke(app, ["grade", str(tmp_path / "nope"), "--assignment", str(MANIFEST), "--out", str(tmp_path)])
+    out = runner.invoke(
+        app,
+        ["grade", str(tmp_path / "nope"), "--assignment", str(MANIFEST), "--out", str(tmp_path)],
+    )
     assert isinstance(out.exception, ValueError) and "SUBMISSIONS_DIR" in str(out.exception)
 
 
@@ -102,8 +148,14 @@ def demo_out(tmp_path_factory):
 
 def test_demo_writes_everything_and_says_where(demo_out):
     out, output = demo_out
-    for name in ("gradebook.csv", "item_analysis.csv", "problems/s01/problems.md", "feedback/s01.md",
-                 "feedback/s02.html", "results/s07.json"):
+    for name in (
+        "gradebook.csv",
+        "item_analysis.csv",
+        "problems/s01/problems.md",
+        "feedback/s01.md",
+        "feedback/s02.html",
+        "results/s07.json",
+    ):
         assert (out / name).exists(), name
         assert name.split("/")[0] in output
     assert not list((out / "problems" / "s01").glob("*key*"))
@@ -114,14 +166,18 @@ def test_demo_class_matches_its_description(demo_out):
     book = read_gradebook(out / "gradebook.csv").set_index("student_id")
     answer_slots = [s.slot for s in load_manifest(MANIFEST).slots if s.kind == "answer"]
     maxima = {p.slot: p.points for p in personal_problems(load_manifest(MANIFEST), "s01")}
-    assert all(book.loc["s01", s] == maxima[s] for s in answer_slots), "s01 answers all right (examples out of date?)"
+    assert all(book.loc["s01", s] == maxima[s] for s in answer_slots), (
+        "s01 answers all right (examples out of date?)"
+    )
     assert all(book.loc[s, answer_slots].sum() == 0 for s in ("s05", "s06", "s07"))
     assert book.loc["s02", answer_slots].sum() < sum(maxima.values())
     s02 = json.loads((out / "results" / "s02.json").read_text(encoding="utf-8"))
     assert sum(f["kind"] == "misconception" for v in s02["verdicts"] for f in v["findings"]) >= 4
     s06 = json.loads((out / "results" / "s06.json").read_text(encoding="utf-8"))
     assert "not UTF-8" in s06["errors"][0]
-    assert "正确。" in (out / "feedback" / "s01.md").read_text(encoding="utf-8")  # s01 reads Chinese
+    assert "正确。" in (out / "feedback" / "s01.md").read_text(
+        encoding="utf-8"
+    )  # s01 reads Chinese
 
 
 def _code_verdict(out, student, slot="conv2d.1"):
@@ -144,7 +200,9 @@ def test_demo_buggy_code_scores_partly_with_a_hint_line(demo_out):
     out, _ = demo_out
     verdict = _code_verdict(out, "s02")
     assert 0 <= verdict["score"] < verdict["max_score"]
-    assert any(f["kind"] == "case_failed" and "differs" in f["message"] for f in verdict["findings"])
+    assert any(
+        f["kind"] == "case_failed" and "differs" in f["message"] for f in verdict["findings"]
+    )
     assert any(f.get("note") == "missing_bias" for f in verdict["findings"])
     assert "off by exactly the bias" in (out / "feedback" / "s02.md").read_text(encoding="utf-8")
 
@@ -164,5 +222,9 @@ def test_demo_looping_code_times_out_within_the_manifest_budget(demo_out):
     timeouts = [f for f in verdict["findings"] if f["kind"] == "timeout"]
     assert verdict["score"] == 0 and timeouts
     seconds = next(s.seconds for s in load_manifest(MANIFEST).slots if s.slot == "conv2d.1")
-    assert seconds is not None and seconds <= 2 and f"timed out after {seconds:g} s" in timeouts[0]["message"]
+    assert (
+        seconds is not None
+        and seconds <= 2
+        and f"timed out after {seconds:g} s" in timeouts[0]["message"]
+    )
     assert "timed out" in (out / "feedback" / "s04.md").read_text(encoding="utf-8")

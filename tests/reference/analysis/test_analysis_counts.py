@@ -53,7 +53,16 @@ def test_seed_001_alexnet_parameter_table():
 
 
 def test_seed_001_alexnet_neurons():
-    maps = [(96, 55, 55), (256, 27, 27), (384, 13, 13), (384, 13, 13), (256, 13, 13), (4096,), (4096,), (1000,)]
+    maps = [
+        (96, 55, 55),
+        (256, 27, 27),
+        (384, 13, 13),
+        (384, 13, 13),
+        (256, 13, 13),
+        (4096,),
+        (4096,),
+        (1000,),
+    ]
     assert [counts.neurons(s) for s in maps[:5]] == [290_400, 186_624, 64_896, 64_896, 43_264]
     assert sum(counts.neurons(s) for s in maps) == 659_272
 
@@ -66,13 +75,25 @@ def test_seed_001_two_3x3_versus_one_5x5():
 
 def test_grouped_conv_params_halve_with_two_groups():
     # seed 000: grouping the channels in 2 halves the weights
-    assert counts.conv_params(64, 128, (3, 3), groups=2, bias=False) * 2 == counts.conv_params(64, 128, (3, 3), bias=False)
+    assert counts.conv_params(64, 128, (3, 3), groups=2, bias=False) * 2 == counts.conv_params(
+        64, 128, (3, 3), bias=False
+    )
 
 
 def test_symbolic_formulas():
     c_in, c_out, k, g, h, w = sympy.symbols("C_in C_out k g H W", positive=True, integer=True)
-    assert sympy.simplify(counts.conv_params(c_in, c_out, (k, k), groups=g) - (c_out * (c_in / g) * k * k + c_out)) == 0
-    assert sympy.simplify(counts.depthwise_separable_cost_ratio(c_out, (k, k)) - (1 / c_out + 1 / k**2)) == 0
+    assert (
+        sympy.simplify(
+            counts.conv_params(c_in, c_out, (k, k), groups=g) - (c_out * (c_in / g) * k * k + c_out)
+        )
+        == 0
+    )
+    assert (
+        sympy.simplify(
+            counts.depthwise_separable_cost_ratio(c_out, (k, k)) - (1 / c_out + 1 / k**2)
+        )
+        == 0
+    )
     standard = counts.conv_macs(c_in, c_out, (k, k), (h, w))
     separable = counts.depthwise_separable_macs(c_in, c_out, (k, k), (h, w))
     assert sympy.simplify(separable / standard - (1 / c_out + 1 / k**2)) == 0
@@ -82,11 +103,21 @@ def test_symbolic_formulas():
 
 @settings(max_examples=30, deadline=None)
 @given(
-    groups=st.integers(1, 3), per_group_in=st.integers(1, 3), per_group_out=st.integers(1, 3),
-    kh=st.integers(1, 4), kw=st.integers(1, 4), stride=st.integers(1, 3), padding=st.integers(0, 2),
-    dilation=st.integers(1, 2), bias=st.booleans(), h=st.integers(7, 10), w=st.integers(7, 10),  # span <= 7
+    groups=st.integers(1, 3),
+    per_group_in=st.integers(1, 3),
+    per_group_out=st.integers(1, 3),
+    kh=st.integers(1, 4),
+    kw=st.integers(1, 4),
+    stride=st.integers(1, 3),
+    padding=st.integers(0, 2),
+    dilation=st.integers(1, 2),
+    bias=st.booleans(),
+    h=st.integers(7, 10),
+    w=st.integers(7, 10),  # span <= 7
 )
-def test_conv_counts_match_torch_layers(groups, per_group_in, per_group_out, kh, kw, stride, padding, dilation, bias, h, w):
+def test_conv_counts_match_torch_layers(
+    groups, per_group_in, per_group_out, kh, kw, stride, padding, dilation, bias, h, w
+):
     c_in, c_out = groups * per_group_in, groups * per_group_out
     layer = torch.nn.Conv2d(c_in, c_out, (kh, kw), stride, padding, dilation, groups, bias)
     y = layer(torch.zeros(2, c_in, h, w))
@@ -94,26 +125,44 @@ def test_conv_counts_match_torch_layers(groups, per_group_in, per_group_out, kh,
     assert tuple(y.shape[2:]) == out
     assert counts.conv_params(c_in, c_out, (kh, kw), groups, bias) == _numel(layer)
     # every output element is one weight row (C_in/g * kh * kw products) against its window
-    assert counts.conv_macs(c_in, c_out, (kh, kw), out, groups) == y[0].numel() * layer.weight[0].numel()
+    assert (
+        counts.conv_macs(c_in, c_out, (kh, kw), out, groups)
+        == y[0].numel() * layer.weight[0].numel()
+    )
 
 
 @settings(max_examples=20, deadline=None)
-@given(c_in=st.integers(1, 4), c_out=st.integers(1, 4), k=st.integers(1, 3), stride=st.integers(1, 3), n=st.integers(2, 5))
+@given(
+    c_in=st.integers(1, 4),
+    c_out=st.integers(1, 4),
+    k=st.integers(1, 3),
+    stride=st.integers(1, 3),
+    n=st.integers(2, 5),
+)
 def test_conv_transpose_counts_match_torch(c_in, c_out, k, stride, n):
     layer = torch.nn.ConvTranspose2d(c_in, c_out, k, stride)
     assert counts.conv_transpose_params(c_in, c_out, (k, k)) == _numel(layer)
     # count the products directly: each input element times each (C_out, k, k) weight it scatters to
     x = torch.ones(1, c_in, n, n)
-    assert counts.conv_transpose_macs(c_in, c_out, (k, k), (n, n)) == x.numel() * layer.weight[0].numel()
+    assert (
+        counts.conv_transpose_macs(c_in, c_out, (k, k), (n, n))
+        == x.numel() * layer.weight[0].numel()
+    )
 
 
 def test_layer_counts_match_torch_layers():
     assert counts.linear_params(400, 120) == _numel(torch.nn.Linear(400, 120))
-    assert counts.linear_params(400, 120, bias=False) == _numel(torch.nn.Linear(400, 120, bias=False))
+    assert counts.linear_params(400, 120, bias=False) == _numel(
+        torch.nn.Linear(400, 120, bias=False)
+    )
     assert counts.batch_norm_params(64) == _numel(torch.nn.BatchNorm2d(64))
-    assert counts.batch_norm_params(64, affine=False) == _numel(torch.nn.BatchNorm2d(64, affine=False))
+    assert counts.batch_norm_params(64, affine=False) == _numel(
+        torch.nn.BatchNorm2d(64, affine=False)
+    )
     assert counts.layer_norm_params((16, 5, 5)) == _numel(torch.nn.LayerNorm((16, 5, 5)))
-    assert counts.layer_norm_params(64, elementwise_affine=False) == _numel(torch.nn.LayerNorm(64, elementwise_affine=False))
+    assert counts.layer_norm_params(64, elementwise_affine=False) == _numel(
+        torch.nn.LayerNorm(64, elementwise_affine=False)
+    )
     assert counts.lstm_params(10, 20) == _numel(torch.nn.LSTMCell(10, 20))
     assert counts.gru_params(10, 20) == _numel(torch.nn.GRUCell(10, 20))
     assert counts.rnn_params(10, 20) == _numel(torch.nn.RNNCell(10, 20))
@@ -127,12 +176,21 @@ def test_layer_counts_match_torch_layers():
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: counts.conv_params(3, 8, (3, 3), groups=2), "in_channels=3 is not divisible by groups=2"),
-        (lambda: counts.conv_params(4, 6, (3, 3), groups=4), "out_channels=6 is not divisible by groups=4"),
+        (
+            lambda: counts.conv_params(3, 8, (3, 3), groups=2),
+            "in_channels=3 is not divisible by groups=2",
+        ),
+        (
+            lambda: counts.conv_params(4, 6, (3, 3), groups=4),
+            "out_channels=6 is not divisible by groups=4",
+        ),
         (lambda: counts.conv_params(0, 8, (3, 3)), "in_channels must be an int >= 1"),
         (lambda: counts.linear_params(4.5, 2), "in_features must be an int >= 1"),
         (lambda: counts.conv_macs(3, 8, (3, 0), (4, 4)), "kernel_size must be an int >= 1"),
-        (lambda: counts.lstm_params(3, 4, convention="keras"), "convention must be 'torch' or 'd2l'"),
+        (
+            lambda: counts.lstm_params(3, 4, convention="keras"),
+            "convention must be 'torch' or 'd2l'",
+        ),
         (lambda: counts.recurrent_macs("transformer", 3, 4), "cell must be one of"),
         (lambda: counts.neurons(()), "shape must be a non-empty tuple"),
         (lambda: counts.neurons((3, -1)), "shape must be an int >= 1"),

@@ -27,7 +27,9 @@ def _trunk_specs(model: torch.nn.Module) -> list[tuple[torch.nn.Module, LayerSpe
     out = []
     for m in model:
         if isinstance(m, torch.nn.Conv2d):
-            out.append((m, LayerSpec("conv", m.kernel_size[0], m.stride[0], m.padding[0], m.dilation[0])))
+            out.append(
+                (m, LayerSpec("conv", m.kernel_size[0], m.stride[0], m.padding[0], m.dilation[0]))
+            )
         elif isinstance(m, torch.nn.MaxPool2d):
             out.append((m, LayerSpec("max_pool", m.kernel_size, m.stride, m.padding)))
     return out
@@ -55,7 +57,11 @@ def test_vgg16_trunk_by_hand():
     # hand-derived: block b adds (convs × 2 × jump), its 2x2/2 pool adds one jump and doubles it
     specs = _trunk_specs(get("vgg16", image_size=32))
     infos = receptive_field([s for _, s in specs])
-    at_pools = [(i.receptive_field, i.jump, i.start) for (m, _), i in zip(specs, infos, strict=True) if isinstance(m, torch.nn.MaxPool2d)]
+    at_pools = [
+        (i.receptive_field, i.jump, i.start)
+        for (m, _), i in zip(specs, infos, strict=True)
+        if isinstance(m, torch.nn.MaxPool2d)
+    ]
     half = sympy.Rational(1, 2)
     assert at_pools == [
         (6, 2, half),  # 1 + 2 + 2 = 5, pool +1
@@ -70,20 +76,31 @@ def test_alexnet_trunks_by_hand():
     # C1 11/4 -> 11 (j 4); pool 3/2 -> 11 + 2·4 = 19 (j 8); C2 5 -> 19 + 4·8 = 51; pool -> 67 (j 16);
     # C3-C5 3x3 -> 67 + 3·2·16 = 163; pool -> 195 (j 32). Same for both layouts; start: the 2-GPU C1
     # (no padding) centres unit 0 on pixel 5, torchvision's (padding 2) on 3; each pool adds one jump.
-    for name, image_size, starts in (("alexnet_2gpu", 227, [9, 17, 33]), ("alexnet", None, [7, 15, 31])):
+    for name, image_size, starts in (
+        ("alexnet_2gpu", 227, [9, 17, 33]),
+        ("alexnet", None, [7, 15, 31]),
+    ):
         model = get(name, image_size=image_size) if image_size else get(name)
         specs = _trunk_specs(model)
         infos = receptive_field([s for _, s in specs])
-        at_pools = [(i.receptive_field, i.jump, i.start) for (m, _), i in zip(specs, infos, strict=True) if isinstance(m, torch.nn.MaxPool2d)]
+        at_pools = [
+            (i.receptive_field, i.jump, i.start)
+            for (m, _), i in zip(specs, infos, strict=True)
+            if isinstance(m, torch.nn.MaxPool2d)
+        ]
         assert at_pools == [(19, 8, starts[0]), (67, 16, starts[1]), (195, 32, starts[2])], name
 
 
 def _empirical_field(trunk: list[torch.nn.Module], size: int) -> tuple[list[int], list[int], int]:
     """Rows of the input that reach the centre output unit, found by its gradient; and the unit index."""
     layers = []
-    for m in trunk:  # one channel, all-ones kernels and average pools: every path has positive weight
+    for (
+        m
+    ) in trunk:  # one channel, all-ones kernels and average pools: every path has positive weight
         if isinstance(m, torch.nn.Conv2d):
-            layers.append(torch.nn.Conv2d(1, 1, m.kernel_size, m.stride, m.padding, m.dilation, bias=False))
+            layers.append(
+                torch.nn.Conv2d(1, 1, m.kernel_size, m.stride, m.padding, m.dilation, bias=False)
+            )
             torch.nn.init.ones_(layers[-1].weight)
         elif isinstance(m, torch.nn.MaxPool2d):
             layers.append(torch.nn.AvgPool2d(m.kernel_size, m.stride, m.padding))
@@ -104,7 +121,10 @@ def test_gradient_is_nonzero_exactly_inside_the_field(name, size):
     info = receptive_field([s for _, s in specs])[-1]
     rows, cols, centre = _empirical_field([m for m, _ in specs], size)
     centre_px = info.start + centre * info.jump
-    low, high = centre_px - sympy.Rational(info.receptive_field - 1, 2), centre_px + sympy.Rational(info.receptive_field - 1, 2)
+    low, high = (
+        centre_px - sympy.Rational(info.receptive_field - 1, 2),
+        centre_px + sympy.Rational(info.receptive_field - 1, 2),
+    )
     expected = list(range(max(0, int(low)), min(size - 1, int(high)) + 1))
     assert rows == cols == expected
     assert low >= 0 and high <= size - 1  # the field lies inside the image, so nothing was clipped
@@ -120,7 +140,9 @@ def test_summary_receptive_fields_match_the_recurrence_on_vgg16():
 
 
 def test_tuple_geometry_per_dimension():
-    infos = receptive_field([LayerSpec("conv", (3, 5), (1, 2), ((1, 1), (0, 0))), LayerSpec("pool", (2, 2))])
+    infos = receptive_field(
+        [LayerSpec("conv", (3, 5), (1, 2), ((1, 1), (0, 0))), LayerSpec("pool", (2, 2))]
+    )
     assert infos[0] == RFInfo((3, 5), (1, 2), (0, 2))
     assert infos[1] == RFInfo((4, 7), (2, 4), (sympy.Rational(1, 2), 3))
 
@@ -134,7 +156,9 @@ def test_symbolic_recurrence():
 
 def test_union_takes_the_larger_path():
     assert rf_union([RFInfo(3, 1, 0), RFInfo(7, 1, 0), RFInfo(5, 2, 0)]) == RFInfo(7, 2, 0)
-    assert rf_union([RFInfo(3, 1, 0), RFInfo(3, 1, 2)]) == RFInfo(5, 1, 1)  # offset centres: span 0-1 .. 2+1
+    assert rf_union([RFInfo(3, 1, 0), RFInfo(3, 1, 2)]) == RFInfo(
+        5, 1, 1
+    )  # offset centres: span 0-1 .. 2+1
 
 
 def test_transposed_step_against_a_real_layer():
@@ -157,7 +181,10 @@ def test_transposed_step_against_a_real_layer():
     [
         (lambda: LayerSpec("convolution", 3), "kind must be one of"),
         (lambda: receptive_field([(3, 1)]), "layers must hold LayerSpec"),
-        (lambda: receptive_field([LayerSpec("conv", (3, 3), stride=(1, 1, 1))]), "must have 3 entries"),
+        (
+            lambda: receptive_field([LayerSpec("conv", (3, 3), stride=(1, 1, 1))]),
+            "must have 3 entries",
+        ),
         (lambda: rf_step(RFInfo(1, 1, 0), 0), "kernel_size must be >= 1"),
         (lambda: rf_union([]), "at least one"),
     ],
@@ -198,9 +225,13 @@ def _fits(net: torch.nn.Sequential, sizes: tuple[int, int]) -> bool:
         d = pair(getattr(m, "dilation", 1))
         try:
             if isinstance(m, torch.nn.Conv2d):
-                sizes = tuple(conv_output_size(n, *args) for n, *args in zip(sizes, k, s, p, d, strict=True))
+                sizes = tuple(
+                    conv_output_size(n, *args) for n, *args in zip(sizes, k, s, p, d, strict=True)
+                )
             else:
-                sizes = tuple(pool_output_size(n, *args) for n, *args in zip(sizes, k, s, p, d, strict=True))
+                sizes = tuple(
+                    pool_output_size(n, *args) for n, *args in zip(sizes, k, s, p, d, strict=True)
+                )
         except ValueError:
             return False
     return True
@@ -217,7 +248,10 @@ def test_summary_field_matches_the_gradient_span(specs):
     i, j = y.shape[-2] // 2, y.shape[-1] // 2
     y[0, 0, i, j].backward()
     for dim, unit, size in ((0, i, 48), (1, j, 40)):
-        r, jump, start = (v if isinstance(v, tuple) else (v, v) for v in (row["receptive_field"], row["jump"], row["start"]))
+        r, jump, start = (
+            v if isinstance(v, tuple) else (v, v)
+            for v in (row["receptive_field"], row["jump"], row["start"])
+        )
         centre = start[dim] + unit * jump[dim]
         low, high = centre - (r[dim] - 1) / 2, centre + (r[dim] - 1) / 2
         hits = (x.grad[0, 0].abs().sum(dim=1 - dim) > 0).nonzero().flatten()

@@ -35,7 +35,13 @@ def test_student_module_is_summarized_by_what_ran():
     df = summarize(Sneaky(), (2, 3, 32, 32))
     assert list(df["name"]) == ["pool", "relu()", "fc", "avg_pool2d()", "head"]
     assert list(df["type"]) == ["conv2d", "relu", "max_pool2d", "avg_pool2d", "linear"]
-    assert list(df["output_shape"]) == [(2, 8, 16, 16), (2, 8, 16, 16), (2, 8, 8, 8), (2, 8, 4, 4), (2, 10)]
+    assert list(df["output_shape"]) == [
+        (2, 8, 16, 16),
+        (2, 8, 16, 16),
+        (2, 8, 8, 8),
+        (2, 8, 4, 4),
+        (2, 10),
+    ]
     assert list(df["parameters"]) == [8 * 27 + 8, 0, 0, 0, 128 * 10 + 10]
     assert df["macs"][0] == 2 * counts.conv_macs(3, 8, (3, 3), (16, 16))
     assert df["macs"][3] == 2 * counts.avg_pool_macs(8, (2, 2), (4, 4))
@@ -51,12 +57,31 @@ def test_student_module_is_summarized_by_what_ran():
 def test_reference_model_and_torch_twin_summarize_alike():
     ours = lenet5()
     twin = nn.Sequential(
-        nn.Conv2d(1, 6, 5, padding=2), nn.Sigmoid(), nn.AvgPool2d(2), nn.Conv2d(6, 16, 5), nn.Sigmoid(),
-        nn.AvgPool2d(2), nn.Flatten(), nn.Linear(400, 120), nn.Sigmoid(), nn.Linear(120, 84), nn.Sigmoid(),
+        nn.Conv2d(1, 6, 5, padding=2),
+        nn.Sigmoid(),
+        nn.AvgPool2d(2),
+        nn.Conv2d(6, 16, 5),
+        nn.Sigmoid(),
+        nn.AvgPool2d(2),
+        nn.Flatten(),
+        nn.Linear(400, 120),
+        nn.Sigmoid(),
+        nn.Linear(120, 84),
+        nn.Sigmoid(),
         nn.Linear(84, 10),
     )
     a, b = summarize(ours, (1, 1, 28, 28)), summarize(twin, (1, 1, 28, 28))
-    columns = ["name", "type", "input_shape", "output_shape", "parameters", "macs", "receptive_field", "jump", "start"]
+    columns = [
+        "name",
+        "type",
+        "input_shape",
+        "output_shape",
+        "parameters",
+        "macs",
+        "receptive_field",
+        "jump",
+        "start",
+    ]
     pd.testing.assert_frame_equal(a[columns], b[columns])
 
 
@@ -113,7 +138,9 @@ def test_residual_block_and_shared_parameters_counted_once():
     assert df.attrs["totals"]["parameters"] == 148
     assert list(df["receptive_field"]) == [3, 5]
     res = summarize(Residual(4, 8, stride=2, use_1x1conv=True), (1, 4, 8, 8))
-    assert res.attrs["totals"]["parameters"] == sum(p.numel() for p in Residual(4, 8, 2, True).parameters())
+    assert res.attrs["totals"]["parameters"] == sum(
+        p.numel() for p in Residual(4, 8, 2, True).parameters()
+    )
 
 
 def test_training_mode_and_statistics_are_left_alone():
@@ -146,7 +173,10 @@ def test_transposed_and_recurrent_layers():
 
     df = summarize(Cells(), (2, 5))
     assert list(df["parameters"]) == [counts.lstm_params(5, 7), counts.gru_params(7, 3)]
-    assert list(df["macs"]) == [2 * counts.recurrent_macs("lstm", 5, 7), 2 * counts.recurrent_macs("gru", 7, 3)]
+    assert list(df["macs"]) == [
+        2 * counts.recurrent_macs("lstm", 5, 7),
+        2 * counts.recurrent_macs("gru", 7, 3),
+    ]
     assert df["receptive_field"].isna().all()  # no spatial input, no receptive field
 
 
@@ -174,7 +204,11 @@ def test_explicit_padding_moves_the_start_like_conv_padding():
 
 
 def test_upsampling_and_unpooling():
-    net = nn.Sequential(nn.Conv2d(1, 1, 3, padding=1), nn.Upsample(scale_factor=2, mode="bilinear"), nn.Upsample(scale_factor=2))
+    net = nn.Sequential(
+        nn.Conv2d(1, 1, 3, padding=1),
+        nn.Upsample(scale_factor=2, mode="bilinear"),
+        nn.Upsample(scale_factor=2),
+    )
     df = summarize(net, (1, 1, 8, 8))
     # bilinear reads 2 neighbours: r 3 -> 4, and halves the jump; nearest reads 1: r stays, jump halves
     assert list(df["receptive_field"]) == [3, 4, 4]

@@ -40,27 +40,53 @@ def _case(name: str) -> tuple[dict, tuple[int, ...]]:
     return {"num_classes": 10}, (1, 3, 32, 32)
 
 
-def _expected(module: torch.nn.Module, x: tuple[int, ...], y: tuple[int, ...]) -> tuple[tuple, int, int]:
+def _expected(
+    module: torch.nn.Module, x: tuple[int, ...], y: tuple[int, ...]
+) -> tuple[tuple, int, int]:
     """(output spatial, parameters, MACs) by the formulas, from the module's own hyper-parameters."""
     n = x[0]
     if isinstance(module, rnn.Conv2d):
         spatial = tuple(
             conv_output_size(size, k, s, p, d)
-            for size, k, s, p, d in zip(x[2:], module.kernel_size, module.stride, module.padding, module.dilation, strict=True)
+            for size, k, s, p, d in zip(
+                x[2:],
+                module.kernel_size,
+                module.stride,
+                module.padding,
+                module.dilation,
+                strict=True,
+            )
         )
-        params = conv_params(module.in_channels, module.out_channels, module.kernel_size, module.groups, module.bias is not None)
-        macs = conv_macs(module.in_channels, module.out_channels, module.kernel_size, spatial, module.groups) * n
+        params = conv_params(
+            module.in_channels,
+            module.out_channels,
+            module.kernel_size,
+            module.groups,
+            module.bias is not None,
+        )
+        macs = (
+            conv_macs(
+                module.in_channels, module.out_channels, module.kernel_size, spatial, module.groups
+            )
+            * n
+        )
         return spatial, params, macs
     if isinstance(module, (rnn.MaxPool2d, rnn.AvgPool2d)):
         k, s, p = (module.kernel_size, module.stride, module.padding)
-        spatial = tuple(pool_output_size(size, k, s, p, ceil_mode=module.ceil_mode) for size in x[2:])
+        spatial = tuple(
+            pool_output_size(size, k, s, p, ceil_mode=module.ceil_mode) for size in x[2:]
+        )
         macs = avg_pool_macs(x[1], (k, k), spatial) * n if isinstance(module, rnn.AvgPool2d) else 0
         return spatial, 0, macs
     if isinstance(module, rnn.Linear):
         params = linear_params(module.in_features, module.out_features, module.bias is not None)
         return y[1:], params, linear_macs(module.in_features, module.out_features, rows=n)
     if isinstance(module, rnn.BatchNorm2d):
-        return x[2:], batch_norm_params(module.num_features), batch_norm_macs(module.num_features, x[2:]) * n
+        return (
+            x[2:],
+            batch_norm_params(module.num_features),
+            batch_norm_macs(module.num_features, x[2:]) * n,
+        )
     return y[2:], 0, 0
 
 

@@ -11,9 +11,30 @@ from reference.models import get, names, options
 
 def test_names_cover_every_family():
     expected = {
-        "lenet5", "lenet5_1998", "alexnet", "alexnet_2gpu", "vgg11", "vgg11_lrn", "vgg13", "vgg16_c",
-        "vgg16", "vgg19", "vgg16_bn", "nin", "googlenet", "resnet18", "resnet34", "resnet50", "resnet101",
-        "resnet152", "densenet121", "densenet161", "densenet169", "densenet201", "mobilenet_v1", "shufflenet_v1",
+        "lenet5",
+        "lenet5_1998",
+        "alexnet",
+        "alexnet_2gpu",
+        "vgg11",
+        "vgg11_lrn",
+        "vgg13",
+        "vgg16_c",
+        "vgg16",
+        "vgg19",
+        "vgg16_bn",
+        "nin",
+        "googlenet",
+        "resnet18",
+        "resnet34",
+        "resnet50",
+        "resnet101",
+        "resnet152",
+        "densenet121",
+        "densenet161",
+        "densenet169",
+        "densenet201",
+        "mobilenet_v1",
+        "shufflenet_v1",
     }
     assert expected <= set(names())
     assert names() == sorted(names())
@@ -54,9 +75,17 @@ def test_state_dict_loads_into_a_torch_twin():
 
     ours = lenet5()
     twin = torch.nn.Sequential(
-        torch.nn.Conv2d(1, 6, 5, padding=2), torch.nn.Sigmoid(), torch.nn.AvgPool2d(2),
-        torch.nn.Conv2d(6, 16, 5), torch.nn.Sigmoid(), torch.nn.AvgPool2d(2), torch.nn.Flatten(),
-        torch.nn.Linear(400, 120), torch.nn.Sigmoid(), torch.nn.Linear(120, 84), torch.nn.Sigmoid(),
+        torch.nn.Conv2d(1, 6, 5, padding=2),
+        torch.nn.Sigmoid(),
+        torch.nn.AvgPool2d(2),
+        torch.nn.Conv2d(6, 16, 5),
+        torch.nn.Sigmoid(),
+        torch.nn.AvgPool2d(2),
+        torch.nn.Flatten(),
+        torch.nn.Linear(400, 120),
+        torch.nn.Sigmoid(),
+        torch.nn.Linear(120, 84),
+        torch.nn.Sigmoid(),
         torch.nn.Linear(84, 10),
     )
     twin.load_state_dict(ours.state_dict())

@@ -26,5 +26,7 @@ def test_resnet50_full_size_totals():
     # the stem and each stage's last row: 224 → 112 → 56, then 56 → 28 → 14 → 7 at 256 … 2048 channels
     by_name = df.set_index("name")["output_shape"]
     assert [by_name[n] for n in ("0", "3")] == [(1, 64, 112, 112), (1, 64, 56, 56)]
-    stage_ends = [df[df["name"].str.startswith(f"{i}.")].iloc[-1]["output_shape"] for i in (4, 5, 6, 7)]
+    stage_ends = [
+        df[df["name"].str.startswith(f"{i}.")].iloc[-1]["output_shape"] for i in (4, 5, 6, 7)
+    ]
     assert stage_ends == [(1, 256, 56, 56), (1, 512, 28, 28), (1, 1024, 14, 14), (1, 2048, 7, 7)]

@@ -60,10 +60,21 @@ def test_published_parameter_counts(meta_models, name):
 def test_mobilenet_width_multipliers_match_the_paper_table(meta_models):
     # Howard et al. 2017, Table 6: 1.0 -> 4.2M, 0.75 -> 2.6M, 0.5 -> 1.3M, 0.25 -> 0.5M parameters
     with torch.device("meta"):
-        counts = {a: _count(get("mobilenet_v1", width_multiplier=a)) for a in (1.0, 0.75, 0.5, 0.25)}
-    assert {a: round(c / 1e6, 1) for a, c in counts.items()} == {1.0: 4.2, 0.75: 2.6, 0.5: 1.3, 0.25: 0.5}
-    bn_statistics = sum(b.numel() for n, b in meta_models["mobilenet_v1"].named_buffers() if "running" in n)
-    assert counts[1.0] + bn_statistics == 4_253_864  # Keras: total params incl. moving mean/variance
+        counts = {
+            a: _count(get("mobilenet_v1", width_multiplier=a)) for a in (1.0, 0.75, 0.5, 0.25)
+        }
+    assert {a: round(c / 1e6, 1) for a, c in counts.items()} == {
+        1.0: 4.2,
+        0.75: 2.6,
+        0.5: 1.3,
+        0.25: 0.5,
+    }
+    bn_statistics = sum(
+        b.numel() for n, b in meta_models["mobilenet_v1"].named_buffers() if "running" in n
+    )
+    assert (
+        counts[1.0] + bn_statistics == 4_253_864
+    )  # Keras: total params incl. moving mean/variance
 
 
 def test_lenet_1998_layer_parameters(meta_models):
@@ -90,8 +101,18 @@ def test_lenet_course_walkthrough():
         x = layer(x)
         sizes.append(tuple(x.shape[1:]))
     assert sizes == [
-        (6, 28, 28), (6, 28, 28), (6, 14, 14), (16, 10, 10), (16, 10, 10), (16, 5, 5),
-        (400,), (120,), (120,), (84,), (84,), (10,),
+        (6, 28, 28),
+        (6, 28, 28),
+        (6, 14, 14),
+        (16, 10, 10),
+        (16, 10, 10),
+        (16, 5, 5),
+        (400,),
+        (120,),
+        (120,),
+        (84,),
+        (84,),
+        (10,),
     ]
 
 
@@ -126,7 +147,7 @@ def test_vgg_walkthrough():
     net = get("vgg11", image_size=224, num_classes=10)
     x, after_pool = torch.zeros(1, 3, 224, 224), []
     with torch.no_grad():
-        for layer in net[: -8]:  # the convolutional trunk (before Flatten and the classifier)
+        for layer in net[:-8]:  # the convolutional trunk (before Flatten and the classifier)
             x = layer(x)
             if isinstance(layer, torch.nn.MaxPool2d):
                 after_pool.append((x.shape[1], x.shape[-1]))
@@ -143,14 +164,26 @@ def test_inception_3a_weights_and_channels():
     # seed 001: 12,288 + 129,024 + 15,872 + 6,144 = 163,328 weights (biases not counted), 256 channels
     block = inception("3a", 192)
     paths = [block.p1, block.p2, block.p3, block.p4]
-    weights = [sum(m.weight.numel() for m in p.modules() if isinstance(m, torch.nn.Conv2d)) for p in paths]
+    weights = [
+        sum(m.weight.numel() for m in p.modules() if isinstance(m, torch.nn.Conv2d)) for p in paths
+    ]
     assert weights == [12_288, 129_024, 15_872, 6_144] and sum(weights) == 163_328
     assert block(torch.zeros(1, 192, 28, 28)).shape == (1, 256, 28, 28)
 
 
 def test_googlenet_channel_plan():
     # Table 1 output channels: 3a 256, 3b 480, 4a 512, 4b 512, 4c 512, 4d 528, 4e 832, 5a 832, 5b 1024
-    expected = {"3a": 256, "3b": 480, "4a": 512, "4b": 512, "4c": 512, "4d": 528, "4e": 832, "5a": 832, "5b": 1024}
+    expected = {
+        "3a": 256,
+        "3b": 480,
+        "4a": 512,
+        "4b": 512,
+        "4c": 512,
+        "4d": 528,
+        "4e": 832,
+        "5a": 832,
+        "5b": 1024,
+    }
     channels = 192
     for name in TABLE1:
         out = inception(name, channels)(torch.zeros(1, channels, 3, 3)).shape[1]
@@ -160,7 +193,9 @@ def test_googlenet_channel_plan():
 
 
 def test_googlenet_uses_the_papers_5x5_branch(meta_models):
-    kernels = {m.kernel_size for m in meta_models["googlenet"].modules() if isinstance(m, torch.nn.Conv2d)}
+    kernels = {
+        m.kernel_size for m in meta_models["googlenet"].modules() if isinstance(m, torch.nn.Conv2d)
+    }
     assert (5, 5) in kernels
 
 
@@ -190,11 +225,15 @@ def test_densenet121_stage_channels(meta_models):
     assert outs == [256, 512, 1024, 1024]  # 64+6*32, 128+12*32, 256+24*32, 512+16*32
 
 
-@pytest.mark.parametrize("name", ["resnet18", "resnet50", "densenet121", "mobilenet_v1", "shufflenet_v1", "nin"])
+@pytest.mark.parametrize(
+    "name", ["resnet18", "resnet50", "densenet121", "mobilenet_v1", "shufflenet_v1", "nin"]
+)
 def test_options_num_classes_and_in_channels(name):
     net = get(name, num_classes=7, in_channels=1).eval()
     with torch.no_grad():
-        assert net(torch.zeros(2, 1, 64 if name != "nin" else 224, 64 if name != "nin" else 224)).shape == (2, 7)
+        assert net(
+            torch.zeros(2, 1, 64 if name != "nin" else 224, 64 if name != "nin" else 224)
+        ).shape == (2, 7)
 
 
 def test_nin_walkthrough():
@@ -213,9 +252,12 @@ def test_shufflenet_unit_parameters_and_shuffle():
 
     unit = ShuffleNetUnit(240, 240, groups=3)
     expected = (
-        conv_params(240, 60, (1, 1), groups=3, bias=False) + batch_norm_params(60)
-        + conv_params(60, 60, (3, 3), groups=60, bias=False) + batch_norm_params(60)
-        + conv_params(60, 240, (1, 1), groups=3, bias=False) + batch_norm_params(240)
+        conv_params(240, 60, (1, 1), groups=3, bias=False)
+        + batch_norm_params(60)
+        + conv_params(60, 60, (3, 3), groups=60, bias=False)
+        + batch_norm_params(60)
+        + conv_params(60, 240, (1, 1), groups=3, bias=False)
+        + batch_norm_params(240)
     )
     assert _count(unit) == expected
     types = list(summarize(unit, (1, 240, 8, 8))["type"])
