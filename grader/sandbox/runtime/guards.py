@@ -161,3 +161,16 @@ def is_forbidden_error(exc: BaseException) -> ForbiddenUse | None:
 def torch_threads(n: int) -> None:
     """Keep one submission on ``n`` intra-op threads so parallel grading stays fair."""
     torch.set_num_threads(n)
+
+
+def cuda_memory_cap(device: str | None, memory_mb: int) -> None:
+    """On a CUDA job, cap the caching allocator at the submission's memory budget.
+
+    GPU memory is not charged to the cgroup and CUDA reserves far more *address space* than it uses
+    (so a CUDA job runs without RLIMIT_AS): this cap is what keeps one submission from taking the card.
+    """
+    if not device or not str(device).startswith("cuda") or not torch.cuda.is_available():
+        return
+    dev = torch.device(device)
+    total = torch.cuda.get_device_properties(dev).total_memory
+    torch.cuda.set_per_process_memory_fraction(min(1.0, memory_mb * 2**20 / total), dev)

@@ -82,7 +82,10 @@ def _confined(job: dict, plan: dict, msg_w: int, job_fd: int, as_bytes: int) -> 
         os.setsid()
         scratch = _filesystem(job, plan)
         _redirect_std(job_fd)
-        confine.set_rlimits(job["limits"], as_bytes)
+        cuda = str(job.get("device") or "").startswith("cuda")
+        # CUDA maps huge address ranges at start-up: a CUDA job is bounded by the cgroup and the
+        # allocator cap instead of RLIMIT_AS
+        confine.set_rlimits(job["limits"], None if cuda else as_bytes)
         _close_fds_except(msg_w, job_fd)
         if plan.get("uid") is not None:
             confine.drop_privileges(plan["uid"])
@@ -90,6 +93,8 @@ def _confined(job: dict, plan: dict, msg_w: int, job_fd: int, as_bytes: int) -> 
             seccomp.install()
         os.chdir(scratch)
         _scrub_interpreter(job, scratch)
+        if cuda:
+            guards.cuda_memory_cap(job.get("device"), job["limits"]["memory_mb"])
         child.serve(job, msg_w, job_fd)
     except BaseException as exc:  # setup failed: say so on the message pipe, then leave
         with contextlib.suppress(BaseException):
