@@ -53,6 +53,11 @@ def corr2d(X, K):
 '''
 
 
+def _plain(v):
+    """A whole number as an int (students write 6, not 6.0)."""
+    return int(v) if float(v).is_integer() else v
+
+
 def _typed(value, kind: str, style: int) -> str:
     """The key written the way different students write it."""
     if kind == "shape":
@@ -63,6 +68,7 @@ def _typed(value, kind: str, style: int) -> str:
         ]
         return forms[style % 3]
     if kind in ("int_matrix", "matrix"):
+        value = [[_plain(v) for v in row] for row in value]
         forms = [str(value), "; ".join(" ".join(map(str, r)) for r in value), str(np.array(value))]
         return forms[style % 3]
     if kind == "integer":
@@ -98,8 +104,8 @@ def _s03(problem, i: int) -> str:
         return _typed(key[:-1] + [key[-1] + 1], kind, 0)  # width wrong
     if kind == "shape":
         return "*".join(map(str, reversed(key[1:])))  # the slides' H*W*C: refused as ambiguous
-    if kind == "int_matrix":
-        wrong = [row[:] for row in key]
+    if kind in ("int_matrix", "matrix"):
+        wrong = [[_plain(v) for v in row] for row in key]
         wrong[-1][0] += 1
         return str(wrong)
     if kind == "integer" and i % 2:
