@@ -255,8 +255,11 @@ def test_summary_field_matches_the_gradient_span(specs):
         centre = start[dim] + unit * jump[dim]
         low, high = centre - (r[dim] - 1) / 2, centre + (r[dim] - 1) / 2
         hits = (x.grad[0, 0].abs().sum(dim=1 - dim) > 0).nonzero().flatten()
-        if any(isinstance(m, torch.nn.MaxPool2d) for m in net):
-            # a max pool passes one element per window: the hits lie inside the field
-            assert hits.min() >= max(low, 0) and hits.max() <= min(high, size - 1)
-        else:
-            assert (hits.min(), hits.max()) == (max(int(low), 0), min(int(high), size - 1))
+        first, last = int(hits.min()), int(hits.max())
+        assert max(low, 0) <= first and last <= min(high, size - 1)
+        if not any(isinstance(m, torch.nn.MaxPool2d) for m in net):
+            # a max pool passes one element per window, so only the bounds above hold for it. Without
+            # one, an end of the field that lies on the input is reached exactly; an end hanging over
+            # the edge reaches only padding, or elements that a floor-mode layer left unused
+            assert low < 0 or first == low
+            assert high > size - 1 or last == high
