@@ -103,8 +103,12 @@ def _try_minimal_root(userns: bool) -> str:
                 os._exit(code)
             _, status = os.waitpid(inner, 0)
             code = os.waitstatus_to_exitcode(status)
-            msg = {0: b"", 3: b"setting up the root failed", 4: b"the view was wrong",
-                   5: b"no /proc"}.get(code, f"exit {code}".encode())
+            msg = {
+                0: b"",
+                3: b"setting up the root failed",
+                4: b"the view was wrong",
+                5: b"no /proc",
+            }.get(code, f"exit {code}".encode())
         except BaseException as exc:
             msg = f"{type(exc).__name__}: {exc}".encode()
         os.write(w, msg[:500])

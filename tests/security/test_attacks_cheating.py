@@ -6,6 +6,7 @@ expected output (computed here, in the parent) must never be reachable from the 
 
 from __future__ import annotations
 
+import ast
 import math
 import os
 from pathlib import Path
@@ -19,6 +20,9 @@ from grader.sandbox import probe_isolation
 from grader.sandbox.isolation import REPO_ROOT
 from grader.sandbox.runtime import confine
 
+MINIMAL_ROOT = "minimal-root" in probe_isolation().mechanisms
+#: what the child's /tmp may hold: its scratch folder, and the way to an interpreter kept under /tmp
+TMP_VIEW = {"work"} | {p.split("/")[2] for p in confine.keep_dirs() if p.startswith("/tmp/")}
 ZEROS = "import numpy as np\n\ndef _zeros(x, w):\n    return np.zeros((x.shape[0], w.shape[0], x.shape[2] - 2, x.shape[3] - 2))\n"
 
 
@@ -231,7 +235,7 @@ def test_answer_key_in_a_hidden_folder_is_unreadable(tmp_path_factory) -> None:
         keys.rmdir()
 
 
-@needs_level(2)
+@pytest.mark.skipif(not MINIMAL_ROOT, reason="covering known folders cannot hide unknown copies")
 def test_filesystem_walk_finds_no_answers() -> None:
     report = attack(
         ZEROS
@@ -266,9 +270,6 @@ def test_new_user_namespace_cannot_uncover_hidden_paths() -> None:
     assert "visible False" in report.stdout and not passes(report)
 
 
-MINIMAL_ROOT = "minimal-root" in probe_isolation().mechanisms
-
-
 @pytest.mark.skipif(not MINIMAL_ROOT, reason="this machine refuses the minimal root (pivot_root)")
 def test_root_holds_only_the_system_and_the_interpreter() -> None:
     """An allowlist: a copy of the course anywhere else on the machine is simply not there."""
@@ -281,12 +282,12 @@ def test_root_holds_only_the_system_and_the_interpreter() -> None:
             "    return _zeros(x, w)\n"
         )
     )
-    line = next(l for l in report.stdout.splitlines() if l.startswith("top "))
-    top = set(eval(line[4:]))  # our own print of a list of str: safe to read back in the test
+    lines = dict(line.split(" ", 1) for line in report.stdout.splitlines() if " " in line)
+    top = set(ast.literal_eval(lines["top"]))
     allowed = {"usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc", "sys", "dev"}
     allowed |= {"tmp", "proc"} | {p.split("/")[1] for p in confine.keep_dirs()}
     assert top <= allowed, top - allowed
-    assert "tmp ['work']" in report.stdout and not passes(report)
+    assert set(ast.literal_eval(lines["tmp"])) == TMP_VIEW and not passes(report)
 
 
 @pytest.mark.skipif(not MINIMAL_ROOT, reason="this machine refuses the minimal root (pivot_root)")

@@ -236,17 +236,18 @@ def enter_minimal_root(
     new = "/tmp" if os.path.isdir("/tmp") else "/mnt"
     try:
         mount("tmpfs", new, "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,mode=755")
+        # /tmp first: an interpreter kept under /tmp (a venv in a checkout there) is bound inside it
+        os.makedirs(new + "/tmp")
+        mount("tmpfs", new + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmpfs_mb}m,mode=1777")
         for link, target in links.items():
             os.symlink(target, new + link)
         for path in dirs + ([] if new_proc else ["/proc"]):
             os.makedirs(new + path, exist_ok=True)
             _bind_readonly(fds[path], new + path, flags[path], strict)
         _populate_dev(new, nodes, fds, flags, tmpfs_mb, strict)
-        for path in ("/tmp", "/proc"):
-            os.makedirs(new + path, exist_ok=True)
+        os.makedirs(new + "/proc", exist_ok=True)
         if new_proc:  # before the pivot: a user namespace may mount proc only beside a visible one
             mount("proc", new + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-        mount("tmpfs", new + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={tmpfs_mb}m,mode=1777")
         for path in _outermost_plain(hide):
             if _inside(path, dirs) and os.path.isdir(new + path):
                 mount("tmpfs", new + path, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
@@ -270,7 +271,9 @@ def pivot_root(new_root: str, put_old: str) -> None:
     _check(ret, "pivot_root")
 
 
-def _populate_dev(new: str, nodes: list[str], fds: dict, flags: dict, mb: int, strict: bool) -> None:
+def _populate_dev(
+    new: str, nodes: list[str], fds: dict, flags: dict, mb: int, strict: bool
+) -> None:
     """A tmpfs /dev holding bind mounts of ``nodes``, the usual fd links and an empty /dev/shm."""
     os.makedirs(new + "/dev", exist_ok=True)
     mount("tmpfs", new + "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "size=1m,mode=755")
@@ -280,8 +283,12 @@ def _populate_dev(new: str, nodes: list[str], fds: dict, flags: dict, mb: int, s
         else:
             os.close(os.open(new + node, os.O_CREAT | os.O_WRONLY, 0o666))
         mount(f"/proc/self/fd/{fds[node]}", new + node, None, MS_BIND | MS_REC)
-    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
-                         ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
+    for name, target in (
+        ("fd", "/proc/self/fd"),
+        ("stdin", "/proc/self/fd/0"),
+        ("stdout", "/proc/self/fd/1"),
+        ("stderr", "/proc/self/fd/2"),
+    ):
         os.symlink(target, f"{new}/dev/{name}")
     os.makedirs(new + "/dev/shm")
     mount("tmpfs", new + "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, f"size={mb}m,mode=1777")
