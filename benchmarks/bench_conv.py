@@ -183,6 +183,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.threads:
         torch.set_num_threads(args.threads)
     dev = resolve_device(args.device)
+    # cuDNN convolutions default to TF32 on CUDA (≈1e-3 relative error; an H200 with torch 2.11
+    # disagreed with the float32 reference by 3e-3): time both sides at full float32 precision
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cuda.matmul.allow_tf32 = False
     rows = run(dev, args.batch, args.repeats, args.clock)
     threads = torch.get_num_threads()
     print(

@@ -50,7 +50,10 @@ def test_kinks_extremes_and_nan_match_torch(name, device):
         dtype=torch.float64,
         device=device,
     )
-    assert compare(ours(x), theirs(x), rtol=1e-12, atol=0).ok
+    # torch's CUDA float64 hardsigmoid/hardswish *forward* also uses the float32 constant 1/6:
+    # hardsigmoid(-1e-300) = 0.5000000149 there (seen on an H200, torch 2.11.0+cu130); CPU is exact
+    loose = name.startswith("hard_") and x.device.type == "cuda"
+    assert compare(ours(x), theirs(x), rtol=1e-7 if loose else 1e-12, atol=0).ok
     assert torch.isnan(ours(x)[-1])
 
 

@@ -142,7 +142,10 @@ def test_state_dict_round_trip_and_same_outputs(
     for mode in ("train", "eval"):
         a.train(mode == "train")
         b.train(mode == "train")
-        assert compare(a(x), b(x), **TIGHT).ok, (mode, ours.__name__)
+        # torch's CUDA float64 Hardsigmoid/Hardswish use the float32 constant 1/6 (3e-8 relative)
+        loose = ours.__name__.startswith("Hard") and x.device.type == "cuda"
+        tol = {"rtol": 1e-7, "atol": 1e-12} if loose else TIGHT
+        assert compare(a(x), b(x), **tol).ok, (mode, ours.__name__)
     for key, value in b.state_dict().items():  # running stats moved identically in training
         assert compare(a.state_dict()[key], value, **TIGHT).ok, key
 

@@ -163,14 +163,19 @@ def torch_threads(n: int) -> None:
     torch.set_num_threads(n)
 
 
-def cuda_memory_cap(device: str | None, memory_mb: int) -> None:
-    """On a CUDA job, cap the caching allocator at the submission's memory budget.
+def cuda_setup(device: str | None, memory_mb: int) -> None:
+    """On a CUDA job: full float32 precision, and the caching allocator capped at the memory budget.
 
-    GPU memory is not charged to the cgroup and CUDA reserves far more *address space* than it uses
-    (so a CUDA job runs without RLIMIT_AS): this cap is what keeps one submission from taking the card.
+    cuDNN convolutions default to TF32 (a 10-bit mantissa, ≈1e-3 relative error, seen on an H200
+    with torch 2.11): a correct student ``nn.Conv2d`` would then fail the float32 tolerance, so the
+    child turns TF32 off for convolutions and matmuls. GPU memory is not charged to the cgroup and
+    CUDA reserves far more *address space* than it uses (so a CUDA job runs without RLIMIT_AS): the
+    allocator cap is what keeps one submission from taking the card.
     """
     if not device or not str(device).startswith("cuda") or not torch.cuda.is_available():
         return
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cuda.matmul.allow_tf32 = False
     dev = torch.device(device)
     total = torch.cuda.get_device_properties(dev).total_memory
     torch.cuda.set_per_process_memory_fraction(min(1.0, memory_mb * 2**20 / total), dev)

@@ -94,7 +94,7 @@ def _confined(job: dict, plan: dict, msg_w: int, job_fd: int, as_bytes: int) -> 
         os.chdir(scratch)
         _scrub_interpreter(job, scratch)
         if cuda:
-            guards.cuda_memory_cap(job.get("device"), job["limits"]["memory_mb"])
+            guards.cuda_setup(job.get("device"), job["limits"]["memory_mb"])
         child.serve(job, msg_w, job_fd)
     except BaseException as exc:  # setup failed: say so on the message pipe, then leave
         with contextlib.suppress(BaseException):
