@@ -25,6 +25,7 @@ from exercises.assignment import load_manifest, load_roster
 from grader.gradebook import gradebook_frame, write_gradebook
 from grader.item_analysis import item_analysis_frame, write_item_analysis
 from grader.pipeline import (
+    GRADER_FAULT,
     Job,
     SaveResult,
     Settings,
@@ -49,6 +50,8 @@ class ClassSummary:
     skipped: int
     gradebook: pd.DataFrame
     item_analysis: pd.DataFrame
+    #: students whose grading the grader itself could not finish (retried by the next run)
+    faults: tuple[str, ...] = ()
 
 
 def _jobs(submissions: Path, roster: Path | None, settings: Settings) -> list[Job]:
@@ -159,7 +162,17 @@ def grade_class(
     items = item_analysis_frame(results, assignment.slots)
     write_gradebook(book, out_dir / "gradebook.csv")
     write_item_analysis(items, out_dir / "item_analysis.csv")
-    return ClassSummary(out_dir, len(everyone), len(todo), len(everyone) - len(todo), book, items)
+    faults = tuple(r.student_id for r in results if _faulted(r))
+    return ClassSummary(
+        out_dir, len(everyone), len(todo), len(everyone) - len(todo), book, items, faults
+    )
+
+
+def _faulted(result) -> bool:
+    """True when the grader, not the student, left part of this result ungraded."""
+    return any(e.startswith("grading stopped") for e in result.errors) or any(
+        f.note == GRADER_FAULT for v in result.verdicts for f in v.findings
+    )
 
 
 def _refresh_feedback(skipped: list[Job], store: ResultStore, settings: Settings) -> None:

@@ -78,8 +78,14 @@ class Step(Protocol):
     def __call__(self, job: Job, settings: Settings) -> Job: ...
 
 
-def _error_verdict(slot: str, exercise_id: str, points: float, message: str) -> Verdict:
-    finding = Finding("error", message, note="error")
+#: answer note of a verdict the grader itself failed to produce (retried on the next run)
+GRADER_FAULT = "grader_error"
+
+
+def _error_verdict(
+    slot: str, exercise_id: str, points: float, message: str, note: str = "error"
+) -> Verdict:
+    finding = Finding("error", message, note=note)
     return Verdict(slot, exercise_id, 0.0, float(points), (finding,))
 
 
@@ -145,7 +151,13 @@ class GradeCode:
                 continue
             seed = variant_seed(assignment.id, job.student_id, slot.slot, assignment.attempt)
             verdicts.append(_grade_code(slot, path, seed, job.lang, settings.hidden_paths()))
-        return replace(job, verdicts=job.verdicts + tuple(verdicts))
+        faulted = any(f.note == GRADER_FAULT for v in verdicts for f in v.findings)
+        # a grader fault is not the student's result: no fingerprint, so the next run retries it
+        return replace(
+            job,
+            verdicts=job.verdicts + tuple(verdicts),
+            fingerprint="" if faulted else job.fingerprint,
+        )
 
 
 def _grade_code(slot: Slot, path: Path, seed: int, lang: Lang, hide: tuple[str, ...]) -> Verdict:
@@ -162,8 +174,12 @@ def _grade_code(slot: Slot, path: Path, seed: int, lang: Lang, hide: tuple[str, 
             slot.slot, slot.exercise_id, path, seed, lang, limits=limits, hide_paths=hide
         )
     except Exception as exc:  # the code grader's own failure is a finding, never a stopped class
-        message = f"code grading failed ({type(exc).__name__}: {exc})"
-        return _error_verdict(slot.slot, slot.exercise_id, slot.points, message)
+        message = Text(
+            f"The grader failed on this file ({type(exc).__name__}: {exc}); this is not a verdict on "
+            "your code, and it will be graded again.",
+            f"评分程序处理此文件时出错（{type(exc).__name__}: {exc}）；这不是对你代码的评判，将重新评分。",
+        )(lang)
+        return _error_verdict(slot.slot, slot.exercise_id, slot.points, message, GRADER_FAULT)
     scale = slot.points / verdict.max_score if verdict.max_score else 0.0
     return replace(verdict, score=round(verdict.score * scale, 6), max_score=float(slot.points))
 

@@ -51,6 +51,18 @@ def _report(summary, out: Path) -> None:
     typer.echo(f"results:       {out / 'results'}/<student>.json")
 
 
+def _exit_on_faults(summary) -> None:
+    """Exit 3 (after everything is written) when the grader itself failed on some students."""
+    if summary.faults:
+        who = ", ".join(summary.faults[:10]) + (" ..." if len(summary.faults) > 10 else "")
+        typer.echo(
+            f"error: the grader failed on {len(summary.faults)} student(s) ({who}); their other "
+            "grades are saved — run the same command again to retry them",
+            err=True,
+        )
+        raise typer.Exit(3)
+
+
 @app.command("grade")
 def grade(
     submissions: Annotated[Path, typer.Argument(help="folder with one folder per student")],
@@ -73,6 +85,7 @@ def grade(
                           show_solutions=show_solutions, jobs=jobs, progress=True)  # fmt: skip
     _report(summary, out)
     _summary_table(summary.gradebook, "gradebook")
+    _exit_on_faults(summary)
 
 
 @app.command("check-answer")
@@ -121,3 +134,4 @@ def demo(
         typer.echo(
             f"  {row.slot:<24} mean {row.mean_fraction:>4.0%}  {row.top_misconceptions or '-'}"
         )
+    _exit_on_faults(summary)

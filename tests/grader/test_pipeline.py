@@ -225,3 +225,41 @@ def test_a_student_whose_grading_crashes_gets_an_error_result_and_the_class_goes
     )  # the bug is fixed: a rerun retries a1 only
     again = grade_class(tmp_path / "subs", manifest, tmp_path / "out")
     assert again.graded == 1 and again.gradebook.set_index("student_id").loc["a1", "errors"] == 0
+
+
+def test_a_grader_fault_on_code_is_saved_flagged_and_retried_by_the_next_run(tmp_path, monkeypatch):
+    """A dead sandbox is the grader's failure: the class run goes on, says so, and a rerun
+    (without --force) grades the student again instead of keeping the zero."""
+    import types
+
+    from typer.testing import CliRunner
+
+    from grader.classrun import grade_class
+    from grader.cli.main import app
+
+    state = {"broken": True}
+
+    def flaky(slot, exercise_id, path, seed, lang, **kwargs):
+        if state["broken"]:
+            raise RuntimeError("the sandbox worker failed: worker died")
+        return Verdict(slot, exercise_id, 10.0, 10.0)
+
+    monkeypatch.setitem(sys.modules, "grader.code", types.SimpleNamespace(grade_code_file=flaky))
+    manifest = tmp_path / "assignment.yaml"
+    manifest.write_text(CODE_MANIFEST, encoding="utf-8")
+    subs = tmp_path / "subs"
+    folder = write_answers(subs, "s1", {"find_stride.1": "1"})
+    (folder / "corr2d.py").write_text("def corr2d(X, K):\n    return X\n")
+    first = grade_class(subs, manifest, tmp_path / "out")
+    assert first.faults == ("s1",)
+    assert first.gradebook.loc[0, "corr2d.1"] == 0.0
+    cli = CliRunner().invoke(
+        app, ["grade", str(subs), "--assignment", str(manifest), "--out", str(tmp_path / "out")]
+    )
+    assert cli.exit_code == 3 and "run the same command again" in cli.output
+    state["broken"] = False
+    second = grade_class(subs, manifest, tmp_path / "out")
+    assert second.graded == 1 and second.faults == ()
+    assert second.gradebook.loc[0, "corr2d.1"] == 3.0
+    third = grade_class(subs, manifest, tmp_path / "out")
+    assert third.skipped == 1  # a clean result is kept as usual
