@@ -125,6 +125,7 @@ def grade_class(
     show_solutions: bool = False,
     jobs: int = 1,
     progress: bool = False,
+    device: str | None = None,
 ) -> ClassSummary:
     """Grade every student's folder under ``submissions`` against ``manifest`` into ``out_dir``.
 
@@ -134,6 +135,7 @@ def grade_class(
         show_solutions: attach worked solutions to wrong answers in the feedback.
         jobs: worker processes (students are graded in parallel when > 1).
         progress: show a progress bar.
+        device: where torch-based code exercises run (``"cuda"`` checked to exist; default cpu).
     """
     submissions, out_dir = Path(submissions), Path(out_dir)
     if not submissions.is_dir():
@@ -144,7 +146,13 @@ def grade_class(
         raise ValueError(f"--jobs must be >= 1, got {jobs}")
     assignment = load_manifest(manifest)
     text = Path(manifest).read_text(encoding="utf-8")
-    settings = Settings(assignment, text, out_dir, show_solutions, submissions_dir=submissions)
+    if device is not None:
+        from reference._device import resolve_device
+
+        device = str(resolve_device(device))  # one clear line when CUDA is asked for but absent
+    settings = Settings(
+        assignment, text, out_dir, show_solutions, submissions_dir=submissions, device=device
+    )
     store = ResultStore(out_dir)
     store.clean_strays()
     everyone = [

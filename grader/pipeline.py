@@ -52,6 +52,8 @@ class Settings:
     out_dir: Path
     show_solutions: bool = False
     submissions_dir: Path | None = None
+    #: where torch-based code exercises run ("cpu", "cuda"); None: the grader's default (cpu)
+    device: str | None = None
 
     def hidden_paths(self) -> tuple[str, ...]:
         """Folders hidden from student code in the sandbox: our output and the submissions."""
@@ -150,7 +152,9 @@ class GradeCode:
                                         (Finding("missing", message, note="missing"),)))  # fmt: skip
                 continue
             seed = variant_seed(assignment.id, job.student_id, slot.slot, assignment.attempt)
-            verdicts.append(_grade_code(slot, path, seed, job.lang, settings.hidden_paths()))
+            verdicts.append(
+                _grade_code(slot, path, seed, job.lang, settings.hidden_paths(), settings.device)
+            )
         faulted = any(f.note == GRADER_FAULT for v in verdicts for f in v.findings)
         # a grader fault is not the student's result: no fingerprint, so the next run retries it
         return replace(
@@ -160,7 +164,9 @@ class GradeCode:
         )
 
 
-def _grade_code(slot: Slot, path: Path, seed: int, lang: Lang, hide: tuple[str, ...]) -> Verdict:
+def _grade_code(
+    slot: Slot, path: Path, seed: int, lang: Lang, hide: tuple[str, ...], device: str | None = None
+) -> Verdict:
     """One code slot through the sandbox (``hide``: folders the student's code must not see)."""
     try:
         from grader.code import grade_code_file
@@ -170,8 +176,9 @@ def _grade_code(slot: Slot, path: Path, seed: int, lang: Lang, hide: tuple[str, 
     # the manifest's `seconds:` lowers the per-case budget (a looping submission then costs less)
     limits = Limits(wall_s_per_call=slot.seconds) if slot.seconds else None
     try:
+        extra = {"device": device} if device else {}
         verdict = grade_code_file(
-            slot.slot, slot.exercise_id, path, seed, lang, limits=limits, hide_paths=hide
+            slot.slot, slot.exercise_id, path, seed, lang, limits=limits, hide_paths=hide, **extra
         )
     except Exception as exc:  # the code grader's own failure is a finding, never a stopped class
         message = Text(

@@ -24,7 +24,15 @@ def default_device() -> torch.device:
 
 def resolve_device(device: str | torch.device | None) -> torch.device:
     """``device`` if given (the ``--device`` option), else :func:`default_device`; CUDA is checked."""
-    dev = default_device() if device is None else torch.device(device)
+    if device is None:
+        dev = default_device()
+    else:
+        try:
+            dev = torch.device(device)
+        except (RuntimeError, TypeError):
+            raise ValueError(
+                f"device {device!r} is not a device name; use 'cpu' or 'cuda'"
+            ) from None
     if dev.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(
             f"device {str(dev)!r} was asked for, but no CUDA GPU is available; use 'cpu'"

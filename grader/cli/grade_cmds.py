@@ -77,12 +77,17 @@ def grade(
         bool, typer.Option("--show-solutions", help="worked solutions in the feedback")
     ] = False,
     jobs: Annotated[int, typer.Option("--jobs", help="worker processes")] = 1,
+    device: Annotated[
+        str | None,
+        typer.Option("--device", help="cpu or cuda: where torch-based code exercises run"),
+    ] = None,
 ) -> None:
     """Grade a class: gradebook, per-student results and feedback, item analysis (resumable)."""
     from grader.classrun import grade_class
 
     summary = grade_class(submissions, assignment, out, roster=roster, force=force,
-                          show_solutions=show_solutions, jobs=jobs, progress=True)  # fmt: skip
+                          show_solutions=show_solutions, jobs=jobs, progress=True,
+                          device=device)  # fmt: skip
     _report(summary, out)
     _summary_table(summary.gradebook, "gradebook")
     _exit_on_faults(summary)

@@ -263,3 +263,35 @@ def test_a_grader_fault_on_code_is_saved_flagged_and_retried_by_the_next_run(tmp
     assert second.gradebook.loc[0, "corr2d.1"] == 3.0
     third = grade_class(subs, manifest, tmp_path / "out")
     assert third.skipped == 1  # a clean result is kept as usual
+
+
+def test_grade_device_reaches_the_code_grader_and_a_bad_name_is_one_line(
+    tmp_path, monkeypatch, capsys
+):
+    import types
+
+    import pytest
+
+    from grader.classrun import grade_class
+    from grader.cli.main import main
+
+    seen = []
+
+    def spy(slot, exercise_id, path, seed, lang, **kwargs):
+        seen.append(kwargs.get("device"))
+        return Verdict(slot, exercise_id, 1.0, 1.0)
+
+    monkeypatch.setitem(sys.modules, "grader.code", types.SimpleNamespace(grade_code_file=spy))
+    manifest = tmp_path / "assignment.yaml"
+    manifest.write_text(CODE_MANIFEST, encoding="utf-8")
+    subs = tmp_path / "subs"
+    (write_answers(subs, "s1", {}) / "corr2d.py").write_text("def corr2d(X, K):\n    return X\n")
+    grade_class(subs, manifest, tmp_path / "out", device="cpu", force=True)
+    grade_class(subs, manifest, tmp_path / "out", force=True)
+    assert seen == ["cpu", None]
+    args = ["grade", str(subs), "--assignment", str(manifest), "--out", str(tmp_path / "o2")]
+    monkeypatch.setattr(sys, "argv", ["cnngrade", *args, "--device", "gpu"])
+    with pytest.raises(SystemExit) as stop:
+        main()
+    assert stop.value.code == 2
+    assert "'gpu' is not a device name" in capsys.readouterr().err
