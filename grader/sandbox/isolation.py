@@ -18,6 +18,7 @@ import os
 import platform
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from grader.sandbox.api import Isolation
@@ -40,26 +41,17 @@ class IsolationError(RuntimeError):
     """The machine cannot give the isolation level a run requires."""
 
 
-def _try_namespaces(userns: bool) -> str:
-    """Fork a probe that unshares the namespaces and mounts a tmpfs; '' on success, else why not."""
+def _in_fork(check: Callable[[], str]) -> str:
+    """Run ``check`` in a forked probe (it may unshare, mount, install filters); its answer back.
+
+    ``check`` returns '' on success or why not; an exception is reported as its text.
+    """
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:  # the probe: report an error text (or nothing) and leave
         os.close(r)
-        msg = b""
         try:
-            uid, gid = os.getuid(), os.getgid()
-            confine.unshare(NAMESPACE_FLAGS | (confine.CLONE_NEWUSER if userns else 0))
-            if userns:
-                confine.map_user_namespace(uid, gid)
-            confine.mount(None, "/", None, confine.MS_REC | confine.MS_PRIVATE)
-            confine.mount("tmpfs", "/tmp", "tmpfs", confine.MS_NOSUID, "size=1m")
-            inner = os.fork()
-            if inner == 0:
-                os._exit(0 if os.getpid() == 1 else 3)
-            _, status = os.waitpid(inner, 0)
-            if status != 0:
-                msg = b"the PID namespace did not make its first child PID 1"
+            msg = check().encode()
         except BaseException as exc:
             msg = f"{type(exc).__name__}: {exc}".encode()
         os.write(w, msg[:500])
@@ -69,85 +61,82 @@ def _try_namespaces(userns: bool) -> str:
         text = fh.read().decode(errors="replace")
     os.waitpid(pid, 0)
     return text
+
+
+def _enter_namespaces(userns: bool) -> None:
+    uid, gid = os.getuid(), os.getgid()
+    confine.unshare(NAMESPACE_FLAGS | (confine.CLONE_NEWUSER if userns else 0))
+    if userns:
+        confine.map_user_namespace(uid, gid)
+
+
+def _as_pid_one(body: Callable[[], int], reasons: dict[int, str]) -> str:
+    """Run ``body`` as PID 1 of the new PID namespace; '' when it exits 0, else the reason."""
+    inner = os.fork()
+    if inner == 0:
+        try:
+            code = body()
+        except BaseException:
+            code = 3
+        os._exit(code)
+    _, status = os.waitpid(inner, 0)
+    code = os.waitstatus_to_exitcode(status)
+    return "" if code == 0 else reasons.get(code, f"exit {code}")
+
+
+def _try_namespaces(userns: bool) -> str:
+    """'' when a probe can unshare the namespaces, mount a tmpfs and be PID 1, else why not."""
+
+    def check() -> str:
+        _enter_namespaces(userns)
+        confine.mount(None, "/", None, confine.MS_REC | confine.MS_PRIVATE)
+        confine.mount("tmpfs", "/tmp", "tmpfs", confine.MS_NOSUID, "size=1m")
+        reasons = {3: "the PID namespace did not make its first child PID 1"}
+        return _as_pid_one(lambda: 0 if os.getpid() == 1 else 3, reasons)
+
+    return _in_fork(check)
 
 
 def _try_minimal_root(userns: bool) -> str:
     """'' when a child can pivot into the minimal root and sees the interpreter but not the repo."""
     if not confine.pivot_available():
         return f"no pivot_root syscall number for {platform.machine()}"
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(r)
-        msg = b""
-        try:
-            uid, gid = os.getuid(), os.getgid()
-            confine.unshare(NAMESPACE_FLAGS | (confine.CLONE_NEWUSER if userns else 0))
-            if userns:
-                confine.map_user_namespace(uid, gid)
-            inner = os.fork()
-            if inner == 0:  # PID 1 of the new namespace, like the sandboxed child
-                code = 0
-                try:
-                    confine.enter_minimal_root(
-                        confine.keep_dirs(), hidden_paths(), 1, strict=not userns, new_proc=True
-                    )
-                    if any(os.listdir(p) for p in _package_dirs() if os.path.isdir(p)) or not (
-                        os.path.isdir(sys.prefix)
-                    ):
-                        code = 4
-                    elif not os.listdir("/proc/self/fd"):
-                        code = 5
-                except BaseException:
-                    code = 3
-                os._exit(code)
-            _, status = os.waitpid(inner, 0)
-            code = os.waitstatus_to_exitcode(status)
-            msg = {
-                0: b"",
-                3: b"setting up the root failed",
-                4: b"the view was wrong",
-                5: b"no /proc",
-            }.get(code, f"exit {code}".encode())
-        except BaseException as exc:
-            msg = f"{type(exc).__name__}: {exc}".encode()
-        os.write(w, msg[:500])
-        os._exit(0)
-    os.close(w)
-    with os.fdopen(r, "rb") as fh:
-        text = fh.read().decode(errors="replace")
-    os.waitpid(pid, 0)
-    return text
+
+    def view() -> int:  # as the sandboxed child does it
+        confine.enter_minimal_root(
+            confine.keep_dirs(), hidden_paths(), 1, strict=not userns, new_proc=True
+        )
+        if any(os.listdir(p) for p in _package_dirs() if os.path.isdir(p)):
+            return 4
+        if not os.path.isdir(sys.prefix):
+            return 4
+        return 0 if os.listdir("/proc/self/fd") else 5
+
+    def check() -> str:
+        _enter_namespaces(userns)
+        reasons = {3: "setting up the root failed", 4: "the view was wrong", 5: "no /proc"}
+        return _as_pid_one(view, reasons)
+
+    return _in_fork(check)
 
 
 def _try_seccomp() -> str:
     """'' when the child's seccomp filter installs and refuses unshare while threads still work."""
     if not seccomp.available():
         return f"no filter for {platform.machine()}"
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(r)
-        msg = b""
+
+    def check() -> str:
+        seccomp.install()
+        thread = threading.Thread(target=lambda: None)
+        thread.start()
+        thread.join()
         try:
-            seccomp.install()
-            thread = threading.Thread(target=lambda: None)
-            thread.start()
-            thread.join()
-            try:
-                confine.unshare(confine.CLONE_NEWNS)
-                msg = b"the filter let unshare through"
-            except OSError:
-                pass
-        except BaseException as exc:
-            msg = f"{type(exc).__name__}: {exc}".encode()
-        os.write(w, msg[:500])
-        os._exit(0)
-    os.close(w)
-    with os.fdopen(r, "rb") as fh:
-        text = fh.read().decode(errors="replace")
-    os.waitpid(pid, 0)
-    return text
+            confine.unshare(confine.CLONE_NEWNS)
+        except OSError:
+            return ""
+        return "the filter let unshare through"
+
+    return _in_fork(check)
 
 
 def _try_cgroups() -> str:

@@ -159,3 +159,10 @@ def _children_of_workers() -> list[str]:
         if fields[1] in workers and fields[0] != "Z":
             found.append(pid)
     return found
+
+
+def test_a_probe_reports_why_not_as_text() -> None:
+    """A mechanism the machine refuses is named with the reason (never a crash at start-up)."""
+    assert isolation._in_fork(lambda: "") == ""
+    assert isolation._in_fork(lambda: "refused here") == "refused here"
+    assert isolation._in_fork(lambda: str(1 // 0)).startswith("ZeroDivisionError")
