@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from exercises.core import AnswerSpec, Params, Text
+from exercises.core import AnswerSpec, Exercise, Misconception, Params, Text
 from reference.analysis.sizes import effective_kernel_size
 
 SHAPE = AnswerSpec(kind="shape", partial="per_dimension")
@@ -88,3 +88,27 @@ ASK = Text(
     "An input of shape $(N, C, H, W) = {shape}$ passes through `{code}`. What is the output shape $(N, C, H_{{out}}, W_{{out}})$?",
     "形状为 $(N, C, H, W) = {shape}$ 的输入经过 `{code}`。输出的形状 $(N, C, H_{{out}}, W_{{out}})$ 是多少？",
 )
+
+
+def shape_exercise(
+    id_: str,
+    en: str,
+    zh: str,
+    generate: Any,
+    prompt: Any,
+    answer: Any,
+    solution: Any,
+    misconceptions: tuple[Misconception, ...],
+) -> Exercise:
+    """An ``output_size`` family whose answer is a shape graded per dimension."""
+    return Exercise(
+        id=id_,
+        topic="output_size",
+        title=Text(en, zh),
+        generate=generate,
+        prompt=prompt,
+        answer=answer,
+        solution=solution,
+        spec=SHAPE,
+        misconceptions=misconceptions,
+    )

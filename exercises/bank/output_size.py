@@ -11,8 +11,18 @@ from typing import Any
 
 import numpy as np
 
-from exercises.bank._shapes import ASK, OUT_CHANNELS, SHAPE, arg, layer_params, maybe, per_dim, pick
-from exercises.core import Exercise, Lang, Misconception, Params, Text
+from exercises.bank._shapes import (
+    ASK,
+    OUT_CHANNELS,
+    SHAPE,
+    arg,
+    layer_params,
+    maybe,
+    per_dim,
+    pick,
+    shape_exercise,
+)
+from exercises.core import Lang, Misconception, Params, Text
 from exercises.render import answer_line, shape_text
 from reference.analysis.sizes import conv_output_size, effective_kernel_size
 
@@ -126,31 +136,8 @@ _CONV_MISCONCEPTIONS = (
 )
 
 
-def _exercise(
-    id_: str,
-    en: str,
-    zh: str,
-    generate: Any,
-    prompt: Any,
-    answer: Any,
-    solution: Any,
-    misconceptions: tuple[Misconception, ...],
-) -> Exercise:
-    return Exercise(
-        id=id_,
-        topic="output_size",
-        title=Text(en, zh),
-        generate=generate,
-        prompt=prompt,
-        answer=answer,
-        solution=solution,
-        spec=SHAPE,
-        misconceptions=misconceptions,
-    )
-
-
 EXERCISES = (
-    _exercise(
+    shape_exercise(
         "conv_output_shape",
         "Output shape of a convolution",
         "卷积层的输出形状",
@@ -160,7 +147,7 @@ EXERCISES = (
         _conv_solution,
         _CONV_MISCONCEPTIONS[:5],
     ),
-    _exercise(
+    shape_exercise(
         "dilated_output_shape",
         "Output shape of a dilated convolution",
         "空洞卷积的输出形状",

@@ -19,8 +19,9 @@ from exercises.bank._shapes import (
     maybe,
     per_dim,
     pick,
+    shape_exercise,
 )
-from exercises.core import Exercise, Lang, Misconception, Params, Text
+from exercises.core import Lang, Misconception, Params, Text
 from exercises.render import answer_line, shape_text
 from reference.analysis.sizes import conv_output_size, conv_transpose_output_size
 
@@ -120,31 +121,8 @@ _TRANSPOSE_MISCONCEPTIONS = (
 )
 
 
-def _exercise(
-    id_: str,
-    en: str,
-    zh: str,
-    generate: Any,
-    prompt: Any,
-    answer: Any,
-    solution: Any,
-    misconceptions: tuple[Misconception, ...],
-) -> Exercise:
-    return Exercise(
-        id=id_,
-        topic="output_size",
-        title=Text(en, zh),
-        generate=generate,
-        prompt=prompt,
-        answer=answer,
-        solution=solution,
-        spec=SHAPE,
-        misconceptions=misconceptions,
-    )
-
-
 EXERCISES = (
-    _exercise(
+    shape_exercise(
         "conv_transpose_output_shape",
         "Output shape of a transposed convolution",
         "转置卷积的输出形状",
