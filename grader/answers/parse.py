@@ -2,8 +2,12 @@
 
 One parser per answer kind (:data:`exercises.core.ANSWER_KINDS`); each accepts the notations listed
 in its module (:mod:`grader.answers.numbers`, :mod:`grader.answers.arrays`,
-:mod:`grader.answers.symbolic`). Multiple choice takes a letter (``B``, ``b``, ``(b)``, ``B.``), a
-1-based number, or the option's text in either language.
+:mod:`grader.answers.symbolic`). Multiple choice takes a letter (``B``, ``b``, ``(b)``, ``B.``,
+``【B】``, ``选B``, ``答案：B``, ``B选项`` — Chinese words around the letter are read as filler unless
+they negate, as in ``不选B``), a 1-based number, the option's text in either language (spaces,
+case, Markdown backticks and ``$`` ignored; an option that is a shape or a matrix also matches its
+numbers typed in any accepted notation), or a letter followed by its own option's text
+(``B. reflect``); a letter with another option's text is refused.
 
 Parsed values: integer → ``int``; number → ``Fraction``; shape → ``tuple[int, ...]``; matrix and
 int_matrix → float64 ``ndarray``; symbolic → ``sympy.Expr``; choice → 0-based ``int``.
@@ -12,21 +16,76 @@ int_matrix → float64 ``ndarray``; symbolic → ``sympy.Expr``; choice → 0-ba
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
+
+import numpy as np
 
 from exercises.core import AnswerSpec, Text
 from grader.answers.arrays import MATRIX_HELP, SHAPE_HELP, parse_matrix, parse_shape
 from grader.answers.numbers import expected_number, parse_number
 from grader.answers.symbolic import expected_formula, parse_symbolic
-from grader.answers.text import FormatError, format_error, normalize
+from grader.answers.text import FormatError, format_error, normalize, strip_label
 
 __all__ = ["FormatError", "parse_answer", "parse_choice"]
 
-_LETTER = re.compile(r"^\(?([A-Za-z])\)?[.):]?$")
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+_NEGATIONS = re.compile("[不非没無无否错錯]")
+_FILLER = re.compile(rf"^[{_CJK}\s:,.!?()\[\]【】「」〔〕]*$")
+_LETTER = re.compile(
+    rf"^(?P<before>[{_CJK}\s]*)[(\[【「〔]?\s*(?P<letter>[A-Za-z])\s*[)\]】」〕]?"
+    r"(?:\s*[.):,]|(?=\s)|(?![A-Za-z]))\s*(?P<rest>.*)$",
+    re.S,
+)
 
 
-def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", normalize(text)).casefold().rstrip(".")
+@lru_cache(maxsize=1024)
+def _key(text: str) -> str:
+    """An option's text for comparison: no spaces, backticks, ``$`` or case."""
+    return re.sub(r"[\s`$]+", "", normalize(text)).casefold().rstrip(".")
+
+
+@lru_cache(maxsize=1024)
+def _values(text: str) -> tuple[float, ...] | None:
+    """The numbers of a text that is a shape or a matrix (at least two of them), else None."""
+    text = text.strip().strip("`").strip()
+    for read in (parse_matrix, parse_shape):
+        try:
+            values = tuple(float(v) for v in np.ravel(read(text)))
+        except ValueError:
+            continue
+        return values if len(values) >= 2 else None
+    return None
+
+
+def _by_text(text: str, choices: tuple[Text, ...]) -> int | None:
+    """The one option whose text (or, for shapes and matrices, whose numbers) ``text`` is."""
+    key = _key(text)
+    hits = {i for i, c in enumerate(choices) if key in (_key(c.en), _key(c.zh))}
+    if not hits and (values := _values(text)) is not None:
+        hits = {i for i, c in enumerate(choices) if values in (_values(c.en), _values(c.zh))}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def _by_letter(text: str, spec: AnswerSpec) -> int | None:
+    """``B``, ``(b)``, ``选B``, ``B选项``, ``B. reflect``: the letter's index (None if not a letter)."""
+    m = _LETTER.match(text)
+    if m is None or _NEGATIONS.search(m["before"] + m["rest"]):
+        return None
+    index = ord(m["letter"].upper()) - ord("A")
+    rest = m["rest"].strip()
+    if not rest or (_FILLER.match(rest) and _by_text(rest, spec.choices) is None):
+        return index
+    named = _by_text(rest, spec.choices)
+    if named is None:
+        return None
+    if named != index:
+        raise format_error(
+            f"the letter {m['letter'].upper()} and the text after it name different options: "
+            "give one option",
+            f"字母 {m['letter'].upper()} 与其后的文字指向不同的选项：请只选一个",
+        )
+    return index
 
 
 def parse_choice(raw: object, spec: AnswerSpec) -> int:
@@ -36,18 +95,21 @@ def parse_choice(raw: object, spec: AnswerSpec) -> int:
     >>> spec = AnswerSpec("choice", choices=(Text("zeros", "补零"), Text("reflect", "反射")))
     >>> parse_choice("(b)", spec), parse_choice("1", spec), parse_choice("补零", spec)
     (1, 0, 0)
+    >>> parse_choice("答案：B", spec), parse_choice("选A", spec), parse_choice("B. reflect", spec)
+    (1, 0, 1)
     """
     text = normalize(raw)
-    n = len(spec.choices)
-    if (m := _LETTER.match(text)) is not None:
-        index = ord(m.group(1).upper()) - ord("A")
-    elif text.isdigit() and len(text) <= 3:
+    label, rest = strip_label(text)
+    if len(label) == 1 and label.isascii() and label.isalpha():
+        text = f"{label} {rest}"  # "B: reflect"
+    elif label or rest != text:
+        text = rest
+    index = _by_text(text, spec.choices)
+    if index is None and text.isdigit() and len(text) <= 3:
         index = int(text) - 1
-    else:
-        folded = _fold(text)
-        matches = [i for i, c in enumerate(spec.choices) if folded in (_fold(c.en), _fold(c.zh))]
-        index = matches[0] if len(matches) == 1 else -1
-    if not 0 <= index < n:
+    if index is None:
+        index = _by_letter(text, spec)
+    if index is None or not 0 <= index < len(spec.choices):
         raise FormatError(expected_format(spec))
     return index
 
@@ -56,7 +118,7 @@ def expected_format(spec: AnswerSpec) -> Text:
     """What an answer of this spec looks like, in both languages (for format findings).
 
     >>> expected_format(AnswerSpec("integer")).en
-    'expected a whole number, e.g. 60964224, 60,964,224 or 6.1e7'
+    'expected a whole number, e.g. 1234567, 1,234,567 or 1.234567e6'
     """
     kind = spec.kind
     if kind in ("integer", "number"):

@@ -2,11 +2,16 @@
 
 Students type on Chinese keyboards, copy from slides and from ``print`` output, so before parsing
 every answer goes through :func:`normalize`: Unicode NFKC (full-width ``，；（）［］０-９`` become ASCII),
-the math signs ``× · ÷ −`` and superscripts ``² ³`` get one spelling, and a trailing ``。`` goes.
+the math signs get one spelling each (``−`` → ``-``, ``÷`` → ``/``, ``·``/``⋅``/``∙`` → ``·``,
+``✕`` → ``×``), a run of superscripts becomes a power (``k²`` → ``k^2``, ``10⁻³`` → ``10^(-3)``),
+``。`` typed for a decimal point in Chinese input mode becomes ``.``, and one sentence-ending ``.``
+goes. :func:`strip_label` then drops what students write before the answer itself: ``答：``,
+``Answer:``, ``H_out =``, a leading ``=`` or ``≈``.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from exercises.core import Text
@@ -14,9 +19,31 @@ from exercises.core import Text
 #: Longest raw answer looked at (a matrix of a few hundred numbers fits easily).
 MAX_RAW_CHARS = 4000
 
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺"
+_SUPERSCRIPT_RUN = re.compile(f"[{_SUPERSCRIPTS}]+")
+_FROM_SUPERSCRIPT = str.maketrans(_SUPERSCRIPTS, "0123456789-+")
 _BEFORE_NFKC = str.maketrans(
-    {"²": "^2", "³": "^3", "−": "-", "–": "-", "·": "*", "÷": "/", "⋅": "*", "∗": "*"}
+    {
+        "−": "-",
+        "‐": "-",
+        "‑": "-",
+        "‒": "-",
+        "–": "-",
+        "÷": "/",
+        "∕": "/",
+        "⋅": "·",
+        "∙": "·",
+        "∗": "*",
+        "✕": "×",
+        "✖": "×",
+        "。": ".",
+        "、": ",",
+    }
 )
+_AFTER_NFKC = str.maketrans({"⁄": "/", "−": "-"})
+# "答：", "Answer:", "H_out =", "W' =", "=": a label starts with a letter (or is empty) and holds
+# only letters, digits, spaces and primes; ratios such as "1:4" start with a digit and stay.
+_LABEL = re.compile(r"^\s*(?P<label>(?:[^\W\d][\w '’′=]{0,30})?)\s*[:=≈]\s*(?=\S)")
 
 
 class FormatError(ValueError):
@@ -39,6 +66,11 @@ def format_error(en: str, zh: str) -> FormatError:
     return FormatError(Text(en, zh))
 
 
+def _power(m: re.Match[str]) -> str:
+    exponent = m.group(0).translate(_FROM_SUPERSCRIPT)
+    return f"^{exponent}" if exponent.isdigit() else f"^({exponent})"
+
+
 def normalize(raw: object) -> str:
     """The answer as plain ASCII-ish text; raises FormatError when empty or too long.
 
@@ -47,8 +79,8 @@ def normalize(raw: object) -> str:
 
     >>> normalize("（１，６，２８，２８）。")
     '(1,6,28,28)'
-    >>> normalize("k² − 1")
-    'k^2 - 1'
+    >>> normalize("k² − 1"), normalize("2.5×10⁻³"), normalize("1。5")
+    ('k^2 - 1', '2.5×10^(-3)', '1.5')
     """
     if raw is None:
         raise format_error("the answer is empty", "答案为空")
@@ -63,8 +95,22 @@ def normalize(raw: object) -> str:
             f"the answer is too long ({len(text)} characters; at most {MAX_RAW_CHARS})",
             f"答案过长（{len(text)} 个字符，最多 {MAX_RAW_CHARS} 个）",
         )
-    text = unicodedata.normalize("NFKC", text.translate(_BEFORE_NFKC))
-    text = text.replace("\u3002", "").replace("\u3001", ",").strip()
+    text = _SUPERSCRIPT_RUN.sub(_power, text.translate(_BEFORE_NFKC))
+    text = unicodedata.normalize("NFKC", text).translate(_AFTER_NFKC).strip()
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1].rstrip()
     if not text:
         raise format_error("the answer is empty", "答案为空")
     return text
+
+
+def strip_label(text: str) -> tuple[str, str]:
+    """``(label, answer)``: what precedes a ``:`` or ``=`` before the answer, and the answer.
+
+    >>> strip_label("答:128"), strip_label("H = W = 14"), strip_label("1:4"), strip_label("= 3")
+    (('答', '128'), ('H = W', '14'), ('', '1:4'), ('', '3'))
+    """
+    m = _LABEL.match(text)
+    if m is None:
+        return "", text
+    return m["label"].strip(), text[m.end() :]
