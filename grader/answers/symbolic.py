@@ -2,13 +2,23 @@
 
 ``sympy.parsing.sympy_parser.parse_expr`` ends in ``eval``, so nothing reaches it unchecked: the text is
 first split into tokens, and only numbers, the spec's own symbol names, the functions ``floor ceil
-sqrt min max`` (and ``⌊ ⌋ ⌈ ⌉``), ``+ - * / ^ **``, parentheses and commas are allowed. Names with
+sqrt min max`` (and ``⌊ ⌋ ⌈ ⌉``), ``+ - * / // ^ ** × ·``, brackets and commas are allowed. Names with
 ``__``, dots outside numbers, quotes, ``lambda`` and everything else are refused before parsing. The
-expression is then parsed unevaluated and every power is bounded (no ``9^9^9``) before it is built.
+expression is then parsed unevaluated and its size is bounded before it is built: every numeric
+exponent is at most 64, and a bound on the number of bits of its value at any probe point
+(:func:`_bits`) must stay below 4096, so ``9^9^9``, ``((n^64)^64)^64`` and ``n^(k^9)`` are format
+errors instead of hours of big-integer arithmetic.
+
+Before tokenizing, LaTeX is rewritten as plain text (:mod:`grader.answers.latex`), and a leading
+``H_out =`` or ``答：`` label goes (a label that is one of the symbols, as in ``n = 5``, is refused).
+Names match the spec's symbols ignoring case and underscores when that is unambiguous (``Cin``,
+``c_in``, ``C_{in}`` are all ``C_in``). Square brackets are read both as grouping and as the floor
+of Chinese textbooks (``[x]``); when the two readings differ, the answer is refused as ambiguous.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from functools import cache, lru_cache
 
@@ -21,12 +31,15 @@ from sympy.parsing.sympy_parser import (
     standard_transformations,
 )
 
-from grader.answers.text import FormatError, format_error, normalize
+from grader.answers.latex import latex_to_plain
+from grader.answers.text import FormatError, format_error, normalize, strip_label
 
 MAX_CHARS = 300
 _MAX_DEPTH = 12
 _MAX_LITERAL_DIGITS = 8
 _MAX_EXPONENT = 64
+_MAX_BITS = 4096
+_SYMBOL_BITS = math.log2(400)  # probe values stay below 400 (equivalence._draw)
 
 _FUNCTIONS = {
     "floor": sympy.floor,
@@ -42,10 +55,11 @@ _BUILDERS = ("Integer", "Float", "Rational", "Symbol", "Add", "Mul", "Pow")
 _GLOBALS = {name: getattr(sympy, name) for name in _BUILDERS}
 _TRANSFORMS = standard_transformations + (implicit_multiplication, convert_xor, rationalize)
 _TOKEN = re.compile(
-    r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<name>[A-Za-z][A-Za-z0-9_]*)|(?P<op>\*\*|[-+*/^(),])"
-    r"|(?P<bracket>[⌊⌋⌈⌉]))"
+    r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<name>[A-Za-z][A-Za-z0-9_]*)"
+    r"|(?P<op>\*\*|//|[-+*/^(),×·])|(?P<bracket>[⌊⌋⌈⌉\[\]]))"
 )
-_OPENERS = {"(": ")", "⌊": "⌋", "⌈": "⌉"}
+_OPENERS = {"(": ")", "⌊": "⌋", "⌈": "⌉", "[": "]"}
+_CLOSERS = (")", "⌋", "⌉", "]")
 _ASSUMPTIONS = {
     "positive_integer": {"integer": True, "positive": True},
     "nonnegative_integer": {"integer": True, "nonnegative": True},
@@ -76,23 +90,35 @@ def expected_formula(names: list[str]) -> tuple[str, str]:
     )
 
 
+def _fold(name: str) -> str:
+    return name.lower().replace("_", "")
+
+
 def _resolve(name: str, allowed: dict[str, sympy.Symbol], help_: tuple[str, str]) -> str:
-    """A typed name mapped to a known symbol or function (case-insensitively when unambiguous)."""
+    """A typed name mapped to a known symbol or function (ignoring case and ``_`` if unambiguous)."""
     if name in allowed or name in _FUNCTIONS:
         return name
-    folded = [n for n in list(allowed) + list(_FUNCTIONS) if n.lower() == name.lower()]
-    if len(folded) == 1 and "__" not in name:
-        return folded[0]
+    known = list(allowed) + list(_FUNCTIONS)
+    for same in (lambda n: n.lower() == name.lower(), lambda n: _fold(n) == _fold(name)):
+        folded = [n for n in known if same(n)]
+        if len(folded) == 1 and "__" not in name:
+            return folded[0]
     raise format_error(
         f"unknown name {name[:20]!r}: write products with * or a space; {help_[0]}",
         f"无法识别的名字 {name[:20]!r}：乘法请用 * 或空格；{help_[1]}",
     )
 
 
-def _tokens(text: str, allowed: dict[str, sympy.Symbol]) -> str:
-    """Validated source text for parse_expr; raises FormatError on anything outside the whitelist."""
+def _tokens(text: str, allowed: dict[str, sympy.Symbol], square: str = "(") -> str:
+    """Validated source text for parse_expr; raises FormatError on anything outside the whitelist.
+
+    ``square`` is what ``[`` opens: ``"("`` (grouping) or ``"floor("``; after a function name
+    (``floor[x]``) it is always ``(``.
+    """
     help_ = expected_formula(list(allowed))
-    out, stack, pos = [], [], 0
+    out: list[str] = []
+    stack: list[str] = []
+    pos = 0
     for m in _TOKEN.finditer(text):
         if m.start() != pos:
             break
@@ -106,15 +132,17 @@ def _tokens(text: str, allowed: dict[str, sympy.Symbol]) -> str:
             out.append({"ceil": "ceiling", "min": "Min", "max": "Max"}.get(name, name))
         elif (tok := m["op"] or m["bracket"]) in _OPENERS:
             stack.append(_OPENERS[tok])
-            out.append({"⌊": "floor(", "⌈": "ceiling("}.get(tok, "("))
+            after_function = bool(out) and out[-1] in ("floor", "ceiling", "sqrt", "Min", "Max")
+            square_as = "(" if after_function else square
+            out.append({"⌊": "floor(", "⌈": "ceiling(", "[": square_as}.get(tok, "("))
             if len(stack) > _MAX_DEPTH:
                 raise format_error("the formula is nested too deeply", "式子嵌套过深")
-        elif tok in (")", "⌋", "⌉"):
+        elif tok in _CLOSERS:
             if not stack or stack.pop() != tok:
                 raise format_error("the brackets do not match", "括号不匹配")
             out.append(")")
         else:
-            out.append(tok)
+            out.append({"×": "*", "·": "*"}.get(tok, tok))
     if pos != len(text.rstrip()) or not out:
         raise format_error(*help_)
     if stack:
@@ -122,17 +150,45 @@ def _tokens(text: str, allowed: dict[str, sympy.Symbol]) -> str:
     return " ".join(out)
 
 
-def _check_powers(expr: sympy.Basic) -> None:
-    """Refuse powers whose value would be astronomically large (checked bottom-up, unevaluated)."""
-    for arg in expr.args:
-        _check_powers(arg)
+def _too_large() -> FormatError:
+    return format_error(
+        "an exponent is too large: the formula's values would be astronomically large",
+        "指数过大：式子的值会大得离谱",
+    )
+
+
+def _bits(expr: sympy.Basic) -> float:
+    """An upper bound on log2 |value| (and on the size of its denominator) at any probe point.
+
+    Computed bottom-up on the unevaluated tree, so nothing large is ever built; a numeric exponent
+    above 64 raises FormatError on the way.
+    """
+    if expr.is_Symbol:
+        return _SYMBOL_BITS
+    if expr.is_Rational:
+        return math.log2(max(abs(expr.p), expr.q) + 1)
+    if expr.is_Number:
+        return math.log2(abs(float(expr)) + 2)
     if isinstance(expr, sympy.Pow):
-        exponent = expr.args[1]
+        base, exponent = expr.args
         if exponent.is_number:
-            if abs(complex(exponent.evalf(15))) > _MAX_EXPONENT:
-                raise format_error("an exponent is too large", "指数过大")
-        elif any(abs(n) > 10 for n in exponent.atoms(sympy.Number)):
-            raise format_error("an exponent is too large", "指数过大")
+            if _bits(exponent) > 16 or abs(float(exponent)) > _MAX_EXPONENT:
+                raise _too_large()
+            times = abs(float(exponent))
+        else:
+            exponent_bits = _bits(exponent)
+            times = 2.0**exponent_bits if exponent_bits < 64 else math.inf
+        return max(_bits(base), 1.0) * max(times, 1.0)
+    parts = [_bits(arg) for arg in expr.args] or [1.0]
+    if isinstance(expr, sympy.Mul):
+        return sum(parts)
+    return max(parts) + math.log2(len(parts) + 1)
+
+
+def _check_size(expr: sympy.Basic) -> None:
+    """Refuse a formula whose values at the probe points would be astronomically large."""
+    if _bits(expr) > _MAX_BITS:
+        raise _too_large()
 
 
 def parse_symbolic(raw: object, symbols: tuple[tuple[str, str], ...]) -> sympy.Expr:
@@ -142,8 +198,11 @@ def parse_symbolic(raw: object, symbols: tuple[tuple[str, str], ...]) -> sympy.E
         raw: the student's formula, e.g. ``"⌊(n+2p-k)/s⌋+1"`` or ``"C_in k^2 C_out/g"``.
         symbols: ``(name, domain)`` pairs from :class:`exercises.core.AnswerSpec`.
 
-    >>> parse_symbolic("⌊(n+2p-k)/s⌋+1", (("n", "positive_integer"), ("p", "nonnegative_integer"),
-    ...     ("k", "positive_integer"), ("s", "positive_integer")))
+    >>> names = (("n", "positive_integer"), ("p", "nonnegative_integer"),
+    ...     ("k", "positive_integer"), ("s", "positive_integer"))
+    >>> parse_symbolic("⌊(n+2p-k)/s⌋+1", names)
+    floor((-k + n + 2*p)/s) + 1
+    >>> parse_symbolic(r"\\left\\lfloor \\frac{n+2p-k}{s} \\right\\rfloor + 1", names)
     floor((-k + n + 2*p)/s) + 1
     """
     return _parse(normalize(raw), tuple(symbols))
@@ -158,7 +217,25 @@ def _parse(text: str, symbols: tuple[tuple[str, str], ...]) -> sympy.Expr:
             f"式子过长（最多 {MAX_CHARS} 个字符）",
         )
     allowed = symbols_for(tuple(symbols))
-    source = _tokens(text, allowed)
+    label, text = strip_label(text)
+    if label and label.replace(" ", "").lower() in {_fold(n) for n in allowed} | set(allowed):
+        raise format_error(
+            f"write only the formula, not an equation such as '{label} = ...'",
+            f"只写式子本身，不要写成 '{label} = ...' 这样的等式",
+        )
+    text = latex_to_plain(text)
+    expr = _build(_tokens(text, allowed), allowed)
+    if "[" in text and _build(_tokens(text, allowed, "floor("), allowed) != expr:
+        raise format_error(
+            "square brackets are ambiguous here: write floor(...) or ⌊...⌋ to round down, "
+            "and ( ) to group",
+            "此处方括号有歧义：向下取整请写 floor(...) 或 ⌊...⌋，分组请用圆括号 ( )",
+        )
+    return expr
+
+
+def _build(source: str, allowed: dict[str, sympy.Symbol]) -> sympy.Expr:
+    """The sympy expression of whitelisted source text, size-checked before it is evaluated."""
     local = {**_FUNCTIONS, **allowed}
     try:
         unevaluated = parse_expr(
@@ -168,13 +245,21 @@ def _parse(text: str, symbols: tuple[tuple[str, str], ...]) -> sympy.Expr:
             transformations=_TRANSFORMS,
             evaluate=False,
         )
-        _check_powers(unevaluated)
+        _check_size(unevaluated)
         expr = parse_expr(
             source, local_dict=dict(local), global_dict=dict(_GLOBALS), transformations=_TRANSFORMS
         )
     except FormatError:
         raise
-    except (SyntaxError, TypeError, ValueError, AttributeError, ZeroDivisionError, RecursionError):
+    except (
+        SyntaxError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        ZeroDivisionError,
+        RecursionError,
+        OverflowError,
+    ):
         raise format_error(*expected_formula(list(allowed))) from None
     if not isinstance(expr, sympy.Expr) or expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         raise format_error(*expected_formula(list(allowed)))

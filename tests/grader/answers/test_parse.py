@@ -223,7 +223,7 @@ def test_symbolic_notations(typed, expected):
         "n.real",
         "n__class__",
         "'n'",
-        "lambda: n",
+        "lambda n",
         "(n",
         "n)",
         "⌊n)",
@@ -233,7 +233,7 @@ def test_symbolic_notations(typed, expected):
         "exp(n)",
         "n; k",
         "n = 1",
-        "n[0]",
+        "n[0",
         "123456789012",
     ],
 )
