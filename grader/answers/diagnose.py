@@ -116,6 +116,26 @@ def _formula(detail: dict, lang: Lang) -> str:
     ).format(at=at)(lang)
 
 
+_ORDER = {3: "(C, H, W)", 4: "(N, C, H, W)", 5: "(N, C, D, H, W)"}
+
+
+def _order(got: tuple, want: tuple, lang: Lang) -> str | None:
+    """A message when ``got`` holds the right sizes in another order (None otherwise)."""
+    if len(got) != len(want) or sorted(got) != sorted(want):
+        return None
+    order = _ORDER.get(len(want), "")
+    if len(want) >= 3 and tuple(got) == (*want[:-3], want[-2], want[-1], want[-3]):
+        return Text(
+            "The sizes are right but in channels-last order (H×W×C, as some slides draw it); "
+            "answers here are channels first: {order}.",
+            "各维大小正确，但顺序是通道在后（H×W×C，部分课件这样画）；这里的答案要求通道在前：{order}。",
+        ).format(order=order)(lang)
+    return Text(
+        "The sizes are right but in the wrong order: write channels first, {order}.",
+        "各维大小正确但顺序不对：通道在前，写成 {order}。",
+    ).format(order=order or "(N, C, H, W)")(lang)
+
+
 def describe(problem: Problem, got: Any, found: Match, lang: Lang) -> str:
     """One sentence saying which part of a wrong answer is wrong, without giving the answer away.
 
@@ -128,14 +148,8 @@ def describe(problem: Problem, got: Any, found: Match, lang: Lang) -> str:
     """
     kind = problem.spec.kind
     if kind == "shape":
-        if "dims_right" in found.detail and sorted(got) == sorted(
-            canonical(problem.answer, problem.spec)
-        ):
-            return Text(
-                "The sizes are right but in the wrong order: write channels first, (N, C, H, W).",
-                "各维大小正确但顺序不对：通道在前，写成 (N, C, H, W)。",
-            )(lang)
-        return _dims(found.detail, lang)
+        order = _order(tuple(got), canonical(problem.answer, problem.spec), lang)
+        return order or _dims(found.detail, lang)
     if kind in ("matrix", "int_matrix"):
         return _elements(found.detail, lang)
     if kind == "symbolic":

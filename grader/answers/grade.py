@@ -3,7 +3,8 @@
 The verdict's findings, in order: exactly one of ``correct`` / ``partial`` / ``wrong`` /
 ``misconception`` / ``format``. A ``format`` finding costs no attempt (``counts_attempt=False``). The
 finding's ``note`` is the answer note for item analysis (``"correct"``, ``"format"``, ``"wrong"``,
-``"partial"`` or the misconception's note). With ``show_solution=True`` a wrong answer's finding
+``"partial"``, the misconception's note, or ``"rounded"``: an exact count typed as ``6.1e7`` or
+``61M`` that agrees with the answer to the digits typed — wrong, and told to write every digit). With ``show_solution=True`` a wrong answer's finding
 carries the variant's worked solution in ``detail["solution"]``; the expected answer itself is never
 put in a message.
 """
@@ -16,6 +17,7 @@ from exercises.core import Lang, Problem, Text
 from exercises.seeding import rng_for
 from grader.answers.diagnose import describe, find_misconception, misconception_feedback
 from grader.answers.equivalence import canonical, match
+from grader.answers.numbers import scaled_digits
 from grader.answers.parse import parse_answer
 from grader.answers.text import FormatError
 from grader.types import Finding, Verdict
@@ -34,6 +36,22 @@ def _verdict(problem: Problem, finding: Finding, counts_attempt: bool = True) ->
         findings=(finding,),
         counts_attempt=counts_attempt,
     )
+
+
+def _rounded(problem: Problem, raw: Any, got: Any, lang: Lang) -> Finding | None:
+    """A wrong exact count typed in a scaled notation (``6.1e7``, ``61M``) that is the answer rounded."""
+    spec = problem.spec
+    digits = scaled_digits(raw, units=spec.units) if spec.kind == "integer" else None
+    want = canonical(problem.answer, spec)
+    if digits is None or 2 * abs(want - got) > 10 ** max(len(str(abs(want))) - digits, 0):
+        return None
+    message = Text(
+        "Your value agrees with the answer only to the {d} significant digits you wrote; this "
+        "question asks for the exact count: write every digit (e.g. 1234567, not 1.2e6).",
+        "你的数值只在所写的 {d} 位有效数字上与答案一致；本题要求精确的个数：请写出全部数字"
+        "（例如 1234567，而不是 1.2e6）。",
+    ).format(d=digits)
+    return Finding("wrong", message(lang), "rounded", 0.0, {"significant_digits": digits})
 
 
 def missing_verdict(problem: Problem, lang: Lang | None = None) -> Verdict:
@@ -86,6 +104,8 @@ def grade_answer(
     if show_solution and problem.solution:
         detail["solution"] = problem.solution
     note = find_misconception(problem, got, rng)
+    if note is None and (rounded := _rounded(problem, raw, got, lang)) is not None:
+        return _verdict(problem, rounded)
     if note is not None:
         message = (
             f"{misconception_feedback(problem, note, lang)} {describe(problem, got, found, lang)}"
