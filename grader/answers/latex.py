@@ -48,8 +48,8 @@ _DELIMITERS = re.compile(r"^(?:\$\$?|\\\(|\\\[)(.*?)(?:\$\$?|\\\)|\\\])$", re.S)
 def _bad(what: str) -> ValueError:
     return format_error(
         f"the LaTeX {what[:20]!r} is not understood: write the formula in plain text, e.g. "
-        "floor((n + 2p - k)/s) + 1",
-        f"无法识别 LaTeX {what[:20]!r}：请用纯文本写式子，例如 floor((n + 2p - k)/s) + 1",
+        "floor((a + b)/c) + 1",
+        f"无法识别 LaTeX {what[:20]!r}：请用纯文本写式子，例如 floor((a + b)/c) + 1",
     )
 
 
@@ -86,6 +86,8 @@ def _command(text: str, i: int) -> tuple[str, int]:
         return _convert(content), end
     if name in _SIZERS:
         return ("", end + 1) if text[end : end + 1] == "." else ("", end)
+    if name == "sqrt" and text[end:].lstrip().startswith("["):
+        raise _bad("\\sqrt[")  # an n-th root; only square roots are understood
     if name in _SYMBOLS:
         return f" {_SYMBOLS[name]} " if name not in ("sqrt", "min", "max") else name, end
     if name in (",", ";", ":", "!", " "):

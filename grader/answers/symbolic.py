@@ -217,6 +217,11 @@ def _parse(text: str, symbols: tuple[tuple[str, str], ...]) -> sympy.Expr:
             f"式子过长（最多 {MAX_CHARS} 个字符）",
         )
     allowed = symbols_for(tuple(symbols))
+    if "\n" in text:  # a pretty-printed fraction or power spreads over lines; "2\nk" is not 2k
+        raise format_error(
+            "write the formula on one line, e.g. (a + b)^2/c",
+            "请把式子写在一行内，例如 (a + b)^2/c",
+        )
     label, text = strip_label(text)
     if label and label.replace(" ", "").lower() in {_fold(n) for n in allowed} | set(allowed):
         raise format_error(
