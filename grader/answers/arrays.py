@@ -30,9 +30,10 @@ _MAX_DIM = 10**9
 _MAX_ELEMENTS = 10_000
 _MAX_DEPTH = 6
 
+# Examples no variant is likely to have as its answer (LeNet's 6@28×28 is one; H ≠ W here).
 SHAPE_HELP = (
-    "expected a shape, channels first, such as (1, 6, 28, 28), 1×6×28×28 or 6@28×28",
-    "应按通道在前填写形状，例如 (1, 6, 28, 28)、1×6×28×28 或 6@28×28",
+    "expected a shape, channels first (N, C, H, W), such as (2, 3, 7, 9), 2×3×7×9 or 3@7×9",
+    "应按通道在前 (N, C, H, W) 填写形状，例如 (2, 3, 7, 9)、2×3×7×9 或 3@7×9",
 )
 MATRIX_HELP = (
     "expected a matrix such as [[1, 2], [3, 4]] or rows separated by ';' (1 2; 3 4)",

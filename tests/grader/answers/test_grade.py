@@ -46,7 +46,7 @@ def test_format_finding_costs_no_attempt_and_says_the_expected_format():
     v = grade_answer(_problem([1, 6, 28, 28], SHAPE), "one by six")
     f = v.findings[0]
     assert (v.score, v.counts_attempt, f.kind, f.note) == (0.0, False, "format", "format")
-    assert "(1, 6, 28, 28)" in f.message
+    assert "(2, 3, 7, 9)" in f.message
 
 
 def test_format_finding_is_in_the_problems_language():

@@ -137,7 +137,7 @@ def test_slides_at_notation_is_channels_first():
 def test_shape_format_errors(typed):
     with pytest.raises(FormatError) as err:
         parse_answer(typed, SHAPE)
-    assert "(1, 6, 28, 28)" in err.value.text.en or "channels-first" in err.value.text.en
+    assert "(2, 3, 7, 9)" in err.value.text.en or "channels-first" in err.value.text.en
 
 
 def test_star_shape_message_explains_why():
