@@ -97,7 +97,8 @@ def _print_table(df: Any, title: str) -> None:
     totals = df.attrs["totals"]
     typer.echo(
         f"total parameters {totals['parameters']:,} (declared {totals['declared_parameters']:,}), "
-        f"MACs {totals['macs']:,}, output {totals['output_shape']}"
+        f"MACs {totals['macs']:,} (conv + linear only {totals['macs_conv_linear']:,}), "
+        f"output {totals['output_shape']}"
     )
 
 

@@ -46,8 +46,11 @@ def summarize(
     ``parameters`` (numel of the parameters the ops used), ``macs`` (for the whole batch),
     ``receptive_field``, ``jump``, ``start`` (an int per value when all spatial dimensions agree, else
     a tuple; None where the tensor is not derived from a spatial input). ``df.attrs['totals']``
-    holds ``parameters`` (each shared parameter once), ``macs``, ``declared_parameters`` (all of
-    ``model.parameters()``) and the model's input and output shapes.
+    holds ``parameters`` (each shared parameter once), ``macs`` (every op: batch norm and pooling
+    count one MAC per output element), ``macs_conv_linear`` (convolutions and fully connected layers
+    only — the convention of papers and of torchvision's model table, e.g. 4,089,184,256 for
+    ResNet-50), ``declared_parameters`` (all of ``model.parameters()``) and the model's input and
+    output shapes.
 
     The model runs once, in eval mode and without gradients, on zeros of ``input_shape`` in its own
     dtype; ``device`` moves it there (default: where its parameters are).
@@ -219,6 +222,19 @@ def _field_columns(f: Field | None) -> dict[str, Any]:
     return out
 
 
+#: op types whose MACs the published tables count (papers; torchvision's "GFLOPS" column)
+_PUBLISHED_MAC_OPS = ("conv", "linear")
+
+
+def _conv_linear_macs(df: pd.DataFrame) -> int:
+    """MACs of the convolution and fully connected ops alone (the published convention)."""
+    if not len(df):
+        return 0
+    types = df["type"].astype(str)
+    keep = types.map(lambda t: any(op in t for op in _PUBLISHED_MAC_OPS))
+    return int(df.loc[keep, "macs"].sum())
+
+
 def _frame(
     tracer: Tracer, model: torch.nn.Module, shape: tuple[int, ...], out: Any
 ) -> pd.DataFrame:
@@ -228,6 +244,7 @@ def _frame(
     df.attrs["totals"] = {
         "parameters": sum(p.numel() for p in used),
         "macs": int(df["macs"].sum()) if len(df) else 0,
+        "macs_conv_linear": _conv_linear_macs(df),
         "declared_parameters": sum(p.numel() for p in model.parameters()),
         "input_shape": shape,
         "output_shape": _shape(out),
