@@ -39,6 +39,7 @@ _MAX_DEPTH = 12
 _MAX_LITERAL_DIGITS = 8
 _MAX_EXPONENT = 64
 _MAX_BITS = 4096
+_MAX_EXTREMA_ARGS = 8
 _SYMBOL_BITS = math.log2(400)  # probe values stay below 400 (equivalence._draw)
 
 _FUNCTIONS = {
@@ -145,6 +146,13 @@ def _tokens(text: str, allowed: dict[str, sympy.Symbol], square: str = "(") -> s
             out.append({"×": "*", "·": "*"}.get(tok, tok))
     if pos != len(text.rstrip()) or not out:
         raise format_error(*help_)
+    # sympy compares min/max arguments pairwise under assumptions while building them, even
+    # unevaluated (29 linear arguments take seconds): all of them together may be at most 8
+    if out.count(",") + out.count("Min") + out.count("Max") > _MAX_EXTREMA_ARGS:
+        raise format_error(
+            f"min and max take at most {_MAX_EXTREMA_ARGS} values in all",
+            f"min 和 max 的参数合计最多 {_MAX_EXTREMA_ARGS} 个",
+        )
     if stack:
         raise format_error("the brackets do not match", "括号不匹配")
     return " ".join(out)
