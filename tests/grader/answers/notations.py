@@ -186,3 +186,86 @@ def hostile_inputs(marker: Path) -> list[object]:
         "{1: 2}",
         "b'\\x00'",
     ]
+
+
+_FULL_WIDTH = str.maketrans("0123456789,.-()[];:", "０１２３４５６７８９，．－（）［］；：")
+
+
+def _minus(text: str) -> str:
+    return text.replace("-", "−")
+
+
+def _typed_matrix(value: Any, integer: bool) -> list[str]:
+    a = np.asarray(value, dtype=np.int64 if integer else np.float64)
+    with np.printoptions(precision=17, threshold=10**6, linewidth=10**6):
+        out = [repr(a.astype(np.int32) if integer else a)]
+    if a.ndim == 2:
+        rows = [[str(x) if integer else repr(x) for x in row] for row in a.tolist()]
+        out += [
+            "\\left[\\begin{matrix}"
+            + " \\\\ ".join(" & ".join(r) for r in rows)
+            + "\\end{matrix}\\right]",
+            _minus("；".join("，".join(r) for r in rows)),
+            "[" + "; ".join(" ".join(r) for r in rows) + "]",
+        ]
+    return out
+
+
+def _typed_symbolic(value: str, spec: AnswerSpec) -> list[str]:
+    from grader.answers.symbolic import symbols_for
+
+    expr = sympy.sympify(value, locals=symbols_for(spec.symbols))
+    plain = str(expr).replace("**", "^")
+    return [
+        sympy.latex(expr),
+        "$" + sympy.latex(expr, mul_symbol="times") + "$",
+        sympy.latex(expr, mul_symbol="dot"),
+        "答：" + _minus(plain.replace("*", "×")),
+        plain.replace("*", "·").translate(str.maketrans("()", "（）")),
+    ]
+
+
+def typed_variants(value: Any, spec: AnswerSpec) -> list[str]:
+    """``value`` as students type it on Chinese keyboards, from LaTeX and from print-outs.
+
+    Unlike :func:`notations` (one clean spelling per notation), these mix in full-width digits and
+    punctuation, ``−``, labels such as ``答：``, unit words, LaTeX and NumPy/torch ``repr``.
+    """
+    kind = spec.kind
+    if kind == "integer":
+        v = int(value)
+        return [
+            _minus(str(v)).translate(_FULL_WIDTH) + " 个",
+            _minus(f"{v:,}").translate(_FULL_WIDTH),
+            f"答：{v:,}",
+            f"{v} parameters",
+            _minus(str(v)) + "。",
+        ]
+    if kind == "number":
+        v = float(value)
+        return [_minus(repr(v)), repr(v).translate(_FULL_WIDTH), f"= {v:.9e}", f"{v!r}。"]
+    if kind == "shape":
+        dims = [str(d) for d in value]
+        out = [
+            ("（" + "，".join(dims) + "）").translate(_FULL_WIDTH),
+            " × ".join(dims) + "。",
+            f"output shape: {tuple(value)}",
+            "·".join(dims),
+        ]
+        if len(dims) >= 3:
+            out.append(" × ".join(dims[:-3] + [f"{dims[-3]} @ {dims[-2]}x{dims[-1]}"]))
+        return out
+    if kind in ("matrix", "int_matrix"):
+        return _typed_matrix(value, kind == "int_matrix")
+    if kind == "symbolic":
+        return _typed_symbolic(str(value), spec)
+    if kind == "choice":
+        letter = chr(ord("A") + int(value))
+        return [
+            "选" + letter,
+            f"【{letter}】",
+            f"{letter}. {spec.choices[int(value)].en}",
+            f"答案：{letter.lower()}",
+            f"{letter}选项",
+        ]
+    raise ValueError(f"unknown kind {kind!r}")

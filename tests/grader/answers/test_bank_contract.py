@@ -16,7 +16,7 @@ from exercises.seeding import variant_seed
 from grader.answers import grade_answer
 from grader.answers.equivalence import canonical, match
 
-from .notations import hostile_inputs, notations, wrong_candidates
+from .notations import hostile_inputs, notations, typed_variants, wrong_candidates
 
 SEEDS = 6  # per difficulty; the exercise bank's own contract tests cover hundreds of seeds
 EXERCISES = registry.all_exercises()
@@ -71,6 +71,26 @@ def test_each_misconception_is_diagnosed_by_name(exercise):
             seen += 1
     if any(e.misconceptions for e in [exercise]):
         assert seen, f"{exercise.id}: no misconception was ever applicable over {SEEDS} seeds"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_answers_typed_as_students_type_them_grade_as_their_clean_notation(exercise):
+    """Full-width digits, 答：, units, LaTeX, repr, 选B: the key scores full marks, and each
+    misconception gets the same finding (kind, note, score) as its clean notation."""
+    for problem in _problems(exercise)[:: SEEDS // 2]:
+        for typed in typed_variants(problem.answer, problem.spec):
+            verdict = grade_answer(problem, typed)
+            assert verdict.passed, (problem.seed, typed, verdict.findings)
+        for note, wrong in problem.misconception_answers.items():
+            clean = grade_answer(problem, notations(wrong, problem.spec)[0]).findings[0]
+            for typed in typed_variants(wrong, problem.spec):
+                got = grade_answer(problem, typed).findings[0]
+                assert (got.kind, got.note, got.score) == (clean.kind, clean.note, clean.score), (
+                    problem.seed,
+                    note,
+                    typed,
+                    got,
+                )
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)

@@ -68,3 +68,132 @@ def test_grade_answer_always_returns_a_verdict(kind, text):
     problem = Problem("fuzz", "fuzz.1", 5, 1, "en", {}, "?", KEYS[kind], SPECS[kind], "", {}, 1.0)
     verdict = grade_answer(problem, text)
     assert 0.0 <= verdict.score <= 1.0 and len(verdict.findings) == 1
+
+
+# ---------------------------------------------------------------- any text, and pathological text
+
+ALL_SPECS = {
+    **SPECS,
+    "matrix": AnswerSpec("matrix", rtol=1e-3, partial="per_element"),
+    "count": AnswerSpec("integer", units=True),
+    "formula": AnswerSpec(
+        "symbolic", symbols=(("C_in", "positive_integer"), ("C_out", "positive_integer"))
+    ),
+}
+ALL_KEYS = {**KEYS, "matrix": [[0.5, 1.5]], "count": 60964224, "formula": "C_in*C_out"}
+# what answers are made of: numbers, signs, words, LaTeX, CJK labels and units
+TOKENS = [
+    *"0123456789",
+    "12.5",
+    "1e7",
+    "60,964,224",
+    "−",
+    "×",
+    "·",
+    "÷",
+    "²",
+    "⁻³",
+    "%",
+    "K",
+    "M",
+    "万",
+    "亿",
+    "个",
+    "参数",
+    "channels",
+    "GFLOPs",
+    "答：",
+    "选",
+    "=",
+    ":",
+    "@",
+    "n",
+    "k",
+    "C_in",
+    "C_{out}",
+    "floor",
+    "⌊",
+    "⌋",
+    "[",
+    "]",
+    "(",
+    ")",
+    "{",
+    "}",
+    "\\frac",
+    "\\lfloor",
+    "\\rfloor",
+    "\\left",
+    "\\right",
+    "\\cdot",
+    "\\text",
+    "\\begin{bmatrix}",
+    "\\end{bmatrix}",
+    "&",
+    "\\\\",
+    "array(",
+    "dtype=int32",
+    ";",
+    "，",
+    "；",
+    "\n",
+    " ",
+    "A",
+    "b",
+    "【",
+    "】",
+    "^",
+    "**",
+    "//",
+    "|",
+    "---",
+    "$",
+]
+answer_like = st.lists(st.sampled_from(TOKENS), max_size=60).map("".join)
+towers = st.lists(st.sampled_from(["9", "n", "64", "(n+k)", "k^9", "99"]), min_size=3, max_size=8)
+nestings = st.integers(min_value=13, max_value=2000)
+
+
+def _verdict_of(kind: str, raw: object):
+    spec = ALL_SPECS[kind]
+    problem = Problem("fuzz", "fuzz.1", 5, 1, "zh", {}, "?", ALL_KEYS[kind], spec, "", {}, 1.0)
+    verdict = grade_answer(problem, raw)
+    assert len(verdict.findings) == 1 and 0.0 <= verdict.score <= 1.0
+    assert verdict.counts_attempt == (verdict.findings[0].kind != "format")
+    return verdict
+
+
+@pytest.mark.parametrize("kind", list(ALL_SPECS))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.text(max_size=300))
+def test_any_unicode_text_gets_a_verdict(kind, text):
+    _verdict_of(kind, text)
+
+
+@pytest.mark.parametrize("kind", list(ALL_SPECS))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=answer_like)
+def test_answer_like_text_gets_a_verdict(kind, text):
+    _verdict_of(kind, text)
+
+
+@settings(max_examples=40, deadline=None)
+@given(parts=towers, parenthesized=st.booleans())
+def test_power_towers_are_refused_by_the_size_rule_before_anything_is_computed(
+    parts, parenthesized
+):
+    text = "^".join(parts)
+    if parenthesized:  # ((9^9)^9)^9: sympy would multiply the exponents out
+        text = "(" * (len(parts) - 1) + parts[0] + "".join(f"^{p})" for p in parts[1:])
+    verdict = _verdict_of("symbolic", text)
+    if "n" not in text and "k" not in text:
+        assert verdict.findings[0].kind == "format", text
+
+
+@settings(max_examples=20, deadline=None)
+@given(depth=nestings, kind=st.sampled_from(sorted(ALL_SPECS)))
+def test_deep_nesting_is_refused(depth, kind):
+    for text in ("(" * depth + "1" + ")" * depth, "[" * depth + "1" + "]" * depth):
+        assert _verdict_of(kind, text).findings[0].kind == "format", (kind, depth)
+    latex = "\\frac{" * depth + "n" + "}{k}" * depth
+    assert _verdict_of("symbolic", latex).findings[0].kind == "format"
