@@ -12,9 +12,7 @@ from :func:`reference.analysis.sizes.conv_output_size`.
 
 from __future__ import annotations
 
-import itertools
 import math
-from typing import Any
 
 import torch
 
@@ -28,51 +26,89 @@ from reference.windows import sliding_windows
 __all__ = ["conv1d", "conv2d", "conv3d", "corr2d", "convolve2d"]
 
 
-def contract(windows: torch.Tensor, weight: torch.Tensor, groups: int) -> torch.Tensor:
-    """``Y[n, o, l] = Σ_{c, j} W[o, c, j] · windows[n, γ(o) C_in/g + c, l, j]`` as one batched matmul.
+def accumulation_dtype(dtype: torch.dtype) -> torch.dtype:
+    """The dtype sums are accumulated in: at least float32 (as matmul does inside for half types)."""
+    return torch.promote_types(dtype, torch.float32)
 
-    im2col: the windows of each group become a ``(C_in/g · K) x L`` matrix per sample (one copy), and
-    each group's ``(C_out/g) x (C_in/g · K)`` weight matrix multiplies it.
+
+def row_phase_columns(x: torch.Tensor, kernel, strides, dilations, groups: int) -> torch.Tensor:
+    """im2col over the trailing spatial dims only; the first spatial dim stays whole, split by stride.
+
+    ``cols[n·g + γ, (c, j'), r, q·L' + l'] = x[n, γ C_in/g + c, q s_1 + r, l'·s' + j'·d']``: tap ``j'`` of
+    trailing output position ``l'``, with input row ``q s_1 + r`` filed under phase ``r``. One copy
+    of ``k_2 ⋯ k_m / (s_2 ⋯ s_m)`` times the input (zero rows pad ``n_1`` to a multiple of ``s_1``).
 
     Shape:
-        windows ``(N, C_in, *out, *k)``, weight ``(C_out, C_in/g, *k)`` -> ``(N, C_out, *out)``.
+        x ``(N, C_in, n_1, *n')`` -> ``(N·g, C_in/g · K', s_1, ⌈n_1 / s_1⌉ · L')`` with
+        ``K' = k_2 ⋯ k_m`` and ``L' = o_2 ⋯ o_m``.
     """
-    m = weight.dim() - 2
-    n, c_in = windows.shape[:2]
-    if c_in == groups:
-        return _contract_depthwise(windows, weight)
-    out_sizes = tuple(windows.shape[2 : 2 + m])
-    positions = math.prod(out_sizes)
-    og = weight.shape[0] // groups
-    # (N, g, C_in/g, *out, *k) -> (g, N, C_in/g, *k, *out) -> (g, N, C_in/g · K, L)
-    order = (1, 0, 2, *range(3 + m, 3 + 2 * m), *range(3, 3 + m))
-    cols = (
-        windows.unflatten(1, (groups, c_in // groups))
-        .permute(order)
-        .reshape(groups, n, -1, positions)
-    )
-    y = torch.matmul(weight.reshape(groups, 1, og, -1), cols)  # (g, N, C_out/g, L)
-    return y.movedim(0, 1).reshape(n, groups * og, *out_sizes)
+    n, c, rows = x.shape[:3]
+    s, trailing = strides[0], len(kernel) - 1
+    phases = -(-rows // s)
+    if phases * s != rows:
+        x = torch.cat([x, x.new_zeros(n, c, phases * s - rows, *x.shape[3:])], dim=2)
+    win = sliding_windows(x.flatten(1, 2), kernel[1:], strides[1:], dilations[1:])
+    positions = math.prod(win.shape[2 : 2 + trailing])
+    # (N, C·rows, *out', *k') -> (N, C, q, r, *out', *k') -> (N, C, *k', r, q, *out')
+    win = win.unflatten(1, (c, phases, s))
+    order = (0, 1, *range(4 + trailing, 4 + 2 * trailing), 3, 2, *range(4, 4 + trailing))
+    return win.permute(order).reshape(n * groups, -1, s, phases * positions)
 
 
-def _contract_depthwise(windows: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
-    """Depthwise case of :func:`contract` (one input channel per group), one kernel tap at a time.
+def correlate(x: torch.Tensor, weight: torch.Tensor, bias, strides, dilations, groups: int, out):
+    """``Y[n, o, l] = b[o] + Σ_{c, j} W[o, c, j] · x[n, γ(o) C_in/g + c, l·s + j·d]`` for a padded ``x``.
 
-    ``Y[n, c·M + μ, l] = Σ_j W[c·M + μ, 0, j] · windows[n, c, l, j]`` with channel multiplier ``M``;
-    a sum of ``K`` scaled views, so no im2col copy (each output reads only ``K`` numbers).
+    Split each tap ``j = (i, j')`` into its first-dim part ``i`` and the rest ``j'``. Output row ``h``
+    reads input row ``h s + i d = s (h + q_i) + r_i``, ``(q_i, r_i) = divmod(i d, s)``, so in the
+    columns of :func:`row_phase_columns` all output rows of tap ``i`` are ONE contiguous slice (phase
+    ``r_i``, rows ``q_i .. q_i + H_out - 1``): ``Y = b + Σ_i W[:, :, i] @ cols_i`` is ``k_1`` batched
+    matmuls accumulated in place, on an im2col ``k_1`` times smaller than the full one. Sums run in
+    at least float32 (:func:`accumulation_dtype`).
+
+    Shape:
+        x ``(N, C_in, *n)`` (padded), weight ``(C_out, C_in/g, *k)``, bias ``(C_out,)`` or None,
+        ``out`` the output sizes ``(o_1, ..., o_m)`` -> ``(N, C_out, *out)``.
     """
-    m = weight.dim() - 2
-    n, c = windows.shape[:2]
-    w = weight.reshape(c, -1, math.prod(weight.shape[2:]))  # (C, M, K)
-    # accumulate in at least float32 (as matmul does) so half-precision sums do not drift
-    total = torch.promote_types(windows.dtype, torch.float32)
-    y = windows.new_zeros(
-        n, c, w.shape[1], *windows.shape[2 : 2 + m], dtype=total
-    )  # (N, C, M, *out)
-    for t, j in enumerate(itertools.product(*map(range, weight.shape[2:]))):
-        at_tap: tuple[Any, ...] = (Ellipsis, *j)
-        y.addcmul_(windows[at_tap].unsqueeze(2), w[:, :, t].reshape(c, -1, *[1] * m))
-    return y.flatten(1, 2).to(windows.dtype)
+    if x.dim() == 3:  # a 1-D conv is a 2-D conv over (L, 1)
+        y = correlate(
+            x[..., None], weight[..., None], bias, (*strides, 1), (*dilations, 1), groups, (*out, 1)
+        )
+        return y.squeeze(-1)
+    dtype, work = x.dtype, accumulation_dtype(x.dtype)
+    if work != dtype:
+        x, weight = x.to(work), weight.to(work)
+        bias = None if bias is None else bias.to(work)
+    n, (c_out, _, k_1) = x.shape[0], weight.shape[:3]
+    og, rows, positions = c_out // groups, out[0], math.prod(out[1:])
+    cols = row_phase_columns(x, weight.shape[2:], strides, dilations, groups)
+
+    def tap(i: int) -> torch.Tensor:  # (N·g, C_in/g · K', H_out · L'): cols of first-dim tap i
+        q, r = divmod(i * dilations[0], strides[0])
+        return cols[:, :, r, q * positions : (q + rows) * positions]
+
+    # W[:, :, i] per group and sample: (k_1, N·g, C_out/g, C_in/g · K') (a view when g = 1)
+    w = weight.movedim(2, 0).reshape(k_1, 1, groups, og, -1)
+    w = w.expand(-1, n, -1, -1, -1).reshape(k_1, n * groups, og, -1)
+    if bias is None:
+        y = torch.bmm(w[0], tap(0))
+    else:  # the bias of each (sample, group) block, broadcast along the positions
+        b = bias.reshape(1, groups, og, 1).expand(n, -1, -1, -1).reshape(n * groups, og, 1)
+        y = torch.baddbmm(b, w[0], tap(0))
+    for i in range(1, k_1):
+        y.baddbmm_(w[i], tap(i))
+    return y.view(n, c_out, *out).to(dtype)
+
+
+def contract_columns(cols: torch.Tensor, weight: torch.Tensor, groups: int) -> torch.Tensor:
+    """``Y[n, o, l] = Σ_{c, j} W[o, c, j] · cols[n, γ(o) C_in/g + c, j, l]`` as one batched matmul.
+
+    Shape:
+        cols ``(N, C_in, K, L)`` (im2col), weight ``(C_out, C_in/g, *k)`` -> ``(N, C_out, L)``.
+    """
+    n, _, _, positions = cols.shape
+    w = weight.reshape(groups, weight.shape[0] // groups, -1)  # (g, C_out/g, C_in/g · K)
+    y = torch.matmul(w, cols.reshape(n, groups, -1, positions))  # (N, g, C_out/g, L)
+    return y.reshape(n, -1, positions)
 
 
 def conv_nd(
@@ -107,14 +143,14 @@ def conv_nd(
         )
     pairs = resolve_padding(padding, kernel, dilations, m)
     check_fill(padding_mode, padding_value)
-    for n_i, k, s, p, d in zip(x.shape[2:], kernel, strides, pairs, dilations, strict=True):
-        conv_output_size(n_i, k, stride=s, padding=p, dilation=d)  # validates "kernel fits"
+    out = tuple(  # conv_output_size also checks that the kernel fits
+        conv_output_size(n_i, k, stride=s, padding=p, dilation=d)
+        for n_i, k, s, p, d in zip(x.shape[2:], kernel, strides, pairs, dilations, strict=True)
+    )
     if any(left or right for left, right in pairs):
         x = pad(x, pairs, mode=padding_mode, value=padding_value)
     w = weight.flip(tuple(range(2, m + 2))) if flip else weight
-    y = contract(sliding_windows(x, kernel, strides, dilations), w, groups)
-    if bias is not None:
-        y = y + bias.reshape(-1, *([1] * m))
+    y = correlate(x, w, bias, strides, dilations, groups, out)
     return y if batched else y.squeeze(0)
 
 

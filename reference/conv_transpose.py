@@ -1,15 +1,25 @@
-"""Transposed convolution, written exactly as the course notes explain it.
+"""Transposed convolution: every input pixel stamps the kernel, scaled by its value, onto the output.
 
-1. insert ``s - 1`` zeros between neighbouring inputs (the "fractional stride");
-2. pad ``d (k - 1) - p`` on each side (plus ``output_padding`` at the end);
-3. run a stride-1 convolution with the kernel flipped and its in/out channel axes swapped.
+For input ``X`` (N, C_in, *n), weight ``W`` (C_in, C_out/g, *k), stride ``s``, padding ``p``, dilation
+``d`` and ``g`` groups (``γ`` the group of input channel ``c``):
 
-That is the adjoint of :func:`reference.conv.conv2d` with the same ``stride, padding, dilation,
-groups``: ``⟨conv(x, W), y⟩ = ⟨x, conv_transpose(y, W)⟩``. Output sizes come from
-:func:`reference.analysis.sizes.conv_transpose_output_size`.
+    Y[n, γ C_out/g + o, l·s + j·d - p] += Σ_{c in group γ} X[n, c, l] · W[c, o, j]
+
+computed as (1) one batched matmul giving every stamp ``S[n, j, o, l] = Σ_c W[c, o, j] X[n, c, l]``,
+then (2) ``col2im``: tap ``j``'s stamps add onto the strided output slice ``j·d + l·s`` (``k_1 ⋯ k_m``
+strided adds), and the first ``p`` and last ``p - output_padding`` positions are cropped.
+
+The course notes draw the same map another way: insert ``s - 1`` zeros between neighbouring inputs,
+pad ``d (k - 1) - p`` on each side, and run a stride-1 convolution with the kernel flipped and its
+in/out channel axes swapped. Either way it is the adjoint of :func:`reference.conv.conv2d` with the
+same ``stride, padding, dilation, groups``: ``⟨conv(x, W), y⟩ = ⟨x, conv_transpose(y, W)⟩``. Output
+sizes come from :func:`reference.analysis.sizes.conv_transpose_output_size`.
 """
 
 from __future__ import annotations
+
+import itertools
+import math
 
 import torch
 
@@ -17,8 +27,7 @@ from reference._conv_checks import check_bias, check_input
 from reference._trace import traced
 from reference._validate import check_non_negative, check_positive, ntuple
 from reference.analysis.sizes import conv_transpose_output_size
-from reference.conv import contract
-from reference.windows import sliding_windows
+from reference.conv import accumulation_dtype
 
 __all__ = ["conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
 
@@ -47,35 +56,40 @@ def _check_weight(name: str, weight: torch.Tensor, x: torch.Tensor, groups: int,
         raise ValueError(f"weight sizes must be >= 1, got shape {tuple(weight.shape)}")
 
 
-def _forward_kernel(weight: torch.Tensor, groups: int) -> torch.Tensor:
-    """``(C_in, C_out/g, *k)`` -> the flipped ``(C_out, C_in/g, *k)`` kernel of the equivalent conv."""
-    c_in, og, *k = weight.shape
-    w = (
-        weight.reshape(groups, c_in // groups, og, *k)
-        .transpose(1, 2)
-        .reshape(groups * og, c_in // groups, *k)
-    )
-    return w.flip(tuple(range(2, w.dim())))
+def _stamps(x: torch.Tensor, weight: torch.Tensor, groups: int) -> torch.Tensor:
+    """``S[n, γ, t, o, l] = Σ_c W[γ C_in/g + c, o, t] · X[n, γ C_in/g + c, l]`` as one batched matmul.
 
-
-def _insert_zeros_and_pad(x: torch.Tensor, strides, sides) -> torch.Tensor:
-    """Steps 1 and 2 in one tensor: ``s - 1`` zeros between neighbours, ``(lo, hi)`` zeros around.
-
-    A negative ``lo``/``hi`` crops instead (the forward conv's padding exceeded ``d (k - 1)``).
-    Shape: ``(N, C, n_1, ...)`` -> ``(N, C, lo_1 + (n_1 - 1) s_1 + 1 + hi_1, ...)``.
+    Shape:
+        x ``(N, C_in, *n)``, weight ``(C_in, C_out/g, *k)`` -> ``(N, g, K, C_out/g, *n)``, ``K = k_1 ⋯ k_m``.
     """
-    spread = [(n - 1) * s + 1 for n, s in zip(x.shape[2:], strides, strict=True)]
-    grown = [max(lo, 0) + n + max(hi, 0) for n, (lo, hi) in zip(spread, sides, strict=True)]
-    z = x.new_zeros(*x.shape[:2], *grown)
-    inputs = [
-        slice(max(lo, 0), max(lo, 0) + n, s)
-        for n, s, (lo, _) in zip(spread, strides, sides, strict=True)
-    ]
-    at_inputs: tuple[slice, ...] = (slice(None), slice(None), *inputs)
-    z[at_inputs] = x
-    crop = [slice(max(-lo, 0), n - max(-hi, 0)) for n, (lo, hi) in zip(grown, sides, strict=True)]
-    kept: tuple[slice, ...] = (slice(None), slice(None), *crop)
-    return z[kept]
+    c_in, og, *kernel = weight.shape
+    taps = math.prod(kernel)
+    # (g, C_in/g, C_out/g, K) -> (g, K · C_out/g, C_in/g): tap-major rows, so each tap is one block
+    w = (
+        weight.reshape(groups, c_in // groups, og, taps)
+        .permute(0, 3, 2, 1)
+        .reshape(groups, -1, c_in // groups)
+    )
+    s = torch.matmul(w, x.reshape(x.shape[0], groups, c_in // groups, -1))  # (N, g, K · og, L)
+    return s.reshape(x.shape[0], groups, taps, og, *x.shape[2:])
+
+
+def _col2im(stamps: torch.Tensor, kernel, strides, dilations, sizes) -> torch.Tensor:
+    """Add tap ``j``'s stamps at output positions ``j·d + l·s`` of a zero buffer of ``sizes``.
+
+    Shape:
+        stamps ``(N, g, K, C_out/g, *n)`` -> ``(N, g, C_out/g, *sizes)`` (uncropped: position 0 is
+        ``-p`` of the output).
+    """
+    n, groups, _, og, *spatial = stamps.shape
+    out = stamps.new_zeros(n, groups, og, *sizes)
+    for t, j in enumerate(itertools.product(*map(range, kernel))):
+        at: tuple[slice, ...] = tuple(
+            slice(ji * d, ji * d + (ni - 1) * s + 1, s)
+            for ji, d, ni, s in zip(j, dilations, spatial, strides, strict=True)
+        )
+        out[(Ellipsis, *at)] += stamps[:, :, t]
+    return out
 
 
 def conv_transpose_nd(
@@ -104,19 +118,20 @@ def conv_transpose_nd(
             x.shape[2:], kernel, strides, pads, extra, dilations, strict=True
         )
     )
-    # full padding d (k - 1), less the forward conv's padding p (negative = crop), plus output_padding
-    sides = [
-        (d * (k - 1) - p, d * (k - 1) - p + op)
-        for k, p, op, d in zip(kernel, pads, extra, dilations, strict=True)
-    ]
-    z = _insert_zeros_and_pad(x, strides, sides)
-    y = contract(sliding_windows(z, kernel, 1, dilations), _forward_kernel(weight, groups), groups)
-    if tuple(y.shape[2:]) != out_sizes:
-        raise RuntimeError(
-            f"internal: {name} produced {tuple(y.shape[2:])}, formula says {out_sizes}"
+    work = accumulation_dtype(x.dtype)
+    stamps = _stamps(x.to(work), weight.to(work), groups)
+    # uncropped: every stamp lands (p = 0, output_padding = 0), or more where output_padding reaches
+    sizes = [
+        max(conv_transpose_output_size(n, k, s, 0, 0, d), p + o)
+        for n, k, s, d, p, o in zip(
+            x.shape[2:], kernel, strides, dilations, pads, out_sizes, strict=True
         )
-    if bias is not None:
-        y = y + bias.reshape(-1, *([1] * m))
+    ]
+    full = _col2im(stamps, kernel, strides, dilations, sizes)
+    crop = tuple(slice(p, p + o) for p, o in zip(pads, out_sizes, strict=True))
+    y = full[(Ellipsis, *crop)].reshape(x.shape[0], c_out, *out_sizes)
+    y = y.contiguous() if bias is None else y + bias.reshape(-1, *([1] * m))
+    y = y.to(x.dtype)
     return y if batched else y.squeeze(0)
 
 

@@ -20,7 +20,7 @@ from reference._conv_checks import check_bias, check_input
 from reference._trace import traced
 from reference._validate import check_non_negative, check_positive, ntuple
 from reference.analysis.sizes import conv_output_size
-from reference.conv import contract
+from reference.conv import contract_columns
 
 __all__ = ["deform_conv2d", "bilinear_sample"]
 
@@ -160,8 +160,6 @@ def deform_conv2d(input, offset, weight, bias=None, stride=1, padding=0, dilatio
     cols = cols.reshape(n, offset_groups, -1, kh * kw, ho, wo)
     if mask is not None:
         cols = cols * mask.reshape(n, offset_groups, 1, kh * kw, ho, wo)
-    windows = cols.reshape(n, c_in, kh, kw, ho, wo).permute(
-        0, 1, 4, 5, 2, 3
-    )  # (N, C, H_out, W_out, kH, kW)
-    out = contract(windows, weight, groups)
+    out = contract_columns(cols.reshape(n, c_in, kh * kw, ho * wo), weight, groups)
+    out = out.reshape(n, -1, ho, wo)
     return out if bias is None else out + bias.reshape(-1, 1, 1)
