@@ -140,9 +140,7 @@ def lowest(dtype: torch.dtype) -> float:
     return float("-inf") if dtype.is_floating_point else torch.iinfo(dtype).min
 
 
-SCAN_LIMIT = (
-    32  # windows up to this many taps are scanned tap by tap (fast); larger ones vectorized
-)
+SCAN_LIMIT = 32  # windows up to this many taps are taken tap by tap (fast); larger ones vectorized
 
 
 def taps(window: tuple[int, ...]) -> list[tuple[int, ...]]:
@@ -182,47 +180,36 @@ def window_max(windows: torch.Tensor, d: int) -> torch.Tensor:
     return best
 
 
-def window_argmax(
-    values: torch.Tensor, positions: torch.Tensor, d: int, maxima: torch.Tensor
-) -> torch.Tensor:
-    """Flat input index of each window's maximum (``maxima``, from :func:`window_max`), torch's rules.
+def window_argmax(values: torch.Tensor, positions: torch.Tensor, d: int) -> torch.Tensor:
+    """Flat input index of each window's maximum (the argmax "switch"), with torch's rules.
 
     Shape:
         values ``(N, C, *out, *window)``; positions ``(1, 1, *out, *window)`` (``-1`` = padding);
-        maxima ``(N, C, *out)``; returns ``(N, C, *out)`` int64.
+        returns ``(N, C, *out)`` int64.
 
     torch scans a window row-major from its first real cell and moves the switch on
     ``value > best or isnan(value)``: so the first maximum wins, the *last* NaN wins, and a window
-    whose real cells are all ``-inf`` keeps its first real cell.
+    whose real cells are all ``-inf`` keeps its first real cell. Small windows are stacked tap-major
+    (one copy), so one reduction over the leading tap dim finds the maximum and its tap.
     """
+    values = values.detach()  # the switches are indices: nothing to differentiate
     window = tuple(values.shape[values.dim() - d :])
-    lead = values.shape[: values.dim() - d]
-    pos = positions.reshape(*positions.shape[: positions.dim() - d], -1)
-    first_real = torch.take_along_dim(pos, (pos >= 0).to(torch.uint8).argmax(-1, keepdim=True), -1)
-    has_nan = values.is_floating_point() and bool(torch.isnan(maxima).any())
-    if math.prod(window) > SCAN_LIMIT:
-        flat = values.reshape(*lead, -1)
-        best_tap = flat.argmax(dim=-1, keepdim=True)  # the first maximum (NaN counts as largest)
-        if has_nan:
-            nan = torch.isnan(flat)
-            last_nan = (
-                flat.shape[-1] - 1 - nan.flip(-1).to(torch.uint8).argmax(dim=-1, keepdim=True)
-            )
-            best_tap = torch.where(nan.any(dim=-1, keepdim=True), last_nan, best_tap)
-        chosen = torch.take_along_dim(pos, best_tap, -1)
-        return torch.where(chosen < 0, first_real, chosen).squeeze(-1)
-    numbered = list(enumerate(taps(window)))
-    best_tap = torch.zeros(lead, dtype=torch.uint8, device=values.device)  # tap numbers fit a byte
-    for t, tap in reversed(numbered):  # backwards, so the first tap equal to the maximum is kept
-        best_tap.masked_fill_(values[(...,) + tap] == maxima, t)
-    if has_nan:
-        for t, tap in numbered:  # forwards, so the last NaN is kept
-            best_tap.masked_fill_(torch.isnan(values[(...,) + tap]), t)
-    # position of tap best_tap in window w: entry w * K + best_tap of the flat position table
+    pos = positions.reshape(*positions.shape[: positions.dim() - d], -1)  # (1, 1, *out, K)
     k = pos.shape[-1]
+    if k <= SCAN_LIMIT:
+        flat, dim = torch.stack([values[(...,) + tap] for tap in taps(window)]), 0
+    else:
+        flat, dim = values.reshape(*values.shape[: values.dim() - d], k), -1
+    maxima, best_tap = flat.max(dim)  # the first maximum (NaN counts as largest)
+    if values.is_floating_point() and bool(torch.isnan(maxima).any()):
+        nan = torch.isnan(flat)
+        last_nan = k - 1 - nan.flip(dim).to(torch.uint8).argmax(dim)
+        best_tap = torch.where(nan.any(dim), last_nan, best_tap)
+    # the position of tap best_tap in window w is entry w·K + best_tap of the flat position table
     cell = torch.arange(pos[..., 0].numel(), device=values.device).reshape(pos.shape[:-1]) * k
-    chosen = pos.reshape(-1)[cell + best_tap]
-    # a padding tap matches only when every real cell is -inf: torch keeps the first real cell
+    chosen = torch.take(pos, cell + best_tap)
+    # a padding tap wins only when every real cell is -inf: torch keeps the first real cell
+    first_real = torch.take_along_dim(pos, (pos >= 0).to(torch.uint8).argmax(-1, keepdim=True), -1)
     return torch.where(chosen < 0, first_real.squeeze(-1), chosen)
 
 

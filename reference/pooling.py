@@ -70,11 +70,11 @@ def _max_pool(input, d, kernel_size, stride, padding, dilation, ceil_mode, retur
     x = P.check_rank(input, d, op)
     g = P.geometry(x, d, kernel_size, stride, padding, dilation, ceil_mode)
     win = sliding_windows(P.padded(x, g, P.lowest(x.dtype)), g.kernel, g.stride, g.dilation)
-    out = P.window_max(win, d)
     if not (return_indices or (torch.is_grad_enabled() and x.requires_grad)):
+        out = P.window_max(win, d)
         return out if x is input else out.squeeze(0)
     pos = sliding_windows(P.index_map(g, x.device), g.kernel, g.stride, g.dilation)
-    idx = P.window_argmax(win, pos, d, out)
+    idx = P.window_argmax(win, pos, d)
     # read the maxima at the switches, so autograd routes each gradient to one cell as torch does
     # (a max over the window would split it between tied cells, e.g. the zeros a ReLU leaves)
     out = P.gather_switches(x, idx)

@@ -80,7 +80,7 @@ def _adaptive(input, output_size, d, op, kind, return_indices=False):
         return out if x is input else out.squeeze(0)
     values, positions, ok = P.adaptive_windows(x, out_size)
     masked = torch.where(ok, values, P.lowest(x.dtype))
-    idx = P.window_argmax(masked, positions, d, P.window_max(masked, d))
+    idx = P.window_argmax(masked, positions, d)
     out = P.gather_switches(x, idx)  # one gradient path per window, as torch routes it
     if not return_indices:
         return out if x is input else out.squeeze(0)

@@ -39,7 +39,7 @@ def _max_backward(grad_output, input, d, kernel_size, stride, padding, dilation,
     grad = _check_grad(grad_output, g, x, op)
     win = sliding_windows(P.padded(x, g, P.lowest(x.dtype)), g.kernel, g.stride, g.dilation)
     pos = sliding_windows(P.index_map(g, x.device), g.kernel, g.stride, g.dilation)
-    switches = P.window_argmax(win, pos, d, P.window_max(win, d))
+    switches = P.window_argmax(win, pos, d)
     out = P.scatter_to_input(grad.to(x.dtype), switches, tuple(x.shape[:2]), g.in_size)
     return out if x is input else out.squeeze(0)
 
