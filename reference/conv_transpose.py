@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from typing import Any
 
 import torch
 
@@ -84,11 +85,14 @@ def _col2im(stamps: torch.Tensor, kernel, strides, dilations, sizes) -> torch.Te
     n, groups, _, og, *spatial = stamps.shape
     out = stamps.new_zeros(n, groups, og, *sizes)
     for t, j in enumerate(itertools.product(*map(range, kernel))):
-        at: tuple[slice, ...] = tuple(
-            slice(ji * d, ji * d + (ni - 1) * s + 1, s)
-            for ji, d, ni, s in zip(j, dilations, spatial, strides, strict=True)
+        at: tuple[Any, ...] = (
+            Ellipsis,
+            *(
+                slice(ji * d, ji * d + (ni - 1) * s + 1, s)
+                for ji, d, ni, s in zip(j, dilations, spatial, strides, strict=True)
+            ),
         )
-        out[(Ellipsis, *at)] += stamps[:, :, t]
+        out[at] += stamps[:, :, t]
     return out
 
 
@@ -128,8 +132,11 @@ def conv_transpose_nd(
         )
     ]
     full = _col2im(stamps, kernel, strides, dilations, sizes)
-    crop = tuple(slice(p, p + o) for p, o in zip(pads, out_sizes, strict=True))
-    y = full[(Ellipsis, *crop)].reshape(x.shape[0], c_out, *out_sizes)
+    crop: tuple[Any, ...] = (
+        Ellipsis,
+        *(slice(p, p + o) for p, o in zip(pads, out_sizes, strict=True)),
+    )
+    y = full[crop].reshape(x.shape[0], c_out, *out_sizes)
     y = y.contiguous() if bias is None else y + bias.reshape(-1, *([1] * m))
     y = y.to(x.dtype)
     return y if batched else y.squeeze(0)
