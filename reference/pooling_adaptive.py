@@ -7,10 +7,10 @@ integer ``k`` gives exactly ``avg/max_pool(kernel_size=k)``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import torch
-import torch.nn.functional as F
 
 from reference import _pooling as P
 from reference._trace import traced
@@ -36,34 +36,46 @@ def _output_size(output_size: OutputSize, x: torch.Tensor, d: int, op: str) -> t
     return sizes
 
 
+@functools.lru_cache(maxsize=64)  # small constant tables, reused by every call of one layer
+def _members(
+    n: int, o: int, dtype: torch.dtype, device: torch.device
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(o, n)`` 0/1 matrix with ``M[i, j] = 1`` iff ``start_i <= j < end_i``, and the window lengths."""
+    starts, ends = P.adaptive_bounds(n, o)
+    rows = [[float(s <= j < e) for j in range(n)] for s, e in zip(starts, ends, strict=True)]
+    lengths = [float(e - s) for s, e in zip(starts, ends, strict=True)]
+    return (
+        torch.tensor(rows, dtype=dtype, device=device),
+        torch.tensor(lengths, dtype=dtype, device=device),
+    )
+
+
 def _reduce_axis(x: torch.Tensor, axis: int, o: int, kind: str) -> torch.Tensor:
     """Adaptive pooling along one axis (a box's mean or max is the mean or max of per-axis ones).
 
-    Window ``i`` is ``[start_i, end_i)``; tap ``t`` reads row ``start_i + t`` of every window at once.
-    A shorter window reads past its end: for a max it repeats its last row (harmless), for a sum it
-    reads an extra zero row appended after the input.
+    Window ``i`` is ``[start_i, end_i)``. A mean is a matmul with the 0/1 window membership matrix
+    ``M``, divided by the lengths: ``Σ_{j in window i} x_j = (M x)_i``. A max reads row
+    ``start_i + t`` of every window at once for each tap ``t``; a shorter window repeats its last row.
     """
     n = x.shape[axis]
     if n % o == 0:  # equal, disjoint windows: a reshape (the common 14 -> 7, 7 -> 1 cases)
         windows = x.unflatten(axis, (o, n // o))
         return windows.sum(axis + 1) / (n // o) if kind == "avg" else windows.amax(axis + 1)
+    if kind == "avg":
+        members, lengths = _members(n, o, x.dtype, x.device)
+        total = torch.matmul(x.movedim(axis, -1), members.T)  # (..., o)
+        return (total / lengths).movedim(-1, axis)
     starts, ends = P.adaptive_bounds(n, o)
     start = torch.tensor(starts, device=x.device)
     end = torch.tensor(ends, device=x.device)
-    if kind == "avg":
-        source = F.pad(x, [0, 0] * (x.dim() - axis - 1) + [0, 1])  # row n is zeros
-        past_end = torch.full_like(start, n)
-    else:
-        source, past_end = x, end - 1
+    last = end - 1
 
     def rows(t: int) -> torch.Tensor:
-        return source.index_select(axis, torch.where(start + t < end, start + t, past_end))
+        return x.index_select(axis, torch.where(start + t < end, start + t, last))
 
     total = rows(0)
     for t in range(1, max(e - s for s, e in zip(starts, ends, strict=True))):
-        total = total + rows(t) if kind == "avg" else torch.maximum(total, rows(t))
-    if kind == "avg":
-        return total / (end - start).reshape(o, *([1] * (x.dim() - axis - 1))).to(x.dtype)
+        total = torch.maximum(total, rows(t))
     return total
 
 
@@ -74,7 +86,8 @@ def _adaptive(input, output_size, d, op, kind, return_indices=False):
         P.check_float(x, op)
     if kind == "avg" or not (return_indices or (torch.is_grad_enabled() and x.requires_grad)):
         out = P.accumulating(x) if kind == "avg" else x
-        for axis, o in enumerate(out_size, start=2):
+        # last axis first: its matmul is one plain matrix product over contiguous rows
+        for axis, o in reversed(list(enumerate(out_size, start=2))):
             out = _reduce_axis(out, axis, o, kind)
         out = out.to(x.dtype)
         return out if x is input else out.squeeze(0)
