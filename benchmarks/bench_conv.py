@@ -123,13 +123,28 @@ def conv_cases(dev: torch.device, batch: int) -> list[Case]:
     ]
 
 
+def torch_max_pool2d_backward(grad, x, kernel_size, stride, padding):
+    """torch's max-pool input gradient from scratch: the switches, then its backward kernel."""
+    _, indices = F.max_pool2d(x, kernel_size, stride, padding, return_indices=True)
+    return torch.ops.aten.max_pool2d_with_indices_backward(
+        grad, x, [kernel_size] * 2, [stride] * 2, [padding] * 2, [1, 1], False, indices
+    )
+
+
 def pooling_cases(dev: torch.device, batch: int) -> list[Case]:
     """Pooling ops, if ``reference/pooling.py`` provides them."""
     try:
-        from reference.pooling import avg_pool2d, max_pool2d
+        from reference.pooling import (
+            adaptive_avg_pool2d,
+            avg_pool2d,
+            max_pool2d,
+            max_pool2d_backward,
+        )
     except ImportError:
         return []
-    x = torch.randn(batch, 64, 28, 28, generator=torch.Generator().manual_seed(1)).to(dev)
+    g = torch.Generator().manual_seed(1)
+    x = torch.randn(batch, 64, 28, 28, generator=g).to(dev)
+    grad = torch.randn(batch, 64, 14, 14, generator=g).to(dev)
     shape = f"N={batch}, 64x28x28"
     return [
         (
@@ -138,8 +153,41 @@ def pooling_cases(dev: torch.device, batch: int) -> list[Case]:
             lambda: max_pool2d(x, 3, 2, 1),
             lambda: F.max_pool2d(x, 3, 2, 1),
         ),
+        (
+            "max_pool +indices",
+            shape,
+            lambda: max_pool2d(x, 3, 2, 1, return_indices=True),
+            lambda: F.max_pool2d(x, 3, 2, 1, return_indices=True),
+        ),
+        (
+            "max_pool backward",
+            f"{shape} (torch: indices + backward)",
+            lambda: max_pool2d_backward(grad, x, 3, 2, 1),
+            lambda: torch_max_pool2d_backward(grad, x, 3, 2, 1),
+        ),
         ("avg_pool 2x2", shape, lambda: avg_pool2d(x, 2), lambda: F.avg_pool2d(x, 2)),
+        (
+            "adaptive avg 28->7",
+            shape,
+            lambda: adaptive_avg_pool2d(x, 7),
+            lambda: F.adaptive_avg_pool2d(x, 7),
+        ),
+        (
+            "adaptive avg 28->5",
+            f"{shape} (overlapping windows)",
+            lambda: adaptive_avg_pool2d(x, 5),
+            lambda: F.adaptive_avg_pool2d(x, 5),
+        ),
     ]
+
+
+def _check_agree(name: str, ours, theirs) -> None:
+    """Raise unless both sides give the same tensor (or the same tuple of tensors)."""
+    pairs = zip(ours, theirs, strict=True) if isinstance(ours, tuple) else [(ours, theirs)]
+    for a, b in pairs:
+        same = compare(a, b, rtol=1e-3, atol=1e-3)
+        if not same.ok:
+            raise RuntimeError(f"{name}: reference and torch disagree: {same.message}")
 
 
 def run(dev: torch.device, batch: int, repeats: int, clock: str = "wall") -> list[dict]:
@@ -147,11 +195,7 @@ def run(dev: torch.device, batch: int, repeats: int, clock: str = "wall") -> lis
     rows = []
     with torch.no_grad():
         for name, shape, ours, theirs in conv_cases(dev, batch) + pooling_cases(dev, batch):
-            same = compare(
-                ours(), theirs(), rtol=1e-3, atol=1e-3
-            )  # never time two different things
-            if not same.ok:
-                raise RuntimeError(f"{name}: reference and torch disagree: {same.message}")
+            _check_agree(name, ours(), theirs())  # never time two different things
             ref, base = interleaved_medians(ours, theirs, dev, repeats, clock=clock)
             rows.append(
                 {
