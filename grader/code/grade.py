@@ -13,8 +13,10 @@ from exercises.code.core import CodeExercise
 from exercises.core import LANGS, Text
 from exercises.seeding import rng_for
 from grader.code import hints as H
+from grader.code.error_hints import exception_hints
 from grader.code.judge import SHRINKABLE, CaseOutcome, describe_call, judge
 from grader.code.judge_module import judge_module
+from grader.code.main_block import strip_main_blocks
 from grader.code.report import CodeReport, group_scores, load_error_text
 from grader.code.run_cases import limits_for, run_invocations
 from grader.code.shrink import as_json, show, shrink
@@ -70,12 +72,15 @@ class SubmissionRun:
 
 
 def _collect_hints(exercise: CodeExercise, outcomes: list[CaseOutcome]) -> list[H.Hint]:
-    found: list[H.Hint] = []
-    for o in outcomes:
-        if o.passed:
+    """Recognized bugs (buggy rules), else per-case patterns and exception messages, else the
+    "fails only when F" fallback."""
+    failing = [o for o in outcomes if not o.passed]
+    invs = [exercise.build(o.params) for o in failing]
+    found, explained = H.consistent_rule_hints(exercise, failing, invs)
+    for o, inv, done in zip(failing, invs, explained, strict=True):
+        if done:
             continue
-        inv = exercise.build(o.params)
-        for h in H.buggy_rule_hints(exercise, o, inv) or H.pattern_hints(o):
+        for h in H.pattern_hints(o) or exception_hints(exercise, o, inv):
             if h.note not in [f.note for f in found]:
                 found.append(h)
     feature = H.feature_hint(exercise, outcomes, exercise.features)
@@ -96,6 +101,7 @@ def check_source(
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, got {lang!r}")
     start = time.perf_counter()
+    source = strip_main_blocks(source)  # self-tests there never run, and may call forbidden APIs
     run = SubmissionRun(
         exercise, source, limits, filename, require_level, device, tuple(hide_paths)
     )

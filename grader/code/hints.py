@@ -1,8 +1,9 @@
 """Hints: recognize the known bug behind a failure pattern, as STACK's "buggy rules" do.
 
 Three sources, in order: the exercise's buggy rules (the student's output equals what a specific bug
-produces), shape/value patterns (transposed dims; mismatches only at the border), and a pattern across
-cases ("fails only when stride > 1").
+produces, in most of the failing cases the rule applies to), shape/value patterns (an integer dtype;
+transposed dims; mismatches only at the border), and a pattern across cases ("fails only when
+stride > 1"). Exceptions with a telling message get theirs from :mod:`grader.code.error_hints`.
 """
 
 from __future__ import annotations
@@ -49,16 +50,20 @@ FEATURE_HINTS: dict[str, Text] = {
         "with a depth multiplier m > 1: output channel j reads input channel j // m",
         "深度乘数 m 大于 1 时：输出通道 j 读取输入通道 j // m",
     ),
+    "default_stride": Text("when stride is left out: it then equals kernel_size",
+                           "省略 stride 时：它等于 kernel_size"),
     "floor": Text("when (H + 2p - k) is not a multiple of the stride: the output size rounds down",
                   "当 (H + 2p - k) 不是步幅的倍数时：输出尺寸向下取整"),
 }  # fmt: skip
 
 
-def buggy_rule_hints(exercise: CodeExercise, outcome: CaseOutcome, inv: Invocation) -> list[Hint]:
-    """The exercise's buggy rules whose output equals the student's (shape and values)."""
+def _rule_verdicts(
+    exercise: CodeExercise, outcome: CaseOutcome, inv: Invocation
+) -> dict[str, bool]:
+    """For each buggy rule that applies to this failing case: does the student's output equal it?"""
     if outcome.status not in ("wrong", "shape") or not outcome.actual:
-        return []
-    found = []
+        return {}
+    verdicts = {}
     for rule in exercise.buggy_rules:
         buggy = rule.outputs(outcome.params, inv)
         if buggy is None or len(buggy) != len(outcome.actual):
@@ -66,9 +71,40 @@ def buggy_rule_hints(exercise: CodeExercise, outcome: CaseOutcome, inv: Invocati
         same_shapes = all(
             np.shape(a) == np.shape(b) for a, b in zip(outcome.actual, buggy, strict=True)
         )
-        if same_shapes and compare_outputs(exercise, outcome.actual, buggy)[0].ok:
-            found.append(Hint(rule.note, rule.feedback))
-    return found
+        verdicts[rule.note] = same_shapes and compare_outputs(exercise, outcome.actual, buggy)[0].ok
+    return verdicts
+
+
+def consistent_rule_hints(
+    exercise: CodeExercise, failing: Sequence[CaseOutcome], invs: Sequence[Invocation]
+) -> tuple[list[Hint], list[bool]]:
+    """Buggy rules that explain at least half of the failing cases they apply to, and for each
+    failing case whether one of them explains it.
+
+    A rule matching one small case only (where two bugs give the same numbers, e.g. a 1x1 hidden
+    state) but not the larger ones is not the student's bug; a rule matching most cases is, even
+    when a second bug spoils the rest.
+    """
+    verdicts = [_rule_verdicts(exercise, o, inv) for o, inv in zip(failing, invs, strict=True)]
+    kept = []
+    for rule in exercise.buggy_rules:
+        seen = [v[rule.note] for v in verdicts if rule.note in v]
+        if any(seen) and 2 * sum(seen) >= len(seen):
+            kept.append(rule)
+    explained = [any(v.get(r.note) for r in kept) for v in verdicts]
+    return [Hint(r.note, r.feedback) for r in kept], explained
+
+
+def _integer_output(outcome: CaseOutcome) -> Hint | None:
+    for a, e in zip(outcome.actual, outcome.expected, strict=False):
+        a, e = np.asarray(a), np.asarray(e, dtype=np.float64)
+        if a.dtype.kind in "iub" and e.size and not np.allclose(e, np.round(e)):
+            return Hint("integer_output", Text(
+                f"Your output has an integer dtype ({a.dtype}), so its values were truncated: "
+                "allocate it as floats (np.zeros(shape) or dtype=x.dtype), not dtype=int.",
+                f"你的输出是整数类型（{a.dtype}），数值被截断了：请用浮点数组（np.zeros(shape) 或 "
+                "dtype=x.dtype），不要用 dtype=int。"))  # fmt: skip
+    return None
 
 
 def _transposed(outcome: CaseOutcome) -> Hint | None:
@@ -114,10 +150,13 @@ def _border_only(outcome: CaseOutcome) -> Hint | None:
 
 
 def pattern_hints(outcome: CaseOutcome) -> list[Hint]:
-    """The first shape/value pattern of one failing case: transposed dims, else border-only mismatches."""
-    transposed = _transposed(outcome)
-    found = transposed if transposed is not None else _border_only(outcome)
-    return [] if found is None else [found]
+    """The first shape/value pattern of one failing case: an integer dtype, transposed dims, else
+    border-only mismatches."""
+    for find in (_integer_output, _transposed, _border_only):
+        found = find(outcome)
+        if found is not None:
+            return [found]
+    return []
 
 
 def feature_hint(exercise: CodeExercise, outcomes: Sequence[CaseOutcome], features) -> Hint | None:

@@ -61,3 +61,32 @@ def test_fails_only_with_stride() -> None:
     assert hint is not None and hint.note == "fails_with_stride"
     assert "stride > 1" in hint.text("en") and "步幅" in hint.text("zh")
     assert feature_hint(CONV, [o for o in outcomes if o.passed], CONV.features) is None
+
+
+def test_integer_output_is_named() -> None:
+    expected = np.linspace(-2.3, 2.7, 16).reshape(1, 1, 4, 4)
+    actual = expected.astype(np.int64)
+    (hint,) = pattern_hints(_outcome("wrong", actual, expected, ph=0, pw=0))
+    assert hint.note == "integer_output" and "int64" in hint.text("en")
+    assert pattern_hints(_outcome("wrong", actual, np.round(expected), ph=0, pw=0)) == []
+
+
+def test_a_rule_matching_only_a_minority_of_its_cases_is_not_the_bug() -> None:
+    """gru_cell: b_hn added outside the reset gate equals d2l's equations when H = 1 only."""
+    from exercises.seeding import rng_for
+    from grader.code.hints import consistent_rule_hints
+
+    ex = get("gru_cell")
+    failing, invs = [], []
+    for case in ex.cases(rng_for(0)):
+        inv = ex.build(case.params)
+        (actual,) = next(r for r in ex.buggy_rules if r.note == "b_hn_outside_reset").outputs(
+            case.params, inv
+        )
+        failing.append(CaseOutcome(case.group, case.params, "wrong", Text("", ""), actual=(actual,),
+                                   expected=ex.expected(case.params, inv)))  # fmt: skip
+        invs.append(inv)
+    hints, explained = consistent_rule_hints(ex, failing, invs)
+    assert [h.note for h in hints] == ["b_hn_outside_reset"] and all(explained)
+    d2l_matches = [h.note for h in consistent_rule_hints(ex, failing[:1], invs[:1])[0]]
+    assert "reset_before_matmul" in d2l_matches  # the 1x1 case alone cannot tell them apart

@@ -1,0 +1,78 @@
+"""Exception messages that name a known mistake get their hint; blanking the __main__ self-test."""
+
+from __future__ import annotations
+
+import pytest
+
+from exercises.code import get
+from exercises.core import Text
+from exercises.seeding import rng_for
+from grader.code.error_hints import exception_hints
+from grader.code.judge import CaseOutcome
+from grader.code.main_block import strip_main_blocks
+
+
+def _notes(exercise_id: str, message: str) -> list[str]:
+    ex = get(exercise_id)
+    case = ex.cases(rng_for(0))[0]
+    outcome = CaseOutcome(case.group, case.params, "exception", Text(message, message))
+    return [h.note for h in exception_hints(ex, outcome, ex.build(case.params))]
+
+
+@pytest.mark.parametrize(
+    "message, note",
+    [
+        ("raised TypeError at line 4: cannot unpack non-iterable int object", "int_argument"),
+        ("raised TypeError at line 9: 'int' object is not subscriptable", "int_argument"),
+        ("raised TypeError at line 9: unsupported operand type(s) for *: 'tuple' and 'int'",
+         "pair_argument"),
+        ("raised TypeError at line 3: 'float' object cannot be interpreted as an integer",
+         "float_size"),
+        ("raised TypeError: conv2d() got an unexpected keyword argument 'dilation'", "signature"),
+        ("raised TypeError: conv2d() missing 1 required positional argument: 'stride'",
+         "signature"),
+        ("raised TypeError at line 15: can't assign a numpy.float32 to a torch.FloatTensor",
+         "numpy_into_tensor"),
+        ("raised IndexError at line 12: index 5 is out of bounds", None),
+    ],
+)  # fmt: skip
+def test_known_exception_messages(message: str, note: str | None) -> None:
+    assert _notes("conv2d", message) == ([note] if note else [])
+
+
+def test_signature_hint_shows_the_call() -> None:
+    ex = get("residual")
+    case = ex.cases(rng_for(0))[0]
+    msg = "raised TypeError: Residual.__init__() got an unexpected keyword argument 'in_channels'"
+    outcome = CaseOutcome(case.group, case.params, "exception", Text(msg, msg))
+    (hint,) = exception_hints(ex, outcome, ex.build(case.params))
+    assert "Residual(in_channels=..., out_channels=...)" in hint.text("en")
+    wrong = CaseOutcome(case.group, case.params, "wrong", Text(msg, msg))
+    assert exception_hints(ex, wrong, ex.build(case.params)) == []
+
+
+def test_main_blocks_are_blanked_keeping_line_numbers() -> None:
+    src = (
+        "import numpy as np\n"
+        "def f(x):\n"
+        "    return x\n"
+        'if "__main__" == __name__:\n'
+        "    import torch.nn.functional as F\n"
+        "    print(F.conv2d)\n"
+        "y = 1\n"
+    )
+    out = strip_main_blocks(src)
+    assert out.split("\n") == [
+        "import numpy as np",
+        "def f(x):",
+        "    return x",
+        "",
+        "",
+        "",
+        "y = 1",
+        "",
+    ]
+    kept = "if __name__ == '__main__':\n    a = 1\nelse:\n    a = 2\n"  # the else branch runs
+    assert strip_main_blocks(kept) == kept
+    assert strip_main_blocks("if __name__ == '__main__' or True:\n    a = 1\n").startswith("if")
+    assert strip_main_blocks("def (:\n") == "def (:\n"
