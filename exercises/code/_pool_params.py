@@ -82,6 +82,7 @@ def features(p: Params) -> tuple[str, ...]:
     found = {
         "batch": p["N"] > 1 or p["C"] > 1,
         "stride": (p["sh"], p["sw"]) != (p["kh"], p["kw"]),
+        "default_stride": bool(p["default_stride"]),
         "padding": p["ph"] > 0 or p["pw"] > 0,
         "non_square": p["kh"] != p["kw"] or p["H"] != p["W"],
         "overlap": p["sh"] < p["kh"] or p["sw"] < p["kw"],

@@ -208,6 +208,7 @@ CORR2D = CodeExercise(
     expected=_corr_expected,
     shrink=_corr_shrink,
     arg_names=("X", "K"),
+    features=lambda p: ("non_square",) if p["H"] != p["W"] or p["kh"] != p["kw"] else (),
     forbidden_names=CONV_FORBIDDEN + ("numpy.convolve", "numpy.correlate"),
     forbidden_aten_ops=CONV_ATEN,
     buggy_rules=(

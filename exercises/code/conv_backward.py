@@ -111,6 +111,14 @@ CONV2D_BACKWARD = CodeExercise(
                 (_grads(inv, padded_dx=True)[0],) + _grads(inv)[1:] if p["ph"] + p["pw"] else None
             ),
         ),  # fmt: skip
+        BuggyRule(
+            "dbias_mean",
+            Text(
+                "Your dbias is the mean of dout: it is the sum over the batch and every position.",
+                "你的 dbias 是 dout 的平均值：应对批和所有位置求和。",
+            ),
+            lambda p, inv: _grads(inv)[:2] + (_grads(inv)[2] / (inv.args[0].size / p["cout"]),),
+        ),  # fmt: skip
     ),
     features=_features,
 )
@@ -140,6 +148,20 @@ def _columns(inv: Invocation, order: str = "ckl") -> tuple[np.ndarray, ...]:
     n, c, oh, ow = win.shape[:4]
     perm = {"ckl": (0, 1, 4, 5, 2, 3), "klc": (0, 4, 5, 1, 2, 3)}[order]
     return (n64(win.permute(*perm).reshape(n, c * kh * kw, oh * ow)),)
+
+
+def _cs231n(cols: np.ndarray) -> np.ndarray:
+    """(N, C*kH*kW, L) as cs231n's im2col lays it out: (C*kH*kW, L*N), the sample index fastest."""
+    return cols.transpose(1, 2, 0).reshape(cols.shape[1], -1)
+
+
+def _column_major(p: Params, inv: Invocation) -> tuple[np.ndarray, ...] | None:
+    ho, wo = _out_hw(p)
+    if ho == 1 or wo == 1:
+        return None  # both orders agree
+    cols = _columns(inv)[0]
+    n, rows = cols.shape[:2]
+    return (cols.reshape(n, rows, ho, wo).swapaxes(2, 3).reshape(n, rows, ho * wo),)
 
 
 IM2COL = CodeExercise(
@@ -192,6 +214,24 @@ IM2COL = CodeExercise(
             ),
             lambda p, inv: (np.swapaxes(_columns(inv)[0], 1, 2),),
         ),  # fmt: skip
+        BuggyRule(
+            "columns_column_major",
+            Text(
+                "Your columns number the output positions column by column (l = ow*H_out + oh): "
+                "torch's l = oh*W_out + ow is row-major.",
+                "你的列按列优先给输出位置编号（l = ow*H_out + oh）：torch 用行优先 l = oh*W_out + ow。",
+            ),
+            _column_major,
+        ),
+        BuggyRule(
+            "cs231n_layout",
+            Text(
+                "Your result is cs231n's (C*kH*kW, L*N) matrix with the samples side by side: "
+                "F.unfold keeps the batch first, (N, C*kH*kW, L).",
+                "你的结果是 cs231n 的 (C*kH*kW, L*N) 矩阵（样本并排）：F.unfold 的批维在最前，(N, C*kH*kW, L)。",
+            ),
+            lambda p, inv: (_cs231n(_columns(inv)[0]),),
+        ),
     ),
     features=cp.features,
 )

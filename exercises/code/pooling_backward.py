@@ -56,6 +56,19 @@ def _route_ties(p: Params, inv: Invocation, mode: str) -> tuple[np.ndarray, ...]
     return (dxp[:, :, p["ph"] : p["ph"] + p["H"], p["pw"] : p["pw"] + p["W"]],)
 
 
+def _zero_padded(p: Params, inv: Invocation) -> tuple[np.ndarray, ...] | None:
+    """The gradient when x is padded with zeros (a padded 0 can win, taking the gradient away)."""
+    from reference.pooling_backward import max_pool2d_backward
+
+    if p["ph"] + p["pw"] == 0:
+        return None
+    dout, x, kernel = inv.args
+    xp = np.pad(x, ((0, 0), (0, 0), (p["ph"],) * 2, (p["pw"],) * 2))
+    kwargs = {**inv.kwargs, "padding": 0}
+    dxp = n64(max_pool2d_backward(t64(dout), t64(xp), kernel, **kwargs))
+    return (dxp[:, :, p["ph"] : p["ph"] + p["H"], p["pw"] : p["pw"] + p["W"]],)
+
+
 MAX_POOL2D_BACKWARD = CodeExercise(
     id="max_pool2d_backward",
     topic="pooling",
@@ -99,6 +112,15 @@ MAX_POOL2D_BACKWARD = CodeExercise(
                 "并列最大值时你传给了最后一个：torch 选第一个（行优先）。",
             ),
             lambda p, inv: _route_ties(p, inv, "last"),
+        ),  # fmt: skip
+        BuggyRule(
+            "zero_padding_max",
+            Text(
+                "Your gradient matches x padded with zeros: a padded 0 beats negative values and takes "
+                "their gradient. Pad with -inf so padding never wins.",
+                "你的梯度与用 0 填充 x 一致：填充的 0 会胜过负数并夺走梯度。请用 -inf 填充，使填充永远不会胜出。",
+            ),
+            _zero_padded,
         ),  # fmt: skip
     ),
     features=pp.features,

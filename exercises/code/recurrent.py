@@ -61,15 +61,16 @@ def _reorder(
 
 
 def _lstm(
-    inv: Invocation, order: str = "ifgo", g_act=torch.tanh, out_act=torch.tanh, drop_b_hh=False
-):
+    inv: Invocation, order: str = "ifgo", g_act=torch.tanh, out_act=torch.tanh, drop_b_hh=False,
+    old_cell_in_h=False,
+):  # fmt: skip
     x, h, c, w_ih, w_hh, b_ih, b_hh = (t64(a) for a in inv.args)
     w_ih, w_hh, b_ih, b_hh = _reorder([w_ih, w_hh, b_ih, b_hh], 4, order, "ifgo")
     if drop_b_hh:
         b_hh = torch.zeros_like(b_hh)
     i, f, g, o = (x @ w_ih.T + b_ih + h @ w_hh.T + b_hh).chunk(4, dim=1)
     C = torch.sigmoid(f) * c + torch.sigmoid(i) * g_act(g)
-    return n64(torch.sigmoid(o) * out_act(C)), n64(C)
+    return n64(torch.sigmoid(o) * out_act(c if old_cell_in_h else C)), n64(C)
 
 
 def _lstm_expected(p: Params, inv: Invocation) -> tuple[np.ndarray, ...]:
@@ -151,20 +152,30 @@ LSTM_CELL = CodeExercise(
             ),
             lambda p, inv: _lstm(inv, drop_b_hh=True),
         ),
+        BuggyRule(
+            "h_uses_old_cell",
+            Text(
+                "Your h_next uses the old cell state c: it is O * tanh(c_next), the NEW cell state.",
+                "你的 h_next 用了旧的记忆 c：应为 O * tanh(c_next)，即新的记忆。",
+            ),
+            lambda p, inv: _lstm(inv, old_cell_in_h=True),
+        ),
     ),  # fmt: skip
     features=_features,
 )
 
 
 def _gru(
-    inv: Invocation, order: str = "rzn", flip_z: bool = False, n_act=torch.tanh
-) -> tuple[np.ndarray, ...]:
+    inv: Invocation, order: str = "rzn", flip_z: bool = False, n_act=torch.tanh,
+    b_hn_outside: bool = False,
+) -> tuple[np.ndarray, ...]:  # fmt: skip
     x, h, w_ih, w_hh, b_ih, b_hh = (t64(a) for a in inv.args)
     w_ih, w_hh, b_ih, b_hh = _reorder([w_ih, w_hh, b_ih, b_hh], 3, order, "rzn")
     xr, xz, xn = (x @ w_ih.T + b_ih).chunk(3, dim=1)
     hr, hz, hn = (h @ w_hh.T + b_hh).chunk(3, dim=1)
     R, Z = torch.sigmoid(xr + hr), torch.sigmoid(xz + hz)
-    N = n_act(xn + R * hn)
+    b_hn = b_hh.chunk(3)[2]
+    N = n_act(xn + R * (hn - b_hn) + b_hn) if b_hn_outside else n_act(xn + R * hn)
     return (n64((1 - Z) * h + Z * N if flip_z else Z * h + (1 - Z) * N),)
 
 
@@ -226,6 +237,16 @@ GRU_CELL = CodeExercise(
                 "你的候选状态 N 用了 sigmoid：应为 tanh(...)。",
             ),
             lambda p, inv: _gru(inv, n_act=torch.sigmoid),
+        ),
+        BuggyRule(
+            "b_hn_outside_reset",
+            Text(
+                "Your values add b_hn outside the reset gate: torch computes "
+                "N = tanh(x_n + R * (h @ W_hn.T + b_hn)), so keep b_ih and b_hh separate.",
+                "你把 b_hn 加在了重置门之外：torch 计算 N = tanh(x_n + R * (h @ W_hn.T + b_hn))，"
+                "因此 b_ih 与 b_hh 不能合并。",
+            ),
+            lambda p, inv: _gru(inv, b_hn_outside=True),
         ),
     ),  # fmt: skip
     features=_features,

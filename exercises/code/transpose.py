@@ -95,6 +95,20 @@ def _t_ref(inv: Invocation, **changes: Any) -> tuple[np.ndarray, ...]:
     return (n64(conv_transpose2d(x, weight, **{**inv.kwargs, "bias": bias, **changes})),)
 
 
+def _forward_conv(p: Params, inv: Invocation) -> tuple[np.ndarray, ...] | None:
+    """An ordinary strided convolution with the kernel's channel axes swapped (groups 1)."""
+    from reference.conv import conv2d
+
+    if p["groups"] != 1:
+        return None
+    x, weight, bias = (t64(a) for a in inv.args)
+    kw = {k: inv.kwargs[k] for k in ("stride", "padding", "dilation")}
+    try:
+        return (n64(conv2d(x, weight.transpose(0, 1), bias, **kw)),)
+    except ValueError:  # the kernel does not fit: no output to compare
+        return None
+
+
 CONV_TRANSPOSE2D = CodeExercise(
     id="conv_transpose2d",
     topic="convolution",
@@ -161,6 +175,17 @@ CONV_TRANSPOSE2D = CodeExercise(
                 "你的结果恰好差一个偏置：请给输出通道 c 加上 bias[c]。",
             ),
             lambda p, inv: _t_ref(inv, bias=None) if p["bias"] else None,
+        ),
+        BuggyRule(
+            "forward_convolution",
+            Text(
+                "Your output is an ordinary convolution of x: a transposed convolution scatters every "
+                "input value times the kernel into a LARGER output, "
+                "H_out = (H-1)s - 2p + d(kH-1) + op + 1.",
+                "你的输出是对 x 的普通卷积：转置卷积把每个输入值乘以卷积核散布到更大的输出中，"
+                "H_out = (H-1)s - 2p + d(kH-1) + op + 1。",
+            ),
+            _forward_conv,
         ),
     ),  # fmt: skip
     features=_t_features,

@@ -115,3 +115,25 @@ def test_float32_error_passes_and_float16_error_fails(name: str) -> None:
             assert not compare_outputs(ex, float16, expected)[0].ok, (name, case.params)
             checked += 1
     assert checked >= 4
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_buggy_rules_run_on_every_case_and_differ_from_the_answer(name: str) -> None:
+    """Each rule gives None or outputs on cases and shrink candidates, and never the right answer
+    everywhere (a rule equal to the reference would hint at a bug in correct code)."""
+    from grader.code.judge import compare_outputs
+
+    ex = get(name)
+    differs = {r.note: False for r in ex.buggy_rules}
+    for case in ex.cases(rng_for(0)):
+        for params in [case.params, *ex.shrink(dict(case.params))[:3]]:
+            inv = ex.build(params)
+            expected = ex.expected(params, inv)
+            for rule in ex.buggy_rules:
+                out = rule.outputs(params, inv)
+                if out is None:
+                    continue
+                same = all(np.shape(a) == np.shape(e) for a, e in zip(out, expected, strict=True))
+                if not same or not compare_outputs(ex, out, expected)[0].ok:
+                    differs[rule.note] = True
+    assert all(differs.values()), [n for n, d in differs.items() if not d]
