@@ -52,7 +52,8 @@ class Invocation:
     """What the child receives for one case (inputs only, never expected outputs).
 
     Functions: ``entry(*args, **kwargs)`` returning ``outputs`` arrays (``arg_names`` label ``args``
-    in feedback). Modules: ``entry(**init_kwargs)`` probed on ``inputs`` after ``actions``.
+    in feedback). Modules: ``entry(**init_kwargs)`` built after ``torch.manual_seed(seed)``, probed on
+    ``inputs`` after ``actions``.
     """
 
     args: tuple[Any, ...] = ()
@@ -62,6 +63,7 @@ class Invocation:
     inputs: tuple[np.ndarray, ...] = ()
     actions: tuple[str, ...] = ()
     mode: Literal["train", "eval"] = "eval"
+    seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -70,13 +72,18 @@ class ModuleExpected:
 
     ``values[i]`` is None when the value depends on the random initialization (only the shape is
     checked). ``layers`` is the sorted multiset of ``(type, output_shape, parameters)`` of the
-    parametrized leaf layers (Conv2d, Linear, BatchNorm2d ...).
+    parametrized leaf layers (Conv2d, Linear, BatchNorm2d ...) and pooling layers; ``activations``
+    how many times each activation type (ReLU, Sigmoid ...) is applied. ``seeded`` are the reference
+    block's outputs when built right after ``torch.manual_seed(seed)`` as the child builds the
+    student's: a student module creating its layers in the same order matches them exactly.
     """
 
     shapes: tuple[tuple[int, ...], ...]
     values: tuple[np.ndarray | None, ...]
     parameters: int
     layers: tuple[tuple[str, tuple[int, ...], int], ...]
+    activations: tuple[tuple[str, int], ...] = ()
+    seeded: tuple[np.ndarray, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,14 @@ Each probe builds the student's class with fixed arguments and runs it on random
 sandbox; the parent compares output shapes, the parameter count and the multiset of parametrized
 layers (type, output shape, parameters) with ``reference.analysis.summarize`` of the reference block,
 plus behaviour probes whose values are known without the weights (a residual block whose last BN
-weight is zero is its shortcut path: ReLU(x)).
+weight is zero is its shortcut path: ReLU(x)). The reference block is built under the probe's torch
+seed, so a student block creating its layers in the same order has the same weights and must give
+the same outputs: a match proves it right whatever it calls its layers or how it pools.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -19,6 +22,12 @@ from exercises.code.core import Case, CaseGroup, CodeExercise, Invocation, Modul
 from exercises.core import Text
 
 STRUCTURAL = ("Conv2d", "Linear", "BatchNorm2d", "MaxPool2d", "AvgPool2d")
+#: Activation layers: a student's block may apply each at most as often as the reference does
+#: (fewer is fine: torch.relu / F.sigmoid in forward are not layers).
+ACTIVATIONS = (
+    "ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish", "Sigmoid",
+    "Tanh", "Hardtanh", "Hardsigmoid", "Hardswish", "Softplus", "Softmax", "LogSoftmax",
+)  # fmt: skip
 
 
 def _reference_block(name: str, init: dict[str, Any]) -> torch.nn.Module:
@@ -46,13 +55,13 @@ def _expected(entry: str):
     def expected(p: Params, inv: Invocation) -> ModuleExpected:
         from reference.analysis.summary import summarize
 
-        with torch.random.fork_rng(
-            devices=[]
-        ):  # the reference's random init must not touch global state
+        with torch.random.fork_rng(devices=[]):  # the reference's init must not touch global state
+            torch.manual_seed(inv.seed)  # as the child seeds before building the student's block
             block = _reference_block(entry, dict(inv.init_kwargs)).eval()
             table = summarize(block, inv.inputs[0].shape)
+            block = block.double()
             with torch.no_grad():
-                shapes = tuple(tuple(block(torch.from_numpy(x)).shape) for x in inv.inputs)
+                outs = [block(torch.from_numpy(x).double()) for x in inv.inputs]
         rows = table[table["module"].isin(STRUCTURAL)]
         layers = tuple(
             sorted(
@@ -63,8 +72,13 @@ def _expected(entry: str):
             np.maximum(x, 0).astype(np.float64) if p.get("probe") == "identity" else None
             for x in inv.inputs
         )
-        params = int(table.attrs["totals"]["declared_parameters"])
-        return ModuleExpected(shapes=shapes, values=values, parameters=params, layers=layers)
+        activations = Counter(str(m) for m in table["module"] if m in ACTIVATIONS)
+        return ModuleExpected(
+            shapes=tuple(tuple(o.shape) for o in outs), values=values,
+            parameters=int(table.attrs["totals"]["declared_parameters"]), layers=layers,
+            activations=tuple(sorted(activations.items())),
+            seeded=None if inv.actions else tuple(o.numpy() for o in outs),
+        )  # fmt: skip
 
     return expected
 
@@ -72,7 +86,9 @@ def _expected(entry: str):
 def _build(p: Params) -> Invocation:
     inputs = tuple(arrays(p["seed"], [tuple(s) for s in p["inputs"]]))
     actions = ("zero_last_batchnorm_weight",) if p.get("probe") == "identity" else ()
-    return Invocation(init_kwargs=dict(p["init"]), inputs=inputs, actions=actions, mode="eval")
+    return Invocation(
+        init_kwargs=dict(p["init"]), inputs=inputs, actions=actions, mode="eval", seed=p["seed"]
+    )
 
 
 def _cases_from(table: list[tuple[str, dict[str, Any], list[tuple[int, ...]], str]]):

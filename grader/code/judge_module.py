@@ -11,12 +11,12 @@ from collections import Counter
 import numpy as np
 
 from exercises.code.core import CodeExercise, ModuleExpected
+from exercises.code.modules import ACTIVATIONS, STRUCTURAL
 from exercises.core import Text
 from grader.code.judge import CaseOutcome, _status_text, compare_outputs
 from grader.sandbox.api import CallResult
 
-#: Leaf layers whose type, output shape and parameter count make up the compared structure.
-STRUCTURAL = ("Conv2d", "Linear", "BatchNorm2d", "MaxPool2d", "AvgPool2d")
+_POOLING = ("MaxPool2d", "AvgPool2d")
 
 
 def layer_multiset(records) -> Counter:
@@ -29,24 +29,63 @@ def layer_multiset(records) -> Counter:
     return out
 
 
+def _parametrized_first(layers: Counter) -> list:
+    """Layers with parameters (the telling ones) before parameter-free pooling layers."""
+    return sorted(layers.items(), key=lambda item: item[0][2] == 0)
+
+
 def _structure_text(expected: Counter, actual: Counter) -> Text | None:
     missing, extra = expected - actual, actual - expected
     if not missing and not extra:
         return None
     parts_en, parts_zh = [], []
-    for (kind, shape, n), _ in list(missing.items())[:2]:
+    for (kind, shape, n), _ in _parametrized_first(missing)[:2]:
         parts_en.append(f"missing a {kind} with output {shape} and {n} parameters")
         parts_zh.append(f"缺少输出为 {shape}、参数 {n} 个的 {kind}")
-    for (kind, shape, n), _ in list(extra.items())[:2]:
+    for (kind, shape, n), _ in _parametrized_first(extra)[:2]:
         if not shape:  # the child saw this layer built but never called
             parts_en.append(f"a {kind} ({n} parameters) that forward never uses")
             parts_zh.append(f"一个从未在 forward 中使用的 {kind}（参数 {n} 个）")
             continue
         parts_en.append(f"unexpected {kind} with output {shape} and {n} parameters")
         parts_zh.append(f"多出输出为 {shape}、参数 {n} 个的 {kind}")
+    unseen = sorted({kind for kind, _, _ in missing if kind in _POOLING})
+    if unseen and not any(k in _POOLING for k, _, _ in actual):  # F.max_pool2d leaves no layer
+        kinds = " / ".join(f"nn.{k}" for k in unseen)
+        parts_en.append(
+            f"if you pool with a function in forward, use an {kinds} layer instead "
+            "(the grader sees layers, not function calls)"
+        )
+        parts_zh.append(
+            f"如果你在 forward 中用函数做池化，请改用 {kinds} 层（评分程序只能看到层，看不到函数调用）"
+        )
     return Text(
         "layer structure differs: " + "; ".join(parts_en), "层结构不同：" + "；".join(parts_zh)
     )
+
+
+def _activation_text(expected: ModuleExpected, records) -> Text | None:
+    """An activation layer applied more often than the reference applies it (e.g. ReLU in a sigmoid
+    LeNet, a sigmoid after the last Linear); fewer is fine (torch.relu in forward is no layer)."""
+    want = dict(expected.activations)
+    got = Counter(r.type for r in records if r.type in ACTIVATIONS and r.output_shape)
+    for kind, n in sorted(got.items()):
+        if n <= want.get(kind, 0):
+            continue
+        if kind not in want:
+            shown = ", ".join(want) or "none"
+            return Text(f"uses {kind} activations, which this block does not have (its activations: "
+                        f"{shown})", f"使用了本模块没有的激活函数 {kind}（本模块的激活函数：{shown}）")  # fmt: skip
+        return Text(f"applies {kind} {n} times, this block applies it {want[kind]} times",
+                    f"{kind} 用了 {n} 次，本模块只用 {want[kind]} 次")  # fmt: skip
+    return None
+
+
+def _matches_seeded(exercise: CodeExercise, outs: tuple, expected: ModuleExpected) -> bool:
+    """The outputs equal the reference block's built under the same seed (same layer order)."""
+    if expected.seeded is None or len(outs) != len(expected.seeded):
+        return False
+    return compare_outputs(exercise, outs, expected.seeded)[0].ok
 
 
 def _parameter_text(got: int, expected: ModuleExpected) -> Text:
@@ -92,7 +131,8 @@ def _behaviour_problem(
 
 def judge_module(exercise: CodeExercise, group: str, params: dict, result: CallResult,
                  expected: ModuleExpected, limit_s: float) -> CaseOutcome:  # fmt: skip
-    """The outcome of one module probe: output shapes, then parameters, layers, behaviour."""
+    """The outcome of one module probe: output shapes, then parameters; outputs equal to the
+    reference's under the same seed pass; else layers, activations, behaviour."""
     base = {"group": group, "params": dict(params), "seconds": result.seconds}
     if not result.ok:
         status, text = _status_text(exercise, result, limit_s)
@@ -108,14 +148,23 @@ def judge_module(exercise: CodeExercise, group: str, params: dict, result: CallR
     problem = _shape_problem(outs, expected)
     if problem is not None:
         return CaseOutcome(status=problem[0], message=problem[1], **base)
-    if result.parameters is not None and result.parameters != expected.parameters:
-        text = _parameter_text(result.parameters, expected)
-        return CaseOutcome(status="wrong", message=text, detail={"stage": "parameters"}, **base)
     structure = _structure_text(
         Counter(dict(_as_counter(expected.layers))), layer_multiset(result.layers)
     )
+    if result.parameters is not None and result.parameters != expected.parameters:
+        text = _parameter_text(result.parameters, expected)
+        if structure is not None:  # which layers make the difference
+            text = Text(f"{text.en}; {structure.en}", f"{text.zh}；{structure.zh}")
+        return CaseOutcome(status="wrong", message=text, detail={"stage": "parameters"}, **base)
+    if _matches_seeded(exercise, outs, expected):  # the reference's numbers: nothing else to ask
+        return CaseOutcome(status="passed", message=Text("passed", "通过"), **base)
     if structure is not None:
         return CaseOutcome(status="wrong", message=structure, detail={"stage": "layers"}, **base)
+    activation = _activation_text(expected, result.layers)
+    if activation is not None:
+        return CaseOutcome(
+            status="wrong", message=activation, detail={"stage": "activations"}, **base
+        )
     behaviour = _behaviour_problem(exercise, outs, expected, str(params.get("probe", "")))
     if behaviour is not None:
         return CaseOutcome(status="wrong", message=behaviour, detail={"stage": "behaviour"}, **base)

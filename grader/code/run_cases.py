@@ -30,7 +30,7 @@ def to_call(exercise: CodeExercise, inv: Invocation) -> Call | ModuleProbe:
         init = {k: list(v) if isinstance(v, tuple) else v for k, v in inv.init_kwargs.items()}
         return ModuleProbe(
             init_kwargs=init, inputs=tuple(inv.inputs), mode=inv.mode,
-            actions=tuple(inv.actions),
+            actions=tuple(inv.actions), seed=inv.seed,
         )  # fmt: skip
     return Call(
         args=tuple(inv.args), kwargs=dict(inv.kwargs), backend=exercise.backend, outputs=inv.outputs
