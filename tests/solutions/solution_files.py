@@ -33,21 +33,35 @@ def deserves(path: Path) -> str:
     return found.group(1).rstrip(".")
 
 
-def assert_correct_passes(folder: Path, seeds: range) -> None:
+def feedback_lines(path: Path) -> list[str]:
+    """The ``Feedback:`` lines of a wrong solution's docstring: text its feedback must contain."""
+    doc = ast.get_docstring(ast.parse(path.read_text())) or ""
+    return re.findall(r"^Feedback: (.+)$", doc, re.MULTILINE)
+
+
+def assert_passes(path: Path, seeds: range) -> None:
     """Full marks on the cases of every seed, all batched into ONE sandbox run."""
-    exercise = get(folder.name)
+    exercise = get(path.parent.name)
     many = replace(
         exercise, cases=lambda rng: [c for s in seeds for c in exercise.cases(rng_for(s))]
     )
-    source = read_source(folder / "correct.py", exercise.entry)
+    source = read_source(path, exercise.entry)
     report = check_source(many, source, shrink_failures=False)
     assert report.passed, report.feedback()
     assert report.score == report.max_score > 0
 
 
+def assert_correct_passes(folder: Path, seeds: range) -> None:
+    """The instructor solution ``correct.py`` passes every seed (one sandbox run)."""
+    assert_passes(folder / "correct.py", seeds)
+
+
 def assert_wrong_fails_as_deserved(path: Path) -> None:
     report = check(path.parent.name, path, seed=1, shrink_failures=False)
     assert not report.passed and report.score < report.max_score, report.feedback()
+    shown = "\n".join(report.feedback())
+    for text in feedback_lines(path):
+        assert text in shown, (text, report.feedback())
     want = deserves(path)
     notes = [h.note for h in report.hints]
     statuses = {c.status for c in report.cases}

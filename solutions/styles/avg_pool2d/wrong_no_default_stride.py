@@ -1,0 +1,20 @@
+"""Wrong avg_pool2d: stride has no default (the statement's stride=None is missing).
+
+Deserves: hint signature (a TypeError when the grader leaves stride out).
+"""
+
+import numpy as np
+
+
+def avg_pool2d(x, kernel_size, stride, padding=0):
+    kh, kw = (kernel_size, kernel_size) if isinstance(kernel_size, int) else kernel_size
+    sh, sw = (stride, stride) if isinstance(stride, int) else stride
+    ph, pw = (padding, padding) if isinstance(padding, int) else padding
+    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    ho = (xp.shape[2] - kh) // sh + 1
+    wo = (xp.shape[3] - kw) // sw + 1
+    out = np.zeros((x.shape[0], x.shape[1], ho, wo))
+    for i in range(ho):
+        for j in range(wo):
+            out[:, :, i, j] = xp[:, :, i * sh : i * sh + kh, j * sw : j * sw + kw].mean(axis=(2, 3))
+    return out

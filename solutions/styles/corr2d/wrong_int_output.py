@@ -1,0 +1,15 @@
+"""Wrong corr2d: allocates the output with np.zeros(..., dtype=int), so values are truncated.
+
+Deserves: hint integer_output.
+"""
+
+import numpy as np
+
+
+def corr2d(X, K):
+    h, w = K.shape
+    Y = np.zeros((X.shape[0] - h + 1, X.shape[1] - w + 1), dtype=int)
+    for i in range(Y.shape[0]):
+        for j in range(Y.shape[1]):
+            Y[i, j] = (X[i : i + h, j : j + w] * K).sum()
+    return Y
