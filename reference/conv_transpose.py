@@ -63,16 +63,14 @@ def _stamps(x: torch.Tensor, weight: torch.Tensor, groups: int) -> torch.Tensor:
     Shape:
         x ``(N, C_in, *n)``, weight ``(C_in, C_out/g, *k)`` -> ``(N, g, K, C_out/g, *n)``, ``K = k_1 ⋯ k_m``.
     """
-    c_in, og, *kernel = weight.shape
-    taps = math.prod(kernel)
+    n, (c_in, og, *kernel) = x.shape[0], weight.shape
+    taps, cg = math.prod(kernel), c_in // groups
     # (g, C_in/g, C_out/g, K) -> (g, K · C_out/g, C_in/g): tap-major rows, so each tap is one block
-    w = (
-        weight.reshape(groups, c_in // groups, og, taps)
-        .permute(0, 3, 2, 1)
-        .reshape(groups, -1, c_in // groups)
-    )
-    s = torch.matmul(w, x.reshape(x.shape[0], groups, c_in // groups, -1))  # (N, g, K · og, L)
-    return s.reshape(x.shape[0], groups, taps, og, *x.shape[2:])
+    w = weight.reshape(groups, cg, og, taps).permute(0, 3, 2, 1).reshape(groups, -1, cg)
+    # the samples side by side, (g, C_in/g, N · L): one matrix product per group
+    xs = x.reshape(n, groups, cg, -1).permute(1, 2, 0, 3).reshape(groups, cg, -1)
+    s = torch.bmm(w, xs)  # (g, K · C_out/g, N · L)
+    return s.reshape(groups, taps, og, n, *x.shape[2:]).movedim(3, 0)
 
 
 def _col2im(stamps: torch.Tensor, kernel, strides, dilations, sizes) -> torch.Tensor:
@@ -92,7 +90,7 @@ def _col2im(stamps: torch.Tensor, kernel, strides, dilations, sizes) -> torch.Te
                 for ji, d, ni, s in zip(j, dilations, spatial, strides, strict=True)
             ),
         )
-        out[at] += stamps[:, :, t]
+        out[at].add_(stamps[:, :, t])
     return out
 
 
