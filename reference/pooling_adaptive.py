@@ -79,6 +79,15 @@ def _reduce_axis(x: torch.Tensor, axis: int, o: int, kind: str) -> torch.Tensor:
     return total
 
 
+def _axis_order(in_size, out_size: tuple[int, ...]) -> list[tuple[int, int]]:
+    """``(axis, o)`` pairs in the fastest order: equal windows (a reshape) first, leading axis first
+    (reducing a middle axis vectorizes); then the others from the last axis back (its matmul is one
+    plain matrix product over contiguous rows)."""
+    axes = list(enumerate(out_size, start=2))
+    even = [(a, o) for a, o in axes if in_size[a] % o == 0]
+    return even + [(a, o) for a, o in reversed(axes) if in_size[a] % o]
+
+
 def _adaptive(input, output_size, d, op, kind, return_indices=False):
     x = P.check_rank(input, d, op)
     out_size = _output_size(output_size, x, d, op)
@@ -86,8 +95,7 @@ def _adaptive(input, output_size, d, op, kind, return_indices=False):
         P.check_float(x, op)
     if kind == "avg" or not (return_indices or (torch.is_grad_enabled() and x.requires_grad)):
         out = P.accumulating(x) if kind == "avg" else x
-        # last axis first: its matmul is one plain matrix product over contiguous rows
-        for axis, o in reversed(list(enumerate(out_size, start=2))):
+        for axis, o in _axis_order(x.shape, out_size):
             out = _reduce_axis(out, axis, o, kind)
         out = out.to(x.dtype)
         return out if x is input else out.squeeze(0)
