@@ -11,6 +11,7 @@ interleaved, so machine load hits them alike; times are medians after warm-up.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import pathlib
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from reference.deformable import deform_conv2d
 from reference.separable import depthwise_conv2d
 
 RESULTS = pathlib.Path(__file__).parent / "results" / "conv.json"
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc mallopt parameters
 Case = tuple[str, str, Callable[[], object], Callable[[], object]]
 
 
@@ -56,6 +58,22 @@ def grid_sample_deform_conv2d(x, offset, weight, bias, stride, padding, dilation
     cols = cols.reshape(n, c, kh * kw, ho * wo) * mask.reshape(n, 1, kh * kw, ho * wo)
     y = torch.einsum("ock,nckl->nol", weight.reshape(c_out, c, -1), cols).reshape(n, c_out, ho, wo)
     return y + bias.reshape(1, -1, 1, 1)
+
+
+def steady_malloc() -> bool:
+    """Keep freed memory in the heap (glibc only), so repeated calls reuse warm pages.
+
+    By default glibc serves each temporary over ~128 KiB-32 MiB with a fresh ``mmap`` and returns
+    it on free, so every call pays page faults whose cost depends on what ran before (the same op
+    measured 4 ms or 13 ms by history). Both sides of every ratio run under the same setting.
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return False
+    return bool(
+        libc.mallopt(M_MMAP_THRESHOLD, 32 * 2**20) and libc.mallopt(M_TRIM_THRESHOLD, 2**30)
+    )
 
 
 def conv_cases(dev: torch.device, batch: int) -> list[Case]:
@@ -222,8 +240,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--clock", choices=["wall", "cpu"], default="wall", help="cpu: process CPU time"
     )
+    parser.add_argument(
+        "--malloc",
+        choices=["steady", "default"],
+        default="steady",
+        help="steady: glibc keeps freed memory (no page faults per call); default: glibc's own",
+    )
     parser.add_argument("--output", type=pathlib.Path, default=RESULTS)
     args = parser.parse_args(argv)
+    steady = args.malloc == "steady" and steady_malloc()
     if args.threads:
         torch.set_num_threads(args.threads)
     dev = resolve_device(args.device)
@@ -234,7 +259,8 @@ def main(argv: list[str] | None = None) -> None:
     rows = run(dev, args.batch, args.repeats, args.clock)
     threads = torch.get_num_threads()
     print(
-        f"device={dev} torch={torch.__version__} threads={threads} clock={args.clock} dtype=float32"
+        f"device={dev} torch={torch.__version__} threads={threads} clock={args.clock} "
+        f"malloc={'steady' if steady else 'default'} dtype=float32"
     )
     print(f"{'op':<20} {'shape':<40} {'ref ms':>9} {'torch ms':>9} {'ratio':>6}")
     for r in rows:
@@ -247,6 +273,7 @@ def main(argv: list[str] | None = None) -> None:
         "torch": torch.__version__,
         "threads": threads,
         "clock": args.clock,
+        "malloc": "steady" if steady else "default",
         "batch": args.batch,
     }
     args.output.write_text(json.dumps({"meta": meta, "results": rows}, indent=2))
