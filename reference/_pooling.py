@@ -189,28 +189,50 @@ def window_argmax(values: torch.Tensor, positions: torch.Tensor, d: int) -> torc
 
     torch scans a window row-major from its first real cell and moves the switch on
     ``value > best or isnan(value)``: so the first maximum wins, the *last* NaN wins, and a window
-    whose real cells are all ``-inf`` keeps its first real cell. Small windows are stacked tap-major
-    (one copy), so one reduction over the leading tap dim finds the maximum and its tap.
+    whose real cells are all ``-inf`` keeps its first real cell. Small windows scan their taps
+    (:func:`_first_max_tap`), larger ones take one ``argmax``.
     """
     values = values.detach()  # the switches are indices: nothing to differentiate
     window = tuple(values.shape[values.dim() - d :])
     pos = positions.reshape(*positions.shape[: positions.dim() - d], -1)  # (1, 1, *out, K)
     k = pos.shape[-1]
     if k <= SCAN_LIMIT:
-        flat, dim = torch.stack([values[(...,) + tap] for tap in taps(window)]), 0
+        best_tap = _first_max_tap(values, window)
     else:
-        flat, dim = values.reshape(*values.shape[: values.dim() - d], k), -1
-    maxima, best_tap = flat.max(dim)  # the first maximum (NaN counts as largest)
-    if values.is_floating_point() and bool(torch.isnan(maxima).any()):
-        nan = torch.isnan(flat)
-        last_nan = k - 1 - nan.flip(dim).to(torch.uint8).argmax(dim)
-        best_tap = torch.where(nan.any(dim), last_nan, best_tap)
+        flat = values.reshape(*values.shape[: values.dim() - d], k)
+        best_tap = flat.argmax(-1)  # the first maximum (NaN counts as largest)
+        if values.is_floating_point() and bool(torch.isnan(flat).any()):
+            nan = torch.isnan(flat)
+            last_nan = k - 1 - nan.flip(-1).to(torch.uint8).argmax(-1)
+            best_tap = torch.where(nan.any(-1), last_nan, best_tap)
     # the position of tap best_tap in window w is entry w·K + best_tap of the flat position table
     cell = torch.arange(pos[..., 0].numel(), device=values.device).reshape(pos.shape[:-1]) * k
     chosen = torch.take(pos, cell + best_tap)
     # a padding tap wins only when every real cell is -inf: torch keeps the first real cell
     first_real = torch.take_along_dim(pos, (pos >= 0).to(torch.uint8).argmax(-1, keepdim=True), -1)
     return torch.where(chosen < 0, first_real.squeeze(-1), chosen)
+
+
+def _first_max_tap(values: torch.Tensor, window: tuple[int, ...]) -> torch.Tensor:
+    """Tap number (uint8) of each window's first maximum, or of its last NaN; small windows only.
+
+    The taps are stacked tap-major first (one copy), so the maximum and the comparison run over
+    contiguous rows instead of strided window views. A window whose maximum is NaN has no hit
+    (NaN != NaN); the NaN pass sets its tap.
+    """
+    d, k = len(window), math.prod(window)
+    lead = values.shape[: values.dim() - d]
+    window_first = (*range(len(lead), values.dim()), *range(len(lead)))
+    stacked = values.permute(window_first).reshape(k, *lead)  # (K, N, C, *out), one copy
+    maxima = stacked.amax(0)  # NaN propagates
+    # first tap t with a hit = K - max_t (K - t)·hit_t (a max is a fast reduction; argmax is not)
+    countdown = torch.arange(k, 0, -1, dtype=torch.uint8, device=values.device)
+    hits = (stacked == maxima).to(torch.uint8) * countdown.reshape(k, *[1] * len(lead))
+    best_tap = k - hits.amax(0)
+    if values.is_floating_point() and bool(torch.isnan(maxima).any()):
+        for t, row in enumerate(stacked):  # forwards, so the last NaN stays
+            best_tap.masked_fill_(torch.isnan(row), t)
+    return best_tap
 
 
 def gather_switches(x: torch.Tensor, switches: torch.Tensor) -> torch.Tensor:
