@@ -25,14 +25,18 @@ from reference.conv import contract_columns
 __all__ = ["deform_conv2d", "bilinear_sample"]
 
 
-def bilinear_sample(input: torch.Tensor, y: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+def bilinear_sample(
+    input: torch.Tensor, y: torch.Tensor, x: torch.Tensor, scale: torch.Tensor | None = None
+) -> torch.Tensor:
     """Bilinearly interpolate ``input`` at fractional pixel coordinates, reading zeros outside it.
 
     ``v(y, x) = Σ_{corners (y_c, x_c)} (1 - |y - y_c|)(1 - |x - x_c|) · X[y_c, x_c]`` over the 4 integer
-    neighbours ``y_c ∈ {⌊y⌋, ⌊y⌋ + 1}``, where a neighbour outside the image contributes 0.
+    neighbours ``y_c ∈ {⌊y⌋, ⌊y⌋ + 1}``, where a neighbour outside the image contributes 0; times
+    ``scale`` (one factor per point, e.g. a deformable conv's mask) when given.
 
     Shape:
-        input ``(N, G, C_g, H, W)``; y, x ``(N, G, P)`` (one coordinate set per group) -> ``(N, G, C_g, P)``.
+        input ``(N, G, C_g, H, W)``; y, x and scale ``(N, G, P)`` (one set per group) ->
+        ``(N, G, C_g, P)``.
 
     >>> img = torch.tensor([[0.0, 1.0], [2.0, 3.0]]).reshape(1, 1, 1, 2, 2)
     >>> bilinear_sample(img, torch.tensor([[[0.5, 1.0, -0.5]]]), torch.tensor([[[0.5, 1.5, 0.0]]]))
@@ -46,14 +50,16 @@ def bilinear_sample(input: torch.Tensor, y: torch.Tensor, x: torch.Tensor) -> to
     ly, lx = y - y0, x - x0
     # a point on or past the ring one pixel outside the image reads 0 with gradient 0 (torchvision)
     near = (y > -1) & (y < h) & (x > -1) & (x < w)
-    out = input.new_zeros(n, g, cg, y.shape[-1])
+    out = None
     for yc, wy in ((y0, 1 - ly), (y0 + 1, ly)):
         for xc, wx in ((x0, 1 - lx), (x0 + 1, lx)):
-            weight = wy * wx
             inside = near & (yc >= 0) & (yc <= h - 1) & (xc >= 0) & (xc <= w - 1)
+            # the corner's weight per point, small (N, G, 1, P), before it meets the C_g channels
+            weight = (wy * wx * inside).to(input.dtype)
+            weight = (weight if scale is None else weight * scale)[:, :, None, :]
             index = (yc.clamp(0, h - 1) * w + xc.clamp(0, w - 1)).long()
             values = flat.gather(3, index[:, :, None, :].expand(n, g, cg, -1))
-            out = out + values * (weight * inside).to(input.dtype)[:, :, None, :]
+            out = values * weight if out is None else out.addcmul_(values, weight)
     return out
 
 
@@ -156,10 +162,8 @@ def deform_conv2d(input, offset, weight, bias=None, stride=1, padding=0, dilatio
     delta = offset.reshape(n, offset_groups, kh * kw, 2, ho, wo)
     y = (base_y + delta[:, :, :, 0]).reshape(n, offset_groups, -1)
     xs = (base_x + delta[:, :, :, 1]).reshape(n, offset_groups, -1)
-    cols = bilinear_sample(x.reshape(n, offset_groups, c_in // offset_groups, h, w), y, xs)
-    cols = cols.reshape(n, offset_groups, -1, kh * kw, ho, wo)
-    if mask is not None:
-        cols = cols * mask.reshape(n, offset_groups, 1, kh * kw, ho, wo)
+    scale = None if mask is None else mask.reshape(n, offset_groups, -1)
+    cols = bilinear_sample(x.reshape(n, offset_groups, c_in // offset_groups, h, w), y, xs, scale)
     out = contract_columns(cols.reshape(n, c_in, kh * kw, ho * wo), weight, groups)
     out = out.reshape(n, -1, ho, wo)
     return out if bias is None else out + bias.reshape(-1, 1, 1)
