@@ -1,7 +1,8 @@
 """Time the reference's 2-D convolution family (and pooling) against torch's own ops on the same inputs.
 
 Usage: ``.venv/bin/python -m benchmarks.bench_conv [--device cuda] [--batch 8] [--repeats 15]``
-(``--threads 1 --clock cpu`` for steadier numbers on a busy machine; ``make bench`` runs it as a script).
+(``--threads 1 --clock cpu`` for steadier numbers on a busy machine; ``make bench`` runs it as a script;
+``--malloc default`` times with glibc's own allocator settings, see :func:`steady_malloc`).
 Prints a table and writes ``benchmarks/results/conv.json`` (ratio = reference time / torch time; goal
 <= 1.5 where torch has the op). Deformable convolution has no torch op (torchvision is not used), so it
 is timed against a pure-torch ``grid_sample`` formulation. Both sides run under ``torch.no_grad()``,

@@ -8,6 +8,10 @@ For input ``X`` (N, C_in, *n), weight ``W`` (C_out, C_in / g, *k) and ``g`` grou
 ``flip=True`` flips ``W`` along its spatial dims first, which turns this into true convolution
 ``Σ f(a) g(l - a)``. Depthwise convolution is ``g = C_in``, pointwise is ``k = 1``. Output sizes come
 from :func:`reference.analysis.sizes.conv_output_size`.
+
+Independent of torch's convolution: built only from window views (``Tensor.unfold``, via
+:func:`reference.windows.sliding_windows`), one im2col copy and batched matmuls
+(``torch.bmm``/``baddbmm``); see :func:`correlate`.
 """
 
 from __future__ import annotations

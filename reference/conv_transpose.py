@@ -13,7 +13,8 @@ The course notes draw the same map another way: insert ``s - 1`` zeros between n
 pad ``d (k - 1) - p`` on each side, and run a stride-1 convolution with the kernel flipped and its
 in/out channel axes swapped. Either way it is the adjoint of :func:`reference.conv.conv2d` with the
 same ``stride, padding, dilation, groups``: ``⟨conv(x, W), y⟩ = ⟨x, conv_transpose(y, W)⟩``. Output
-sizes come from :func:`reference.analysis.sizes.conv_transpose_output_size`.
+sizes come from :func:`reference.analysis.sizes.conv_transpose_output_size`. Built from one batched
+matmul and strided in-place adds (no torch convolution, transposed convolution or ``fold``).
 """
 
 from __future__ import annotations
