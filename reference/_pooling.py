@@ -8,6 +8,7 @@ argmax "switches" and both backward passes are read off it.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Sequence
@@ -307,7 +308,7 @@ def adaptive_windows(
         per_dim_ok.append(idx < end)
         per_dim_idx.append(torch.minimum(idx, end - 1))
     grids = _box_grid(per_dim_idx)
-    ok = _box_grid(per_dim_ok, combine=torch.logical_and)
+    ok = functools.reduce(torch.logical_and, _box_grid(per_dim_ok))
     flat = torch.zeros((), dtype=torch.int64, device=x.device)
     for axis, n in enumerate(in_size):
         flat = flat * n + grids[axis]
@@ -316,17 +317,12 @@ def adaptive_windows(
     return values, positions.reshape(1, 1, *positions.shape), ok
 
 
-def _box_grid(per_dim: list[torch.Tensor], combine=None) -> list[torch.Tensor] | torch.Tensor:
-    """Broadcast per-dim ``(o_i, L_i)`` tables to ``(*out, *L)`` (listed, or combined into one)."""
+def _box_grid(per_dim: list[torch.Tensor]) -> list[torch.Tensor]:
+    """Per-dim ``(o_i, L_i)`` tables reshaped to broadcast together to ``(*out, *L)``."""
     d = len(per_dim)
     shaped = []
     for axis, table in enumerate(per_dim):
         shape = [1] * (2 * d)
         shape[axis], shape[d + axis] = table.shape
         shaped.append(table.reshape(shape))
-    if combine is None:
-        return shaped
-    result = shaped[0]
-    for table in shaped[1:]:
-        result = combine(result, table)
-    return result
+    return shaped

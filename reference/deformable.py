@@ -50,16 +50,24 @@ def bilinear_sample(
     ly, lx = y - y0, x - x0
     # a point on or past the ring one pixel outside the image reads 0 with gradient 0 (torchvision)
     near = (y > -1) & (y < h) & (x > -1) & (x < w)
-    out = None
-    for yc, wy in ((y0, 1 - ly), (y0 + 1, ly)):
-        for xc, wx in ((x0, 1 - lx), (x0 + 1, lx)):
-            inside = near & (yc >= 0) & (yc <= h - 1) & (xc >= 0) & (xc <= w - 1)
-            # the corner's weight per point, small (N, G, 1, P), before it meets the C_g channels
-            weight = (wy * wx * inside).to(input.dtype)
-            weight = (weight if scale is None else weight * scale)[:, :, None, :]
-            index = (yc.clamp(0, h - 1) * w + xc.clamp(0, w - 1)).long()
-            values = flat.gather(3, index[:, :, None, :].expand(n, g, cg, -1))
-            out = values * weight if out is None else out.addcmul_(values, weight)
+    corners = [
+        (yc, wy, xc, wx)
+        for yc, wy in ((y0, 1 - ly), (y0 + 1, ly))
+        for xc, wx in ((x0, 1 - lx), (x0 + 1, lx))
+    ]
+
+    def corner(yc, wy, xc, wx) -> tuple[torch.Tensor, torch.Tensor]:
+        """The corner's values (N, G, C_g, P) and its weight per point (N, G, 1, P)."""
+        inside = near & (yc >= 0) & (yc <= h - 1) & (xc >= 0) & (xc <= w - 1)
+        weight = (wy * wx * inside).to(input.dtype)  # small: before it meets the C_g channels
+        weight = weight if scale is None else weight * scale
+        index = (yc.clamp(0, h - 1) * w + xc.clamp(0, w - 1)).long()
+        return flat.gather(3, index[:, :, None, :].expand(n, g, cg, -1)), weight[:, :, None, :]
+
+    values, weight = corner(*corners[0])
+    out = values * weight
+    for c in corners[1:]:
+        out.addcmul_(*corner(*c))
     return out
 
 
