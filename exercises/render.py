@@ -120,8 +120,8 @@ _HINTS = {
     ),
     "number": Text("Answer: a number, e.g. `0.5`.", "作答格式：实数，例如 `0.5`。"),
     "shape": Text(
-        "Answer: a shape, e.g. `(1, 6, 28, 28)` or `6x28x28`.",
-        "作答格式：形状，例如 `(1, 6, 28, 28)` 或 `6x28x28`。",
+        "Answer: a shape, e.g. `(2, 3, 7, 9)` or `2x3x7x9`.",
+        "作答格式：形状，例如 `(2, 3, 7, 9)` 或 `2x3x7x9`。",
     ),
     "int_matrix": Text(
         "Answer: an integer matrix, rows separated by `;`, e.g. `1 2; 3 4`.",

@@ -186,8 +186,22 @@ def test_power_towers_are_refused_by_the_size_rule_before_anything_is_computed(
     if parenthesized:  # ((9^9)^9)^9: sympy would multiply the exponents out
         text = "(" * (len(parts) - 1) + parts[0] + "".join(f"^{p})" for p in parts[1:])
     verdict = _verdict_of("symbolic", text)
-    if "n" not in text and "k" not in text:
+    if "n" not in text and "k" not in text and _bits(parts, parenthesized) > 4096:
         assert verdict.findings[0].kind == "format", text
+
+
+def _bits(parts: list[str], parenthesized: bool) -> float:
+    """log2 of the tower's value (plain numbers): over the grader's 4096-bit cap it is refused;
+    under it, ((9^9)^9) = 9^81 is a fine (wrong) number."""
+    import math
+
+    base = math.log2(max(int(parts[0]), 2))
+    if parenthesized:
+        return base * math.prod(int(p) for p in parts[1:])
+    exponent = 1.0
+    for p in reversed(parts[1:]):
+        exponent = int(p) ** exponent if exponent < 64 else math.inf
+    return base * exponent
 
 
 @settings(max_examples=20, deadline=None)
