@@ -77,6 +77,10 @@ def _jobs(submissions: Path, roster: Path | None, settings: Settings) -> list[Jo
     return jobs
 
 
+#: how an error result of a student whose grading raised begins (see :func:`_faulted`)
+_STOPPED = "grading stopped for this student"
+
+
 def _with_fingerprint(job: Job, settings: Settings) -> Job:
     """Key the job by everything its result depends on (the grader's own code excepted: --force)."""
     setting = f"show_solutions={settings.show_solutions};lang={job.lang};flags={job.errors}"
@@ -88,7 +92,7 @@ def _grade(job: Job, settings: Settings) -> str:
     try:
         run_steps(job, settings)
     except Exception as exc:
-        why = f"grading stopped for this student ({type(exc).__name__}: {exc}); the instructor will check"
+        why = f"{_STOPPED} ({type(exc).__name__}: {exc}); the instructor will check"
         # no fingerprint: the next run retries this student instead of skipping a failed grading
         failed = replace(job, verdicts=(), errors=job.errors + (why,), fingerprint="")
         run_steps(failed, settings, (WriteFeedback(), SaveResult()))
@@ -178,7 +182,7 @@ def grade_class(
 
 def _faulted(result) -> bool:
     """True when the grader, not the student, left part of this result ungraded."""
-    return any(e.startswith("grading stopped") for e in result.errors) or any(
+    return any(e.startswith(_STOPPED) for e in result.errors) or any(
         f.note == GRADER_FAULT for v in result.verdicts for f in v.findings
     )
 

@@ -176,9 +176,15 @@ def _grade_code(
     # the manifest's `seconds:` lowers the per-case budget (a looping submission then costs less)
     limits = Limits(wall_s_per_call=slot.seconds) if slot.seconds else None
     try:
-        extra = {"device": device} if device else {}
         verdict = grade_code_file(
-            slot.slot, slot.exercise_id, path, seed, lang, limits=limits, hide_paths=hide, **extra
+            slot.slot,
+            slot.exercise_id,
+            path,
+            seed,
+            lang,
+            limits=limits,
+            hide_paths=hide,
+            device=device,
         )
     except Exception as exc:  # the code grader's own failure is a finding, never a stopped class
         message = Text(

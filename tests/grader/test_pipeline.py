@@ -153,7 +153,7 @@ def test_code_slot_hides_output_and_submissions_and_uses_the_manifest_seconds(
 
     seen = {}
 
-    def fake(slot, exercise_id, path, seed, lang, *, limits=None, hide_paths=()):
+    def fake(slot, exercise_id, path, seed, lang, *, limits=None, hide_paths=(), device=None):
         seen.update(limits=limits, hide_paths=tuple(hide_paths))
         return Verdict(slot, exercise_id, 1.0, 1.0)
 

@@ -244,7 +244,7 @@ def enter_minimal_root(
         for path in dirs + ([] if new_proc else ["/proc"]):
             os.makedirs(new + path, exist_ok=True)
             _bind_readonly(fds[path], new + path, flags[path], strict)
-        _populate_dev(new, nodes, fds, flags, tmpfs_mb, strict)
+        _populate_dev(new, nodes, fds, tmpfs_mb)
         os.makedirs(new + "/proc", exist_ok=True)
         if new_proc:  # before the pivot: a user namespace may mount proc only beside a visible one
             mount("proc", new + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
@@ -271,9 +271,7 @@ def pivot_root(new_root: str, put_old: str) -> None:
     _check(ret, "pivot_root")
 
 
-def _populate_dev(
-    new: str, nodes: list[str], fds: dict, flags: dict, mb: int, strict: bool
-) -> None:
+def _populate_dev(new: str, nodes: list[str], fds: dict, mb: int) -> None:
     """A tmpfs /dev holding bind mounts of ``nodes``, the usual fd links and an empty /dev/shm."""
     os.makedirs(new + "/dev", exist_ok=True)
     mount("tmpfs", new + "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "size=1m,mode=755")
