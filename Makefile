@@ -17,14 +17,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m grader.cli.main demo --out demo-out
+	$(PY) -m cnngrade demo --out demo-out
 
 test: $(STAMP)
 	$(PY) -m pytest -n 2 -q
 
 lint: $(STAMP)
 	$(PY) -m pip install -q ruff mypy
-	$(PY) -m ruff check reference exercises grader solutions tests benchmarks
+	$(PY) -m ruff check cnngrade reference exercises grader solutions tests benchmarks
 
 bench: $(STAMP)
 	for f in benchmarks/bench_*.py; do $(PY) -m benchmarks.$$(basename $$f .py) || exit 1; done

@@ -14,7 +14,7 @@ import pathlib
 import statistics
 import time
 
-from grader.code import check
+from cnngrade.grader.code import check
 
 ROOT = pathlib.Path(__file__).parents[1]
 RESULTS = pathlib.Path(__file__).parent / "results" / "check.json"

@@ -21,12 +21,12 @@ import torch
 import torch.nn.functional as F
 
 from benchmarks._timing import interleaved_medians
-from reference._device import resolve_device
-from reference.compare import compare
-from reference.conv import conv2d
-from reference.conv_transpose import conv_transpose2d
-from reference.deformable import deform_conv2d
-from reference.separable import depthwise_conv2d
+from cnngrade.reference._device import resolve_device
+from cnngrade.reference.compare import compare
+from cnngrade.reference.conv import conv2d
+from cnngrade.reference.conv_transpose import conv_transpose2d
+from cnngrade.reference.deformable import deform_conv2d
+from cnngrade.reference.separable import depthwise_conv2d
 
 RESULTS = pathlib.Path(__file__).parent / "results" / "conv.json"
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc mallopt parameters
@@ -153,7 +153,7 @@ def torch_max_pool2d_backward(grad, x, kernel_size, stride, padding):
 def pooling_cases(dev: torch.device, batch: int) -> list[Case]:
     """Pooling ops, if ``reference/pooling.py`` provides them."""
     try:
-        from reference.pooling import (
+        from cnngrade.reference.pooling import (
             adaptive_avg_pool2d,
             avg_pool2d,
             max_pool2d,

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import yaml
 
-from exercises.assignment import load_manifest, personal_problems
-from grader.answers import grade_answer
-from grader.classrun import grade_class
+from cnngrade.exercises.assignment import load_manifest, personal_problems
+from cnngrade.grader.answers import grade_answer
+from cnngrade.grader.classrun import grade_class
 
 STUDENTS = 300
 HERE = Path(__file__).resolve().parent

@@ -19,9 +19,9 @@ from pathlib import Path
 import torch
 
 from benchmarks._timing import interleaved_medians
-from reference._device import resolve_device
-from reference.analysis.summary import summarize
-from reference.models import get, names
+from cnngrade.reference._device import resolve_device
+from cnngrade.reference.analysis.summary import summarize
+from cnngrade.reference.models import get, names
 
 RESULTS = Path(__file__).parent / "results" / "models.json"
 
@@ -30,7 +30,7 @@ def torch_twin(model: torch.nn.Module) -> torch.nn.Module:
     """A copy whose reference layers are their ``torch.nn`` parent classes (same parameters)."""
     twin = copy.deepcopy(model)
     for module in twin.modules():
-        if not type(module).__module__.startswith("reference.nn"):
+        if not type(module).__module__.startswith("cnngrade.reference.nn"):
             continue  # containers and blocks keep their own forward
         for base in type(module).__mro__:
             if base.__module__.startswith("torch.nn"):

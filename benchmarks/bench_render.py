@@ -18,9 +18,9 @@ import platform
 import tempfile
 import time
 
-from exercises.assignment import Student, parse_manifest, personal_problems
-from exercises.render import answer_key_markdown, problem_set_markdown
-from grader.cli.exercises_cmds import write_class
+from cnngrade.exercises.assignment import Student, parse_manifest, personal_problems
+from cnngrade.exercises.render import answer_key_markdown, problem_set_markdown
+from cnngrade.grader.cli.exercises_cmds import write_class
 
 MANIFEST = """\
 id: bench

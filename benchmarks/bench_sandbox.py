@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from grader.sandbox import Call, pool, probe_isolation, run
+from cnngrade.grader.sandbox import Call, pool, probe_isolation, run
 
 RESULTS = pathlib.Path(__file__).parent / "results" / "sandbox.json"
 #: ``nbgrader autograde`` per terminating one-exercise notebook on this kind of machine (issue 6).

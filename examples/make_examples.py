@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from exercises.assignment import load_manifest, load_roster, personal_problems
+from cnngrade.exercises.assignment import load_manifest, load_roster, personal_problems
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "submissions"

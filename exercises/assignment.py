@@ -27,10 +27,10 @@ from typing import Any
 
 import yaml
 
-from exercises import registry
-from exercises.core import LANGS, Lang, Problem
-from exercises.instantiate import instantiate
-from exercises.seeding import variant_seed
+from cnngrade.exercises import registry
+from cnngrade.exercises.core import LANGS, Lang, Problem
+from cnngrade.exercises.instantiate import instantiate
+from cnngrade.exercises.seeding import variant_seed
 
 _TOP_KEYS = ("id", "title", "language", "attempt", "exercises")
 _ITEM_KEYS = ("id", "count", "difficulty", "points", "seconds")
@@ -74,7 +74,7 @@ class Student:
 def code_registry() -> Any:
     """``exercises.code`` (the code-exercise registry), or None while it does not exist."""
     try:
-        from exercises import code
+        from cnngrade.exercises import code
     except ImportError:
         return None
     return code if hasattr(code, "get") and hasattr(code, "names") else None

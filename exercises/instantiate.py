@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import sympy
 
-from exercises.core import LANGS, AnswerSpec, Exercise, Lang, Problem
-from exercises.seeding import rng_for
+from cnngrade.exercises.core import LANGS, AnswerSpec, Exercise, Lang, Problem
+from cnngrade.exercises.seeding import rng_for
 
 
 def _plain(value: Any) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from exercises.core import AnswerSpec, Problem, Text
+from cnngrade.exercises.core import AnswerSpec, Problem, Text
 
 
 def problem_to_json(problem: Problem) -> dict[str, Any]:

@@ -9,16 +9,16 @@ import importlib
 import pkgutil
 from functools import cache
 
-from exercises.core import Exercise
+from cnngrade.exercises.core import Exercise
 
 
 @cache
 def _bank() -> dict[str, Exercise]:
-    import exercises.bank as bank_pkg
+    import cnngrade.exercises.bank as bank_pkg
 
     found: dict[str, Exercise] = {}
     for info in sorted(pkgutil.iter_modules(bank_pkg.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"exercises.bank.{info.name}")
+        module = importlib.import_module(f"cnngrade.exercises.bank.{info.name}")
         for exercise in getattr(module, "EXERCISES", ()):
             if exercise.id in found:
                 raise ValueError(f"exercise id {exercise.id!r} is defined twice (in {info.name})")

@@ -15,11 +15,11 @@ from typing import Any
 
 import sympy
 
-from exercises.core import AnswerSpec, Lang, Problem, Text
-from exercises.formatting import bmatrix, fmt_number, markdown_table
-from exercises.problem_json import problem_from_json, problem_to_json
-from exercises.registry import get as get_exercise
-from exercises.render_html import markdown_to_html
+from cnngrade.exercises.core import AnswerSpec, Lang, Problem, Text
+from cnngrade.exercises.formatting import bmatrix, fmt_number, markdown_table
+from cnngrade.exercises.problem_json import problem_from_json, problem_to_json
+from cnngrade.exercises.registry import get as get_exercise
+from cnngrade.exercises.render_html import markdown_to_html
 
 FORMATS = ("md", "html", "json")
 __all__ = [

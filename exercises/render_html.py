@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from exercises.core import Lang
+from cnngrade.exercises.core import Lang
 
 _MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$", re.DOTALL)
 _HTML_PAGE = """<!DOCTYPE html>

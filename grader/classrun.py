@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from exercises.assignment import load_manifest, load_roster
-from grader.gradebook import gradebook_frame, write_gradebook
-from grader.item_analysis import item_analysis_frame, write_item_analysis
-from grader.pipeline import (
+from cnngrade.exercises.assignment import load_manifest, load_roster
+from cnngrade.grader.gradebook import gradebook_frame, write_gradebook
+from cnngrade.grader.item_analysis import item_analysis_frame, write_item_analysis
+from cnngrade.grader.pipeline import (
     GRADER_FAULT,
     Job,
     SaveResult,
@@ -34,8 +34,8 @@ from grader.pipeline import (
     run_steps,
     write_feedback,
 )
-from grader.store import ResultStore, result_from_json
-from grader.submissions import fingerprint
+from cnngrade.grader.store import ResultStore, result_from_json
+from cnngrade.grader.submissions import fingerprint
 
 __all__ = ["ClassSummary", "grade_class"]
 
@@ -151,7 +151,7 @@ def grade_class(
     assignment = load_manifest(manifest)
     text = Path(manifest).read_text(encoding="utf-8")
     if device is not None:
-        from reference._device import resolve_device
+        from cnngrade.reference._device import resolve_device
 
         device = str(resolve_device(device))  # one clear line when CUDA is asked for but absent
     settings = Settings(

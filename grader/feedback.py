@@ -11,8 +11,8 @@ from __future__ import annotations
 import html
 import re
 
-from exercises.core import Lang, Text
-from grader.types import Finding, StudentResult, Verdict
+from cnngrade.exercises.core import Lang, Text
+from cnngrade.grader.types import Finding, StudentResult, Verdict
 
 __all__ = ["feedback_html", "feedback_markdown"]
 
@@ -57,8 +57,8 @@ def _solution(finding: Finding) -> str | None:
 
 def _title(verdict: Verdict, lang: Lang) -> str:
     """The exercise's title from the bank (answer or code), else its id."""
-    from exercises import registry
-    from exercises.assignment import code_registry
+    from cnngrade.exercises import registry
+    from cnngrade.exercises.assignment import code_registry
 
     try:
         return registry.get(verdict.exercise_id).title(lang)
@@ -120,7 +120,7 @@ def feedback_markdown(result: StudentResult, lang: Lang, *, title: str = "") -> 
 def _solution_html(markdown: str, lang: Lang) -> str:
     """A worked solution (the bank's Markdown + LaTeX) as an HTML fragment."""
     try:
-        from exercises.render import markdown_to_html
+        from cnngrade.exercises.render import markdown_to_html
 
         page = markdown_to_html(markdown, title="", lang=lang)
     except ImportError:

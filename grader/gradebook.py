@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from exercises.assignment import Slot
-from grader.store import atomic_write_text
-from grader.types import StudentResult
+from cnngrade.exercises.assignment import Slot
+from cnngrade.grader.store import atomic_write_text
+from cnngrade.grader.types import StudentResult
 
 __all__ = ["gradebook_frame", "read_gradebook", "write_gradebook"]
 

@@ -23,14 +23,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from exercises.assignment import Assignment, Slot, personal_problems
-from exercises.core import Lang, Problem, Text
-from exercises.seeding import variant_seed
-from grader.answers import grade_answer, missing_verdict
-from grader.feedback import feedback_html, feedback_markdown
-from grader.store import ResultStore, atomic_write_text, file_stem
-from grader.submissions import read_submission
-from grader.types import Finding, StudentResult, Submission, Verdict
+from cnngrade.exercises.assignment import Assignment, Slot, personal_problems
+from cnngrade.exercises.core import Lang, Problem, Text
+from cnngrade.exercises.seeding import variant_seed
+from cnngrade.grader.answers import grade_answer, missing_verdict
+from cnngrade.grader.feedback import feedback_html, feedback_markdown
+from cnngrade.grader.store import ResultStore, atomic_write_text, file_stem
+from cnngrade.grader.submissions import read_submission
+from cnngrade.grader.types import Finding, StudentResult, Submission, Verdict
 
 __all__ = [
     "STEPS",
@@ -169,8 +169,8 @@ def _grade_code(
 ) -> Verdict:
     """One code slot through the sandbox (``hide``: folders the student's code must not see)."""
     try:
-        from grader.code import grade_code_file
-        from grader.sandbox.api import Limits
+        from cnngrade.grader.code import grade_code_file
+        from cnngrade.grader.sandbox.api import Limits
     except ImportError:
         return _error_verdict(slot.slot, slot.exercise_id, slot.points, _NO_CODE_GRADER)
     # the manifest's `seconds:` lowers the per-case budget (a looping submission then costs less)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from grader.types import Finding, StudentResult, Verdict
+from cnngrade.grader.types import Finding, StudentResult, Verdict
 
 __all__ = ["ResultStore", "atomic_write_text", "result_from_json", "result_to_json"]
 

@@ -20,8 +20,8 @@ from typing import Any
 
 import yaml
 
-from exercises.assignment import Slot
-from grader.types import Submission
+from cnngrade.exercises.assignment import Slot
+from cnngrade.grader.types import Submission
 
 __all__ = ["ANSWER_FILES", "fingerprint", "read_submission"]
 

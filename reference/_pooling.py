@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from reference._validate import check_non_negative, check_positive, ntuple
-from reference.analysis.sizes import pool_output_size
+from cnngrade.reference._validate import check_non_negative, check_positive, ntuple
+from cnngrade.reference.analysis.sizes import pool_output_size
 
 
 @dataclass(frozen=True)

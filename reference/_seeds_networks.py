@@ -9,7 +9,7 @@ from __future__ import annotations
 import sympy
 import torch
 
-from reference.analysis.counts import (
+from cnngrade.reference.analysis.counts import (
     conv_macs,
     conv_params,
     depthwise_separable_macs,
@@ -18,15 +18,15 @@ from reference.analysis.counts import (
     spatially_separable_macs,
     spatially_separable_params,
 )
-from reference.analysis.sizes import conv_output_size, pool_output_size
-from reference.seeds import F000, F001, F003, SeedExample
+from cnngrade.reference.analysis.sizes import conv_output_size, pool_output_size
+from cnngrade.reference.seeds import F000, F001, F003, SeedExample
 
 SOBEL_X = [[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]]
 
 
 def cost_examples() -> list[SeedExample]:
     """Parameter and multiplication counts: MLP vs conv, separable and grouped convolutions."""
-    from reference.separable import factor_separable
+    from cnngrade.reference.separable import factor_separable
 
     column, row = factor_separable(torch.tensor(SOBEL_X, dtype=torch.float64))
     c_in, c_out, k = sympy.symbols("C_in C_out k", positive=True, integer=True)
@@ -114,9 +114,9 @@ def cost_examples() -> list[SeedExample]:
 
 def _lenet_shapes() -> list[tuple[int, ...]]:
     """Run d2l's LeNet (001/000) through the reference ops on a zero 28×28 image; record shapes."""
-    from reference.conv import conv2d
-    from reference.layers import linear
-    from reference.pooling import avg_pool2d
+    from cnngrade.reference.conv import conv2d
+    from cnngrade.reference.layers import linear
+    from cnngrade.reference.pooling import avg_pool2d
 
     f64 = torch.float64
     x = torch.zeros(1, 1, 28, 28, dtype=f64)
@@ -271,7 +271,7 @@ def network_examples() -> list[SeedExample]:
 
 def _zoo_examples() -> list[SeedExample]:
     """Table numbers of 001 checked on the model zoo (built on the meta device: shapes, no memory)."""
-    from reference import models
+    from cnngrade.reference import models
 
     with torch.device("meta"):
         vgg = [

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import torch
 
-from reference._trace import traced
+from cnngrade.reference._trace import traced
 
 
 def _check(input: torch.Tensor, op: str) -> None:

@@ -20,12 +20,12 @@ import math
 
 import torch
 
-from reference._conv_checks import check_bias, check_input, check_weight
-from reference._trace import traced
-from reference._validate import check_positive, ntuple
-from reference.analysis.sizes import conv_output_size
-from reference.padding import check_fill, pad, resolve_padding
-from reference.windows import sliding_windows
+from cnngrade.reference._conv_checks import check_bias, check_input, check_weight
+from cnngrade.reference._trace import traced
+from cnngrade.reference._validate import check_positive, ntuple
+from cnngrade.reference.analysis.sizes import conv_output_size
+from cnngrade.reference.padding import check_fill, pad, resolve_padding
+from cnngrade.reference.windows import sliding_windows
 
 __all__ = ["conv1d", "conv2d", "conv3d", "corr2d", "convolve2d"]
 

@@ -25,11 +25,11 @@ from typing import Any
 
 import torch
 
-from reference._conv_checks import check_bias, check_input
-from reference._trace import traced
-from reference._validate import check_non_negative, check_positive, ntuple
-from reference.analysis.sizes import conv_transpose_output_size
-from reference.conv import accumulation_dtype
+from cnngrade.reference._conv_checks import check_bias, check_input
+from cnngrade.reference._trace import traced
+from cnngrade.reference._validate import check_non_negative, check_positive, ntuple
+from cnngrade.reference.analysis.sizes import conv_transpose_output_size
+from cnngrade.reference.conv import accumulation_dtype
 
 __all__ = ["conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
 

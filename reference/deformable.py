@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import torch
 
-from reference._conv_checks import check_bias, check_input
-from reference._trace import traced
-from reference._validate import check_non_negative, check_positive, ntuple
-from reference.analysis.sizes import conv_output_size
-from reference.conv import contract_columns
+from cnngrade.reference._conv_checks import check_bias, check_input
+from cnngrade.reference._trace import traced
+from cnngrade.reference._validate import check_non_negative, check_positive, ntuple
+from cnngrade.reference.analysis.sizes import conv_output_size
+from cnngrade.reference.conv import contract_columns
 
 __all__ = ["deform_conv2d", "bilinear_sample"]
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from reference._trace import traced
+from cnngrade.reference._trace import traced
 
 
 def _tensor(t, name: str, op: str) -> None:

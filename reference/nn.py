@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from reference import layers as _layers
-from reference.nn_conv import (
+from cnngrade.reference import layers as _layers
+from cnngrade.reference.nn_conv import (
     Conv1d,
     Conv2d,
     Conv3d,
@@ -24,7 +24,7 @@ from reference.nn_conv import (
     ConvTranspose3d,
     DepthwiseSeparableConv2d,
 )
-from reference.nn_pooling import (
+from cnngrade.reference.nn_pooling import (
     AdaptiveAvgPool2d,
     AdaptiveMaxPool2d,
     AvgPool1d,
@@ -37,8 +37,8 @@ from reference.nn_pooling import (
     MaxPool3d,
     MaxUnpool2d,
 )
-from reference.nn_recurrent import GRU, LSTM, RNN
-from reference.nn_simple import (
+from cnngrade.reference.nn_recurrent import GRU, LSTM, RNN
+from cnngrade.reference.nn_simple import (
     GRUCell,
     Hardsigmoid,
     Hardswish,
@@ -230,6 +230,6 @@ class ChannelShuffle(torch.nn.ChannelShuffle):
     """
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
-        from reference.separable import channel_shuffle  # a sibling module; imported on use
+        from cnngrade.reference.separable import channel_shuffle  # a sibling module; imported on use
 
         return channel_shuffle(input, self.groups)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import torch
 
-from reference import conv as _conv
-from reference import conv_transpose as _convt
-from reference.analysis.sizes import conv_transpose_output_size
+from cnngrade.reference import conv as _conv
+from cnngrade.reference import conv_transpose as _convt
+from cnngrade.reference.analysis.sizes import conv_transpose_output_size
 
 
 class _ConvMixin:

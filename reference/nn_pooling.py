@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from reference import pooling as _pool
+from cnngrade.reference import pooling as _pool
 
 
 class _MaxPoolMixin:

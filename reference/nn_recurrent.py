@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import torch
 
-from reference import recurrent as _rec
+from cnngrade.reference import recurrent as _rec
 
 
 class _SequenceMixin:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import torch
 
-from reference import activations as _act
-from reference import recurrent as _rec
+from cnngrade.reference import activations as _act
+from cnngrade.reference import recurrent as _rec
 
 
 class ReLU(torch.nn.ReLU):

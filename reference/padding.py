@@ -26,9 +26,9 @@ from typing import Any
 
 import torch
 
-from reference._trace import traced
-from reference._validate import ntuple
-from reference.analysis.sizes import full_padding, same_padding
+from cnngrade.reference._trace import traced
+from cnngrade.reference._validate import ntuple
+from cnngrade.reference.analysis.sizes import full_padding, same_padding
 
 __all__ = ["pad", "resolve_padding", "normalize_mode"]
 

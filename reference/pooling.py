@@ -14,9 +14,9 @@ from collections.abc import Sequence
 
 import torch
 
-from reference import _pooling as P
-from reference._trace import traced
-from reference.pooling_adaptive import (
+from cnngrade.reference import _pooling as P
+from cnngrade.reference._trace import traced
+from cnngrade.reference.pooling_adaptive import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
     adaptive_avg_pool3d,
@@ -24,7 +24,7 @@ from reference.pooling_adaptive import (
     adaptive_max_pool2d,
     adaptive_max_pool3d,
 )
-from reference.pooling_backward import (
+from cnngrade.reference.pooling_backward import (
     avg_pool1d_backward,
     avg_pool2d_backward,
     avg_pool3d_backward,
@@ -35,7 +35,7 @@ from reference.pooling_backward import (
     max_unpool2d,
     max_unpool3d,
 )
-from reference.windows import sliding_windows
+from cnngrade.reference.windows import sliding_windows
 
 __all__ = [
     "adaptive_avg_pool1d",

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 import torch
 
-from reference import _pooling as P
-from reference._trace import traced
+from cnngrade.reference import _pooling as P
+from cnngrade.reference._trace import traced
 
 OutputSize = int | None | Sequence[int | None]
 

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 
 import torch
 
-from reference import _pooling as P
-from reference._trace import traced
-from reference._validate import ntuple
-from reference.analysis.sizes import conv_transpose_output_size
-from reference.windows import sliding_windows
+from cnngrade.reference import _pooling as P
+from cnngrade.reference._trace import traced
+from cnngrade.reference._validate import ntuple
+from cnngrade.reference.analysis.sizes import conv_transpose_output_size
+from cnngrade.reference.windows import sliding_windows
 
 IntOrTuple = int | Sequence[int]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import torch
 
-from reference._trace import traced
+from cnngrade.reference._trace import traced
 
 
 def _check_cell(input, hx, w_ih, w_hh, b_ih, b_hh, gates: int, cell: str):

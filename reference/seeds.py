@@ -14,9 +14,9 @@ from typing import Any
 
 import torch
 
-from reference.analysis.receptive import LayerSpec, receptive_field
-from reference.analysis.sizes import conv_output_size, full_padding, pool_output_size, same_padding
-from reference.conv import conv2d, corr2d
+from cnngrade.reference.analysis.receptive import LayerSpec, receptive_field
+from cnngrade.reference.analysis.sizes import conv_output_size, full_padding, pool_output_size, same_padding
+from cnngrade.reference.conv import conv2d, corr2d
 
 F001 = "001_e1c1884862443026.txt"
 F000 = "000_4e14c4d119d6d572.txt"
@@ -292,7 +292,7 @@ def size_examples() -> list[SeedExample]:
 
 def pooling_examples() -> list[SeedExample]:
     """2×2 max pooling of 0..8 and the pooling facts of 002."""
-    from reference.pooling import max_pool2d
+    from cnngrade.reference.pooling import max_pool2d
 
     X = _t(X09)[None, None]
     pooled = max_pool2d(X, 2, stride=1)[0, 0]
@@ -332,7 +332,7 @@ def seed_examples() -> tuple[SeedExample, ...]:
     >>> next(e.value for e in examples if e.key == "corr2d")
     [[19, 25], [37, 43]]
     """
-    from reference._seeds_networks import cost_examples, network_examples
+    from cnngrade.reference._seeds_networks import cost_examples, network_examples
 
     groups = (
         correlation_examples,

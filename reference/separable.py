@@ -13,12 +13,12 @@ import math
 
 import torch
 
-from reference._conv_checks import check_input
-from reference._trace import traced
-from reference._validate import check_positive, ntuple
-from reference.analysis.sizes import conv_output_size
-from reference.conv import conv2d
-from reference.padding import pad, resolve_padding
+from cnngrade.reference._conv_checks import check_input
+from cnngrade.reference._trace import traced
+from cnngrade.reference._validate import check_positive, ntuple
+from cnngrade.reference.analysis.sizes import conv_output_size
+from cnngrade.reference.conv import conv2d
+from cnngrade.reference.padding import pad, resolve_padding
 
 __all__ = [
     "depthwise_conv2d",

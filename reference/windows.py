@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 import torch
 
-from reference._validate import check_positive, ntuple
-from reference.analysis.sizes import conv_output_size, effective_kernel_size
+from cnngrade.reference._validate import check_positive, ntuple
+from cnngrade.reference.analysis.sizes import conv_output_size, effective_kernel_size
 
 __all__ = ["sliding_windows", "window_geometry"]
 

@@ -11,7 +11,7 @@ python3 - <<'PY' 2>&1 | tee "$OUT/machine.txt"
 import os, sys, torch
 print("python", sys.version.split()[0], "torch", torch.__version__, "cuda", torch.version.cuda)
 print("gpu", torch.cuda.is_available() and torch.cuda.get_device_name(0), "cpus", os.cpu_count())
-from grader.sandbox import probe_isolation
+from cnngrade.grader.sandbox import probe_isolation
 print(probe_isolation())
 PY
 workers=${WORKERS:-8}

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from exercises.core import AnswerSpec, Lang, Misconception, Params, Text
-from exercises.formatting import bmatrix, fmt_number, sum_of_products
+from cnngrade.exercises.core import AnswerSpec, Lang, Misconception, Params, Text
+from cnngrade.exercises.formatting import bmatrix, fmt_number, sum_of_products
 
 Array = np.ndarray
 

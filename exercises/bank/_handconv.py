@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from exercises.core import AnswerSpec, Lang, Params, Text
-from exercises.formatting import (
+from cnngrade.exercises.core import AnswerSpec, Lang, Params, Text
+from cnngrade.exercises.formatting import (
     as_int_matrix,
     bmatrix,
     display_matrix,
@@ -22,8 +22,8 @@ from exercises.formatting import (
     fmt_number,
     sum_of_products,
 )
-from exercises.render import answer_line
-from reference.analysis.sizes import conv_output_size
+from cnngrade.exercises.render import answer_line
+from cnngrade.reference.analysis.sizes import conv_output_size
 
 #: Hand-computed convolutions are integer matrices: half credit for the shape, the rest per element.
 SPEC = AnswerSpec(kind="int_matrix", partial="per_element")
@@ -40,7 +40,7 @@ def conv_answer(p: Params) -> list[list[int]]:
     ...                  stride=[1, 1], padding=[0, 0], dilation=[1, 1], channel=0))
     [[19, 25], [37, 43]]
     """
-    from reference.conv import conv2d
+    from cnngrade.reference.conv import conv2d
 
     bias = None if p["bias"] is None else _tensor(p["bias"])
     out = conv2d(

@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from exercises.core import AnswerSpec, Lang, Params, Text
-from exercises.formatting import as_int_matrix, as_matrix, display_matrix, fmt_number
-from exercises.render import answer_line
-from reference.analysis.sizes import pool_output_size
+from cnngrade.exercises.core import AnswerSpec, Lang, Params, Text
+from cnngrade.exercises.formatting import as_int_matrix, as_matrix, display_matrix, fmt_number
+from cnngrade.exercises.render import answer_line
+from cnngrade.reference.analysis.sizes import pool_output_size
 
 # Max-pooling answers are integers, but typed as a real matrix so that a student who averages instead
 # (non-integer entries) is parsed and diagnosed rather than rejected as malformed.
@@ -25,7 +25,7 @@ AVG_SPEC = AnswerSpec(kind="matrix", atol=0.011, partial="per_element")
 
 
 def pool(p: Params, op: str, **changes: Any) -> torch.Tensor:
-    from reference import pooling
+    from cnngrade.reference import pooling
 
     q = {**p, **changes}
     X = torch.tensor(q["X"], dtype=torch.float64)[None, None]

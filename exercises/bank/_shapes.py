@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from exercises.core import AnswerSpec, Exercise, Misconception, Params, Text
-from reference.analysis.sizes import effective_kernel_size
+from cnngrade.exercises.core import AnswerSpec, Exercise, Misconception, Params, Text
+from cnngrade.reference.analysis.sizes import effective_kernel_size
 
 SHAPE = AnswerSpec(kind="shape", partial="per_dimension")
 BATCHES = (1, 2, 4, 8, 16, 32)

@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
-from exercises.render import answer_line, fmt_int
+from cnngrade.exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
+from cnngrade.exercises.render import answer_line, fmt_int
 
 COUNT = AnswerSpec(kind="integer", units=True)
 TermsFn = Callable[..., "list[Term] | None"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy
 
-from exercises.core import AnswerSpec, Misconception, Params, Text
+from cnngrade.exercises.core import AnswerSpec, Misconception, Params, Text
 
 #: Symbol name → (sympy assumptions, AnswerSpec domain).
 DOMAINS = {

@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
-from exercises.formatting import as_matrix, bmatrix
-from exercises.render import answer_line
-from reference import activations as A
+from cnngrade.exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
+from cnngrade.exercises.formatting import as_matrix, bmatrix
+from cnngrade.exercises.render import answer_line
+from cnngrade.reference import activations as A
 
 MATRIX = AnswerSpec(kind="matrix", rtol=1e-3, atol=2e-3, partial="per_element")
 _FORMULAS = {

@@ -12,11 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from exercises.bank._shapes import maybe, pick
-from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
-from exercises.render import answer_line, shape_text
-from reference.analysis.counts import neurons
-from reference.analysis.sizes import conv_output_size, pool_output_size
+from cnngrade.exercises.bank._shapes import maybe, pick
+from cnngrade.exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
+from cnngrade.exercises.render import answer_line, shape_text
+from cnngrade.reference.analysis.counts import neurons
+from cnngrade.reference.analysis.sizes import conv_output_size, pool_output_size
 
 SHAPE = AnswerSpec(kind="shape", partial="per_dimension")
 COUNT = AnswerSpec(kind="integer", units=True)

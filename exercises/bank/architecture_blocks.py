@@ -11,10 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from exercises.bank._shapes import pick
-from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
-from exercises.render import answer_line, shape_text
-from reference.analysis.sizes import conv_output_size, pool_output_size
+from cnngrade.exercises.bank._shapes import pick
+from cnngrade.exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
+from cnngrade.exercises.render import answer_line, shape_text
+from cnngrade.reference.analysis.sizes import conv_output_size, pool_output_size
 
 SHAPE = AnswerSpec(kind="shape", partial="per_dimension")
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from exercises.bank._shapes import pick
-from exercises.bank.architecture import conv, pool, propagate, table_exercise
-from exercises.core import Text
+from cnngrade.exercises.bank._shapes import pick
+from cnngrade.exercises.bank.architecture import conv, pool, propagate, table_exercise
+from cnngrade.exercises.core import Text
 
 
 def _conv_layer(rng: np.random.Generator, difficulty: int, name: str, n: int) -> dict[str, Any]:

@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import torch
 
-from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
-from exercises.render import answer_line
-from reference.analysis.sizes import same_padding
+from cnngrade.exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
+from cnngrade.exercises.render import answer_line
+from cnngrade.reference.analysis.sizes import same_padding
 
 Role = str
 
@@ -121,7 +121,7 @@ def padded_row(row: list[int], mode: str) -> list[int]:
     >>> padded_row([1, 2, 3, 4], "BORDER_REFLECT_101")
     [3, 2, 1, 2, 3, 4, 3, 2]
     """
-    from reference.padding import pad
+    from cnngrade.reference.padding import pad
 
     return pad(torch.tensor([row], dtype=torch.float64), ((2, 2),), mode=mode)[0].long().tolist()
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from exercises.bank.concepts import (
+from cnngrade.exercises.bank.concepts import (
     Role,
     _same,
     concept,
@@ -20,8 +20,8 @@ from exercises.bank.concepts import (
     pointing_at,
     shuffled_roles,
 )
-from exercises.core import Lang, Misconception, Params, Text
-from exercises.formatting import bmatrix, display_matrix
+from cnngrade.exercises.core import Lang, Misconception, Params, Text
+from cnngrade.exercises.formatting import bmatrix, display_matrix
 
 CORR_ROLES = ("cross_correlation", "convolution", "kernel_transposed", "full_padding")
 
@@ -38,7 +38,7 @@ def generate_corr(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:
 
 
 def _corr(X, K, padding: int = 0, flip: bool = False) -> list[list[int]]:
-    from reference.conv import conv2d
+    from cnngrade.reference.conv import conv2d
 
     x = torch.tensor(X, dtype=torch.float64)[None, None]
     k = torch.tensor(K, dtype=torch.float64)[None, None]

@@ -12,15 +12,15 @@ from typing import Any
 import numpy as np
 import torch
 
-from exercises.bank.concepts import (
+from cnngrade.exercises.bank.concepts import (
     Role,
     concept,
     index_of_value,
     pointing_at,
     shuffled_roles,
 )
-from exercises.core import Lang, Misconception, Params, Text
-from reference.analysis.counts import conv_params
+from cnngrade.exercises.core import Lang, Misconception, Params, Text
+from cnngrade.reference.analysis.counts import conv_params
 
 # ---------------------------------------------------------------- pooling: no parameters, same channels
 
@@ -50,7 +50,7 @@ def _pool_candidates(p: Params) -> dict[Role, tuple[int, int]]:
 
 def pooling_answer(p: Params) -> int:
     """The option equal to (parameters, output channels) of the reference pooling layer."""
-    from reference import nn
+    from cnngrade.reference import nn
 
     layer = (nn.MaxPool2d if p["op"] == "max" else nn.AvgPool2d)(p["kernel"], stride=p["kernel"])
     out = layer(torch.zeros(1, p["channels"], p["size"], p["size"]))
@@ -140,7 +140,7 @@ def _one_candidates(p: Params) -> dict[Role, tuple[tuple[int, ...], int]]:
 
 def one_answer(p: Params) -> int:
     """The option equal to (output shape, parameters) of the reference 1×1 convolution."""
-    from reference.conv import conv2d
+    from cnngrade.reference.conv import conv2d
 
     out = conv2d(
         torch.zeros(1, p["c_in"], p["size"], p["size"]), torch.zeros(p["c_out"], p["c_in"], 1, 1)

@@ -12,11 +12,11 @@ from typing import Any
 import numpy as np
 import torch
 
-from exercises.bank._handconv import SPEC, nonzero_integers
-from exercises.core import Exercise, Lang, Misconception, Params, Text
-from exercises.formatting import as_int_matrix, display_matrix, fmt_number, sum_of_products
-from exercises.render import answer_line
-from reference.analysis.sizes import conv_transpose_output_size
+from cnngrade.exercises.bank._handconv import SPEC, nonzero_integers
+from cnngrade.exercises.core import Exercise, Lang, Misconception, Params, Text
+from cnngrade.exercises.formatting import as_int_matrix, display_matrix, fmt_number, sum_of_products
+from cnngrade.exercises.render import answer_line
+from cnngrade.reference.analysis.sizes import conv_transpose_output_size
 
 
 def transpose_answer(p: Params) -> list[list[int]]:
@@ -25,7 +25,7 @@ def transpose_answer(p: Params) -> list[list[int]]:
     >>> transpose_answer(dict(X=[[0, 1], [2, 3]], K=[[0, 1], [2, 3]], stride=1, padding=0))
     [[0, 0, 1], [0, 4, 6], [4, 12, 9]]
     """
-    from reference.conv_transpose import conv_transpose2d
+    from cnngrade.reference.conv_transpose import conv_transpose2d
 
     X = torch.tensor(p["X"], dtype=torch.float64)[None, None]
     K = torch.tensor(p["K"], dtype=torch.float64)[None, None]

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from exercises.bank import _handconv as hc
-from exercises.core import Exercise, Misconception, Params, Text
+from cnngrade.exercises.bank import _handconv as hc
+from cnngrade.exercises.core import Exercise, Misconception, Params, Text
 
 TOPIC = "cross-correlation by hand"
 SPEC = hc.SPEC

@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
-from exercises.formatting import fmt_number, markdown_table
-from exercises.render import answer_line
-from reference.deformable import deform_conv2d
+from cnngrade.exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
+from cnngrade.exercises.formatting import fmt_number, markdown_table
+from cnngrade.exercises.render import answer_line
+from cnngrade.reference.deformable import deform_conv2d
 
 NUMBER = AnswerSpec(kind="number", rtol=1e-3, atol=1e-3)
 _STEPS = {1: (-0.5, 0.5), 2: (-1.5, -0.5, 0.5, 1.5), 3: (-1.25, -0.75, -0.25, 0.25, 0.75, 1.25)}

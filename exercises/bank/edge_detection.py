@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from exercises.bank import _handconv as hc
-from exercises.core import Exercise, Lang, Misconception, Params, Text
-from exercises.formatting import display_matrix
+from cnngrade.exercises.bank import _handconv as hc
+from cnngrade.exercises.core import Exercise, Lang, Misconception, Params, Text
+from cnngrade.exercises.formatting import display_matrix
 
 KERNELS = {
     "prewitt": np.array([[1, 0, -1], [1, 0, -1], [1, 0, -1]]),

@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from exercises.bank._shapes import pick
-from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
-from exercises.render import answer_line
-from reference.analysis.sizes import conv_output_size, effective_kernel_size
+from cnngrade.exercises.bank._shapes import pick
+from cnngrade.exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
+from cnngrade.exercises.render import answer_line
+from cnngrade.reference.analysis.sizes import conv_output_size, effective_kernel_size
 
 INTEGER = AnswerSpec(kind="integer")
 _UNKNOWN = {"stride": "s", "padding": "p", "kernel": "k"}

@@ -13,13 +13,13 @@ from typing import Any
 import numpy as np
 import torch
 
-from exercises.bank._shapes import pick
-from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
-from exercises.formatting import as_int_matrix, display_matrix, markdown_table
-from exercises.render import answer_line
-from reference.layers import dropout
-from reference.pooling_backward import avg_pool2d_backward, max_pool2d_backward
-from reference.separable import channel_shuffle
+from cnngrade.exercises.bank._shapes import pick
+from cnngrade.exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
+from cnngrade.exercises.formatting import as_int_matrix, display_matrix, markdown_table
+from cnngrade.exercises.render import answer_line
+from cnngrade.reference.layers import dropout
+from cnngrade.reference.pooling_backward import avg_pool2d_backward, max_pool2d_backward
+from cnngrade.reference.separable import channel_shuffle
 
 INT_MATRIX = AnswerSpec(kind="int_matrix", partial="per_element")
 INTEGER = AnswerSpec(kind="integer")

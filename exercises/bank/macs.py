@@ -12,11 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from exercises.bank._shapes import pick
-from exercises.bank._sums import Term, sum_exercise
-from exercises.core import Lang, Params, Text
-from reference.analysis.counts import conv_macs, spatially_separable_macs
-from reference.analysis.sizes import conv_output_size
+from cnngrade.exercises.bank._shapes import pick
+from cnngrade.exercises.bank._sums import Term, sum_exercise
+from cnngrade.exercises.core import Lang, Params, Text
+from cnngrade.reference.analysis.counts import conv_macs, spatially_separable_macs
+from cnngrade.reference.analysis.sizes import conv_output_size
 
 
 def _out(p: Params) -> int:

@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from exercises.bank._shapes import pick
-from exercises.bank._sums import Term, sum_exercise
-from exercises.core import Lang, Params, Text
-from reference.analysis.counts import conv_params
+from cnngrade.exercises.bank._shapes import pick
+from cnngrade.exercises.bank._sums import Term, sum_exercise
+from cnngrade.exercises.core import Lang, Params, Text
+from cnngrade.reference.analysis.counts import conv_params
 
 _CHANNELS = (1, 3, 8, 16, 32, 48, 64, 96, 128, 192, 256)
 WEIGHTS = Text("weights", "权重")

@@ -11,11 +11,11 @@ from typing import Any
 
 import numpy as np
 
-from exercises.bank._sums import Term, sum_exercise
-from exercises.bank.params import conv_terms
-from exercises.core import Lang, Params, Text
-from reference.analysis.counts import linear_params
-from reference.analysis.sizes import conv_output_size, pool_output_size
+from cnngrade.exercises.bank._sums import Term, sum_exercise
+from cnngrade.exercises.bank.params import conv_terms
+from cnngrade.exercises.core import Lang, Params, Text
+from cnngrade.reference.analysis.counts import linear_params
+from cnngrade.reference.analysis.sizes import conv_output_size, pool_output_size
 
 # name, kind, in, out, kernel, groups  (the paper's Figure 2 / the slides' table)
 LAYERS = (

@@ -12,11 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from exercises.bank._shapes import pick
-from exercises.bank._sums import Term, sum_exercise
-from exercises.bank.params import conv_terms
-from exercises.core import Lang, Params, Text
-from reference.analysis.counts import batch_norm_params
+from cnngrade.exercises.bank._shapes import pick
+from cnngrade.exercises.bank._sums import Term, sum_exercise
+from cnngrade.exercises.bank.params import conv_terms
+from cnngrade.exercises.core import Lang, Params, Text
+from cnngrade.reference.analysis.counts import batch_norm_params
 
 
 def _bn(label: str, zh: str, channels: int) -> Term:

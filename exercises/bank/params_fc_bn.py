@@ -9,11 +9,11 @@ from typing import Any
 
 import numpy as np
 
-from exercises.bank._shapes import pick
-from exercises.bank._sums import Term, sum_exercise
-from exercises.bank.params import BIAS_WHEN_NONE, BIASES, WEIGHTS
-from exercises.core import Lang, Params, Text
-from reference.analysis.counts import batch_norm_params, linear_params
+from cnngrade.exercises.bank._shapes import pick
+from cnngrade.exercises.bank._sums import Term, sum_exercise
+from cnngrade.exercises.bank.params import BIAS_WHEN_NONE, BIASES, WEIGHTS
+from cnngrade.exercises.core import Lang, Params, Text
+from cnngrade.reference.analysis.counts import batch_norm_params, linear_params
 
 # ---------------------------------------------------------------- fully connected and BatchNorm
 

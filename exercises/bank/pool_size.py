@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from exercises.bank._shapes import (
+from cnngrade.exercises.bank._shapes import (
     ASK,
     BATCHES,
     CHANNELS,
@@ -21,9 +21,9 @@ from exercises.bank._shapes import (
     per_dim,
     pick,
 )
-from exercises.core import Exercise, Lang, Misconception, Params, Text
-from exercises.render import answer_line, shape_text
-from reference.analysis.sizes import pool_output_size
+from cnngrade.exercises.core import Exercise, Lang, Misconception, Params, Text
+from cnngrade.exercises.render import answer_line, shape_text
+from cnngrade.reference.analysis.sizes import pool_output_size
 
 
 def _gen_pool(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from exercises.bank._poolhand import (
+from cnngrade.exercises.bank._poolhand import (
     AVG_SPEC,
     MAX_SPEC,
     avg_answer,
@@ -23,8 +23,8 @@ from exercises.bank._poolhand import (
     solution_max,
     windows,
 )
-from exercises.core import Exercise, Misconception, Params, Text
-from exercises.formatting import as_matrix
+from cnngrade.exercises.core import Exercise, Misconception, Params, Text
+from cnngrade.exercises.formatting import as_matrix
 
 
 def _layout(rng: np.random.Generator, difficulty: int) -> dict[str, Any]:

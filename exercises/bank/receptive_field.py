@@ -10,11 +10,11 @@ from typing import Any
 
 import numpy as np
 
-from exercises.bank._shapes import pick
-from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
-from exercises.render import answer_line
-from reference.analysis.receptive import LayerSpec, receptive_field
-from reference.analysis.sizes import effective_kernel_size
+from cnngrade.exercises.bank._shapes import pick
+from cnngrade.exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
+from cnngrade.exercises.render import answer_line
+from cnngrade.reference.analysis.receptive import LayerSpec, receptive_field
+from cnngrade.reference.analysis.sizes import effective_kernel_size
 
 INTEGER = AnswerSpec(kind="integer")
 _NAMES = {"conv": Text("conv", "卷积"), "pool": Text("max pool", "最大池化")}

@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from exercises.bank import _gates as g
-from exercises.core import Exercise, Lang, Params, Text
-from exercises.formatting import as_matrix, display_matrix, fmt_factor, fmt_number
-from exercises.render import answer_line
+from cnngrade.exercises.bank import _gates as g
+from cnngrade.exercises.core import Exercise, Lang, Params, Text
+from cnngrade.exercises.formatting import as_matrix, display_matrix, fmt_factor, fmt_number
+from cnngrade.exercises.render import answer_line
 
 
 def lstm_answer(p: Params) -> list[list[float]]:
@@ -27,7 +27,7 @@ def lstm_answer(p: Params) -> list[list[float]]:
     >>> [[round(v, 4) for v in row] for row in lstm_answer(dict(zero, x=[1.0], h=[0.0], c=[1.0]))]
     [[0.2311], [0.5]]
     """
-    from reference.recurrent import lstm_cell
+    from cnngrade.reference.recurrent import lstm_cell
 
     x, h, c, w_ih, w_hh, b_ih, b_hh = g.tensors(p, "x", "h", "c", "w_ih", "w_hh", "b_ih", "b_hh")
     H, C = lstm_cell(x[None], h[None], c[None], w_ih, w_hh, b_ih, b_hh)

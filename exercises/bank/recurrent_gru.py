@@ -11,10 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from exercises.bank import _gates as g
-from exercises.core import Exercise, Lang, Params, Text
-from exercises.formatting import as_matrix, bmatrix, fmt_number
-from exercises.render import answer_line
+from cnngrade.exercises.bank import _gates as g
+from cnngrade.exercises.core import Exercise, Lang, Params, Text
+from cnngrade.exercises.formatting import as_matrix, bmatrix, fmt_number
+from cnngrade.exercises.render import answer_line
 
 
 def gru_answer(p: Params) -> list[list[float]]:
@@ -24,7 +24,7 @@ def gru_answer(p: Params) -> list[list[float]]:
     >>> gru_answer(dict(zero, x=[1.0], h=[1.0], convention="d2l"))
     [[0.5]]
     """
-    from reference.recurrent import gru_cell
+    from cnngrade.reference.recurrent import gru_cell
 
     x, h, w_ih, w_hh, b_ih, b_hh = g.tensors(p, "x", "h", "w_ih", "w_hh", "b_ih", "b_hh")
     return as_matrix(gru_cell(x[None], h[None], w_ih, w_hh, b_ih, b_hh, convention=p["convention"]))

@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from exercises.bank._sums import Term, sum_exercise
-from exercises.core import Lang, Text
-from reference.analysis.counts import gru_params, linear_params, lstm_params, rnn_params
+from cnngrade.exercises.bank._sums import Term, sum_exercise
+from cnngrade.exercises.core import Lang, Text
+from cnngrade.reference.analysis.counts import gru_params, linear_params, lstm_params, rnn_params
 
 _INPUTS = (1, 2, 8, 10, 16, 28, 32, 64, 100, 128, 256)
 _HIDDEN = (2, 4, 8, 16, 20, 32, 64, 100, 128, 256, 512)

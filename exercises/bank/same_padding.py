@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from exercises.bank._shapes import maybe, pick
-from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
-from exercises.render import answer_line
-from reference.analysis.sizes import (
+from cnngrade.exercises.bank._shapes import maybe, pick
+from cnngrade.exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
+from cnngrade.exercises.render import answer_line
+from cnngrade.reference.analysis.sizes import (
     conv_output_size,
     effective_kernel_size,
     full_padding,

@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 import torch
 
-from exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
-from exercises.formatting import bmatrix, display_matrix
-from exercises.render import answer_line
+from cnngrade.exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
+from cnngrade.exercises.formatting import bmatrix, display_matrix
+from cnngrade.exercises.render import answer_line
 
 FACTOR_SPEC = AnswerSpec(kind="int_matrix", partial="per_element")
 
@@ -27,7 +27,7 @@ def factors(p: Params) -> list[list[int]]:
     >>> factors(dict(K=[[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]))
     [[1, 2, 1], [-1, 0, 1]]
     """
-    from reference.separable import factor_separable
+    from cnngrade.reference.separable import factor_separable
 
     column, row = factor_separable(torch.tensor(p["K"], dtype=torch.float64))
     return [[int(v) for v in column.round().tolist()], [int(v) for v in row.round().tolist()]]
@@ -177,7 +177,7 @@ def separable_index(p: Params) -> int:
     >>> separable_index(dict(kernels=[[[0, 1, 0], [1, -4, 1], [0, 1, 0]], [[1, 2, 1], [2, 4, 2], [1, 2, 1]]]))
     1
     """
-    from reference.separable import factor_separable
+    from cnngrade.reference.separable import factor_separable
 
     accepted = []
     for index, K in enumerate(p["kernels"]):

@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 import sympy
 
-from exercises.bank._symbols import mis, spec_of, symbol, symbols_of
-from exercises.core import Exercise, Lang, Params, Text
-from exercises.render import answer_line
-from reference.analysis.counts import conv_params
-from reference.analysis.sizes import conv_output_size
+from cnngrade.exercises.bank._symbols import mis, spec_of, symbol, symbols_of
+from cnngrade.exercises.core import Exercise, Lang, Params, Text
+from cnngrade.exercises.render import answer_line
+from cnngrade.reference.analysis.counts import conv_params
+from cnngrade.reference.analysis.sizes import conv_output_size
 
 # ---------------------------------------------------------------- grouped convolution parameters
 

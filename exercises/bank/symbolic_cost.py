@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 import sympy
 
-from exercises.bank._symbols import mis, spec_of, symbols_of
-from exercises.core import Exercise, Lang, Params, Text
-from exercises.render import answer_line
-from reference.analysis.counts import (
+from cnngrade.exercises.bank._symbols import mis, spec_of, symbols_of
+from cnngrade.exercises.core import Exercise, Lang, Params, Text
+from cnngrade.exercises.render import answer_line
+from cnngrade.reference.analysis.counts import (
     conv_macs,
     conv_params,
     depthwise_separable_macs,

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from exercises.bank._shapes import (
+from cnngrade.exercises.bank._shapes import (
     ASK,
     BATCHES,
     CHANNELS,
@@ -21,9 +21,9 @@ from exercises.bank._shapes import (
     pick,
     shape_exercise,
 )
-from exercises.core import Lang, Misconception, Params, Text
-from exercises.render import answer_line, shape_text
-from reference.analysis.sizes import conv_output_size, conv_transpose_output_size
+from cnngrade.exercises.core import Lang, Misconception, Params, Text
+from cnngrade.exercises.render import answer_line, shape_text
+from cnngrade.reference.analysis.sizes import conv_output_size, conv_transpose_output_size
 
 # ---------------------------------------------------------------- transposed convolution
 

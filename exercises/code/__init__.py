@@ -1,6 +1,6 @@
 """Code exercises: students write a function or an nn.Module; cases, expected outputs, known bugs."""
 
-from exercises.code.core import (
+from cnngrade.exercises.code.core import (
     BuggyRule,
     Case,
     CaseGroup,
@@ -8,7 +8,7 @@ from exercises.code.core import (
     Invocation,
     ModuleExpected,
 )
-from exercises.code.registry import get, names
+from cnngrade.exercises.code.registry import get, names
 
 __all__ = [
     "BuggyRule",

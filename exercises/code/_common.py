@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from exercises.seeding import rng_for
+from cnngrade.exercises.seeding import rng_for
 
 
 def pair(a: int, b: int) -> int | tuple[int, int]:

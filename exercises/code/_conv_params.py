@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from exercises.code._common import down_to, draw_seed, shrink_steps, to
-from exercises.code.core import Case
-from reference.analysis.sizes import effective_kernel_size
+from cnngrade.exercises.code._common import down_to, draw_seed, shrink_steps, to
+from cnngrade.exercises.code.core import Case
+from cnngrade.reference.analysis.sizes import effective_kernel_size
 
 BASE: dict[str, Any] = {
     "N": 1, "cin": 1, "cout": 1, "groups": 1, "H": 5, "W": 5, "kh": 3, "kw": 3,

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from exercises.code._common import down_to, draw_seed, pair, shrink_steps, to
-from exercises.code.core import Case, Params
+from cnngrade.exercises.code._common import down_to, draw_seed, pair, shrink_steps, to
+from cnngrade.exercises.code.core import Case, Params
 
 BASE: dict[str, Any] = {
     "N": 1, "C": 1, "H": 4, "W": 4, "kh": 2, "kw": 2, "sh": 2, "sw": 2, "ph": 0, "pw": 0,

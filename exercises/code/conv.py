@@ -6,10 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from exercises.code import _conv_params as cp
-from exercises.code._common import arrays, down_to, draw_seed, n64, pair, shrink_steps, t64, to
-from exercises.code.core import BuggyRule, Case, CaseGroup, CodeExercise, Invocation, Params
-from exercises.core import Text
+from cnngrade.exercises.code import _conv_params as cp
+from cnngrade.exercises.code._common import arrays, down_to, draw_seed, n64, pair, shrink_steps, t64, to
+from cnngrade.exercises.code.core import BuggyRule, Case, CaseGroup, CodeExercise, Invocation, Params
+from cnngrade.exercises.core import Text
 
 CONV_FORBIDDEN = (
     "torch.nn.functional.conv2d", "torch.nn.Conv2d", "torch.nn.functional.unfold",
@@ -38,7 +38,7 @@ def conv_build(p: Params) -> Invocation:
 
 
 def _conv(inv: Invocation, **changes: Any) -> tuple[np.ndarray, ...]:
-    from reference.conv import conv2d
+    from cnngrade.reference.conv import conv2d
 
     x, weight, bias = (t64(a) for a in inv.args)
     kwargs = {**inv.kwargs, "bias": bias, **changes}
@@ -170,7 +170,7 @@ def _corr_build(p: Params) -> Invocation:
 
 
 def _corr_expected(p: Params, inv: Invocation) -> tuple[np.ndarray, ...]:
-    from reference.conv import corr2d
+    from cnngrade.reference.conv import corr2d
 
     return (n64(corr2d(*(t64(a) for a in inv.args))),)
 

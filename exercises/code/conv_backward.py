@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from exercises.code import _conv_params as cp
-from exercises.code._common import arrays, n64, pair, t64
-from exercises.code.conv import CONV_ATEN, CONV_FORBIDDEN
-from exercises.code.core import BuggyRule, Case, CaseGroup, CodeExercise, Invocation, Params
-from exercises.core import Text
-from reference.analysis.sizes import conv_output_size
+from cnngrade.exercises.code import _conv_params as cp
+from cnngrade.exercises.code._common import arrays, n64, pair, t64
+from cnngrade.exercises.code.conv import CONV_ATEN, CONV_FORBIDDEN
+from cnngrade.exercises.code.core import BuggyRule, Case, CaseGroup, CodeExercise, Invocation, Params
+from cnngrade.exercises.core import Text
+from cnngrade.reference.analysis.sizes import conv_output_size
 
 
 def _out_hw(p: Params) -> tuple[int, int]:
@@ -43,8 +43,8 @@ def _bw_build(p: Params) -> Invocation:
 
 def _grads(inv: Invocation, flip: bool = False, padded_dx: bool = False) -> tuple[np.ndarray, ...]:
     """(dx, dweight, dbias) by autograd through ``reference.conv.conv2d`` in float64."""
-    from reference.conv import conv2d
-    from reference.padding import pad
+    from cnngrade.reference.conv import conv2d
+    from cnngrade.reference.padding import pad
 
     dout, x, weight = (t64(a) for a in inv.args)
     (ph, pw) = (
@@ -132,8 +132,8 @@ def _im2col_build(p: Params) -> Invocation:
 
 def _columns(inv: Invocation, order: str = "ckl") -> tuple[np.ndarray, ...]:
     """F.unfold's layout: row ``c*kH*kW + i*kW + j``, column ``oh*W_out + ow`` (``order`` permutes)."""
-    from reference.padding import pad
-    from reference.windows import sliding_windows
+    from cnngrade.reference.padding import pad
+    from cnngrade.reference.windows import sliding_windows
 
     x = t64(inv.args[0])
     kh, kw = (inv.args[1],) * 2 if isinstance(inv.args[1], int) else inv.args[1]

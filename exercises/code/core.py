@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from exercises.core import Text
+from cnngrade.exercises.core import Text
 
 Params = Mapping[str, Any]
 

@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 import torch
 
-from exercises.code._common import arrays, draw_seed
-from exercises.code.core import Case, CaseGroup, CodeExercise, Invocation, ModuleExpected, Params
-from exercises.core import Text
+from cnngrade.exercises.code._common import arrays, draw_seed
+from cnngrade.exercises.code.core import Case, CaseGroup, CodeExercise, Invocation, ModuleExpected, Params
+from cnngrade.exercises.core import Text
 
 STRUCTURAL = ("Conv2d", "Linear", "BatchNorm2d", "MaxPool2d", "AvgPool2d")
 #: Activation layers: a student's block may apply each at most as often as the reference does
@@ -31,7 +31,7 @@ ACTIVATIONS = (
 
 
 def _reference_block(name: str, init: dict[str, Any]) -> torch.nn.Module:
-    from reference import models
+    from cnngrade.reference import models
 
     if name == "LeNet":
         return models.get("lenet5")
@@ -53,7 +53,7 @@ def _reference_block(name: str, init: dict[str, Any]) -> torch.nn.Module:
 
 def _expected(entry: str):
     def expected(p: Params, inv: Invocation) -> ModuleExpected:
-        from reference.analysis.summary import summarize
+        from cnngrade.reference.analysis.summary import summarize
 
         with torch.random.fork_rng(devices=[]):  # the reference's init must not touch global state
             torch.manual_seed(inv.seed)  # as the child seeds before building the student's block

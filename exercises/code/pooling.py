@@ -6,10 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from exercises.code import _pool_params as pp
-from exercises.code._common import arrays, n64, t64
-from exercises.code.core import BuggyRule, CaseGroup, CodeExercise, Invocation, Params
-from exercises.core import Text
+from cnngrade.exercises.code import _pool_params as pp
+from cnngrade.exercises.code._common import arrays, n64, t64
+from cnngrade.exercises.code.core import BuggyRule, CaseGroup, CodeExercise, Invocation, Params
+from cnngrade.exercises.core import Text
 
 POOL_FORBIDDEN = (
     "torch.nn.functional.max_pool2d", "torch.nn.functional.avg_pool2d", "torch.nn.MaxPool2d",
@@ -47,7 +47,7 @@ def _pool_build(p: Params) -> Invocation:
 
 
 def _ref(name: str, inv: Invocation, **changes: Any) -> tuple[np.ndarray, ...]:
-    import reference.pooling as P
+    import cnngrade.reference.pooling as P
 
     kwargs = {**inv.kwargs, **changes}
     return (n64(getattr(P, name)(t64(inv.args[0]), inv.args[1], **kwargs)),)

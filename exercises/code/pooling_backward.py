@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from exercises.code import _pool_params as pp
-from exercises.code._common import arrays, n64, t64
-from exercises.code.core import BuggyRule, CaseGroup, CodeExercise, Invocation, Params
-from exercises.code.pooling import GROUPS, POOL_ATEN, POOL_FORBIDDEN
-from exercises.core import Text
-from reference.analysis.sizes import pool_output_size
+from cnngrade.exercises.code import _pool_params as pp
+from cnngrade.exercises.code._common import arrays, n64, t64
+from cnngrade.exercises.code.core import BuggyRule, CaseGroup, CodeExercise, Invocation, Params
+from cnngrade.exercises.code.pooling import GROUPS, POOL_ATEN, POOL_FORBIDDEN
+from cnngrade.exercises.core import Text
+from cnngrade.reference.analysis.sizes import pool_output_size
 
 
 def _build(p: Params) -> Invocation:
@@ -23,7 +23,7 @@ def _build(p: Params) -> Invocation:
 
 
 def _expected(p: Params, inv: Invocation) -> tuple[np.ndarray, ...]:
-    from reference.pooling_backward import max_pool2d_backward
+    from cnngrade.reference.pooling_backward import max_pool2d_backward
 
     dout, x, kernel = inv.args
     return (n64(max_pool2d_backward(t64(dout), t64(x), kernel, **inv.kwargs)),)
@@ -58,7 +58,7 @@ def _route_ties(p: Params, inv: Invocation, mode: str) -> tuple[np.ndarray, ...]
 
 def _zero_padded(p: Params, inv: Invocation) -> tuple[np.ndarray, ...] | None:
     """The gradient when x is padded with zeros (a padded 0 can win, taking the gradient away)."""
-    from reference.pooling_backward import max_pool2d_backward
+    from cnngrade.reference.pooling_backward import max_pool2d_backward
 
     if p["ph"] + p["pw"] == 0:
         return None

@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import torch
 
-from exercises.code._common import arrays, down_to, draw_seed, n64, shrink_steps, t64, to
-from exercises.code.core import BuggyRule, Case, CaseGroup, CodeExercise, Invocation, Params
-from exercises.core import Text
+from cnngrade.exercises.code._common import arrays, down_to, draw_seed, n64, shrink_steps, t64, to
+from cnngrade.exercises.code.core import BuggyRule, Case, CaseGroup, CodeExercise, Invocation, Params
+from cnngrade.exercises.core import Text
 
 RNN_FORBIDDEN = (
     "torch.nn.LSTMCell", "torch.nn.GRUCell", "torch.nn.LSTM", "torch.nn.GRU",
@@ -74,7 +74,7 @@ def _lstm(
 
 
 def _lstm_expected(p: Params, inv: Invocation) -> tuple[np.ndarray, ...]:
-    from reference.recurrent import lstm_cell
+    from cnngrade.reference.recurrent import lstm_cell
 
     h, c = lstm_cell(*(t64(a) for a in inv.args))
     return n64(h), n64(c)
@@ -180,7 +180,7 @@ def _gru(
 
 
 def _gru_expected(p: Params, inv: Invocation, convention: str = "torch") -> tuple[np.ndarray, ...]:
-    from reference.recurrent import gru_cell
+    from cnngrade.reference.recurrent import gru_cell
 
     return (n64(gru_cell(*(t64(a) for a in inv.args), convention=convention)),)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from exercises.code.core import CodeExercise
+from cnngrade.exercises.code.core import CodeExercise
 
 _FAMILIES = (
     "conv",
@@ -23,7 +23,7 @@ def _all() -> dict[str, CodeExercise]:
 
     found: dict[str, CodeExercise] = {}
     for family in _FAMILIES:
-        module = importlib.import_module(f"exercises.code.{family}")
+        module = importlib.import_module(f"cnngrade.exercises.code.{family}")
         for exercise in module.EXERCISES:
             if exercise.id in found:
                 raise ValueError(f"code exercise id {exercise.id!r} is defined twice (in {family})")

@@ -6,12 +6,12 @@ from typing import Any
 
 import numpy as np
 
-from exercises.code import _conv_params as cp
-from exercises.code._common import arrays, down_to, draw_seed, n64, pair, shrink_steps, t64, to
-from exercises.code.conv import CONV_ATEN, CONV_FORBIDDEN
-from exercises.code.core import BuggyRule, Case, CaseGroup, CodeExercise, Invocation, Params
-from exercises.core import Text
-from reference.analysis.sizes import conv_transpose_output_size
+from cnngrade.exercises.code import _conv_params as cp
+from cnngrade.exercises.code._common import arrays, down_to, draw_seed, n64, pair, shrink_steps, t64, to
+from cnngrade.exercises.code.conv import CONV_ATEN, CONV_FORBIDDEN
+from cnngrade.exercises.code.core import BuggyRule, Case, CaseGroup, CodeExercise, Invocation, Params
+from cnngrade.exercises.core import Text
+from cnngrade.reference.analysis.sizes import conv_transpose_output_size
 
 
 def _out(p: Params) -> tuple[int, int]:
@@ -87,7 +87,7 @@ def _t_build(p: Params) -> Invocation:
 
 
 def _t_ref(inv: Invocation, **changes: Any) -> tuple[np.ndarray, ...]:
-    from reference.conv_transpose import conv_transpose2d
+    from cnngrade.reference.conv_transpose import conv_transpose2d
 
     x, weight, bias = (t64(a) for a in inv.args)
     if changes.pop("flip", False):
@@ -97,7 +97,7 @@ def _t_ref(inv: Invocation, **changes: Any) -> tuple[np.ndarray, ...]:
 
 def _forward_conv(p: Params, inv: Invocation) -> tuple[np.ndarray, ...] | None:
     """An ordinary strided convolution with the kernel's channel axes swapped (groups 1)."""
-    from reference.conv import conv2d
+    from cnngrade.reference.conv import conv2d
 
     if p["groups"] != 1:
         return None
@@ -209,8 +209,8 @@ def _sep_build(p: Params) -> Invocation:
 
 
 def _sep_ref(inv: Invocation, summed: bool = False, **changes: Any) -> tuple[np.ndarray, ...]:
-    from reference.conv import conv2d
-    from reference.separable import depthwise_separable_conv2d
+    from cnngrade.reference.conv import conv2d
+    from cnngrade.reference.separable import depthwise_separable_conv2d
 
     x, dw, pw, db, pb = (t64(a) for a in inv.args)
     args = {"depthwise_bias": db, "pointwise_bias": pb, **inv.kwargs, **changes}

@@ -5,8 +5,8 @@
 (6, 28, 28)
 """
 
-from grader.answers.grade import grade_answer, missing_verdict
-from grader.answers.parse import parse_answer
-from grader.answers.text import FormatError
+from cnngrade.grader.answers.grade import grade_answer, missing_verdict
+from cnngrade.grader.answers.parse import parse_answer
+from cnngrade.grader.answers.text import FormatError
 
 __all__ = ["FormatError", "grade_answer", "missing_verdict", "parse_answer"]

@@ -24,7 +24,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from grader.answers.text import format_error, normalize, strip_label
+from cnngrade.grader.answers.text import format_error, normalize, strip_label
 
 _MAX_DIM = 10**9
 _MAX_ELEMENTS = 10_000

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from exercises.assignment import load_manifest, personal_problems
-from exercises.core import LANGS, Lang, Problem
-from grader.answers.grade import grade_answer
-from grader.types import Verdict
+from cnngrade.exercises.assignment import load_manifest, personal_problems
+from cnngrade.exercises.core import LANGS, Lang, Problem
+from cnngrade.grader.answers.grade import grade_answer
+from cnngrade.grader.types import Verdict
 
 __all__ = ["check_answer"]
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from exercises.core import Lang, Problem, Text
-from grader.answers.equivalence import Match, canonical, match
+from cnngrade.exercises.core import Lang, Problem, Text
+from cnngrade.grader.answers.equivalence import Match, canonical, match
 
 __all__ = ["describe", "find_misconception", "misconception_feedback"]
 
@@ -52,7 +52,7 @@ def find_misconception(problem: Problem, got: Any, rng: np.random.Generator) -> 
 
 def misconception_feedback(problem: Problem, note: str, lang: Lang) -> str:
     """The misconception's feedback sentence from the exercise bank, in ``lang``."""
-    from exercises import registry
+    from cnngrade.exercises import registry
 
     try:
         exercise = registry.get(problem.exercise_id)

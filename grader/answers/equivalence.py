@@ -25,9 +25,9 @@ from typing import Any
 import numpy as np
 import sympy
 
-from exercises.core import AnswerSpec
-from grader.answers.symbolic import parse_symbolic, symbols_for
-from grader.answers.text import FormatError
+from cnngrade.exercises.core import AnswerSpec
+from cnngrade.grader.answers.symbolic import parse_symbolic, symbols_for
+from cnngrade.grader.answers.text import FormatError
 
 __all__ = ["Match", "canonical", "match"]
 

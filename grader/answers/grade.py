@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from exercises.core import Lang, Problem, Text
-from exercises.seeding import rng_for
-from grader.answers.diagnose import describe, find_misconception, misconception_feedback
-from grader.answers.equivalence import canonical, match
-from grader.answers.numbers import scaled_digits
-from grader.answers.parse import parse_answer
-from grader.answers.text import FormatError
-from grader.types import Finding, Verdict
+from cnngrade.exercises.core import Lang, Problem, Text
+from cnngrade.exercises.seeding import rng_for
+from cnngrade.grader.answers.diagnose import describe, find_misconception, misconception_feedback
+from cnngrade.grader.answers.equivalence import canonical, match
+from cnngrade.grader.answers.numbers import scaled_digits
+from cnngrade.grader.answers.parse import parse_answer
+from cnngrade.grader.answers.text import FormatError
+from cnngrade.grader.types import Finding, Verdict
 
 __all__ = ["grade_answer", "missing_verdict"]
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from grader.answers.text import format_error
+from cnngrade.grader.answers.text import format_error
 
 __all__ = ["latex_to_plain"]
 

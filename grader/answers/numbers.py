@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from grader.answers.text import format_error, normalize, strip_label
+from cnngrade.grader.answers.text import format_error, normalize, strip_label
 
 _MAX_DIGITS = 30
 _MAX_EXPONENT = 30

@@ -21,11 +21,11 @@ from typing import Any
 
 import numpy as np
 
-from exercises.core import AnswerSpec, Text
-from grader.answers.arrays import MATRIX_HELP, SHAPE_HELP, parse_matrix, parse_shape
-from grader.answers.numbers import expected_number, parse_number
-from grader.answers.symbolic import expected_formula, parse_symbolic
-from grader.answers.text import FormatError, format_error, normalize, strip_label
+from cnngrade.exercises.core import AnswerSpec, Text
+from cnngrade.grader.answers.arrays import MATRIX_HELP, SHAPE_HELP, parse_matrix, parse_shape
+from cnngrade.grader.answers.numbers import expected_number, parse_number
+from cnngrade.grader.answers.symbolic import expected_formula, parse_symbolic
+from cnngrade.grader.answers.text import FormatError, format_error, normalize, strip_label
 
 __all__ = ["FormatError", "parse_answer", "parse_choice"]
 

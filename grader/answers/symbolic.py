@@ -31,8 +31,8 @@ from sympy.parsing.sympy_parser import (
     standard_transformations,
 )
 
-from grader.answers.latex import latex_to_plain
-from grader.answers.text import FormatError, format_error, normalize, strip_label
+from cnngrade.grader.answers.latex import latex_to_plain
+from cnngrade.grader.answers.text import FormatError, format_error, normalize, strip_label
 
 MAX_CHARS = 300
 _MAX_DEPTH = 12

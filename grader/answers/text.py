@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from exercises.core import Text
+from cnngrade.exercises.core import Text
 
 #: Longest raw answer looked at (a matrix of a few hundred numbers fits easily).
 MAX_RAW_CHARS = 4000

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from grader.cli.app import app
+from cnngrade.grader.cli.app import app
 
 
 @app.command("check")
@@ -43,7 +43,7 @@ def check_cmd(
     ] = False,
 ) -> None:
     """Run a code submission on randomized cases in the sandbox and report each case."""
-    from exercises.code import get, names
+    from cnngrade.exercises.code import get, names
 
     if lang not in ("zh", "en"):
         raise ValueError(f"--lang must be zh or en, got {lang!r}")
@@ -63,8 +63,8 @@ def check_cmd(
 
 def _grade_and_print(exercise: str, file: Path, as_json: bool, **options) -> None:
     """Grade one file and print the report; a sandbox that cannot grade is exit status 3."""
-    from grader.code import check
-    from grader.sandbox import IsolationError, WorkerError
+    from cnngrade.grader.code import check
+    from cnngrade.grader.sandbox import IsolationError, WorkerError
 
     try:
         report = check(exercise, file, **options)

@@ -19,8 +19,8 @@ from typing import Annotated
 
 import typer
 
-from exercises import registry
-from exercises.assignment import (
+from cnngrade.exercises import registry
+from cnngrade.exercises.assignment import (
     Assignment,
     Student,
     code_registry,
@@ -29,10 +29,10 @@ from exercises.assignment import (
     load_roster,
     personal_problems,
 )
-from exercises.core import LANGS, Lang
-from exercises.render import FORMATS, Task, answer_key, problem_set, problem_to_json
-from exercises.seeding import rng_for
-from grader.cli.app import app
+from cnngrade.exercises.core import LANGS, Lang
+from cnngrade.exercises.render import FORMATS, Task, answer_key, problem_set, problem_to_json
+from cnngrade.exercises.seeding import rng_for
+from cnngrade.grader.cli.app import app
 
 INSTRUCTOR_DIR = "_instructor"
 

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from grader.cli.app import app
+from cnngrade.grader.cli.app import app
 
 __all__ = ["examples_dir"]
 
@@ -83,7 +83,7 @@ def grade(
     ] = None,
 ) -> None:
     """Grade a class: gradebook, per-student results and feedback, item analysis (resumable)."""
-    from grader.classrun import grade_class
+    from cnngrade.grader.classrun import grade_class
 
     summary = grade_class(submissions, assignment, out, roster=roster, force=force,
                           show_solutions=show_solutions, jobs=jobs, progress=True,
@@ -102,7 +102,7 @@ def check_answer_cmd(
     lang: Annotated[str | None, typer.Option("--lang", help="zh | en")] = None,
 ) -> None:
     """Check one answer for your own variant and see the feedback (the answer is never shown)."""
-    from grader.answers.check import check_answer
+    from cnngrade.grader.answers.check import check_answer
 
     verdict = check_answer(assignment, student, exercise, answer, lang=lang)  # type: ignore[arg-type]
     for finding in verdict.findings:
@@ -118,9 +118,9 @@ def demo(
     force: Annotated[bool, typer.Option("--force", help="regrade everyone")] = False,
 ) -> None:
     """Generate the sample class's problem sets, grade its submissions, write gradebook and feedback."""
-    from exercises.assignment import load_manifest, load_roster
-    from grader.classrun import grade_class
-    from grader.cli.exercises_cmds import write_class
+    from cnngrade.exercises.assignment import load_manifest, load_roster
+    from cnngrade.grader.classrun import grade_class
+    from cnngrade.grader.cli.exercises_cmds import write_class
 
     examples = examples_dir()
     manifest, roster = examples / "assignment.yaml", examples / "roster.csv"

@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 
 # Each command module registers its sub-commands on `app` when imported (one line per module).
-import grader.cli.check_cmd  # noqa: F401
-import grader.cli.exercises_cmds  # noqa: F401
-import grader.cli.grade_cmds  # noqa: F401
-import grader.cli.seeds  # noqa: F401
-import grader.cli.summary  # noqa: F401
-from grader.cli.app import app
+import cnngrade.grader.cli.check_cmd  # noqa: F401
+import cnngrade.grader.cli.exercises_cmds  # noqa: F401
+import cnngrade.grader.cli.grade_cmds  # noqa: F401
+import cnngrade.grader.cli.seeds  # noqa: F401
+import cnngrade.grader.cli.summary  # noqa: F401
+from cnngrade.grader.cli.app import app
 
 
 def main() -> None:

@@ -9,8 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from grader.cli.app import app
-from reference.seeds import SeedExample, seed_examples
+from cnngrade.grader.cli.app import app
+from cnngrade.reference.seeds import SeedExample, seed_examples
 
 
 def _text(value) -> str:

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 import yaml
 
-from grader.cli.app import app
+from cnngrade.grader.cli.app import app
 
 FORMATS = ("table", "csv", "json")
 
@@ -124,8 +124,8 @@ def summary_cmd(
     list_all: Annotated[bool, typer.Option("--list", help="list the model names and exit")] = False,
 ) -> None:
     """Summarize a zoo model layer by layer from a traced forward pass."""
-    from reference.analysis.summary import summarize
-    from reference.models import get, names, options
+    from cnngrade.reference.analysis.summary import summarize
+    from cnngrade.reference.models import get, names, options
 
     if list_all:
         typer.echo("\n".join(names()))

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from exercises.code.core import CodeExercise, Invocation
-from exercises.core import Text
-from grader.code.hints import Hint
-from grader.code.judge import CaseOutcome
+from cnngrade.exercises.code.core import CodeExercise, Invocation
+from cnngrade.exercises.core import Text
+from cnngrade.grader.code.hints import Hint
+from cnngrade.grader.code.judge import CaseOutcome
 
 _SIGNATURE = re.compile(
     r"unexpected keyword argument|missing \d+ required (positional|keyword-only) argument"

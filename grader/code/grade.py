@@ -8,20 +8,20 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from exercises.code import get as get_code_exercise
-from exercises.code.core import CodeExercise
-from exercises.core import LANGS, Text
-from exercises.seeding import rng_for
-from grader.code import hints as H
-from grader.code.error_hints import exception_hints
-from grader.code.judge import SHRINKABLE, CaseOutcome, describe_call, judge
-from grader.code.judge_module import judge_module
-from grader.code.main_block import strip_main_blocks
-from grader.code.report import CodeReport, group_scores, load_error_text
-from grader.code.run_cases import limits_for, run_invocations
-from grader.code.shrink import as_json, show, shrink
-from grader.sandbox.api import CallResult, Limits, RunReport
-from grader.types import Verdict
+from cnngrade.exercises.code import get as get_code_exercise
+from cnngrade.exercises.code.core import CodeExercise
+from cnngrade.exercises.core import LANGS, Text
+from cnngrade.exercises.seeding import rng_for
+from cnngrade.grader.code import hints as H
+from cnngrade.grader.code.error_hints import exception_hints
+from cnngrade.grader.code.judge import SHRINKABLE, CaseOutcome, describe_call, judge
+from cnngrade.grader.code.judge_module import judge_module
+from cnngrade.grader.code.main_block import strip_main_blocks
+from cnngrade.grader.code.report import CodeReport, group_scores, load_error_text
+from cnngrade.grader.code.run_cases import limits_for, run_invocations
+from cnngrade.grader.code.shrink import as_json, show, shrink
+from cnngrade.grader.sandbox.api import CallResult, Limits, RunReport
+from cnngrade.grader.types import Verdict
 
 
 def read_source(path: str | Path, entry: str) -> str:
@@ -31,7 +31,7 @@ def read_source(path: str | Path, entry: str) -> str:
         raise ValueError(f"submission file {str(path)!r} does not exist: pass a .py or .ipynb file")
     text = path.read_text(encoding="utf-8", errors="replace")
     if path.suffix == ".ipynb":
-        from grader.sandbox.notebook import extract_notebook_code
+        from cnngrade.grader.sandbox.notebook import extract_notebook_code
 
         return extract_notebook_code(text, entry)
     return text

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from exercises.code.core import CodeExercise, Invocation
-from exercises.core import Text
-from grader.code.judge import CaseOutcome, compare_outputs
+from cnngrade.exercises.code.core import CodeExercise, Invocation
+from cnngrade.exercises.core import Text
+from cnngrade.grader.code.judge import CaseOutcome, compare_outputs
 
 
 @dataclass(frozen=True)

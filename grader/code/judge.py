@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from exercises.code.core import CodeExercise
-from exercises.core import Text
-from grader.sandbox.api import CallResult
-from reference.compare import Comparison, compare
+from cnngrade.exercises.code.core import CodeExercise
+from cnngrade.exercises.core import Text
+from cnngrade.grader.sandbox.api import CallResult
+from cnngrade.reference.compare import Comparison, compare
 
 #: Statuses that are the student's code failing a case in a way worth shrinking.
 SHRINKABLE = ("wrong", "shape", "nonfinite", "exception", "invalid_output", "mutated_input")

@@ -10,11 +10,11 @@ from collections import Counter
 
 import numpy as np
 
-from exercises.code.core import CodeExercise, ModuleExpected
-from exercises.code.modules import ACTIVATIONS, STRUCTURAL
-from exercises.core import Text
-from grader.code.judge import CaseOutcome, _status_text, compare_outputs
-from grader.sandbox.api import CallResult
+from cnngrade.exercises.code.core import CodeExercise, ModuleExpected
+from cnngrade.exercises.code.modules import ACTIVATIONS, STRUCTURAL
+from cnngrade.exercises.core import Text
+from cnngrade.grader.code.judge import CaseOutcome, _status_text, compare_outputs
+from cnngrade.grader.sandbox.api import CallResult
 
 _POOLING = ("MaxPool2d", "AvgPool2d")
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from exercises.code.core import CodeExercise
-from exercises.core import Text
-from grader.code.hints import Hint
-from grader.code.judge import CaseOutcome
-from grader.sandbox.api import Isolation
-from grader.types import Finding, Verdict
+from cnngrade.exercises.code.core import CodeExercise
+from cnngrade.exercises.core import Text
+from cnngrade.grader.code.hints import Hint
+from cnngrade.grader.code.judge import CaseOutcome
+from cnngrade.grader.sandbox.api import Isolation
+from cnngrade.grader.types import Finding, Verdict
 
 _KIND = {
     "passed": "case_passed",

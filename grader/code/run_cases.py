@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from exercises.code.core import CodeExercise, Invocation
-from grader import sandbox
-from grader.sandbox.api import Call, Limits, ModuleProbe, RunReport
-from grader.sandbox.forbidden import Forbidden
+from cnngrade.exercises.code.core import CodeExercise, Invocation
+from cnngrade.grader import sandbox
+from cnngrade.grader.sandbox.api import Call, Limits, ModuleProbe, RunReport
+from cnngrade.grader.sandbox.forbidden import Forbidden
 
 
 def to_call(exercise: CodeExercise, inv: Invocation) -> Call | ModuleProbe:

@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from exercises.code.core import CodeExercise, Invocation
-from exercises.core import Text
-from grader.code.judge import CaseOutcome
+from cnngrade.exercises.code.core import CodeExercise, Invocation
+from cnngrade.exercises.core import Text
+from cnngrade.grader.code.judge import CaseOutcome
 
 #: Judges a batch of parameter sets (one sandbox run) and returns their outcomes in order.
 BatchJudge = Callable[[Sequence[dict[str, Any]]], list[CaseOutcome]]

@@ -4,7 +4,7 @@
 confined child per submission; ``probe_isolation`` says how strong that confinement is here.
 """
 
-from grader.sandbox.api import (
+from cnngrade.grader.sandbox.api import (
     Call,
     CallResult,
     Isolation,
@@ -13,11 +13,11 @@ from grader.sandbox.api import (
     ModuleProbe,
     RunReport,
 )
-from grader.sandbox.forbidden import Forbidden, forbidden_message, static_scan
-from grader.sandbox.isolation import IsolationError, probe_isolation
-from grader.sandbox.notebook import extract_notebook_code
-from grader.sandbox.pool import WorkerError, configure
-from grader.sandbox.run import run
+from cnngrade.grader.sandbox.forbidden import Forbidden, forbidden_message, static_scan
+from cnngrade.grader.sandbox.isolation import IsolationError, probe_isolation
+from cnngrade.grader.sandbox.notebook import extract_notebook_code
+from cnngrade.grader.sandbox.pool import WorkerError, configure
+from cnngrade.grader.sandbox.run import run
 
 __all__ = [
     "Call",

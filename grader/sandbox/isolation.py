@@ -21,8 +21,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from grader.sandbox.api import Isolation
-from grader.sandbox.runtime import confine, seccomp
+from cnngrade.grader.sandbox.api import Isolation
+from cnngrade.grader.sandbox.runtime import confine, seccomp
 
 LEVEL_NAMES = {1: "process", 2: "namespaces", 3: "namespaces+uid", 4: "full"}
 NAMESPACE_FLAGS = (
@@ -251,7 +251,7 @@ def hidden_paths(extra: tuple[str, ...] = ()) -> list[str]:
 def _package_dirs() -> list[str]:
     """Our own packages, wherever they are installed (a non-editable install puts them in
     site-packages, which the child must see): always covered."""
-    return [str(REPO_ROOT / name) for name in ("reference", "exercises", "grader", "solutions")]
+    return [str(REPO_ROOT / name) for name in ("cnngrade", "reference", "exercises", "grader", "solutions")]
 
 
 def check_required(require_level: int | None) -> Isolation:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from grader.sandbox.api import Call, ModuleProbe
+from cnngrade.grader.sandbox.api import Call, ModuleProbe
 
 _SCALARS = (bool, int, float, str, type(None))
 #: Job directories live in RAM when possible (the child reaches its own through a descriptor only).

@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from grader.sandbox import isolation, jobdir, pool
-from grader.sandbox.api import Call, CallResult, LayerRecord, Limits, ModuleProbe, RunReport
-from grader.sandbox.forbidden import Forbidden, static_scan
+from cnngrade.grader.sandbox import isolation, jobdir, pool
+from cnngrade.grader.sandbox.api import Call, CallResult, LayerRecord, Limits, ModuleProbe, RunReport
+from cnngrade.grader.sandbox.forbidden import Forbidden, static_scan
 
 
 def _validate(source: str, entry: str, limits: Limits, filename: str, device) -> None:

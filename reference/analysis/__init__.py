@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from reference.analysis.counts import (
+from cnngrade.reference.analysis.counts import (
     avg_pool_macs,
     batch_norm_macs,
     batch_norm_params,
@@ -24,7 +24,7 @@ from reference.analysis.counts import (
     spatially_separable_macs,
     spatially_separable_params,
 )
-from reference.analysis.receptive import (
+from cnngrade.reference.analysis.receptive import (
     LayerSpec,
     RFInfo,
     receptive_field,
@@ -34,7 +34,7 @@ from reference.analysis.receptive import (
     rf_transposed_step,
     rf_union,
 )
-from reference.analysis.sizes import (
+from cnngrade.reference.analysis.sizes import (
     conv_output_size,
     conv_transpose_output_size,
     effective_kernel_size,
@@ -47,10 +47,10 @@ from reference.analysis.sizes import (
 def __getattr__(name: str) -> Any:
     """``summarize`` is imported on first use, so importing the formulas does not load pandas."""
     if name == "summarize":
-        from reference.analysis.summary import summarize
+        from cnngrade.reference.analysis.summary import summarize
 
         return summarize
-    raise AttributeError(f"module 'reference.analysis' has no attribute {name!r}")
+    raise AttributeError(f"module 'cnngrade.reference.analysis' has no attribute {name!r}")
 
 
 __all__ = [

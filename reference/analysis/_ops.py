@@ -14,8 +14,8 @@ from typing import Any
 
 import torch
 
-from reference.analysis import counts
-from reference.padding import resolve_padding
+from cnngrade.reference.analysis import counts
+from cnngrade.reference.padding import resolve_padding
 
 
 # torch's argument order for the functions whose arguments we read (builtins have no signature)

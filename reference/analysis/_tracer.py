@@ -16,9 +16,9 @@ from typing import Any
 import torch
 from torch.overrides import TorchFunctionMode
 
-from reference._trace import inside_traced_op
-from reference.analysis import _ops
-from reference.analysis.receptive import (
+from cnngrade.reference._trace import inside_traced_op
+from cnngrade.reference.analysis import _ops
+from cnngrade.reference.analysis.receptive import (
     RFInfo,
     rf_adaptive_step,
     rf_resample_step,

@@ -29,8 +29,8 @@ from typing import Any
 
 import sympy
 
-from reference._validate import is_symbolic
-from reference.analysis.sizes import conv_output_size
+from cnngrade.reference._validate import is_symbolic
+from cnngrade.reference.analysis.sizes import conv_output_size
 
 Count = Any  # int or sympy expression
 Sizes = Any  # int, sympy expression, or a tuple of them (one per spatial dimension)

@@ -18,8 +18,8 @@ from typing import Any
 
 import sympy
 
-from reference._validate import is_symbolic
-from reference.analysis.sizes import effective_kernel_size
+from cnngrade.reference._validate import is_symbolic
+from cnngrade.reference.analysis.sizes import effective_kernel_size
 
 Value = Any  # int, sympy expression, or a tuple of them (one per spatial dimension)
 

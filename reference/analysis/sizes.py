@@ -12,7 +12,7 @@ from typing import Any
 
 import sympy
 
-from reference._validate import is_symbolic
+from cnngrade.reference._validate import is_symbolic
 
 Size = Any  # int or sympy expression
 

@@ -17,10 +17,10 @@ import pandas as pd
 import sympy
 import torch
 
-from reference._device import resolve_device
-from reference._trace import listening
-from reference.analysis import _ops
-from reference.analysis._tracer import Field, Frame, OpRecord, Tracer
+from cnngrade.reference._device import resolve_device
+from cnngrade.reference._trace import listening
+from cnngrade.reference.analysis import _ops
+from cnngrade.reference.analysis._tracer import Field, Frame, OpRecord, Tracer
 
 COLUMNS = [
     "name",

@@ -19,15 +19,15 @@ from collections.abc import Callable
 
 import torch
 
-from reference.models.alexnet import alexnet, alexnet_2gpu
-from reference.models.densenet import DenseBlock, conv_block, densenet, transition_block
-from reference.models.googlenet import GoogLeNet, Inception, googlenet, inception
-from reference.models.lenet import PartialConv2d, lenet5, lenet5_1998
-from reference.models.mobilenet import depthwise_separable_block, mobilenet_v1
-from reference.models.nin import nin, nin_block
-from reference.models.resnet import Bottleneck, Residual, resnet
-from reference.models.shufflenet import ShuffleNetUnit, shufflenet_v1
-from reference.models.vgg import vgg, vgg_block
+from cnngrade.reference.models.alexnet import alexnet, alexnet_2gpu
+from cnngrade.reference.models.densenet import DenseBlock, conv_block, densenet, transition_block
+from cnngrade.reference.models.googlenet import GoogLeNet, Inception, googlenet, inception
+from cnngrade.reference.models.lenet import PartialConv2d, lenet5, lenet5_1998
+from cnngrade.reference.models.mobilenet import depthwise_separable_block, mobilenet_v1
+from cnngrade.reference.models.nin import nin, nin_block
+from cnngrade.reference.models.resnet import Bottleneck, Residual, resnet
+from cnngrade.reference.models.shufflenet import ShuffleNetUnit, shufflenet_v1
+from cnngrade.reference.models.vgg import vgg, vgg_block
 
 _VGG = {
     "vgg11": "A",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from reference.nn import (
+from cnngrade.reference.nn import (
     AdaptiveAvgPool2d,
     AvgPool2d,
     BatchNorm2d,

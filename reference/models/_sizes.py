@@ -7,7 +7,7 @@ from typing import Any
 
 import torch
 
-from reference.analysis.sizes import conv_output_size, pool_output_size
+from cnngrade.reference.analysis.sizes import conv_output_size, pool_output_size
 
 
 def _first(value: int | tuple[int, ...]) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from reference.models._layers import (
+from cnngrade.reference.models._layers import (
     AdaptiveAvgPool2d,
     Conv2d,
     Dropout,
@@ -15,7 +15,7 @@ from reference.models._layers import (
     ReLU,
     Sequential,
 )
-from reference.models._sizes import size_after
+from cnngrade.reference.models._sizes import size_after
 
 
 def _classifier(in_features: int, num_classes: int, dropout_first: bool) -> list[torch.nn.Module]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import torch
 
-from reference.models._layers import (
+from cnngrade.reference.models._layers import (
     AdaptiveAvgPool2d,
     AvgPool2d,
     Conv2d,
@@ -22,7 +22,7 @@ from reference.models._layers import (
     ReLU,
     Sequential,
 )
-from reference.models._sizes import size_after
+from cnngrade.reference.models._sizes import size_after
 
 # Table 1: (#1×1, #3×3 reduce, #3×3, #5×5 reduce, #5×5, pool proj) of each Inception module.
 TABLE1: dict[str, tuple[int, int, int, int, int, int]] = {

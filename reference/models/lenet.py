@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import torch
 
-from reference.models._layers import AvgPool2d, Conv2d, Flatten, Linear, Module, Sequential, Sigmoid
-from reference.models._sizes import size_after
+from cnngrade.reference.models._layers import AvgPool2d, Conv2d, Flatten, Linear, Module, Sequential, Sigmoid
+from cnngrade.reference.models._sizes import size_after
 
 
 def lenet5(num_classes: int = 10, in_channels: int = 1, image_size: int = 28) -> Sequential:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reference.models._layers import (
+from cnngrade.reference.models._layers import (
     AdaptiveAvgPool2d,
     Conv2d,
     Dropout,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from reference.models._layers import (
+from cnngrade.reference.models._layers import (
     AdaptiveAvgPool2d,
     BatchNorm2d,
     Conv2d,

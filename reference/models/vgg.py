@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from reference.models._layers import (
+from cnngrade.reference.models._layers import (
     BatchNorm2d,
     Conv2d,
     Dropout,
@@ -15,7 +15,7 @@ from reference.models._layers import (
     ReLU,
     Sequential,
 )
-from reference.models._sizes import size_after
+from cnngrade.reference.models._sizes import size_after
 
 # Table 1 of the paper: per block, the convolutions as (out_channels, kernel_size); "LRN" after the
 # first convolution in A-LRN. Every block ends with 2×2 max pooling, stride 2.

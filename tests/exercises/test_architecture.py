@@ -7,10 +7,10 @@ import pytest
 import torch
 from torch import nn
 
-from exercises import registry
-from exercises.bank.architecture import propagate
-from exercises.instantiate import instantiate
-from reference import models
+from cnngrade.exercises import registry
+from cnngrade.exercises.bank.architecture import propagate
+from cnngrade.exercises.instantiate import instantiate
+from cnngrade.reference import models
 
 _POOLS = {"max_pool": nn.MaxPool2d, "avg_pool": nn.AvgPool2d}
 

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from exercises.assignment import (
+from cnngrade.exercises.assignment import (
     Slot,
     load_manifest,
     load_roster,
     parse_manifest,
     personal_problems,
 )
-from exercises.render import problem_to_json
-from exercises.seeding import variant_seed
+from cnngrade.exercises.render import problem_to_json
+from cnngrade.exercises.seeding import variant_seed
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = """\
@@ -173,7 +173,7 @@ def test_problem_json_roundtrip_is_plain_data() -> None:
 
 
 def test_code_exercises_become_code_slots_without_problems() -> None:
-    from exercises import code
+    from cnngrade.exercises import code
 
     code_id = code.names()[0]
     a = parse_manifest(

@@ -10,10 +10,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from exercises.bank import concepts, concepts_corr, concepts_layers
-from exercises.instantiate import canonical
-from exercises.render import answer_line
-from exercises.seeding import rng_for
+from cnngrade.exercises.bank import concepts, concepts_corr, concepts_layers
+from cnngrade.exercises.instantiate import canonical
+from cnngrade.exercises.render import answer_line
+from cnngrade.exercises.seeding import rng_for
 
 ALL = concepts.EXERCISES + concepts_layers.EXERCISES + concepts_corr.EXERCISES
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -9,7 +9,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exercises.formatting import (
+from cnngrade.exercises.formatting import (
     as_int_matrix,
     as_matrix,
     bmatrix,

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from exercises import registry
-from exercises.core import Exercise
-from exercises.instantiate import instantiate
-from exercises.seeding import variant_seed
+from cnngrade.exercises import registry
+from cnngrade.exercises.core import Exercise
+from cnngrade.exercises.instantiate import instantiate
+from cnngrade.exercises.seeding import variant_seed
 
 GOLDEN = Path(__file__).parent / "golden"
 STUDENTS = ("s001", "2023010042")

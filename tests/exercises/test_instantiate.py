@@ -7,8 +7,8 @@ import pytest
 import sympy
 import torch
 
-from exercises.core import AnswerSpec, Exercise, Misconception, Text
-from exercises.instantiate import canonical, instantiate, same_answer
+from cnngrade.exercises.core import AnswerSpec, Exercise, Misconception, Text
+from cnngrade.exercises.instantiate import canonical, instantiate, same_answer
 
 
 def _exercise(answer, spec, rules=()) -> Exercise:

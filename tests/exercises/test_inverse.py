@@ -6,9 +6,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from exercises import registry
-from exercises.instantiate import instantiate
-from reference.analysis.sizes import conv_output_size
+from cnngrade.exercises import registry
+from cnngrade.exercises.instantiate import instantiate
+from cnngrade.reference.analysis.sizes import conv_output_size
 
 
 def _torch_out(n: int, k: int, s: int, p: int, d: int) -> int:

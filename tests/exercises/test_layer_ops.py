@@ -8,8 +8,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from exercises import registry
-from exercises.instantiate import instantiate
+from cnngrade.exercises import registry
+from cnngrade.exercises.instantiate import instantiate
 
 
 def test_max_pool_backward_matches_autograd() -> None:

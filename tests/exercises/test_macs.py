@@ -6,8 +6,8 @@ import torch
 import torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
 
-from exercises import registry
-from exercises.instantiate import instantiate
+from cnngrade.exercises import registry
+from cnngrade.exercises.instantiate import instantiate
 
 SEEDS = range(40)
 

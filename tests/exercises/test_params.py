@@ -6,9 +6,9 @@ import pytest
 import torch
 from torch import nn
 
-from exercises import registry
-from exercises.instantiate import instantiate
-from reference import models
+from cnngrade.exercises import registry
+from cnngrade.exercises.instantiate import instantiate
+from cnngrade.reference import models
 
 SEEDS = range(60)
 
@@ -123,7 +123,7 @@ def test_grouped_misconceptions_are_the_named_rules() -> None:
 
 def test_alexnet_layer_counts_are_the_reference_two_gpu_alexnet() -> None:
     # Seed 001: the two-GPU AlexNet; with the output layer's bias it has 60,965,224 parameters.
-    from exercises.bank.params_alexnet import LAYERS
+    from cnngrade.exercises.bank.params_alexnet import LAYERS
 
     net = models.get("alexnet_2gpu")
     layers = [m for m in net.modules() if type(m).__name__ in ("Conv2d", "Linear")]

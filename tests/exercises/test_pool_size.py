@@ -6,8 +6,8 @@ import pytest
 import torch
 from torch import nn
 
-from exercises import registry
-from exercises.instantiate import instantiate
+from cnngrade.exercises import registry
+from cnngrade.exercises.instantiate import instantiate
 
 
 def _torch_pool(params: dict) -> list[int]:

@@ -10,10 +10,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from exercises.bank import pooling_hand as ph
-from exercises.instantiate import canonical, same_answer
-from exercises.render import answer_line
-from exercises.seeding import rng_for
+from cnngrade.exercises.bank import pooling_hand as ph
+from cnngrade.exercises.instantiate import canonical, same_answer
+from cnngrade.exercises.render import answer_line
+from cnngrade.exercises.seeding import rng_for
 
 SEEDS = range(100)
 CJK = re.compile(r"[\u4e00-\u9fff]")

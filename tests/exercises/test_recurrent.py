@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 import torch
 
-from exercises.bank import _gates, recurrent_gru
-from exercises.bank import recurrent as rec
-from exercises.bank import recurrent_params as rec_params
-from exercises.instantiate import canonical, same_answer
-from exercises.render import answer_line
-from exercises.seeding import rng_for
+from cnngrade.exercises.bank import _gates, recurrent_gru
+from cnngrade.exercises.bank import recurrent as rec
+from cnngrade.exercises.bank import recurrent_params as rec_params
+from cnngrade.exercises.instantiate import canonical, same_answer
+from cnngrade.exercises.render import answer_line
+from cnngrade.exercises.seeding import rng_for
 
 (LSTM,) = rec.EXERCISES
 (GRU,) = recurrent_gru.EXERCISES

@@ -8,17 +8,17 @@ import re
 
 import pytest
 
-from exercises import registry
-from exercises.core import AnswerSpec
-from exercises.instantiate import instantiate
-from exercises.render import (
+from cnngrade.exercises import registry
+from cnngrade.exercises.core import AnswerSpec
+from cnngrade.exercises.instantiate import instantiate
+from cnngrade.exercises.render import (
     answer_forms,
     answer_key,
     answer_line,
     answer_text,
     problem_set,
 )
-from exercises.render_html import markdown_to_html
+from cnngrade.exercises.render_html import markdown_to_html
 
 
 def test_answer_text_per_kind() -> None:

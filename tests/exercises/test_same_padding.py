@@ -6,8 +6,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from exercises import registry
-from exercises.instantiate import instantiate
+from cnngrade.exercises import registry
+from cnngrade.exercises.instantiate import instantiate
 
 
 def test_same_padding_keeps_the_size_in_torch() -> None:

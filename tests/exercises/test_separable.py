@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import torch
 
-from exercises.bank import separable as sep
-from exercises.instantiate import canonical, same_answer
-from exercises.render import answer_line
-from exercises.seeding import rng_for
+from cnngrade.exercises.bank import separable as sep
+from cnngrade.exercises.instantiate import canonical, same_answer
+from cnngrade.exercises.render import answer_line
+from cnngrade.exercises.seeding import rng_for
 
 FACTOR, CHECK = sep.EXERCISES
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -12,13 +12,13 @@ import sympy
 import torch
 import torch.nn.functional as F
 
-from exercises.bank import _symbols, symbolic_cost
-from exercises.bank import symbolic as sym
-from exercises.instantiate import canonical, same_answer
-from exercises.render import answer_line
-from exercises.seeding import rng_for
-from reference.analysis.counts import conv_params
-from reference.analysis.sizes import conv_output_size
+from cnngrade.exercises.bank import _symbols, symbolic_cost
+from cnngrade.exercises.bank import symbolic as sym
+from cnngrade.exercises.instantiate import canonical, same_answer
+from cnngrade.exercises.render import answer_line
+from cnngrade.exercises.seeding import rng_for
+from cnngrade.reference.analysis.counts import conv_params
+from cnngrade.reference.analysis.sizes import conv_output_size
 
 GROUPED, SIZE = sym.EXERCISES
 (RATIO,) = symbolic_cost.EXERCISES

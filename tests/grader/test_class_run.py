@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from exercises.assignment import load_manifest, personal_problems
-from grader.classrun import grade_class
-from grader.gradebook import read_gradebook
+from cnngrade.exercises.assignment import load_manifest, personal_problems
+from cnngrade.grader.classrun import grade_class
+from cnngrade.grader.gradebook import read_gradebook
 
 from .classdata import write_answers, write_manifest
 
@@ -145,7 +145,7 @@ def test_lost_or_stale_feedback_is_rebuilt_without_regrading(klass):
 
 
 def _cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "grader.cli.main", "grade", *args]
+    return [sys.executable, "-m", "cnngrade.grader.cli.main", "grade", *args]
 
 
 def test_sigkill_mid_run_then_rerun_gives_the_same_gradebook(klass):

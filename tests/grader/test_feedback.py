@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from grader.feedback import feedback_html, feedback_markdown
-from grader.types import Finding, StudentResult, Verdict
+from cnngrade.grader.feedback import feedback_html, feedback_markdown
+from cnngrade.grader.types import Finding, StudentResult, Verdict
 
 
 def _result(detail=None, errors=()):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from exercises.assignment import Slot
-from grader.gradebook import gradebook_frame, read_gradebook, write_gradebook
-from grader.types import StudentResult, Verdict
+from cnngrade.exercises.assignment import Slot
+from cnngrade.grader.gradebook import gradebook_frame, read_gradebook, write_gradebook
+from cnngrade.grader.types import StudentResult, Verdict
 
 SLOTS = [
     Slot("a.1", "a", "answer", 1, 2.0),

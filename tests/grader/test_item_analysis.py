@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from exercises.assignment import Slot
-from grader.item_analysis import item_analysis_frame, write_item_analysis
-from grader.types import Finding, StudentResult, Verdict
+from cnngrade.exercises.assignment import Slot
+from cnngrade.grader.item_analysis import item_analysis_frame, write_item_analysis
+from cnngrade.grader.types import Finding, StudentResult, Verdict
 
 SLOT = Slot("a.1", "a", "answer", 1, 2.0)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from exercises.assignment import load_manifest, parse_manifest, personal_problems
-from grader import pipeline
-from grader.pipeline import STEPS, Job, Settings, run_steps, student_result
-from grader.store import ResultStore
-from grader.types import Verdict
+from cnngrade.exercises.assignment import load_manifest, parse_manifest, personal_problems
+from cnngrade.grader import pipeline
+from cnngrade.grader.pipeline import STEPS, Job, Settings, run_steps, student_result
+from cnngrade.grader.store import ResultStore
+from cnngrade.grader.types import Verdict
 
 from .classdata import write_answers, write_manifest
 
@@ -121,7 +121,7 @@ def test_code_slot_without_grader_code_is_an_error_finding(tmp_path, monkeypatch
     settings = _code_settings(tmp_path)
     folder = write_answers(tmp_path / "subs", "s1", {"find_stride.1": "1"})
     (folder / "corr2d.py").write_text("def corr2d(X, K):\n    return X\n")
-    monkeypatch.setitem(sys.modules, "grader.code", None)  # import fails like a missing package
+    monkeypatch.setitem(sys.modules, "cnngrade.grader.code", None)  # import fails like a missing package
     result, _ = _run(tmp_path, folder, settings)
     code = result.verdicts[1]
     assert code.slot == "corr2d.1" and code.findings[0].kind == "error" and code.max_score == 3.0
@@ -137,7 +137,7 @@ def test_code_slot_calls_the_code_grader_and_rescales_to_manifest_points(tmp_pat
         calls.append((slot, exercise_id, path.name, seed, lang))
         return Verdict(slot, exercise_id, 5.0, 10.0)
 
-    monkeypatch.setitem(sys.modules, "grader.code", types.SimpleNamespace(grade_code_file=fake))
+    monkeypatch.setitem(sys.modules, "cnngrade.grader.code", types.SimpleNamespace(grade_code_file=fake))
     settings = _code_settings(tmp_path)
     folder = write_answers(tmp_path / "subs", "s1", {})
     (folder / "corr2d.py").write_text("def corr2d(X, K):\n    return X\n")
@@ -157,7 +157,7 @@ def test_code_slot_hides_output_and_submissions_and_uses_the_manifest_seconds(
         seen.update(limits=limits, hide_paths=tuple(hide_paths))
         return Verdict(slot, exercise_id, 1.0, 1.0)
 
-    monkeypatch.setitem(sys.modules, "grader.code", types.SimpleNamespace(grade_code_file=fake))
+    monkeypatch.setitem(sys.modules, "cnngrade.grader.code", types.SimpleNamespace(grade_code_file=fake))
     text = CODE_MANIFEST.replace("{id: corr2d, points: 3}", "{id: corr2d, points: 3, seconds: 0.5}")
     subs = tmp_path / "subs"
     settings = Settings(parse_manifest(text), text, tmp_path / "out", submissions_dir=subs)
@@ -176,7 +176,7 @@ def test_code_slot_without_a_file_is_missing_and_a_crashing_grader_is_an_error(
     def crash(*args, **kwargs):
         raise RuntimeError("sandbox unavailable")
 
-    monkeypatch.setitem(sys.modules, "grader.code", types.SimpleNamespace(grade_code_file=crash))
+    monkeypatch.setitem(sys.modules, "cnngrade.grader.code", types.SimpleNamespace(grade_code_file=crash))
     settings = _code_settings(tmp_path)
     folder = write_answers(tmp_path / "subs", "s1", {})
     assert _run(tmp_path, folder, settings)[0].verdicts[1].findings[0].kind == "missing"
@@ -201,7 +201,7 @@ def test_a_grader_bug_in_one_answer_becomes_an_error_finding(tmp_path, monkeypat
 def test_a_student_whose_grading_crashes_gets_an_error_result_and_the_class_goes_on(
     tmp_path, monkeypatch
 ):
-    from grader.classrun import grade_class
+    from cnngrade.grader.classrun import grade_class
 
     manifest = write_manifest(tmp_path)
     for sid in ("a1", "a2"):
@@ -234,8 +234,8 @@ def test_a_grader_fault_on_code_is_saved_flagged_and_retried_by_the_next_run(tmp
 
     from typer.testing import CliRunner
 
-    from grader.classrun import grade_class
-    from grader.cli.main import app
+    from cnngrade.grader.classrun import grade_class
+    from cnngrade.grader.cli.main import app
 
     state = {"broken": True}
 
@@ -244,7 +244,7 @@ def test_a_grader_fault_on_code_is_saved_flagged_and_retried_by_the_next_run(tmp
             raise RuntimeError("the sandbox worker failed: worker died")
         return Verdict(slot, exercise_id, 10.0, 10.0)
 
-    monkeypatch.setitem(sys.modules, "grader.code", types.SimpleNamespace(grade_code_file=flaky))
+    monkeypatch.setitem(sys.modules, "cnngrade.grader.code", types.SimpleNamespace(grade_code_file=flaky))
     manifest = tmp_path / "assignment.yaml"
     manifest.write_text(CODE_MANIFEST, encoding="utf-8")
     subs = tmp_path / "subs"
@@ -272,8 +272,8 @@ def test_grade_device_reaches_the_code_grader_and_a_bad_name_is_one_line(
 
     import pytest
 
-    from grader.classrun import grade_class
-    from grader.cli.main import main
+    from cnngrade.grader.classrun import grade_class
+    from cnngrade.grader.cli.main import main
 
     seen = []
 
@@ -281,7 +281,7 @@ def test_grade_device_reaches_the_code_grader_and_a_bad_name_is_one_line(
         seen.append(kwargs.get("device"))
         return Verdict(slot, exercise_id, 1.0, 1.0)
 
-    monkeypatch.setitem(sys.modules, "grader.code", types.SimpleNamespace(grade_code_file=spy))
+    monkeypatch.setitem(sys.modules, "cnngrade.grader.code", types.SimpleNamespace(grade_code_file=spy))
     manifest = tmp_path / "assignment.yaml"
     manifest.write_text(CODE_MANIFEST, encoding="utf-8")
     subs = tmp_path / "subs"

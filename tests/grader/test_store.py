@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from grader.store import ResultStore, atomic_write_text, file_stem, result_from_json, result_to_json
-from grader.types import Finding, StudentResult, Verdict
+from cnngrade.grader.store import ResultStore, atomic_write_text, file_stem, result_from_json, result_to_json
+from cnngrade.grader.types import Finding, StudentResult, Verdict
 
 
 def _result(sid="s1", score=1.0):

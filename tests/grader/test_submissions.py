@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from exercises.assignment import Slot
-from grader.submissions import fingerprint, read_submission
+from cnngrade.exercises.assignment import Slot
+from cnngrade.grader.submissions import fingerprint, read_submission
 
 SLOTS = (
     Slot("a.1", "a", "answer", 1, 1.0),

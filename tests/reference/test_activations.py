@@ -8,8 +8,8 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference import activations as A
-from reference.compare import compare, compare_with_gradients
+from cnngrade.reference import activations as A
+from cnngrade.reference.compare import compare, compare_with_gradients
 
 PAIRS = {
     "relu": (A.relu, F.relu),

@@ -8,8 +8,8 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference.compare import compare, compare_with_gradients
-from reference.conv import conv1d, conv2d, conv3d, convolve2d, corr2d
+from cnngrade.reference.compare import compare, compare_with_gradients
+from cnngrade.reference.conv import conv1d, conv2d, conv3d, convolve2d, corr2d
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -248,9 +248,9 @@ def test_bad_input_is_a_value_error(call, needle):
 @pytest.mark.gpu
 def test_cuda_matches_cpu_for_the_conv_family():
     """Same inputs on CUDA and CPU in float64: the reference gives the same numbers on both."""
-    from reference.conv_transpose import conv_transpose2d
-    from reference.deformable import deform_conv2d
-    from reference.separable import spatially_separable_conv2d
+    from cnngrade.reference.conv_transpose import conv_transpose2d
+    from cnngrade.reference.deformable import deform_conv2d
+    from cnngrade.reference.separable import spatially_separable_conv2d
 
     g = torch.Generator().manual_seed(5)
     x, w = (
@@ -279,8 +279,8 @@ def test_cuda_matches_cpu_for_the_conv_family():
 
 def test_ops_are_traced_once_without_their_internals(device):
     """A tracer sees one ``conv2d`` (not the pad or the depthwise contraction inside it)."""
-    from reference._trace import listening
-    from reference.separable import depthwise_separable_conv2d
+    from cnngrade.reference._trace import listening
+    from cnngrade.reference.separable import depthwise_separable_conv2d
 
     seen = []
     x = torch.ones(1, 2, 5, 5, device=device)

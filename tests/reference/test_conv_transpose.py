@@ -8,10 +8,10 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference.analysis.sizes import conv_output_size
-from reference.compare import compare_with_gradients
-from reference.conv import conv1d, conv2d, conv3d
-from reference.conv_transpose import conv_transpose1d, conv_transpose2d, conv_transpose3d
+from cnngrade.reference.analysis.sizes import conv_output_size
+from cnngrade.reference.compare import compare_with_gradients
+from cnngrade.reference.conv import conv1d, conv2d, conv3d
+from cnngrade.reference.conv_transpose import conv_transpose1d, conv_transpose2d, conv_transpose3d
 
 
 @pytest.fixture(autouse=True, scope="module")

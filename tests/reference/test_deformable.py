@@ -11,9 +11,9 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference.analysis.sizes import conv_output_size
-from reference.compare import compare
-from reference.deformable import deform_conv2d
+from cnngrade.reference.analysis.sizes import conv_output_size
+from cnngrade.reference.compare import compare
+from cnngrade.reference.deformable import deform_conv2d
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -9,8 +9,8 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference import layers as L
-from reference.compare import compare, compare_with_gradients
+from cnngrade.reference import layers as L
+from cnngrade.reference.compare import compare, compare_with_gradients
 
 TIGHT = {"rtol": 1e-10, "atol": 1e-12}
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from reference import nn as RN
-from reference.compare import compare
+from cnngrade.reference import nn as RN
+from cnngrade.reference.compare import compare
 
 TIGHT = {"rtol": 1e-10, "atol": 1e-12}
 
@@ -247,7 +247,7 @@ def test_bad_arguments_raise_value_error():
 
 
 def test_forward_is_traced_as_reference_ops(device):
-    from reference._trace import listening
+    from cnngrade.reference._trace import listening
 
     model = (
         torch.nn.Sequential(

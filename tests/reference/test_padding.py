@@ -9,8 +9,8 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference.compare import compare, compare_with_gradients
-from reference.padding import normalize_mode, pad, resolve_padding
+from cnngrade.reference.compare import compare, compare_with_gradients
+from cnngrade.reference.padding import normalize_mode, pad, resolve_padding
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -8,8 +8,8 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference import pooling as R
-from reference.compare import compare, compare_with_gradients
+from cnngrade.reference import pooling as R
+from cnngrade.reference.compare import compare, compare_with_gradients
 
 MAX = {
     1: (R.max_pool1d, F.max_pool1d),

@@ -7,8 +7,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference import recurrent as R
-from reference.compare import compare
+from cnngrade.reference import recurrent as R
+from cnngrade.reference.compare import compare
 
 TIGHT = {"rtol": 1e-10, "atol": 1e-12}
 SIZES = {
@@ -218,7 +218,7 @@ def test_bad_arguments_raise_value_error(call, message):
 def test_sequence_modules_match_torch(
     kind, layers, bidirectional, batch_first, batched, given_state, seed, device
 ):
-    from reference import nn as RN
+    from cnngrade.reference import nn as RN
 
     kw = {"num_layers": layers, "bidirectional": bidirectional, "batch_first": batch_first}
     theirs = _module(getattr(torch.nn, kind), 3, 4, True, seed, device, **kw)
@@ -242,7 +242,7 @@ def test_sequence_modules_match_torch(
 
 
 def test_sequence_module_options_the_reference_lacks_are_refused():
-    from reference import nn as RN
+    from cnngrade.reference import nn as RN
 
     with pytest.raises(ValueError, match="proj_size"):
         RN.LSTM(3, 4, proj_size=2)(torch.zeros(2, 1, 3))
@@ -259,7 +259,7 @@ def test_sequence_module_options_the_reference_lacks_are_refused():
 
 @pytest.mark.parametrize("kind", ["lstm", "gru"])
 def test_cell_gradients_match_torch(kind, device):
-    from reference.compare import compare_with_gradients
+    from cnngrade.reference.compare import compare_with_gradients
 
     size_in, hidden = 3, 4
     gates = 4 if kind == "lstm" else 3

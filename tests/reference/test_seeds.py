@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sympy
 
-from reference.seeds import seed_examples
+from cnngrade.reference.seeds import seed_examples
 
 F000, F001, F002, F003, F004 = (
     "000_4e14c4d119d6d572.txt",
@@ -181,8 +181,8 @@ def test_cli_prints_the_table_and_json():
 
     from typer.testing import CliRunner
 
-    import grader.cli.main  # noqa: F401  (registers the commands)
-    from grader.cli.app import app
+    import cnngrade.grader.cli.main  # noqa: F401  (registers the commands)
+    from cnngrade.grader.cli.app import app
 
     runner = CliRunner()
     table = runner.invoke(app, ["seeds"], env={"COLUMNS": "200"})

@@ -10,10 +10,10 @@ from __future__ import annotations
 import pytest
 import torch
 
-from reference.conv import conv1d, conv2d, convolve2d, corr2d
-from reference.conv_transpose import conv_transpose2d
-from reference.padding import pad
-from reference.separable import (
+from cnngrade.reference.conv import conv1d, conv2d, convolve2d, corr2d
+from cnngrade.reference.conv_transpose import conv_transpose2d
+from cnngrade.reference.padding import pad
+from cnngrade.reference.separable import (
     depthwise_separable_conv2d,
     factor_separable,
     spatially_separable_conv2d,

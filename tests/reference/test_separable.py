@@ -8,9 +8,9 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference.compare import compare, compare_with_gradients
-from reference.conv import conv2d
-from reference.separable import (
+from cnngrade.reference.compare import compare, compare_with_gradients
+from cnngrade.reference.conv import conv2d
+from cnngrade.reference.separable import (
     channel_shuffle,
     depthwise_conv2d,
     depthwise_separable_conv2d,

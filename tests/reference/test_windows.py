@@ -10,8 +10,8 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference.analysis.sizes import conv_output_size
-from reference.windows import sliding_windows
+from cnngrade.reference.analysis.sizes import conv_output_size
+from cnngrade.reference.windows import sliding_windows
 
 
 @pytest.fixture(autouse=True, scope="module")

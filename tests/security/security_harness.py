@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 import torch
 
-from grader.sandbox import Call, Forbidden, Limits, RunReport, probe_isolation, run
-from grader.sandbox import pool as sandbox_pool
+from cnngrade.grader.sandbox import Call, Forbidden, Limits, RunReport, probe_isolation, run
+from cnngrade.grader.sandbox import pool as sandbox_pool
 
 RNG = np.random.default_rng(20240601)
 X = RNG.standard_normal((1, 2, 6, 5))

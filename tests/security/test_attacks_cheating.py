@@ -16,9 +16,9 @@ import pytest
 import torch
 from security_harness import EXPECTED, X, attack, needs_level, passes
 
-from grader.sandbox import probe_isolation
-from grader.sandbox.isolation import REPO_ROOT
-from grader.sandbox.runtime import confine
+from cnngrade.grader.sandbox import probe_isolation
+from cnngrade.grader.sandbox.isolation import REPO_ROOT
+from cnngrade.grader.sandbox.runtime import confine
 
 MINIMAL_ROOT = "minimal-root" in probe_isolation().mechanisms
 #: what the child's /tmp may hold: its scratch folder, and the way to an interpreter kept under /tmp
@@ -135,7 +135,7 @@ def test_forged_messages_and_pickled_output_files_are_refused(tmp_path) -> None:
         "            with open(f'/proc/self/fd/{fd}/out_1_0.npy', 'wb') as fh:\n"
         "                np.save(fh, np.array([Bomb()], dtype=object), allow_pickle=True)\n"
         "    os._exit(0)\n",
-        calls=[__import__("grader.sandbox", fromlist=["Call"]).Call((X, X))] * 2,
+        calls=[__import__("cnngrade.grader.sandbox", fromlist=["Call"]).Call((X, X))] * 2,
     )
     assert [r.status for r in report.results] == ["crashed", "invalid_output"]
     assert "allow_pickle=False" in report.results[1].message and not marker.exists()

@@ -11,7 +11,7 @@ import socket
 import pytest
 from security_harness import FAST, ISOLATION, W, X, attack, needs_level, passes
 
-from grader.sandbox import Call, Limits
+from cnngrade.grader.sandbox import Call, Limits
 
 WRITE_EVERYWHERE = (
     "import os\n"

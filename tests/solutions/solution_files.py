@@ -7,9 +7,9 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from exercises.code import get
-from exercises.seeding import rng_for
-from grader.code import check, check_source, read_source
+from cnngrade.exercises.code import get
+from cnngrade.exercises.seeding import rng_for
+from cnngrade.grader.code import check, check_source, read_source
 
 SOLUTIONS = Path(__file__).parents[2] / "solutions"
 EXERCISE_DIRS = sorted(p for p in SOLUTIONS.iterdir() if p.is_dir() and (p / "correct.py").exists())

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from exercises.code import names
+from cnngrade.exercises.code import names
 
 from .solution_files import (
     EXERCISE_DIRS,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from exercises.code import names
+from cnngrade.exercises.code import names
 
 from .solution_files import SOLUTIONS, assert_passes, assert_wrong_fails_as_deserved
 

@@ -17,7 +17,7 @@ import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
 #: Our own packages and library shortcuts no exercise allows.
-ALWAYS_BLOCKED = ("reference", "exercises", "grader", "solutions", "scipy.signal", "scipy.ndimage")
+ALWAYS_BLOCKED = ("cnngrade", "reference", "exercises", "grader", "solutions", "scipy.signal", "scipy.ndimage")
 
 
 class ForbiddenUse(Exception):

@@ -10,8 +10,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from exercises.code import get, names
-from exercises.seeding import rng_for
+from cnngrade.exercises.code import get, names
+from cnngrade.exercises.seeding import rng_for
 
 FUNCTIONS = [n for n in names() if get(n).kind == "function"]
 
@@ -97,7 +97,7 @@ def test_unknown_exercise_names_the_known_ones() -> None:
 @pytest.mark.parametrize("name", FUNCTIONS)
 def test_float32_error_passes_and_float16_error_fails(name: str) -> None:
     """The tolerance: torch computing in float32 passes; outputs rounded to float16 fail."""
-    from grader.code.judge import compare_outputs
+    from cnngrade.grader.code.judge import compare_outputs
 
     ex = get(name)
     checked = 0
@@ -121,7 +121,7 @@ def test_float32_error_passes_and_float16_error_fails(name: str) -> None:
 def test_buggy_rules_run_on_every_case_and_differ_from_the_answer(name: str) -> None:
     """Each rule gives None or outputs on cases and shrink candidates, and never the right answer
     everywhere (a rule equal to the reference would hint at a bug in correct code)."""
-    from grader.code.judge import compare_outputs
+    from cnngrade.grader.code.judge import compare_outputs
 
     ex = get(name)
     differs = {r.note: False for r in ex.buggy_rules}

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from exercises.core import AnswerSpec
+from cnngrade.exercises.core import AnswerSpec
 
 
 def _integer(v: int, spec: AnswerSpec) -> list[str]:
@@ -212,7 +212,7 @@ def _typed_matrix(value: Any, integer: bool) -> list[str]:
 
 
 def _typed_symbolic(value: str, spec: AnswerSpec) -> list[str]:
-    from grader.answers.symbolic import symbols_for
+    from cnngrade.grader.answers.symbolic import symbols_for
 
     expr = sympy.sympify(value, locals=symbols_for(spec.symbols))
     plain = str(expr).replace("**", "^")

@@ -10,11 +10,11 @@ import functools
 
 import pytest
 
-from exercises import registry
-from exercises.instantiate import instantiate
-from exercises.seeding import variant_seed
-from grader.answers import grade_answer
-from grader.answers.equivalence import canonical, match
+from cnngrade.exercises import registry
+from cnngrade.exercises.instantiate import instantiate
+from cnngrade.exercises.seeding import variant_seed
+from cnngrade.grader.answers import grade_answer
+from cnngrade.grader.answers.equivalence import canonical, match
 
 from .notations import hostile_inputs, notations, typed_variants, wrong_candidates
 
@@ -113,7 +113,7 @@ def test_wrong_answer_scores_below_full_and_is_not_misdiagnosed(exercise):
 
 
 def _parsed(typed, spec):
-    from grader.answers import parse_answer
+    from cnngrade.grader.answers import parse_answer
 
     value = parse_answer(typed, spec)
     return value if spec.kind != "shape" else list(value)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from exercises.core import AnswerSpec
-from grader.answers import parse_answer
-from grader.answers.equivalence import canonical, match
+from cnngrade.exercises.core import AnswerSpec
+from cnngrade.grader.answers import parse_answer
+from cnngrade.grader.answers.equivalence import canonical, match
 
 SYM = AnswerSpec(
     "symbolic",
@@ -126,7 +126,7 @@ def test_a_row_vector_typed_for_a_1d_answer_is_accepted():
 
 
 def test_choice_is_exact():
-    from exercises.core import Text
+    from cnngrade.exercises.core import Text
 
     spec = AnswerSpec("choice", choices=(Text("a", "甲"), Text("b", "乙")))
     assert _m("B", 1, spec).equal and not _m("A", 1, spec).equal
@@ -136,7 +136,7 @@ def test_probing_is_exact_where_floats_would_round():
     # -6/15 + 11/15 + 10/15 is 1 exactly, but 0.9999999999999999 in floats: floor must still be 1
     from fractions import Fraction
 
-    from grader.answers.equivalence import _compiled, _value
+    from cnngrade.grader.answers.equivalence import _compiled, _value
 
     typed = parse_answer("floor(-k/s + n/s + 2p/s) + 1", SYM)
     point = [Fraction(11), Fraction(6), Fraction(5), Fraction(15)]  # n, k, p, s

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exercises.core import AnswerSpec, Problem, Text
-from grader.answers import FormatError, grade_answer, parse_answer
+from cnngrade.exercises.core import AnswerSpec, Problem, Text
+from cnngrade.grader.answers import FormatError, grade_answer, parse_answer
 
 SPECS = {
     "integer": AnswerSpec("integer", units=True),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from exercises import registry
-from exercises.core import AnswerSpec, Problem
-from exercises.instantiate import instantiate
-from grader.answers import grade_answer, missing_verdict
+from cnngrade.exercises import registry
+from cnngrade.exercises.core import AnswerSpec, Problem
+from cnngrade.exercises.instantiate import instantiate
+from cnngrade.grader.answers import grade_answer, missing_verdict
 
 
 def _problem(
@@ -140,7 +140,7 @@ def test_language_can_be_given_positionally_as_in_the_architecture():
 
 
 def test_an_unparseable_key_is_a_bank_error_not_a_format_finding():
-    from grader.answers import FormatError
+    from cnngrade.grader.answers import FormatError
 
     spec = AnswerSpec("symbolic", symbols=(("k", "positive_integer"),))
     with pytest.raises(ValueError, match="not a formula") as err:

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from exercises.core import AnswerSpec, Text
-from grader.answers import FormatError, parse_answer
+from cnngrade.exercises.core import AnswerSpec, Text
+from cnngrade.grader.answers import FormatError, parse_answer
 
 INT = AnswerSpec("integer")
 UNITS = AnswerSpec("integer", units=True)
@@ -208,7 +208,7 @@ def test_matrix_format_errors(typed):
 def test_symbolic_notations(typed, expected):
     import sympy
 
-    from grader.answers.symbolic import symbols_for
+    from cnngrade.grader.answers.symbolic import symbols_for
 
     got = parse_answer(typed, SYM)
     want = sympy.sympify(expected, locals=symbols_for(SYM.symbols))

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from exercises.core import AnswerSpec, Problem, Text
-from grader.answers import grade_answer
+from cnngrade.exercises.core import AnswerSpec, Problem, Text
+from cnngrade.grader.answers import grade_answer
 
 from .notations import hostile_inputs
 

@@ -13,9 +13,9 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from exercises.core import AnswerSpec, Problem, Text
-from grader.answers import FormatError, grade_answer, parse_answer
-from grader.answers.symbolic import parse_symbolic
+from cnngrade.exercises.core import AnswerSpec, Problem, Text
+from cnngrade.grader.answers import FormatError, grade_answer, parse_answer
+from cnngrade.grader.answers.symbolic import parse_symbolic
 
 
 @dataclass(frozen=True)

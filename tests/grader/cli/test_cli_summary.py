@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-import grader.cli.main  # noqa: F401  (registers every command)
-from grader.cli.app import app
-from grader.cli.main import main
+import cnngrade.grader.cli.main  # noqa: F401  (registers every command)
+from cnngrade.grader.cli.app import app
+from cnngrade.grader.cli.main import main
 
 runner = CliRunner()
 

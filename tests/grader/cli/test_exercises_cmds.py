@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import grader.cli.exercises_cmds  # noqa: F401  (registers the commands)
-from exercises.assignment import load_manifest, personal_problems
-from exercises.render import answer_text
-from grader.cli.app import app
-from grader.cli.exercises_cmds import bank_rows
+import cnngrade.grader.cli.exercises_cmds  # noqa: F401  (registers the commands)
+from cnngrade.exercises.assignment import load_manifest, personal_problems
+from cnngrade.exercises.render import answer_text
+from cnngrade.grader.cli.app import app
+from cnngrade.grader.cli.exercises_cmds import bank_rows
 
 ROOT = Path(__file__).resolve().parents[3]
 MANIFEST = """\
@@ -107,7 +107,7 @@ def test_bad_input_is_a_one_line_error_with_status_2(files, tmp_path: Path) -> N
         [
             sys.executable,
             "-m",
-            "grader.cli.main",
+            "cnngrade.grader.cli.main",
             "generate",
             str(bad),
             "--roster",
@@ -156,7 +156,7 @@ def test_list_shows_every_exercise() -> None:
 
 
 def test_code_exercise_is_rendered_as_a_task(tmp_path: Path) -> None:
-    from exercises import code
+    from cnngrade.exercises import code
 
     code_id = code.names()[0]
     manifest = tmp_path / "m.yaml"

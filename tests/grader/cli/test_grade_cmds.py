@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import grader.cli.main  # noqa: F401  (registers every command)
-from exercises.assignment import load_manifest, personal_problems
-from grader.cli.app import app
-from grader.cli.grade_cmds import examples_dir
-from grader.gradebook import read_gradebook
+import cnngrade.grader.cli.main  # noqa: F401  (registers every command)
+from cnngrade.exercises.assignment import load_manifest, personal_problems
+from cnngrade.grader.cli.app import app
+from cnngrade.grader.cli.grade_cmds import examples_dir
+from cnngrade.grader.gradebook import read_gradebook
 
 from ..classdata import write_answers, write_manifest
 
@@ -65,7 +65,7 @@ def test_check_answer_format_problem_costs_no_attempt():
 
 
 def test_check_answer_unknown_slot_is_a_one_line_error():
-    done = subprocess.run([sys.executable, "-m", "grader.cli.main", "check-answer", "--assignment", str(MANIFEST),
+    done = subprocess.run([sys.executable, "-m", "cnngrade.grader.cli.main", "check-answer", "--assignment", str(MANIFEST),
                            "--student", "s01", "--exercise", "nope.1", "--answer", "1"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)  # fmt: skip
     assert (

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import grader.cli.main  # noqa: F401  (registers every command)
-from exercises.code import get
-from exercises.seeding import rng_for
-from grader.cli.app import app
-from grader.code import check, check_source, grade_code_file
-from grader.code.grade import SubmissionRun
-from grader.sandbox.api import Limits
+import cnngrade.grader.cli.main  # noqa: F401  (registers every command)
+from cnngrade.exercises.code import get
+from cnngrade.exercises.seeding import rng_for
+from cnngrade.grader.cli.app import app
+from cnngrade.grader.code import check, check_source, grade_code_file
+from cnngrade.grader.code.grade import SubmissionRun
+from cnngrade.grader.sandbox.api import Limits
 
 ROOT = Path(__file__).parents[3]
 SOLUTIONS, EXAMPLES = ROOT / "solutions", ROOT / "examples" / "code"
@@ -177,8 +177,8 @@ def corr2d(X, K):
 
 
 def test_cli_reports_a_sandbox_that_cannot_grade(monkeypatch) -> None:
-    import grader.code
-    from grader.sandbox import IsolationError
+    import cnngrade.grader.code
+    from cnngrade.grader.sandbox import IsolationError
 
     path = str(SOLUTIONS / "corr2d" / "correct.py")
     bad = CliRunner().invoke(app, ["check", "corr2d", path, "--require-level", "99"])
@@ -187,7 +187,7 @@ def test_cli_reports_a_sandbox_that_cannot_grade(monkeypatch) -> None:
     def refuse(*args, **kwargs):
         raise IsolationError("isolation level 2 (no-namespaces) is below the required 4")
 
-    monkeypatch.setattr(grader.code, "check", refuse)
+    monkeypatch.setattr(cnngrade.grader.code, "check", refuse)
     result = CliRunner().invoke(app, ["check", "corr2d", path, "--require-level", "4"])
     assert result.exit_code == 3 and "grading failed: isolation level 2" in result.output
 
@@ -196,16 +196,16 @@ def test_only_inputs_cross_into_the_sandbox(monkeypatch) -> None:
     """The sandbox receives Calls whose arrays are the inputs; no expected output is among them."""
     import numpy as np
 
-    import grader.sandbox
+    import cnngrade.grader.sandbox
 
     seen = []
-    real_run = grader.sandbox.run
+    real_run = cnngrade.grader.sandbox.run
 
     def spy(source, entry, calls, **kwargs):
         seen.extend(calls)
         return real_run(source, entry, calls, **kwargs)
 
-    monkeypatch.setattr(grader.sandbox, "run", spy)
+    monkeypatch.setattr(cnngrade.grader.sandbox, "run", spy)
     ex = get("conv2d")
     report = check("conv2d", SOLUTIONS / "conv2d" / "wrong_missing_bias.py", seed=3)
     assert report.shrunk is not None and len(seen) > len(report.cases)  # main run + shrink rounds
@@ -218,15 +218,15 @@ def test_only_inputs_cross_into_the_sandbox(monkeypatch) -> None:
 
 
 def test_grade_code_file_hands_hide_paths_and_limits_to_the_sandbox(monkeypatch, tmp_path) -> None:
-    import grader.sandbox
+    import cnngrade.grader.sandbox
 
-    real, seen = grader.sandbox.run, {}
+    real, seen = cnngrade.grader.sandbox.run, {}
 
     def spy(*args, **kwargs):
         seen.update(kwargs)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(grader.sandbox, "run", spy)
+    monkeypatch.setattr(cnngrade.grader.sandbox, "run", spy)
     hidden = (str(tmp_path / "out"), str(tmp_path / "subs"))
     verdict = grade_code_file("conv2d.1", "conv2d", EXAMPLES / "conv2d_correct.py", 0,
                               limits=Limits(wall_s_per_call=1.5), hide_paths=hidden)  # fmt: skip

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from exercises.code import get
-from exercises.core import Text
-from exercises.seeding import rng_for
-from grader.code.error_hints import exception_hints
-from grader.code.judge import CaseOutcome
-from grader.code.main_block import strip_main_blocks
+from cnngrade.exercises.code import get
+from cnngrade.exercises.core import Text
+from cnngrade.exercises.seeding import rng_for
+from cnngrade.grader.code.error_hints import exception_hints
+from cnngrade.grader.code.judge import CaseOutcome
+from cnngrade.grader.code.main_block import strip_main_blocks
 
 
 def _notes(exercise_id: str, message: str) -> list[str]:

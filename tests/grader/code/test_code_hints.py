@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from exercises.code import get
-from exercises.core import Text
-from grader.code.hints import feature_hint, pattern_hints
-from grader.code.judge import CaseOutcome
+from cnngrade.exercises.code import get
+from cnngrade.exercises.core import Text
+from cnngrade.grader.code.hints import feature_hint, pattern_hints
+from cnngrade.grader.code.judge import CaseOutcome
 
 CONV = get("conv2d")
 BASE = {"N": 1, "cin": 1, "cout": 1, "groups": 1, "H": 6, "W": 6, "kh": 3, "kw": 3, "sh": 1, "sw": 1,
@@ -73,8 +73,8 @@ def test_integer_output_is_named() -> None:
 
 def test_a_rule_matching_only_a_minority_of_its_cases_is_not_the_bug() -> None:
     """gru_cell: b_hn added outside the reset gate equals d2l's equations when H = 1 only."""
-    from exercises.seeding import rng_for
-    from grader.code.hints import consistent_rule_hints
+    from cnngrade.exercises.seeding import rng_for
+    from cnngrade.grader.code.hints import consistent_rule_hints
 
     ex = get("gru_cell")
     failing, invs = [], []

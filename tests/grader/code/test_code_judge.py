@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from exercises.code import get
-from grader.code.judge import judge, tolerance
-from grader.sandbox.api import CallResult
+from cnngrade.exercises.code import get
+from cnngrade.grader.code.judge import judge, tolerance
+from cnngrade.grader.sandbox.api import CallResult
 
 CONV = get("conv2d")
 PARAMS = {"N": 1, "seed": 0}

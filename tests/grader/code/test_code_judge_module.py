@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from exercises.code import get
-from exercises.seeding import rng_for
-from grader.code.judge_module import judge_module
-from grader.sandbox.api import CallResult, LayerRecord
+from cnngrade.exercises.code import get
+from cnngrade.exercises.seeding import rng_for
+from cnngrade.grader.code.judge_module import judge_module
+from cnngrade.grader.sandbox.api import CallResult, LayerRecord
 
 LENET = get("lenet")
 CASE = LENET.cases(rng_for(0))[1]  # one input (2, 1, 28, 28)

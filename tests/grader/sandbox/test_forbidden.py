@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grader.sandbox import Forbidden, static_scan
+from cnngrade.grader.sandbox import Forbidden, static_scan
 
 CONV = Forbidden(
     names=("torch.nn.functional.conv2d", "torch.nn.Conv2d"),

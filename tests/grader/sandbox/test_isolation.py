@@ -8,8 +8,8 @@ import os
 import numpy as np
 import pytest
 
-from grader.sandbox import Call, IsolationError, Limits, isolation, probe_isolation, run
-from grader.sandbox.runtime import confine
+from cnngrade.grader.sandbox import Call, IsolationError, Limits, isolation, probe_isolation, run
+from cnngrade.grader.sandbox.runtime import confine
 
 X = np.zeros(2)
 ISO = probe_isolation()
@@ -33,7 +33,7 @@ def test_probe_is_consistent_and_cached() -> None:
 
 
 def test_require_level_refuses_a_weaker_machine(monkeypatch) -> None:
-    from grader.sandbox.api import Isolation
+    from cnngrade.grader.sandbox.api import Isolation
 
     weak = Isolation(1, "process", ("fork",), ("namespaces (no user namespaces)",))
     monkeypatch.setattr(isolation, "probe_isolation", lambda: weak)
@@ -95,7 +95,7 @@ def test_fallback_plan_without_namespaces_uid_or_cgroups_still_grades(monkeypatc
 
 @pytest.mark.skipif(os.geteuid() != 0 or ISO.level < 4, reason="needs root and cgroup v1 (level 4)")
 def test_cgroups_are_empty_after_a_run_and_removed_with_the_worker() -> None:
-    from grader.sandbox import pool
+    from cnngrade.grader.sandbox import pool
 
     pool.configure(1)
     run("import os\ndef f(x):\n    os.fork()\n    return x\n", "f", [Call((X,))])
@@ -146,7 +146,7 @@ def test_user_namespace_keeper_path_confines_like_a_non_root_machine(
 
 def _children_of_workers() -> list[str]:
     """Processes whose parent is a warm worker: between runs there must be none (it is a subreaper)."""
-    from grader.sandbox import pool
+    from cnngrade.grader.sandbox import pool
 
     workers = {str(w.proc.pid) for w in pool.shared_pool()._all if isinstance(w, pool.Worker)}
     found = []

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from grader.sandbox import extract_notebook_code
+from cnngrade.grader.sandbox import extract_notebook_code
 
 
 def _nb(*cells: tuple[str, dict]) -> str:
@@ -73,7 +73,7 @@ def test_bad_notebooks_raise_value_error() -> None:
 def test_extracted_notebook_code_runs_in_the_sandbox() -> None:
     import numpy as np
 
-    from grader.sandbox import Call, run
+    from cnngrade.grader.sandbox import Call, run
 
     nb = _nb(
         ("import numpy as np\n", {}),

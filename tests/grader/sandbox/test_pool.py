@@ -6,13 +6,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from grader.sandbox import Call, pool, run
+from cnngrade.grader.sandbox import Call, pool, run
 
 X = np.arange(6.0)
 
 
 def test_a_dead_worker_is_replaced_without_failing_the_submission() -> None:
-    from grader.sandbox import pool
+    from cnngrade.grader.sandbox import pool
 
     pool.configure(1)
     src = "def f(x):\n    return x\n"

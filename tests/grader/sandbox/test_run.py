@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from grader.sandbox import Call, Forbidden, Limits, ModuleProbe, probe_isolation, run
-from grader.sandbox.run import _load_output
+from cnngrade.grader.sandbox import Call, Forbidden, Limits, ModuleProbe, probe_isolation, run
+from cnngrade.grader.sandbox.run import _load_output
 
 X = np.arange(12.0).reshape(3, 4)
 FAST = Limits(wall_s_per_call=3.0, wall_s_total=10.0, memory_mb=512)

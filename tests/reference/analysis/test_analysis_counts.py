@@ -8,8 +8,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference.analysis import counts
-from reference.analysis.sizes import conv_output_size
+from cnngrade.reference.analysis import counts
+from cnngrade.reference.analysis.sizes import conv_output_size
 
 
 def _numel(module: torch.nn.Module) -> int:

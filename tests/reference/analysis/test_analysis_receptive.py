@@ -8,7 +8,7 @@ import torch
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from reference.analysis import (
+from cnngrade.reference.analysis import (
     LayerSpec,
     RFInfo,
     conv_output_size,
@@ -19,7 +19,7 @@ from reference.analysis import (
     rf_union,
     summarize,
 )
-from reference.models import get
+from cnngrade.reference.models import get
 
 
 def _trunk_specs(model: torch.nn.Module) -> list[tuple[torch.nn.Module, LayerSpec]]:

@@ -8,9 +8,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-import reference.nn as rnn
-from reference.analysis import counts, summarize
-from reference.models import DenseBlock, Inception, Residual, lenet5
+import cnngrade.reference.nn as rnn
+from cnngrade.reference.analysis import counts, summarize
+from cnngrade.reference.models import DenseBlock, Inception, Residual, lenet5
 
 
 class Sneaky(nn.Module):

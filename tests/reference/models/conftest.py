@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-import reference.nn as rnn
-from reference.analysis import (
+import cnngrade.reference.nn as rnn
+from cnngrade.reference.analysis import (
     avg_pool_macs,
     batch_norm_macs,
     batch_norm_params,
@@ -18,7 +18,7 @@ from reference.analysis import (
     pool_output_size,
     summarize,
 )
-from reference.models import get
+from cnngrade.reference.models import get
 
 # small inputs keep this fast: (build options, input shape)
 SMALL = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-import reference.nn
-from reference.models import get, names, options
+import cnngrade.reference.nn
+from cnngrade.reference.models import get, names, options
 
 
 def test_names_cover_every_family():
@@ -57,7 +57,7 @@ def test_every_model_takes_num_classes_and_in_channels():
 
 @pytest.mark.parametrize("bad", [{"depth": 3}, {"config": "Z"}])
 def test_bad_family_arguments_raise(bad):
-    from reference.models import resnet, vgg
+    from cnngrade.reference.models import resnet, vgg
 
     with pytest.raises(ValueError, match="must be one of"):
         resnet(**bad) if "depth" in bad else vgg(**bad)
@@ -67,11 +67,11 @@ def test_zoo_layers_are_reference_layers():
     with torch.device("meta"):
         net = get("resnet18")
     convs = [m for m in net.modules() if isinstance(m, torch.nn.Conv2d)]
-    assert convs and all(isinstance(m, reference.nn.Conv2d) for m in convs)
+    assert convs and all(isinstance(m, cnngrade.reference.nn.Conv2d) for m in convs)
 
 
 def test_state_dict_loads_into_a_torch_twin():
-    from reference.models import lenet5
+    from cnngrade.reference.models import lenet5
 
     ours = lenet5()
     twin = torch.nn.Sequential(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reference.models import names
+from cnngrade.reference.models import names
 
 FAMILIES = ("lenet", "alexnet", "vgg", "nin", "googlenet")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reference.analysis import summarize
-from reference.models import get, names
+from cnngrade.reference.analysis import summarize
+from cnngrade.reference.models import get, names
 
 FAMILIES = ("lenet", "alexnet", "vgg", "nin", "googlenet")
 

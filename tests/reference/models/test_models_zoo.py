@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import torch
 
-from reference.analysis import conv_output_size, neurons, pool_output_size
-from reference.models import DenseBlock, Inception, get, names
-from reference.models.googlenet import TABLE1, inception
-from reference.models.lenet import C3_TABLE, PartialConv2d
+from cnngrade.reference.analysis import conv_output_size, neurons, pool_output_size
+from cnngrade.reference.models import DenseBlock, Inception, get, names
+from cnngrade.reference.models.googlenet import TABLE1, inception
+from cnngrade.reference.models.lenet import C3_TABLE, PartialConv2d
 
 
 def _count(model: torch.nn.Module) -> int:
@@ -247,8 +247,8 @@ def test_nin_walkthrough():
 
 
 def test_shufflenet_unit_parameters_and_shuffle():
-    from reference.analysis import batch_norm_params, conv_params, summarize
-    from reference.models import ShuffleNetUnit
+    from cnngrade.reference.analysis import batch_norm_params, conv_params, summarize
+    from cnngrade.reference.models import ShuffleNetUnit
 
     unit = ShuffleNetUnit(240, 240, groups=3)
     expected = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from reference.analysis.summary import summarize
-from reference.models import get
+from cnngrade.reference.analysis.summary import summarize
+from cnngrade.reference.models import get
 
 # torchvision's model table ("GFLOPS", which counts conv and linear multiply-accumulates at
 # 1×3×224×224), https://pytorch.org/vision/stable/models.html — for the models whose layout is
