@@ -1,0 +1,135 @@
+"""Make text a student controls inert for where it goes: a terminal, Rich, a CSV cell, Markdown, HTML.
+
+Everything a student controls (answers, file and folder names, stdout, exception text, slot values) is
+hostile. Before it reaches a reader it goes through the function for its sink:
+
+- ``for_terminal``: control characters shown visibly (``ESC`` as ``\\x1b``): C0 except newline and tab,
+  DEL, C1 (0x80-0x9f), Unicode format characters (bidi overrides and isolates, zero-width spaces and
+  joiners, tag characters, BOM, soft hyphen), line/paragraph separators, lone surrogates (from
+  undecodable bytes) and invisible fillers. Nothing can move the cursor, retitle a window, write the
+  clipboard (OSC 52), clear the screen or reorder what the reader sees.
+- ``for_rich``: ``for_terminal`` and Rich markup escaped, so ``[white on white]`` prints as written.
+- ``for_csv``: OWASP's rule: a string cell starting with ``= + - @``, tab or CR (after any leading
+  spaces; the full-width forms too) gets a leading ``'`` so no spreadsheet runs it as a formula.
+- ``for_markdown``: every ASCII punctuation character backslash-escaped (CommonMark makes each of them
+  literal), so links, images, autolinks, bare URLs (no ``.`` or ``:`` left to link), emphasis, headings,
+  tables and raw HTML are all inert text; ``for_markdown_code`` fences a block (tracebacks, stdout).
+- ``for_html``: ``html.escape`` of the ``for_terminal`` text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from typing import Any
+
+from rich.markup import escape as _rich_escape
+
+__all__ = [
+    "for_csv",
+    "for_html",
+    "for_markdown",
+    "for_markdown_code",
+    "for_rich",
+    "for_terminal",
+]
+
+# Everything outside printable ASCII, newline and tab is looked at one character at a time.
+_SUSPECT = re.compile(r"[^\x20-\x7e\n\t]")
+# Unicode categories that never print as themselves: controls, format (bidi, zero-width, tags),
+# lone surrogates, line and paragraph separators.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+# Letters that render as nothing (Hangul fillers, braille blank, Mongolian vowel separator, CGJ).
+_INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e\u034f")
+_CSV_TRIGGERS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+_MD_SPECIAL = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group()
+    if char not in _INVISIBLE and unicodedata.category(char) not in _HIDDEN_CATEGORIES:
+        return char
+    code = ord(char)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def for_terminal(text: object) -> str:
+    """``text`` with every control or invisible character shown as its escape; newline and tab kept.
+
+    >>> for_terminal("\\x1b]0;pwned\\x07score 8 / 8")
+    '\\\\x1b]0;pwned\\\\x07score 8 / 8'
+    >>> for_terminal("ok\\u202egnp.exe\\tdone\\n")
+    'ok\\\\u202egnp.exe\\tdone\\n'
+    """
+    return _SUSPECT.sub(_visible, text if isinstance(text, str) else str(text))
+
+
+def for_rich(text: object) -> str:
+    """``for_terminal`` text with Rich markup escaped: safe in ``console.print`` and table cells.
+
+    >>> for_rich("[white on white]s01")
+    '\\\\[white on white]s01'
+    """
+    return _rich_escape(for_terminal(text))
+
+
+def for_csv(value: Any) -> Any:
+    """A spreadsheet-safe cell: strings escaped for terminals and never read as a formula; others as is.
+
+    >>> for_csv('=HYPERLINK("http://evil","x")')
+    '\\'=HYPERLINK("http://evil","x")'
+    >>> for_csv(-3.5), for_csv("s01")
+    (-3.5, 's01')
+    """
+    if not isinstance(value, str):
+        return value
+    text = for_terminal(value)
+    first = value.lstrip(" ")[:1]
+    if first in _CSV_TRIGGERS or text.lstrip(" ")[:1] in _CSV_TRIGGERS:
+        return "'" + text
+    return text
+
+
+def for_markdown(text: object, *, one_line: bool = False) -> str:
+    """Inert Markdown: control characters escaped, then every ASCII punctuation backslash-escaped.
+
+    ``one_line=True`` also shows newlines as ``\\n`` (a table cell, a list item, a heading).
+
+    >>> for_markdown("![x](http://evil.example/a.png)")
+    '\\\\!\\\\[x\\\\]\\\\(http\\\\:\\\\/\\\\/evil\\\\.example\\\\/a\\\\.png\\\\)'
+    """
+    plain = for_terminal(text)
+    if one_line:
+        plain = plain.replace("\n", "\\n")
+    return _MD_SPECIAL.sub(r"\\\1", plain)
+
+
+def for_markdown_code(text: object, info: str = "text") -> str:
+    """A fenced code block showing ``text`` literally (control characters escaped); ends with a newline.
+
+    The fence is one backtick longer than the longest backtick run inside, so nothing can close it.
+
+    >>> print(for_markdown_code("x = 1"), end="")
+    ```text
+    x = 1
+    ```
+    """
+    plain = for_terminal(text).replace("\r", "\\r")
+    runs = [len(run) for run in re.findall(r"`+", plain)]
+    fence = "`" * max(3, max(runs, default=0) + 1)
+    body = plain if plain.endswith("\n") else plain + "\n"
+    return f"{fence}{info}\n{body}{fence}\n"
+
+
+def for_html(text: object) -> str:
+    """HTML-escaped ``for_terminal`` text (quotes too: safe in attributes).
+
+    >>> for_html('<img src=x onerror="alert(1)">')
+    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
+    """
+    return html.escape(for_terminal(text), quote=True)
