@@ -12,6 +12,7 @@ import html
 import re
 
 from cnngrade.exercises.core import Lang, Text
+from cnngrade.exercises.render_html import html_page, markdown_body, text_to_html
 from cnngrade.grader.types import Finding, StudentResult, Verdict
 
 __all__ = ["feedback_html", "feedback_markdown"]
@@ -25,22 +26,20 @@ _T = {
     "note": Text("answer note", "答案标记"),
 }
 _MARK = {"correct": "✓", "case_passed": "✓", "format": "⚠", "missing": "–", "isolation": "ℹ"}
-_PAGE = """<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>{math}
-<style>body{{max-width:50em;margin:2em auto;font-family:sans-serif}}li{{margin:.2em 0}}
-table{{border-collapse:collapse}}td,th{{border:1px solid #999;padding:.2em .6em}}</style>
-</head><body>
-{body}
-</body></html>
-"""
-_MATHJAX = """
-<script>window.MathJax = {tex: {inlineMath: [['$', '$']]}};</script>
-<script defer src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"></script>"""
 
 
 def _safe_md(text: str) -> str:
     """Student-quoting text for Markdown: never let it become HTML."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _md_block(text: str) -> list[str]:
+    """Further lines of a message (a shrunk case: one matrix row per line) as a code block inside
+    the list item; the fence is longer than any run of backticks in the text."""
+    if not text:
+        return []
+    fence = "`" * max(3, 1 + max((len(r) for r in re.findall(r"`+", text)), default=0))
+    return ["", f"  {fence}text", *(f"  {line}" for line in text.split("\n")), f"  {fence}", ""]
 
 
 def _score(x: float) -> str:
@@ -102,7 +101,9 @@ def feedback_markdown(result: StudentResult, lang: Lang, *, title: str = "") -> 
         lines += [f"## {_heading(verdict, lang)}", ""]
         for f in verdict.findings:
             note = f" *({_T['note'](lang)}: `{f.note}`)*" if f.kind == "misconception" else ""
-            lines.append(f"- {_mark(f)} {_safe_md(f.message)}{note}")
+            first, _, rest = f.message.partition("\n")
+            lines.append(f"- {_mark(f)} {_safe_md(first)}{note}")
+            lines += _md_block(rest)
             if solution := _solution(f):
                 summary = _T["solution"](lang)
                 lines += [
@@ -117,20 +118,16 @@ def feedback_markdown(result: StudentResult, lang: Lang, *, title: str = "") -> 
     return "\n".join(lines)
 
 
-def _solution_html(markdown: str, lang: Lang) -> str:
-    """A worked solution (the bank's Markdown + LaTeX) as an HTML fragment."""
-    try:
-        from cnngrade.exercises.render import markdown_to_html
-
-        page = markdown_to_html(markdown, title="", lang=lang)
-    except ImportError:
-        return f"<pre>{html.escape(markdown)}</pre>"
-    body = re.search(r"<body>(.*)</body>", page, re.S)
-    return body.group(1) if body else f"<pre>{html.escape(markdown)}</pre>"
+def _message_html(message: str) -> str:
+    """A finding's message: its first line with formulas as MathML, further lines (a shrunk case's
+    inputs and outputs, one matrix row per line) kept as they are in ``<pre>``."""
+    first, _, rest = message.partition("\n")
+    shown = text_to_html(first)
+    return shown + (f"<pre>{html.escape(rest, quote=False)}</pre>" if rest else "")
 
 
 def _verdict_html(verdict: Verdict, lang: Lang) -> list[str]:
-    parts = [f"<h2>{html.escape(_heading(verdict, lang))}</h2>", "<ul>"]
+    parts = [f"<h2>{text_to_html(_heading(verdict, lang))}</h2>", "<ul>"]
     solutions = []
     for f in verdict.findings:
         note = (
@@ -138,21 +135,21 @@ def _verdict_html(verdict: Verdict, lang: Lang) -> list[str]:
             if f.kind == "misconception"
             else ""
         )
-        parts.append(f"<li>{_mark(f)} {html.escape(f.message)}{note}</li>")
+        parts.append(f"<li>{_mark(f)} {_message_html(f.message)}{note}</li>")
         if solution := _solution(f):
             solutions.append(solution)
     parts.append("</ul>")
     for solution in solutions:
         parts += [
             f"<details><summary>{_T['solution'](lang)}</summary>",
-            _solution_html(solution, lang),
+            markdown_body(solution),
             "</details>",
         ]
     return parts
 
 
 def feedback_html(result: StudentResult, lang: Lang, *, title: str = "") -> str:
-    """The same feedback as a standalone HTML page (MathJax only when a worked solution is shown).
+    """The same feedback as a standalone HTML page that works offline (formulas as MathML).
 
     >>> r = StudentResult("s1", (Verdict("x.1", "x", 0.0, 1.0, (Finding("wrong", "1 < 2 & <b>"),)),))
     >>> "1 &lt; 2 &amp; &lt;b&gt;" in feedback_html(r, "en")
@@ -169,7 +166,7 @@ def feedback_html(result: StudentResult, lang: Lang, *, title: str = "") -> str:
         body += [f"<h3>{_T['problems'](lang)}</h3>", f"<ul>{items}</ul>"]
     for verdict in result.verdicts:
         body += _verdict_html(verdict, lang)
-    has_math = any(_solution(f) for v in result.verdicts for f in v.findings)
-    page_title = f"{heading} — {result.student_id}"
-    return _PAGE.format(lang=lang, title=html.escape(page_title), math=_MATHJAX if has_math else "",
-                        body="\n".join(body))  # fmt: skip
+    style = "li{margin:.2em 0}li pre{margin:.3em 0}"
+    return html_page(
+        "\n".join(body), title=f"{heading} — {result.student_id}", lang=lang, style=style
+    )

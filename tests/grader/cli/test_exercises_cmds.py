@@ -91,12 +91,12 @@ def test_json_key_holds_every_problem(files, tmp_path: Path) -> None:
     ]
 
 
-def test_html_keeps_latex_for_mathjax(files, tmp_path: Path) -> None:
+def test_html_has_its_formulas_as_mathml_and_loads_nothing(files, tmp_path: Path) -> None:
     out = tmp_path / "out"
     _generate(files, out, "--format", "html")
     page = (out / "s002" / "problems.html").read_text(encoding="utf-8")
-    assert page.startswith("<!DOCTYPE html>") and "mathjax" in page.lower()
-    assert "$(N, C, H, W)" in page and "<em>" in page
+    assert page.startswith("<!DOCTYPE html>") and "<math" in page and "<em>" in page
+    assert "$(N, C, H, W)" not in page and "<script" not in page
 
 
 def test_bad_input_is_a_one_line_error_with_status_2(files, tmp_path: Path) -> None:
