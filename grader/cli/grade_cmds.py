@@ -16,14 +16,10 @@ __all__ = ["examples_dir"]
 
 
 def examples_dir() -> Path:
-    """The built-in sample class: ``examples/`` beside the packages (a clone or an editable install),
-    else ``./examples`` (a non-editable install run from the repository root)."""
-    beside = Path(__file__).resolve().parents[2] / "examples"
-    if (beside / "assignment.yaml").is_file() or not (
-        Path.cwd() / "examples" / "assignment.yaml"
-    ).is_file():
-        return beside
-    return Path.cwd() / "examples"
+    """The installed sample class (package data ``cnngrade.examples``; ``examples/`` in a checkout)."""
+    from cnngrade.sample import sample_class_dir
+
+    return sample_class_dir()
 
 
 def _summary_table(book, title: str) -> None:
@@ -117,19 +113,25 @@ def demo(
     out: Annotated[Path, typer.Option("--out", help="output folder")] = Path("demo-out"),
     force: Annotated[bool, typer.Option("--force", help="regrade everyone")] = False,
 ) -> None:
-    """Generate the sample class's problem sets, grade its submissions, write gradebook and feedback."""
+    """Generate the sample class's problem sets, grade its submissions, write gradebook and feedback.
+
+    The installed sample class is copied into OUT/class first and graded from there: the package
+    folder may be read-only, and grading writes beside the manifest (the course key).
+    """
     from cnngrade.exercises.assignment import load_manifest, load_roster
     from cnngrade.grader.classrun import grade_class
     from cnngrade.grader.cli.exercises_cmds import write_class
+    from cnngrade.sample import copy_sample_class
 
-    examples = examples_dir()
-    manifest, roster = examples / "assignment.yaml", examples / "roster.csv"
+    sample = copy_sample_class(out / "class")
+    manifest, roster = sample.manifest, sample.roster
+    typer.echo(f"sample class:  {sample.folder} (manifest, roster, submissions; copied afresh)")
     written = write_class(load_manifest(manifest), load_roster(roster), out / "problems")
     typer.echo(
         f"problem sets:  {written.out}/<student>/problems.md (answer keys in {written.out}/_instructor)"
     )
     summary = grade_class(
-        examples / "submissions", manifest, out, roster=roster, force=force, progress=True
+        sample.submissions, manifest, out, roster=roster, force=force, progress=True
     )
     _report(summary, out)
     _summary_table(summary.gradebook, "demo class")

@@ -1,7 +1,4 @@
-"""Instructor solution for corr2d (d2l): allocate the output with the size formula, then loop.
-
-Deserves: full marks.
-"""
+"""corr2d as in d2l: allocate the output with the size formula, then slide the window."""
 
 import numpy as np
 

@@ -1,7 +1,10 @@
 """Rewrite ``examples/submissions/`` from the current exercise bank (instructor tool, not for students).
 
+It lives in ``tools/``, not ``examples/``: ``examples/`` is shipped in the wheel as the sample class
+(``cnngrade.examples``), and this script reads ``solutions/``, which is never shipped.
+
 The sample class must match the variants the bank generates for ``assignment.yaml``, so when an
-exercise family changes its generator, run ``.venv/bin/python examples/make_examples.py``. Students:
+exercise family changes its generator, run ``.venv/bin/python tools/make_examples.py``. Students:
 
 - s01 (zh): every answer right, in a different accepted notation each; a correct ``corr2d.py``; a
   correct ``conv2d.py``;
@@ -28,7 +31,8 @@ import yaml
 
 from cnngrade.exercises.assignment import load_manifest, load_roster, personal_problems
 
-HERE = Path(__file__).resolve().parent
+REPO = Path(__file__).resolve().parents[1]
+HERE = REPO / "examples"
 OUT = HERE / "submissions"
 CODE = HERE / "code"
 #: student -> the conv2d file they hand in (from examples/code/), saved as conv2d.py|.ipynb
@@ -39,10 +43,35 @@ CONV2D = {
     "s04": "conv2d_infinite_loop.py",
     "s06": "conv2d_notebook.ipynb",
 }
-CORRECT = (HERE.parent / "solutions" / "corr2d" / "correct.py").read_text(encoding="utf-8")
-FLIPPED = (HERE.parent / "solutions" / "corr2d" / "wrong_flipped_kernel.py").read_text(
-    encoding="utf-8"
-)
+# The sample students' own corr2d files, written here rather than copied from solutions/: the
+# sample class ships in the wheel, and no file of solutions/ may (tests/test_packaging.py).
+CORRECT = '''"""corr2d as in d2l: allocate the output with the size formula, then slide the window."""
+
+import numpy as np
+
+
+def corr2d(X, K):
+    h, w = K.shape
+    Y = np.zeros((X.shape[0] - h + 1, X.shape[1] - w + 1))
+    for i in range(Y.shape[0]):
+        for j in range(Y.shape[1]):
+            Y[i, j] = (X[i : i + h, j : j + w] * K).sum()
+    return Y
+'''
+FLIPPED = '''"""My corr2d: I flip the kernel first, as in the convolution formula."""
+
+import numpy as np
+
+
+def corr2d(X, K):
+    h, w = K.shape
+    K = np.flip(K)
+    Y = np.zeros((X.shape[0] - h + 1, X.shape[1] - w + 1))
+    for i in range(Y.shape[0]):
+        for j in range(Y.shape[1]):
+            Y[i, j] = (X[i : i + h, j : j + w] * K).sum()
+    return Y
+'''
 FORBIDDEN = '''"""Uses SciPy's correlate2d, which the exercise forbids."""
 
 from scipy.signal import correlate2d
