@@ -15,11 +15,16 @@ hostile. Before it reaches a reader it goes through the function for its sink:
   literal), so links, images, autolinks, bare URLs (no ``.`` or ``:`` left to link), emphasis, headings,
   tables and raw HTML are all inert text; ``for_markdown_code`` fences a block (tracebacks, stdout).
 - ``for_html``: ``html.escape`` of the ``for_terminal`` text.
+- ``for_json``: ``json.dumps`` whose output holds no hidden character: each is written as its
+  ``\\uXXXX`` escape, so the data read back is exactly the data (a lone surrogate from an undecodable
+  file name included, which would otherwise make writing the text fail).
+- ``has_hidden``: whether a name holds anything ``for_terminal(name, one_line=True)`` would escape.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 import unicodedata
 from typing import Any
@@ -29,10 +34,12 @@ from rich.markup import escape as _rich_escape
 __all__ = [
     "for_csv",
     "for_html",
+    "for_json",
     "for_markdown",
     "for_markdown_code",
     "for_rich",
     "for_terminal",
+    "has_hidden",
 ]
 
 # Everything outside printable ASCII, newline and tab is looked at one character at a time.
@@ -58,15 +65,28 @@ def _visible(match: re.Match[str]) -> str:
     return f"\\U{code:08x}"
 
 
-def for_terminal(text: object) -> str:
+def for_terminal(text: object, *, one_line: bool = False) -> str:
     """``text`` with every control or invisible character shown as its escape; newline and tab kept.
+
+    ``one_line=True`` escapes newline and tab too (a name, a table cell, a log line).
 
     >>> for_terminal("\\x1b]0;pwned\\x07score 8 / 8")
     '\\\\x1b]0;pwned\\\\x07score 8 / 8'
     >>> for_terminal("ok\\u202egnp.exe\\tdone\\n")
     'ok\\\\u202egnp.exe\\tdone\\n'
     """
-    return _SUSPECT.sub(_visible, text if isinstance(text, str) else str(text))
+    shown = _SUSPECT.sub(_visible, text if isinstance(text, str) else str(text))
+    return shown.replace("\n", "\\n").replace("\t", "\\t") if one_line else shown
+
+
+def has_hidden(name: object) -> bool:
+    """Whether ``name`` holds a control, invisible, newline or tab character (a name to flag).
+
+    >>> has_hidden("s01"), has_hidden("s01\\n"), has_hidden("s01\u200b"), has_hidden("卷积")
+    (False, True, True, False)
+    """
+    text = name if isinstance(name, str) else str(name)
+    return for_terminal(text, one_line=True) != text
 
 
 def for_rich(text: object) -> str:
@@ -103,10 +123,7 @@ def for_markdown(text: object, *, one_line: bool = False) -> str:
     >>> for_markdown("![x](http://evil.example/a.png)")
     '\\\\!\\\\[x\\\\]\\\\(http\\\\:\\\\/\\\\/evil\\\\.example\\\\/a\\\\.png\\\\)'
     """
-    plain = for_terminal(text)
-    if one_line:
-        plain = plain.replace("\n", "\\n")
-    return _MD_SPECIAL.sub(r"\\\1", plain)
+    return _MD_SPECIAL.sub(r"\\\1", for_terminal(text, one_line=one_line))
 
 
 def for_markdown_code(text: object, info: str = "text") -> str:
@@ -133,3 +150,28 @@ def for_html(text: object) -> str:
     '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
     """
     return html.escape(for_terminal(text), quote=True)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char not in _INVISIBLE and unicodedata.category(char) not in _HIDDEN_CATEGORIES:
+        return char
+    code = ord(char)
+    if code > 0xFFFF:  # JSON spells an astral character as its UTF-16 surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def for_json(value: Any, **dumps_options: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False, ...)`` with every hidden character ``\\u``-escaped.
+
+    The text reads back to the same data; printed or opened in an editor it shows no escape sequence.
+
+    >>> for_json({"msg": "\x1b[2J\u202e卷积"})
+    '{"msg": "\\\\u001b[2J\\\\u202e卷积"}'
+    >>> json.loads(for_json(["\\udcff\\x9b"])) == ["\\udcff\\x9b"]
+    True
+    """
+    dumps_options.setdefault("ensure_ascii", False)
+    return _SUSPECT.sub(_json_escape, json.dumps(value, **dumps_options))

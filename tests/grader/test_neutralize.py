@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import io
 import re
 
@@ -16,10 +17,12 @@ from rich.table import Table
 from cnngrade.grader.neutralize import (
     for_csv,
     for_html,
+    for_json,
     for_markdown,
     for_markdown_code,
     for_rich,
     for_terminal,
+    has_hidden,
 )
 
 ATTACKS = [
@@ -172,3 +175,31 @@ def test_html_escapes_markup_quotes_and_controls(text: str) -> None:
     out = for_html(text)
     assert "<" not in out and ">" not in out and '"' not in out and "'" not in out
     assert "\x1b" not in out
+
+
+def test_one_line_escapes_newline_and_tab() -> None:
+    assert for_terminal("a\nb\tc", one_line=True) == "a\\nb\\tc"
+    assert for_markdown("a\n# b", one_line=True) == "a\\\\n\\# b"
+
+
+def test_has_hidden_flags_names_to_rename() -> None:
+    assert not has_hidden("s01") and not has_hidden("学生 01") and not has_hidden("a-b_c.d")
+    for name in ("s01\n", "s\x1b[2J", "s\u202e10", "s\u200b01", "s\udcff", "a\tb", "x\x7f"):
+        assert has_hidden(name), ascii(name)
+
+
+@given(st.recursive(st.text() | st.integers() | st.none(), lambda c: st.lists(c, max_size=3)))
+@settings(max_examples=200, deadline=None)
+def test_json_reads_back_to_the_same_data_and_shows_nothing_hidden(value) -> None:
+    text = for_json(value, indent=1)
+    assert json.loads(text) == value
+    assert not HIDDEN.search(text)
+    text.encode("utf-8")
+
+
+def test_json_escapes_c1_and_bidi_that_plain_dumps_keeps() -> None:
+    raw = {"m": "\x9b2J\u202e\U000e0041"}
+    assert "\x9b" in json.dumps(raw, ensure_ascii=False)
+    text = for_json(raw)
+    assert "\x9b" not in text and "\\u009b" in text and "\\udb40\\udc41" in text
+    assert json.loads(text) == raw
