@@ -1,0 +1,226 @@
+"""The wheel a course image installs: one import package, the sample class, no solutions.
+
+The slow tests build the wheel from a copy of the working tree (``pip wheel --no-deps
+--no-build-isolation``: offline, about a second), list its files against an allowlist, install it
+into a fresh venv outside the checkout, and run the CLI there from a temporary folder. The venv
+reuses the already-installed torch and friends through a ``.pth`` file naming this environment's
+site-packages; cnngrade itself comes only from the wheel (checked).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+_NOT_SOURCE = (".git", ".venv", "venv", "build", "dist", "out", "demo-out", "__pycache__",
+               "*.egg-info", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache")  # fmt: skip
+
+
+def _package_folders() -> dict[str, Path]:
+    """Every folder with an ``__init__.py`` under a mapped top-level folder, by its dotted name."""
+    found = {}
+    for name, folder in PYPROJECT["tool"]["setuptools"]["package-dir"].items():
+        root = REPO / folder
+        for init in root.rglob("__init__.py"):
+            rel = init.parent.relative_to(root)
+            if "__pycache__" not in rel.parts:
+                found[".".join((name, *rel.parts))] = init.parent
+    return found
+
+
+def test_every_package_folder_is_in_pyprojects_packages():
+    listed = set(PYPROJECT["tool"]["setuptools"]["packages"])
+    missing = sorted(set(_package_folders()) - listed)
+    assert not missing, f"add to [tool.setuptools] packages in pyproject.toml: {missing}"
+
+
+def test_every_listed_package_has_its_folder():
+    folders = _package_folders()
+    assert {"cnngrade", "cnngrade.reference", "cnngrade.grader", "cnngrade.examples"} <= set(folders)
+    ghosts = sorted(set(PYPROJECT["tool"]["setuptools"]["packages"]) - set(folders))
+    assert not ghosts, f"listed in pyproject.toml but no folder with __init__.py: {ghosts}"
+
+
+def test_only_our_folders_are_mapped_and_solutions_is_not():
+    mapped = PYPROJECT["tool"]["setuptools"]["package-dir"]
+    assert all(name == "cnngrade" or name.startswith("cnngrade.") for name in mapped)
+    assert "solutions" not in mapped.values()
+    assert not any("solutions" in p for p in PYPROJECT["tool"]["setuptools"]["packages"])
+
+
+# --- the built wheel ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    """The wheel of the working tree, built from a copy (never writes build/ into the checkout)."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    source = tmp / "src"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(*_NOT_SOURCE), symlinks=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-build-isolation",
+         "--no-index", "-q", "-w", str(tmp / "dist")],
+        capture_output=True, text=True, cwd=tmp, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    (built,) = (tmp / "dist").glob("cnngrade-*.whl")
+    return built
+
+
+def _names(wheel: Path) -> list[str]:
+    with zipfile.ZipFile(wheel) as archive:
+        return [n for n in archive.namelist() if not n.endswith("/")]
+
+
+_DIST_INFO = re.compile(
+    r"cnngrade-[^/]+\.dist-info/(METADATA|WHEEL|RECORD|top_level\.txt|entry_points\.txt|licenses/.+)"
+)
+_OURS = re.compile(
+    r"cnngrade/(__init__|__main__|sample)\.py"
+    r"|cnngrade/(reference|exercises|grader)/[\w/]+\.(py|json|yaml|md|csv)"
+    r"|cnngrade/examples/(__init__\.py|assignment\.yaml|roster\.csv)"
+    r"|cnngrade/examples/code/conv2d_\w+\.(py|ipynb)"
+    r"|cnngrade/examples/submissions/s\d\d/(answers\.(yaml|yml|json)|\w+\.(py|ipynb))"
+)
+#: anything that would hand students the answers
+_ANSWERS = re.compile(r"(^|/)(solutions|_instructor|\.cnngrade)(/|$)|key\.json|answer_?key|\.key$", re.I)
+
+
+@pytest.mark.slow
+def test_the_wheel_holds_only_cnngrade_on_an_allowlist(wheel):
+    names = _names(wheel)
+    strays = [n for n in names if not (_DIST_INFO.fullmatch(n) or _OURS.fullmatch(n))]
+    assert not strays, f"files outside the allowlist: {strays[:20]}"
+    assert not [n for n in names if _ANSWERS.search(n)]
+    assert {n.split("/")[0] for n in names if not n.startswith("cnngrade-")} == {"cnngrade"}
+    with zipfile.ZipFile(wheel) as archive:
+        top = next(n for n in names if n.endswith("top_level.txt"))
+        assert archive.read(top).decode().split() == ["cnngrade"]
+        points = archive.read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
+        assert "cnngrade = cnngrade.grader.cli.main:main" in points
+
+
+@pytest.mark.slow
+def test_the_wheel_ships_the_sample_class_and_every_module(wheel):
+    names = set(_names(wheel))
+    examples = {f"cnngrade/examples/{p.relative_to(REPO / 'examples').as_posix()}"
+                for p in (REPO / "examples").rglob("*") if p.is_file() and "__pycache__" not in p.parts}  # fmt: skip
+    assert examples <= names, sorted(examples - names)
+    assert "cnngrade/examples/submissions/s06/conv2d.ipynb" in names
+    for name, folder in _package_folders().items():
+        if name.startswith("cnngrade.examples"):
+            continue
+        prefix = name.replace(".", "/")
+        for module in folder.glob("*.py"):
+            assert f"{prefix}/{module.name}" in names, f"{prefix}/{module.name} not in the wheel"
+
+
+@pytest.mark.slow
+def test_no_file_in_the_wheel_is_a_copy_of_a_solution(wheel):
+    def digest(data: bytes) -> str:
+        return hashlib.sha256(data.replace(b"\r\n", b"\n").strip()).hexdigest()
+
+    solutions = {digest(p.read_bytes()): p for p in (REPO / "solutions").rglob("*.py")
+                 if p.is_file() and p.stat().st_size > 200}  # fmt: skip
+    with zipfile.ZipFile(wheel) as archive:
+        copies = {n: solutions[d] for n in _names(wheel)
+                  if (d := digest(archive.read(n))) in solutions}  # fmt: skip
+    assert not copies, f"instructor solutions in the wheel: {copies}"
+
+
+# --- installed outside the checkout ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def installed(wheel, tmp_path_factory) -> Path:
+    """A fresh venv with only the wheel installed; numpy, torch, ... come from this environment."""
+    venv = tmp_path_factory.mktemp("venv") / "v"
+    base = getattr(sys, "_base_executable", sys.executable)
+    subprocess.run([base, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    ours = sysconfig.get_paths()
+    deps = "\n".join(dict.fromkeys((ours["purelib"], ours["platlib"])))
+    Path(purelib, "_cnngrade_test_deps.pth").write_text(deps + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
+         "--no-index", "-q", str(wheel)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return venv
+
+
+def _run(venv: Path, cwd: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["COLUMNS"] = "200"
+    return subprocess.run([str(venv / "bin" / "cnngrade"), *args], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=timeout)  # fmt: skip
+
+
+@pytest.mark.slow
+def test_cnngrade_is_imported_from_the_wheel_not_the_checkout(installed, tmp_path):
+    done = subprocess.run(
+        [str(installed / "bin" / "python"), "-c",
+         "import cnngrade, cnngrade.grader, cnngrade.examples as e; print(cnngrade.__file__); print(e.__file__)"],
+        capture_output=True, text=True, cwd=tmp_path, check=True,
+    )  # fmt: skip
+    for line in done.stdout.split():
+        assert Path(line).is_relative_to(installed), line
+    for name in ("grader", "reference", "exercises", "solutions"):
+        absent = subprocess.run([str(installed / "bin" / "python"), "-c", f"import {name}"],
+                                capture_output=True, cwd=tmp_path)  # fmt: skip
+        assert absent.returncode != 0, f"`import {name}` works in the course venv"
+
+
+@pytest.mark.slow
+def test_demo_list_generate_check_grade_work_outside_the_checkout(installed, tmp_path):
+    package = next(installed.rglob("site-packages/cnngrade"))
+    before = sorted(p for p in package.rglob("*") if "__pycache__" not in p.parts)
+
+    demo = _run(installed, tmp_path, "demo", "--out", "D")
+    assert demo.returncode == 0, demo.stdout[-2000:] + demo.stderr[-2000:]
+    book = (tmp_path / "D" / "gradebook.csv").read_text(encoding="utf-8").splitlines()
+    assert [row.split(",")[0] for row in book[1:]] == [f"s0{i}" for i in range(1, 8)]
+    s01 = book[1].split(",")
+    assert s01[-3] == s01[-2], f"s01 should score full marks: {book[0]} / {book[1]}"
+    # the package folder was only read: the demo wrote its copy and the course key under D/
+    after = sorted(p for p in package.rglob("*") if "__pycache__" not in p.parts)
+    assert after == before
+
+    listing = _run(installed, tmp_path, "list")
+    assert listing.returncode == 0 and "conv_output_shape" in listing.stdout
+
+    sample = tmp_path / "D" / "class"
+    generate = _run(installed, tmp_path, "generate", str(sample / "assignment.yaml"),
+                    "--roster", str(sample / "roster.csv"), "--out", "P")  # fmt: skip
+    assert generate.returncode == 0, generate.stderr
+    assert (tmp_path / "P" / "s02" / "problems.md").is_file()
+
+    check = _run(installed, tmp_path, "check", "conv2d", str(sample / "code" / "conv2d_correct.py"))
+    assert check.returncode == 0, check.stderr
+    assert re.search(r"score (\S+) / \1\b", check.stdout), check.stdout[:500]
+
+    two = tmp_path / "two"
+    for student in ("s01", "s02"):
+        shutil.copytree(sample / "submissions" / student, two / student)
+    grade = _run(installed, tmp_path, "grade", str(two), "--assignment",
+                 str(sample / "assignment.yaml"), "--out", "G")  # fmt: skip
+    assert grade.returncode == 0, grade.stderr
+    graded = (tmp_path / "G" / "gradebook.csv").read_text(encoding="utf-8").splitlines()
+    assert graded[:3] == book[:3]  # the same rows as the demo gave s01 and s02
