@@ -7,8 +7,9 @@ As in nbgrader, the order is data (:data:`STEPS`) and each step does one thing:
 2. ``ReadSubmission`` — answers and code files from the student's folder; unreadable → errors.
 3. ``GradeAnswers`` — every answer slot (after 1 and 2).
 4. ``GradeCode`` — every code slot through ``grader.code.grade_code_file`` (imported lazily: without
-   it the slot gets an error finding, not a crash), in the sandbox with the output and submissions
-   folders hidden (``hide_paths``) and the manifest's per-case ``seconds``.
+   it the slot gets an error finding, not a crash), in the sandbox with the output, submissions and
+   course-key folders hidden (``hide_paths``) and the manifest's per-case ``seconds``. Its cases are
+   drawn from ``graded_case_seed(..., course key)``: a student cannot compute them at home.
 5. ``WriteFeedback`` — Markdown and HTML in the student's language (before 6: a stored result means
    "done", so everything else must already be on disk when it lands).
 6. ``SaveResult`` — the atomic per-student JSON; always last.
@@ -25,8 +26,9 @@ from typing import Protocol
 
 from cnngrade.exercises.assignment import Assignment, Slot, personal_problems
 from cnngrade.exercises.core import Lang, Problem, Text
-from cnngrade.exercises.seeding import variant_seed
+from cnngrade.exercises.seeding import graded_case_seed, variant_seed
 from cnngrade.grader.answers import grade_answer, missing_verdict
+from cnngrade.grader.course_key import CourseKey
 from cnngrade.grader.feedback import feedback_html, feedback_markdown
 from cnngrade.grader.store import ResultStore, atomic_write_text, file_stem
 from cnngrade.grader.submissions import read_submission
@@ -36,7 +38,9 @@ __all__ = [
     "STEPS",
     "Job",
     "Settings",
+    "code_case_seed",
     "feedback_is_current",
+    "grade_code_slot",
     "run_steps",
     "student_result",
     "write_feedback",
@@ -54,10 +58,16 @@ class Settings:
     submissions_dir: Path | None = None
     #: where torch-based code exercises run ("cpu", "cuda"); None: the grader's default (cpu)
     device: str | None = None
+    #: the course secret graded code cases are drawn with (``grade_class`` always sets it; without
+    #: one, code slots fall back to the public self-check seed: for tests and direct API use only)
+    course_key: CourseKey | None = None
+    #: the file ``course_key`` was read from (hidden from student code with its folder)
+    course_key_file: Path | None = None
 
     def hidden_paths(self) -> tuple[str, ...]:
-        """Folders hidden from student code in the sandbox: our output and the submissions."""
-        folders = (self.out_dir, self.submissions_dir)
+        """Folders hidden from student code in the sandbox: our output, the submissions, the key's."""
+        key_folder = self.course_key_file.parent if self.course_key_file is not None else None
+        folders = (self.out_dir, self.submissions_dir, key_folder)
         return tuple(str(Path(f).resolve()) for f in folders if f is not None)
 
 
@@ -137,24 +147,52 @@ def _grade_one(problem: Problem, raw: str, show_solution: bool, lang: Lang) -> V
 
 
 _NO_CODE_GRADER = "code grading is not available in this installation (grader.code is missing)"
+_REFUSED = Text("Your code file was not graded: {why}", "你的代码文件未被评分：{why}")
+
+
+def code_case_seed(
+    assignment: Assignment, student_id: str, slot: str, key: CourseKey | None
+) -> int:
+    """The seed of a student's graded code cases: keyed by the course secret (public without one).
+
+    >>> from cnngrade.exercises.assignment import parse_manifest
+    >>> a = parse_manifest("id: hw1\\nexercises:\\n  - {id: find_stride}")
+    >>> key = CourseKey(bytes(range(32)), "sha256:test")
+    >>> code_case_seed(a, "s001", "conv2d.1", key) == graded_case_seed("hw1", "s001", "conv2d.1", 0, key.secret)
+    True
+    """
+    if key is None:
+        return variant_seed(assignment.id, student_id, slot, assignment.attempt)
+    return graded_case_seed(assignment.id, student_id, slot, assignment.attempt, key.secret)
+
+
+def grade_code_slot(
+    slot: Slot, path: Path, student_id: str, lang: Lang, settings: Settings
+) -> Verdict:
+    """One student's code slot exactly as the class run grades it (``cnngrade check --assignment``
+    reproduces a graded run through here): graded seed, slot limits, hidden folders, device."""
+    seed = code_case_seed(settings.assignment, student_id, slot.slot, settings.course_key)
+    return _grade_code(slot, path, seed, lang, settings.hidden_paths(), settings.device)
 
 
 class GradeCode:
     def __call__(self, job: Job, settings: Settings) -> Job:
         assignment = settings.assignment
         files = job.submission.code_files if job.submission else {}
+        rejected = job.submission.rejected if job.submission else {}
         verdicts = []
         for slot in (s for s in assignment.slots if s.kind == "code"):
             path = files.get(slot.slot)
+            if path is None and slot.slot in rejected:
+                why = _REFUSED.format(why=rejected[slot.slot])(job.lang)
+                verdicts.append(_error_verdict(slot.slot, slot.exercise_id, slot.points, why))
+                continue
             if path is None:
                 message = Text("No code file was handed in.", "未提交代码文件。")(job.lang)
                 verdicts.append(Verdict(slot.slot, slot.exercise_id, 0.0, slot.points,
                                         (Finding("missing", message, note="missing"),)))  # fmt: skip
                 continue
-            seed = variant_seed(assignment.id, job.student_id, slot.slot, assignment.attempt)
-            verdicts.append(
-                _grade_code(slot, path, seed, job.lang, settings.hidden_paths(), settings.device)
-            )
+            verdicts.append(grade_code_slot(slot, path, job.student_id, job.lang, settings))
         faulted = any(f.note == GRADER_FAULT for v in verdicts for f in v.findings)
         # a grader fault is not the student's result: no fingerprint, so the next run retries it
         return replace(
@@ -171,8 +209,10 @@ def _grade_code(
     try:
         from cnngrade.grader.code import grade_code_file
         from cnngrade.grader.sandbox.api import Limits
-    except ImportError:
-        return _error_verdict(slot.slot, slot.exercise_id, slot.points, _NO_CODE_GRADER)
+    except ImportError:  # the installation's fault, not the student's: retried by the next run
+        return _error_verdict(
+            slot.slot, slot.exercise_id, slot.points, _NO_CODE_GRADER, GRADER_FAULT
+        )
     # the manifest's `seconds:` lowers the per-case budget (a looping submission then costs less)
     limits = Limits(wall_s_per_call=slot.seconds) if slot.seconds else None
     try:
@@ -246,7 +286,10 @@ class WriteFeedback:
 class SaveResult:
     def __call__(self, job: Job, settings: Settings) -> Job:
         store = ResultStore(settings.out_dir)
-        store.save(student_result(job, settings), job.fingerprint, job.lang, job.feedback_digest)
+        key = settings.course_key.fingerprint if settings.course_key is not None else ""
+        store.save(
+            student_result(job, settings), job.fingerprint, job.lang, job.feedback_digest, key
+        )
         return job
 
 

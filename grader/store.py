@@ -10,11 +10,15 @@ data: renamed atomically but not fsync-ed; the result records their digest, and 
 any that a power cut lost or left stale.
 
 A result records the *fingerprint* of what it was graded from (manifest text + submission bytes);
-a rerun regrades a student only when the fingerprint changed or ``force`` is set.
+a rerun regrades a student only when the fingerprint changed or ``force`` is set. It also records
+the course key's fingerprint (``course_key``), never the key itself. Text a student controls is
+stored as it was, but written with every control or invisible character ``\\u``-escaped
+(:func:`cnngrade.grader.neutralize.for_json`): the file shows no escape sequence and reads back the same.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -23,11 +27,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from cnngrade.grader.neutralize import for_json
 from cnngrade.grader.types import Finding, StudentResult, Verdict
 
 __all__ = ["ResultStore", "atomic_write_text", "result_from_json", "result_to_json"]
 
 FORMAT_VERSION = 1
+_MAX_STEM = 200  # file names stay under NAME_MAX (255 bytes) with a suffix and a temp prefix
 
 
 def atomic_write_text(
@@ -73,22 +79,36 @@ def sync_folder_of(path: Path) -> None:
 def file_stem(student_id: str) -> str:
     """A file name for a student id (ids are roster-checked, but folder names may be anything).
 
+    A name too long for the file system (quoting can triple a 255-byte folder name) keeps its first
+    150 characters and a hash of the whole; undecodable bytes (lone surrogates) are quoted too.
+
     >>> file_stem("s001"), file_stem("../x y")
     ('s001', '..%2Fx%20y')
+    >>> len(file_stem("卷" * 85)) <= 200
+    True
     """
-    stem = quote(student_id, safe="@-_.")
+    stem = quote(student_id.encode("utf-8", "surrogatepass"), safe="@-_.")
+    if len(stem) > _MAX_STEM:
+        digest = hashlib.sha256(stem.encode("ascii")).hexdigest()[:16]
+        stem = f"{stem[:150]}~{digest}"
     return stem if stem not in (".", "..") else stem.replace(".", "%2E")
 
 
 def result_to_json(
-    result: StudentResult, fingerprint: str, lang: str, feedback_digest: str = ""
+    result: StudentResult,
+    fingerprint: str,
+    lang: str,
+    feedback_digest: str = "",
+    course_key: str = "",
 ) -> dict[str, Any]:
     """The JSON document stored for one student (every finding included).
 
     ``feedback_digest`` is the SHA-256 of the feedback files written from this result, so a rerun
     can tell stale or missing feedback (written without fsync) and rebuild it from here.
+    ``course_key`` is the fingerprint of the course key that drew the graded code cases.
     """
     return {
+        "course_key": course_key,
         "format": FORMAT_VERSION,
         "student_id": result.student_id,
         "fingerprint": fingerprint,
@@ -154,13 +174,16 @@ class ResultStore:
         return doc is not None and doc.get("fingerprint") == fingerprint
 
     def save(
-        self, result: StudentResult, fingerprint: str, lang: str, feedback_digest: str = ""
+        self,
+        result: StudentResult,
+        fingerprint: str,
+        lang: str,
+        feedback_digest: str = "",
+        course_key: str = "",
     ) -> Path:
         path = self.path(result.student_id)
-        doc = result_to_json(result, fingerprint, lang, feedback_digest)
-        atomic_write_text(
-            path, json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True), sync_folder=False
-        )
+        doc = result_to_json(result, fingerprint, lang, feedback_digest, course_key)
+        atomic_write_text(path, for_json(doc, indent=1, sort_keys=True), sync_folder=False)
         return path
 
     def sync(self) -> None:

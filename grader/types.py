@@ -65,6 +65,8 @@ class Submission:
     answers: dict[str, str] = field(default_factory=dict)
     code_files: dict[str, Path] = field(default_factory=dict)
     errors: tuple[str, ...] = ()
+    #: code slots whose file was there but refused (a link, not a regular file, too large): why
+    rejected: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
