@@ -3,7 +3,11 @@
 One section per slot (score, then each finding's message; the worked solution when the instructor
 enabled it), and at the top anything that stopped part of the grading (unreadable files, unknown
 slots). The expected answers appear only inside worked solutions. Messages may quote what a student
-typed, so they are escaped in both formats; only the bank's worked solutions are rendered as Markdown.
+typed (answers, file and folder names, exception text, printed output), so everything but the bank's
+worked solutions goes through :mod:`cnngrade.grader.neutralize`: in Markdown every special character
+is escaped (no link, image, autolink, raw HTML or heading can come from a message) and further lines
+sit in a fence nothing inside can close; in HTML everything is escaped; in both, control and invisible
+characters (terminal escapes, bidi overrides) are shown as their escapes.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import re
 
 from cnngrade.exercises.core import Lang, Text
 from cnngrade.exercises.render_html import html_page, markdown_body, text_to_html
+from cnngrade.grader.neutralize import for_html, for_markdown, for_terminal
 from cnngrade.grader.types import Finding, StudentResult, Verdict
 
 __all__ = ["feedback_html", "feedback_markdown"]
@@ -29,8 +34,13 @@ _MARK = {"correct": "✓", "case_passed": "✓", "format": "⚠", "missing": "�
 
 
 def _safe_md(text: str) -> str:
-    """Student-quoting text for Markdown: never let it become HTML."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Student-quoting text for one Markdown line: plain text whatever it holds."""
+    return for_markdown(text, one_line=True)
+
+
+def _note_md(note: str | None) -> str:
+    """An answer note in code style when it is an identifier (the bank's), else escaped text."""
+    return f"`{note}`" if note and re.fullmatch(r"[A-Za-z0-9_.:-]+", note) else _safe_md(note or "")
 
 
 def _md_block(text: str) -> list[str]:
@@ -38,6 +48,7 @@ def _md_block(text: str) -> list[str]:
     the list item; the fence is longer than any run of backticks in the text."""
     if not text:
         return []
+    text = for_terminal(text).replace("\t", "    ")
     fence = "`" * max(3, 1 + max((len(r) for r in re.findall(r"`+", text)), default=0))
     return ["", f"  {fence}text", *(f"  {line}" for line in text.split("\n")), f"  {fence}", ""]
 
@@ -87,9 +98,9 @@ def feedback_markdown(result: StudentResult, lang: Lang, *, title: str = "") -> 
     # hw1 — Feedback
     """
     lines = [
-        f"# {_page_title(result, lang, title)}",
+        f"# {_safe_md(_page_title(result, lang, title))}",
         "",
-        f"**{_T['student'](lang)}** {result.student_id}  ",
+        f"**{_T['student'](lang)}** {_safe_md(result.student_id)}  ",
         f"**{_T['total'](lang)}** {_score(result.score)} / {_score(result.max_score)}",
         "",
     ]
@@ -98,9 +109,11 @@ def feedback_markdown(result: StudentResult, lang: Lang, *, title: str = "") -> 
             [f"### {_T['problems'](lang)}", ""] + [f"- {_safe_md(e)}" for e in result.errors] + [""]
         )
     for verdict in result.verdicts:
-        lines += [f"## {_heading(verdict, lang)}", ""]
+        lines += [f"## {for_terminal(_heading(verdict, lang), one_line=True)}", ""]  # trusted text
         for f in verdict.findings:
-            note = f" *({_T['note'](lang)}: `{f.note}`)*" if f.kind == "misconception" else ""
+            note = (
+                f" *({_T['note'](lang)}: {_note_md(f.note)})*" if f.kind == "misconception" else ""
+            )
             first, _, rest = f.message.partition("\n")
             lines.append(f"- {_mark(f)} {_safe_md(first)}{note}")
             lines += _md_block(rest)
@@ -122,8 +135,8 @@ def _message_html(message: str) -> str:
     """A finding's message: its first line with formulas as MathML, further lines (a shrunk case's
     inputs and outputs, one matrix row per line) kept as they are in ``<pre>``."""
     first, _, rest = message.partition("\n")
-    shown = text_to_html(first)
-    return shown + (f"<pre>{html.escape(rest, quote=False)}</pre>" if rest else "")
+    shown = text_to_html(for_terminal(first))
+    return shown + (f"<pre>{for_html(rest)}</pre>" if rest else "")
 
 
 def _verdict_html(verdict: Verdict, lang: Lang) -> list[str]:
@@ -158,11 +171,11 @@ def feedback_html(result: StudentResult, lang: Lang, *, title: str = "") -> str:
     heading = _page_title(result, lang, title)
     body = [
         f"<h1>{html.escape(heading)}</h1>",
-        f"<p><strong>{_T['student'](lang)}</strong> {html.escape(result.student_id)}<br>"
+        f"<p><strong>{_T['student'](lang)}</strong> {for_html(result.student_id)}<br>"
         f"<strong>{_T['total'](lang)}</strong> {_score(result.score)} / {_score(result.max_score)}</p>",
     ]
     if result.errors:
-        items = "".join(f"<li>{html.escape(e)}</li>" for e in result.errors)
+        items = "".join(f"<li>{for_html(e)}</li>" for e in result.errors)
         body += [f"<h3>{_T['problems'](lang)}</h3>", f"<ul>{items}</ul>"]
     for verdict in result.verdicts:
         body += _verdict_html(verdict, lang)

@@ -2,6 +2,10 @@
 
 Built from the stored results (never appended to), so a resumed or repeated run gives the same file
 with exactly one row per student. A slot a student has no verdict for scores 0.
+
+Student ids are folder names a student chose, so every text cell (and header) is written through
+:func:`cnngrade.grader.neutralize.for_csv`: a cell starting with ``= + - @``, tab or CR gets a leading
+``'`` and no spreadsheet runs it as a formula; control characters are shown escaped.
 """
 
 from __future__ import annotations
@@ -12,10 +16,11 @@ from pathlib import Path
 import pandas as pd
 
 from cnngrade.exercises.assignment import Slot
+from cnngrade.grader.neutralize import for_csv
 from cnngrade.grader.store import atomic_write_text
 from cnngrade.grader.types import StudentResult
 
-__all__ = ["gradebook_frame", "read_gradebook", "write_gradebook"]
+__all__ = ["gradebook_frame", "read_gradebook", "safe_csv", "write_gradebook"]
 
 
 def gradebook_frame(results: Sequence[StudentResult], slots: Sequence[Slot]) -> pd.DataFrame:
@@ -43,9 +48,21 @@ def gradebook_frame(results: Sequence[StudentResult], slots: Sequence[Slot]) -> 
     return pd.DataFrame(rows, columns=columns)
 
 
+def safe_csv(frame: pd.DataFrame) -> str:
+    """``frame`` as CSV text with every text cell and header made spreadsheet-safe (``for_csv``).
+
+    >>> print(safe_csv(pd.DataFrame({"student_id": ["=1+1", "s2"], "total": [-1.0, 2.0]})), end="")
+    student_id,total
+    '=1+1,-1.0
+    s2,2.0
+    """
+    safe = frame.map(for_csv).rename(columns=for_csv)
+    return safe.to_csv(index=False)
+
+
 def write_gradebook(frame: pd.DataFrame, path: Path) -> Path:
-    """Write the gradebook CSV atomically."""
-    atomic_write_text(Path(path), frame.to_csv(index=False))
+    """Write the gradebook CSV atomically, every text cell spreadsheet-safe (see the module doc)."""
+    atomic_write_text(Path(path), safe_csv(frame))
     return Path(path)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from cnngrade.exercises.assignment import Slot
+from cnngrade.grader.gradebook import safe_csv
 from cnngrade.grader.store import atomic_write_text
 from cnngrade.grader.types import StudentResult
 
@@ -76,6 +77,6 @@ def _listing(counts: list[tuple[str, int]]) -> str:
 
 
 def write_item_analysis(frame: pd.DataFrame, path: Path) -> Path:
-    """Write the item-analysis CSV atomically."""
-    atomic_write_text(Path(path), frame.to_csv(index=False))
+    """Write the item-analysis CSV atomically, every text cell spreadsheet-safe (``safe_csv``)."""
+    atomic_write_text(Path(path), safe_csv(frame))
     return Path(path)
