@@ -49,7 +49,9 @@ def test_every_package_folder_is_in_pyprojects_packages():
 
 def test_every_listed_package_has_its_folder():
     folders = _package_folders()
-    assert {"cnngrade", "cnngrade.reference", "cnngrade.grader", "cnngrade.examples"} <= set(folders)
+    assert {"cnngrade", "cnngrade.reference", "cnngrade.grader", "cnngrade.examples"} <= set(
+        folders
+    )
     ghosts = sorted(set(PYPROJECT["tool"]["setuptools"]["packages"]) - set(folders))
     assert not ghosts, f"listed in pyproject.toml but no folder with __init__.py: {ghosts}"
 
@@ -96,7 +98,9 @@ _OURS = re.compile(
     r"|cnngrade/examples/submissions/s\d\d/(answers\.(yaml|yml|json)|\w+\.(py|ipynb))"
 )
 #: anything that would hand students the answers
-_ANSWERS = re.compile(r"(^|/)(solutions|_instructor|\.cnngrade)(/|$)|key\.json|answer_?key|\.key$", re.I)
+_ANSWERS = re.compile(
+    r"(^|/)(solutions|_instructor|\.cnngrade)(/|$)|key\.json|answer_?key|\.key$", re.I
+)
 
 
 @pytest.mark.slow

@@ -28,7 +28,9 @@ def test_a_copy_equals_the_sample_and_a_recopy_replaces_edits_but_keeps_other_fi
     source = sample_class_dir()
     for path in (source / "submissions").rglob("*"):
         if path.is_file():
-            assert (copy.submissions / path.relative_to(source / "submissions")).read_bytes() == path.read_bytes()
+            assert (
+                copy.submissions / path.relative_to(source / "submissions")
+            ).read_bytes() == path.read_bytes()
     (copy.submissions / "s01" / "answers.yaml").write_text("edited", encoding="utf-8")
     (copy.submissions / "stray").mkdir()
     key = copy.folder / ".cnngrade" / "course.key"

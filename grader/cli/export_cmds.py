@@ -21,9 +21,13 @@ _Roster = Annotated[
 ]
 _Manifest = Annotated[
     Path | None,
-    typer.Option("--assignment", help="the manifest it was graded with (default: GRADED/class.json)"),
+    typer.Option(
+        "--assignment", help="the manifest it was graded with (default: GRADED/class.json)"
+    ),
 ]
-_Out = Annotated[Path | None, typer.Option("--out", help="file to write (default: GRADED/<lms>.csv)")]
+_Out = Annotated[
+    Path | None, typer.Option("--out", help="file to write (default: GRADED/<lms>.csv)")
+]
 
 
 def _say(export, path: Path, lms: str) -> None:
@@ -78,7 +82,9 @@ def moodle(
     out: _Out = None,
     id_column: Annotated[
         str,
-        typer.Option("--id-column", help="roster column Moodle matches users by: email | idnumber | username"),
+        typer.Option(
+            "--id-column", help="roster column Moodle matches users by: email | idnumber | username"
+        ),
     ] = "email",
     items: Annotated[
         str, typer.Option("--items", help="grade item columns: both | slots | total")

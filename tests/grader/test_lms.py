@@ -123,7 +123,9 @@ def test_a_roster_without_the_lms_id_column_is_a_one_line_error(graded, tmp_path
     assert result.exit_code != 0
     error = str(result.exception)
     assert isinstance(result.exception, ValueError) and "\n" not in error
-    assert "bare.csv:1" in error and ("canvas_id" in error if lms == "canvas" else "'email'" in error)
+    assert "bare.csv:1" in error and (
+        "canvas_id" in error if lms == "canvas" else "'email'" in error
+    )
 
 
 def test_a_folder_that_was_never_graded_is_a_clear_error(tmp_path, graded):
