@@ -1,14 +1,18 @@
 """Forbidden APIs of an exercise and the static (AST) half of refusing them.
 
-The run-time half lives in the child (``runtime/guards.py``): a dispatch mode refusing the aten ops and
-an import hook refusing the modules. The static scan follows simple aliasing only; the run-time guard
-catches what a scan cannot see (computed names, ``eval``).
+The run-time half lives in the child (``runtime/guards.py``): refusing kernels on torch's dispatcher
+for the forbidden operators and an import hook refusing the modules. Both halves read the operator
+patterns with one rule (``runtime/ops.py``). The static scan follows simple aliasing only; the
+run-time guard catches what a scan cannot see (computed names, ``eval``, threads).
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
+
+from cnngrade.grader.sandbox.runtime import ops
 
 #: Python names that reach the same kernels, so forbidding one forbids its spellings.
 EQUIVALENT_NAMES: dict[str, tuple[str, ...]] = {
@@ -31,6 +35,22 @@ EQUIVALENT_NAMES: dict[str, tuple[str, ...]] = {
     "torch.nn.LSTMCell": ("torch.nn.modules.rnn.LSTMCell",),
     "torch.nn.GRUCell": ("torch.nn.modules.rnn.GRUCell",),
 }
+#: Namespaces whose attributes are torch operators: ``torch.convolution``, ``torch._C._nn.im2col``.
+OP_NAMESPACES = (
+    "torch.nn.functional.", "torch._C._VariableFunctions.", "torch._C._nn.", "torch._C.TensorBase.",
+    "torch._C._TensorBase.", "torch.Tensor.", "torch.",
+)  # fmt: skip
+#: Ways around a guard on operators, refused by the scan wherever an exercise forbids an operator
+#: (not by the child's import hook: torch imports some of them lazily for its own use).
+REACH_AROUND = (
+    "ctypes", "_ctypes", "cffi", "torch._decomp", "torch._refs", "torch._prims", "torch._inductor",
+    "torch._dynamo", "torch.compile", "torch.library", "torch._C._dispatch_library",
+)  # fmt: skip
+#: The finding for a file the scan cannot walk (it would be refused by the child's compiler too).
+TOO_NESTED = (
+    "line 1: your file is too deeply nested to analyse ({why}); "
+    "split long chains of calls, attributes, operators or brackets into several statements"
+)
 
 
 @dataclass(frozen=True)
@@ -40,8 +60,11 @@ class Forbidden:
     Args:
         names: dotted names, e.g. ``"torch.nn.functional.conv2d"`` (their known spellings follow).
         modules: modules whose import is refused, e.g. ``"scipy.signal"`` (submodules included).
-        aten_ops: aten op names refused by the child's dispatch mode, e.g. ``"convolution"``;
-            an op matches when its name equals one of these or starts with it plus ``"_"``.
+        aten_ops: regular expressions naming torch operators, searched in each operator's base
+            name (``"conv(?!ert)"`` names ``aten::conv2d``, ``aten::_convolution``,
+            ``mkldnn::_convolution_pointwise``...). The child refuses them on every dispatch key;
+            the scan refuses ``torch.<op>``, ``torch.ops.<ns>.<op>`` and the like, and, as soon as
+            any operator is forbidden, the modules in ``REACH_AROUND``.
 
     >>> Forbidden(names=("torch.nn.functional.conv2d",)).all_names()[:2]
     ('torch.nn.functional.conv2d', 'torch.conv2d')
@@ -58,6 +81,13 @@ class Forbidden:
                 raise ValueError(
                     f"Forbidden.{field_name}={value!r}: expected a tuple of non-empty strings"
                 )
+        for pattern in self.aten_ops:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(
+                    f"Forbidden.aten_ops: {pattern!r} is not a regular expression ({exc})"
+                ) from None
 
     def all_names(self) -> tuple[str, ...]:
         """The forbidden names followed by their known equivalent spellings."""
@@ -67,6 +97,12 @@ class Forbidden:
                 if spelling not in out:
                     out.append(spelling)
         return tuple(out)
+
+    def all_modules(self) -> tuple[str, ...]:
+        """The modules the scan refuses: the forbidden ones, plus ``REACH_AROUND`` when any
+        operator is forbidden."""
+        extra = REACH_AROUND if self.aten_ops else ()
+        return tuple(dict.fromkeys([*self.modules, *extra]))
 
     def to_json(self) -> dict[str, list[str]]:
         """Plain data for the child (names already expanded to their spellings)."""
@@ -93,6 +129,8 @@ def static_scan(source: str, forbidden: Forbidden) -> tuple[str, ...]:
     ``getattr(obj, "name")``, ``importlib.import_module("...")`` and ``__import__("...")``.
     Returns one message per violation, ``"line N: uses X, which this exercise forbids"``, in source
     order; ``()`` when clean or when the source does not parse (the run reports the syntax error).
+    Total: a file too deeply nested for the parser or the walk (``x.a.a.a...`` 1,000 deep,
+    ``f()()()...``, ``not not ...``) is one finding saying so, never an exception here.
 
     >>> src = "import torch.nn.functional as F\\nc = getattr(F, 'conv2d')\\n"
     >>> static_scan(src, Forbidden(names=("torch.nn.functional.conv2d",)))
@@ -102,11 +140,28 @@ def static_scan(source: str, forbidden: Forbidden) -> tuple[str, ...]:
         raise ValueError(f"source={type(source).__name__}: expected the submission's text as str")
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, OverflowError):
         return ()
+    except (RecursionError, MemoryError) as exc:
+        return (TOO_NESTED.format(why=f"the parser gave up: {type(exc).__name__}"),)
     scanner = _Scanner(forbidden)
-    scanner.visit(tree)
+    try:
+        scanner.visit(tree)
+    except (RecursionError, MemoryError) as exc:
+        return (TOO_NESTED.format(why=f"the scan gave up: {type(exc).__name__}"),)
     return tuple(msg for _, msg in sorted(set(scanner.found)))
+
+
+def _operator_name(dotted: str, patterns: tuple[str, ...]) -> str | None:
+    """``dotted`` cut after the forbidden operator it names (``torch.ops.aten.im2col``), or None."""
+    parts = dotted.split(".")
+    if parts[:2] == ["torch", "ops"] and len(parts) >= 4:
+        return ".".join(parts[:4]) if ops.matches(parts[3], patterns) else None
+    for prefix in OP_NAMESPACES:
+        if dotted.startswith(prefix):
+            attr = dotted[len(prefix) :].split(".")[0]
+            return prefix + attr if attr and ops.matches(attr, patterns) else None
+    return None
 
 
 class _Scanner(ast.NodeVisitor):
@@ -114,7 +169,7 @@ class _Scanner(ast.NodeVisitor):
 
     def __init__(self, forbidden: Forbidden) -> None:
         self.names = forbidden.all_names()
-        self.modules = forbidden.modules
+        self.modules = forbidden.all_modules()
         self.aten_ops = forbidden.aten_ops
         self.aliases: dict[str, str] = {}
         self.found: list[tuple[int, str]] = []
@@ -125,10 +180,8 @@ class _Scanner(ast.NodeVisitor):
         hit = next((n for n in self.names if dotted == n or dotted.startswith(n + ".")), None)
         if hit is None:
             hit = next((m for m in self.modules if dotted == m or dotted.startswith(m + ".")), None)
-        if hit is None and dotted.startswith("torch.ops.aten."):
-            op = dotted.split(".")[3]
-            if any(op == a or op.startswith(a + "_") for a in self.aten_ops):
-                hit = dotted
+        if hit is None and self.aten_ops:
+            hit = _operator_name(dotted, self.aten_ops)
         if hit is not None:
             self.found.append((line, f"line {line}: {forbidden_message(hit)}"))
 

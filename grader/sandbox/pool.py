@@ -17,6 +17,8 @@ import sys
 import threading
 from pathlib import Path
 
+from cnngrade.grader.sandbox.runtime import safejson
+
 RUNTIME_DIR = Path(__file__).resolve().parent / "runtime"
 _BOOT = """
 import importlib.util, sys
@@ -29,6 +31,8 @@ import _cnngrade_runtime.worker as worker
 worker.main()
 """
 UID_BASE = 100_000
+#: A child's message nests at most ``safejson.MAX_DEPTH`` deep; the answer wraps it in a few levels.
+ANSWER_DEPTH = safejson.MAX_DEPTH + 8
 
 
 class WorkerError(RuntimeError):
@@ -62,7 +66,15 @@ class Worker:
         if not line:
             self.close()
             raise WorkerError(f"the sandbox worker gave no answer within {timeout:.0f} s")
-        return json.loads(line)
+        try:  # the worker bounds what it relays from a child; this bounds it once more
+            answer = safejson.loads(line, max_bytes=len(line), max_depth=ANSWER_DEPTH)
+        except ValueError as exc:
+            self.close()
+            raise WorkerError(f"the sandbox worker answered nonsense ({exc})") from None
+        if not isinstance(answer, dict):
+            self.close()
+            raise WorkerError("the sandbox worker answered nonsense (not a JSON object)")
+        return answer
 
     def request(self, message: dict, timeout: float) -> dict:
         """Send one job and wait for its answer (``timeout`` covers the whole submission)."""

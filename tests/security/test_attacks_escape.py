@@ -11,7 +11,7 @@ import socket
 import pytest
 from security_harness import FAST, ISOLATION, W, X, attack, needs_level, passes
 
-from cnngrade.grader.sandbox import Call, Limits
+from cnngrade.grader.sandbox import Call, Forbidden, Limits
 
 WRITE_EVERYWHERE = (
     "import os\n"
@@ -123,11 +123,12 @@ def test_fork_bomb_is_bounded() -> None:
 
 def test_many_children_left_running() -> None:
     report = attack(
-        "import subprocess, numpy as np\ndef conv2d(x, w):\n"
-        "    for _ in range(8):\n        subprocess.Popen(['sleep', '60'])\n"
+        "import os, time, numpy as np\ndef conv2d(x, w):\n"
+        "    for _ in range(8):\n        if os.fork() == 0:\n            time.sleep(60)\n"
+        "            os._exit(0)\n"
         "    return np.zeros((1, 3, 4, 3))\n"
     )
-    assert report.results[0].ok and not passes(report)  # and the harness found no `sleep` left
+    assert report.results[0].ok and not passes(report)  # and the harness found no sleeper left
 
 
 @needs_level(2)
@@ -243,7 +244,7 @@ def test_walking_up_from_the_job_directory_is_denied() -> None:
 @pytest.mark.skipif(
     "seccomp" not in ISOLATION.mechanisms, reason="no seccomp filter on this machine"
 )
-def test_seccomp_refuses_namespace_and_ptrace_syscalls_but_not_threads() -> None:
+def test_seccomp_refuses_namespace_ptrace_and_exec_syscalls_but_not_threads_or_forks() -> None:
     report = attack(
         "import ctypes, os, subprocess, threading, numpy as np\n"
         "libc = ctypes.CDLL(None, use_errno=True)\n"
@@ -251,9 +252,14 @@ def test_seccomp_refuses_namespace_and_ptrace_syscalls_but_not_threads() -> None
         "    print('unshare', libc.unshare(0x10000000), ctypes.get_errno())\n"
         "    print('ptrace', libc.ptrace(0, 0, None, None), ctypes.get_errno())\n"
         "    t = threading.Thread(target=print, args=('thread ok',))\n    t.start()\n    t.join()\n"
-        "    print(subprocess.run(['echo', 'child ok'], capture_output=True, text=True).stdout.strip())\n"
-        "    return np.zeros((1, 3, 4, 3))\n"
+        "    pid = os.fork()\n    if pid == 0:\n        os._exit(7)\n"
+        "    print('fork', os.WEXITSTATUS(os.waitpid(pid, 0)[1]))\n"
+        "    try:\n        subprocess.run(['echo', 'child ok'], capture_output=True)\n"
+        "    except PermissionError:\n        print('exec refused')\n"
+        "    return np.zeros((1, 3, 4, 3))\n",
+        forbidden=Forbidden(),
     )
     out = report.stdout
     assert "unshare -1 1" in out and "ptrace -1 1" in out  # EPERM
-    assert "thread ok" in out and "child ok" in out and not passes(report)
+    assert "thread ok" in out and "fork 7" in out and "exec refused" in out
+    assert not passes(report)

@@ -119,6 +119,7 @@ def serve(job: dict, msg_fd: int, job_fd: int) -> None:
     """Load the submission and run calls ``job["start"]:``; every outcome goes to ``msg_fd``."""
     filename = job["filename"]
     forbidden = job["forbidden"]
+    guards.guard_operators(forbidden["aten_ops"], job.get("kernel_plan"))
     guards.install_import_block(forbidden["modules"])
     guards.patch_forbidden_names(forbidden["names"])
     ctx = {
@@ -126,10 +127,11 @@ def serve(job: dict, msg_fd: int, job_fd: int) -> None:
         "inputs": convert.read_inputs(job_fd),
         "device": job.get("device"),
         "max_output_bytes": job["limits"]["max_output_bytes"],
-        "guard": lambda: guards.aten_guard(forbidden["aten_ops"]),
+        "guard": guards.refusing_uses,
     }
     with os.fdopen(os.open("source.py", os.O_RDONLY, dir_fd=job_fd), encoding="utf-8") as fh:
         source = fh.read()
+    send(msg_fd, {"ev": "armed"})  # from here on, whatever arrives may come from student code
     try:
         module = load(source, filename, ctx["guard"])
         entry = getattr(module, job["entry"], None)

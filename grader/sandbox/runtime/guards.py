@@ -1,20 +1,27 @@
-"""Run-time refusal of forbidden APIs inside the child: an import hook, patched names, a dispatch mode.
+"""Run-time refusal of forbidden APIs inside the child: dispatcher kernels, an import hook, patched names.
 
-A guard raises ``ForbiddenUse``; the child turns it into status ``"forbidden"``. Student code runs in
-the same interpreter, so a determined student can unpatch these; the static scan in the parent is the
-other half, and neither ever lets an expected output into the child.
+The operators an exercise forbids get a refusing kernel on every dispatch key of torch's (process-wide)
+dispatcher, installed before the submission is imported: it holds in every thread and under every
+mode, and no handle to the original kernels or to the registrations is left for Python code. Patched
+names and the import hook give friendlier messages and refuse whole modules. A refusal raises
+``ForbiddenUse`` and is recorded, so even a swallowed or threaded use ends as status ``"forbidden"``.
 """
 
 from __future__ import annotations
 
 import builtins
 import contextlib
+import ctypes
+import functools
 import importlib
 import importlib.abc
+import re
 import sys
+import warnings
 
 import torch
-from torch.utils._python_dispatch import TorchDispatchMode
+
+from . import ops
 
 #: Our own packages and library shortcuts no exercise allows.
 ALWAYS_BLOCKED = ("cnngrade", "reference", "exercises", "grader", "solutions", "scipy.signal", "scipy.ndimage")
@@ -106,45 +113,112 @@ def _import_owner(dotted: str):
     return None
 
 
-class RefuseAtenOps(TorchDispatchMode):
-    """Refuse aten ops whose name is listed (or starts with a listed name plus ``_``)."""
-
-    def __init__(self, ops: list[str]) -> None:
-        super().__init__()
-        self.ops = tuple(ops)
-
-    def __torch_dispatch__(self, func, types, args=(), kwargs=None):  # noqa: ANN001 - torch protocol
-        op = func._schema.name.split("::")[-1]
-        if any(op == o or op.startswith(o + "_") for o in self.ops):
-            raise ForbiddenUse(_friendly(op))
-        return func(*args, **(kwargs or {}))
+#: A dispatch key in ``torch._C._dispatch_dump`` output: ``CPU: registered at ...``.
+_KEY_LINE = re.compile(r"^(\w+)(?:\[alias\])?: registered at", re.M)
+#: Every refused use, in order (threads included); ``refusing_uses`` turns new ones into a verdict.
+ATTEMPTS: list[str] = []
+#: Where torch keeps Python implementations of operators (decompositions, references).
+_PYTHON_IMPLS = ("torch._decomp", "torch._refs", "torch._prims")
 
 
-#: aten op name prefix -> the Python API a student most likely called to reach it.
-_ATEN_FRIENDLY = (
-    ("conv_transpose", "torch.nn.functional.conv_transpose2d"),
-    ("conv", "torch.nn.functional.conv2d"),
-    ("_conv", "torch.nn.functional.conv2d"),
-    ("mkldnn_conv", "torch.nn.functional.conv2d"),
-    ("max_pool", "torch.nn.functional.max_pool2d"),
-    ("avg_pool", "torch.nn.functional.avg_pool2d"),
-    ("im2col", "torch.nn.functional.unfold"),
-    ("lstm", "torch.nn.functional.lstm_cell"),
-    ("gru", "torch.nn.functional.gru_cell"),
-)
+@functools.lru_cache(maxsize=32)
+def kernel_plan(patterns: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(operator, dispatch keys holding a kernel for it) for every operator ``patterns`` name.
+
+    Computed in the warm worker (cached per pattern set) so a child only registers.
+    """
+    plan = []
+    for op in sorted(torch._C._dispatch_get_all_op_names()):
+        if ops.matches(op, patterns):
+            keys = set(_KEY_LINE.findall(torch._C._dispatch_dump(op))) - {"debug"}
+            plan.append((op, tuple(sorted(keys))))
+    return tuple(plan)
 
 
-def _friendly(op: str) -> str:
-    """``"torch.nn.functional.conv2d (aten.convolution)"`` for an intercepted op."""
-    name = next((api for prefix, api in _ATEN_FRIENDLY if op.startswith(prefix)), None)
-    return f"{name} (aten.{op})" if name else f"aten.{op}"
+def install_kernel_guard(plan: tuple[tuple[str, tuple[str, ...]], ...]) -> int:
+    """Shadow every kernel of the planned operators, on every dispatch key, with a refusal.
+
+    The dispatcher is process-wide, so the refusal holds in every thread, under any mode or
+    key-set guard, for ``redispatch``, boxed calls and forks. The registrations belong to
+    ``_DispatchModule`` handles that no Python object refers to afterwards (one reference is
+    leaked on purpose), so student code can neither destroy them nor reach the original kernels.
+    Returns how many kernels were shadowed.
+    """
+    libraries: dict[str, object] = {}
+    count = 0
+    with warnings.catch_warnings():  # "Overriding a previously registered kernel": the point
+        warnings.simplefilter("ignore")
+        for op, keys in plan:
+            namespace, _, name = op.partition("::")
+            if namespace not in libraries:
+                libraries[namespace] = torch._C._dispatch_library("IMPL", namespace, "")
+            refuse = _kernel_raiser(op)
+            for key in keys:
+                libraries[namespace].impl(name, key, refuse, False)
+                count += 1
+    for library in libraries.values():
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(library))
+    libraries.clear()
+    return count
 
 
-def aten_guard(ops: list[str]):
-    """A context manager refusing ``ops``, or a no-op context when there are none."""
-    import contextlib
+def _kernel_raiser(op: str):
+    shown = ops.friendly(op)
 
-    return RefuseAtenOps(ops) if ops else contextlib.nullcontext()
+    def refuse(*args, **kwargs):
+        ATTEMPTS.append(shown)
+        raise ForbiddenUse(shown)
+
+    return refuse
+
+
+def refuse_python_impls(patterns: tuple[str, ...]) -> None:
+    """Replace torch's Python implementations of the refused operators (decompositions, refs).
+
+    ``torch._decomp.decompositions.im2col`` computes ``F.unfold`` from allowed operators; these
+    are swapped for raisers in the modules, the decomposition tables and the ops' Python kernels.
+    """
+    for name, module in list(sys.modules.items()):
+        if module is None or not name.startswith(_PYTHON_IMPLS):
+            continue
+        for attr, value in list(vars(module).items()):
+            if callable(value) and not isinstance(value, type) and ops.matches(attr, patterns):
+                with contextlib.suppress(AttributeError, TypeError):
+                    setattr(module, attr, _kernel_raiser(f"{name}.{attr}"))
+    decomp = sys.modules.get("torch._decomp")
+    tables = [getattr(decomp, "decomposition_table", {})]
+    tables += list(getattr(decomp, "global_decomposition_table", {}).values())
+    for table in tables:
+        for overload in [o for o in table if ops.matches(str(o), patterns)]:
+            table[overload] = _kernel_raiser(str(overload))
+            with contextlib.suppress(AttributeError):
+                overload.py_kernels.clear()
+
+
+def guard_operators(patterns: list[str], plan=None) -> None:
+    """Refuse the operators ``patterns`` name, for good, before the submission is imported."""
+    if not patterns:
+        return
+    install_kernel_guard(plan if plan is not None else kernel_plan(tuple(patterns)))
+    refuse_python_impls(tuple(patterns))
+
+
+@contextlib.contextmanager
+def refusing_uses():
+    """Raise ForbiddenUse at the end of the block when a refused operator was called in it.
+
+    Covers uses the student's code swallowed (``try: F.conv2d(...) except: ...``) or made in
+    another thread: the dispatcher's refusal records every attempt in ``ATTEMPTS``.
+    """
+    start = len(ATTEMPTS)
+    try:
+        yield
+    except BaseException as exc:
+        if len(ATTEMPTS) > start and is_forbidden_error(exc) is None:
+            raise ForbiddenUse(ATTEMPTS[start]) from exc
+        raise
+    if len(ATTEMPTS) > start:
+        raise ForbiddenUse(ATTEMPTS[start])
 
 
 def is_forbidden_error(exc: BaseException) -> ForbiddenUse | None:

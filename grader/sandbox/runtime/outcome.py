@@ -41,6 +41,12 @@ def _died(run: dict, limits: dict) -> dict:
             "status": "timeout",
             "message": f"used more than {limits['cpu_s_total']} s of CPU time",
         }
+    if run.get("garbled"):
+        return {
+            "status": "crashed",
+            "message": "wrote an unreadable message (too large or too deeply nested) on the "
+            "grader's pipe; the run was stopped",
+        }
     if run["flood"]:
         return {
             "status": "crashed",
@@ -54,20 +60,34 @@ def _died(run: dict, limits: dict) -> dict:
 
 
 def _split(run: dict) -> tuple[dict | None, dict[int, dict], int | None, bool]:
-    """(load error event, done events by index, index of the unfinished call, loaded?)."""
-    load_error, done, current, loaded = None, {}, None, False
+    """(load error event, done events by index, index of the unfinished call, loaded?).
+
+    A ``setup_error`` after the child said ``armed`` (its set-up done, the student's code about to
+    load) was written by that code: it is the student's crash, never a grader fault.
+    """
+    load_error, done, current, loaded, armed = None, {}, None, False, False
     for event in run["events"]:
         kind = event["ev"]
-        if kind == "loaded":
+        if kind == "armed":
+            armed = True
+        elif kind == "loaded":
             loaded = True
         elif kind in ("load_error", "setup_error") and load_error is None and not loaded:
-            load_error = event
+            load_error = _forged_setup_error() if kind == "setup_error" and armed else event
         elif kind == "start" and isinstance(event.get("i"), int):
             current = event["i"]
         elif kind == "done" and isinstance(event.get("i"), int):
             done.setdefault(event["i"], event)
             current = None if current == event["i"] else current
     return load_error, done, current, loaded
+
+
+def _forged_setup_error() -> dict:
+    return {
+        "ev": "load_error",
+        "status": "crashed",
+        "message": "wrote a fake sandbox message on the grader's pipe",
+    }
 
 
 def next_start(run: dict, start: int, n: int, deadline_total: float) -> int | None:
@@ -89,14 +109,15 @@ def next_start(run: dict, start: int, n: int, deadline_total: float) -> int | No
 
 def _load_failure(run: dict, load_error: dict | None, limits: dict) -> tuple[str, dict]:
     if run["setup_error"] or (load_error and load_error["ev"] == "setup_error"):
-        why = run["setup_error"] or load_error["message"]
+        why = run["setup_error"] or str(load_error.get("message", ""))[:2000]
         raise RuntimeError(f"the sandbox could not be set up: {why}")
     if load_error is not None:
-        text = f"your file could not be loaded: {load_error['message']}"
+        text = f"your file could not be loaded: {str(load_error.get('message', ''))[:4000]}"
+        status = load_error.get("status")
         return text, {
-            "status": load_error["status"],
+            "status": status if isinstance(status, str) else "crashed",
             "message": text,
-            "traceback": load_error.get("traceback", ""),
+            "traceback": str(load_error.get("traceback", ""))[:8000],
         }
     if run["timed_out"]:
         text = (

@@ -1,4 +1,8 @@
-"""A small seccomp filter for the child: no ptrace, mounts, namespaces, kernel keys, bpf or modules.
+"""A small seccomp filter for the child: no exec, ptrace, mounts, namespaces, kernel keys, bpf or modules.
+
+No ``execve``/``execveat``: a fresh interpreter started by the student (``subprocess``, ``os.system``,
+``multiprocessing`` with the spawn method) would import torch without the forbidden-operator guard,
+so the child may fork and start threads but never run another program.
 
 x86_64 only (syscall numbers are per architecture); elsewhere ``install`` returns False and the probe
 reports seccomp as missing. ``clone3`` answers ENOSYS so glibc falls back to ``clone``, whose flags
@@ -24,7 +28,7 @@ DENIED = {
     "kexec_file_load": 320, "init_module": 175, "finit_module": 313, "delete_module": 176,
     "reboot": 169, "swapon": 167, "swapoff": 168, "acct": 163, "open_by_handle_at": 304,
     "name_to_handle_at": 303, "open_tree": 428, "move_mount": 429, "fsopen": 430, "fsconfig": 431,
-    "fsmount": 432, "fspick": 433, "mount_setattr": 442,
+    "fsmount": 432, "fspick": 433, "mount_setattr": 442, "execve": 59, "execveat": 322,
 }  # fmt: skip
 CLONE, CLONE3 = 56, 435
 NAMESPACE_FLAGS = (

@@ -6,9 +6,10 @@ control pipe (``pid``/``status``/``error`` lines). Nothing the child writes can 
 
 from __future__ import annotations
 
-import json
 import os
 import select
+
+from . import safejson
 
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 
@@ -34,6 +35,7 @@ class Watch:
         self.setup_error = ""
         self.progress = 0
         self.reaped = False
+        self.garbled = 0
 
     def pump(self, timeout: float) -> None:
         """Read what is ready within ``timeout`` seconds."""
@@ -80,9 +82,10 @@ class Watch:
             elif word == "error":
                 self.setup_error, self.status = rest, -1
             return
-        try:
-            event = json.loads(line)
+        try:  # bounded before parsing: a 100,000-deep line is refused, never recursed into
+            event = safejson.loads(line, max_bytes=MAX_MESSAGE_BYTES)
         except ValueError:
+            self.garbled += 1
             return
         if isinstance(event, dict) and isinstance(event.get("ev"), str):
             self.events.append(event)

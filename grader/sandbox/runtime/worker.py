@@ -17,7 +17,7 @@ import time
 import numpy  # noqa: F401 - imported once here so every fork starts warm
 import torch  # noqa: F401
 
-from . import confine, jail, outcome
+from . import confine, guards, jail, outcome
 from .watch import MAX_MESSAGE_BYTES, Watch
 
 
@@ -150,25 +150,32 @@ def spawn(job: dict, plan: dict) -> tuple[Watch, dict | None, int]:
 
 
 def watch_run(job: dict, plan: dict, deadline_total: float) -> dict:
-    """One sandbox run: returns its events, exit status and, on timeout, where it stopped."""
+    """One sandbox run: returns its events, exit status and, on timeout, where it stopped.
+
+    Whatever happens while the child is read, its whole tree is killed and reaped (``finish``)
+    before this returns or raises: the next submission on this worker gets the full budget.
+    """
     t0 = time.monotonic()
     watch, cgroups, oom_before = spawn(job, plan)
     per_call = job["limits"]["wall_s_per_call"]
     deadline = min(time.monotonic() + per_call, deadline_total)
     timed_out = flood = False
     seen = 0
-    while watch.status is None:
-        now = time.monotonic()
-        if now >= deadline:
-            timed_out = True
-            break
-        watch.pump(min(deadline - now, 0.5))
-        if watch.received > MAX_MESSAGE_BYTES * 4:
-            flood = True
-            break
-        if watch.progress != seen:  # the child loaded or moved to the next call: a fresh budget
-            seen = watch.progress
-            deadline = min(time.monotonic() + per_call, deadline_total)
+    try:
+        while watch.status is None:
+            now = time.monotonic()
+            if now >= deadline:
+                timed_out = True
+                break
+            watch.pump(min(deadline - now, 0.5))
+            if watch.received > MAX_MESSAGE_BYTES * 4 or watch.garbled:
+                flood = True
+                break
+            if watch.progress != seen:  # the child loaded or moved to the next call: a fresh budget
+                seen = watch.progress
+                deadline = min(time.monotonic() + per_call, deadline_total)
+    except Exception:  # noqa: BLE001 - whatever the child sent, it is stopped, never the worker
+        flood = True
     t1 = time.monotonic()
     extra = finish(watch, cgroups, oom_before)
     loaded = next(
@@ -184,6 +191,7 @@ def watch_run(job: dict, plan: dict, deadline_total: float) -> dict:
         "status": watch.status,
         "timed_out": timed_out,
         "flood": flood,
+        "garbled": watch.garbled > 0,
         "setup_error": watch.setup_error,
         "cpu_s": watch.cpu_s,
         **extra,
@@ -194,6 +202,8 @@ def handle(request: dict) -> dict:
     """Run a whole submission, restarting after a call that timed out or crashed."""
     job, plan = request["job"], request["plan"]
     job["keep"] = plan["keep"] = confine.keep_dirs()
+    patterns = tuple(job["forbidden"]["aten_ops"])
+    job["kernel_plan"] = guards.kernel_plan(patterns) if patterns else ()
     deadline_total = time.monotonic() + job["limits"]["wall_s_total"]
     runs, start = [], 0
     while start < len(job["calls"]):
@@ -208,14 +218,15 @@ def handle(request: dict) -> dict:
 
 def warm_up() -> None:
     """Pay torch's lazy imports (≈800 modules behind the first dispatch/function mode) once, here."""
-    from . import guards, probe
+    from . import probe
 
     x = torch.ones(1, 1, 4, 4)
     layer = torch.nn.Sequential(
         torch.nn.Conv2d(1, 1, 3), torch.nn.MaxPool2d(2), torch.nn.BatchNorm2d(1)
     )
-    with guards.aten_guard(["never_an_op"]), probe.RecordFunctional(), torch.no_grad():
+    with guards.refusing_uses(), probe.RecordFunctional(), torch.no_grad():
         layer.eval()(x).as_subclass(torch.Tensor)
+    guards.kernel_plan(("never_an_op",))  # the dispatcher's operator names, listed once
     with torch._C.DisableTorchFunctionSubclass():
         torch.Tensor.numpy(torch.Tensor.detach(x))
 
