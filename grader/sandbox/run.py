@@ -19,9 +19,15 @@ from typing import Any
 
 import numpy as np
 
-from cnngrade.grader.sandbox import isolation, jobdir, pool
+from cnngrade.grader.sandbox import isolation, jobdir, outputs, pool
 from cnngrade.grader.sandbox.api import Call, CallResult, LayerRecord, Limits, ModuleProbe, RunReport
 from cnngrade.grader.sandbox.forbidden import Forbidden, static_scan
+
+
+#: Every status a ``CallResult`` may have (a child claiming another one crashed).
+STATUSES = frozenset(
+    ("ok", "exception", "timeout", "memory", "forbidden", "invalid_output", "mutated_input", "crashed")
+)
 
 
 def _validate(source: str, entry: str, limits: Limits, filename: str, device) -> None:
@@ -46,20 +52,27 @@ def _read_capped(path: str, cap: int) -> str:
 
 
 def _load_output(path: str, limits: Limits) -> np.ndarray:
-    """A plain numeric ndarray from the child's .npy, or ValueError saying why not."""
-    size = os.path.getsize(path)
-    if size == 0:
+    """A plain numeric ndarray from the child's .npy, or ValueError saying why not (never allocating
+    more than the header's claimed size, checked against the limit and the file first)."""
+    if os.path.getsize(path) == 0:
         raise ValueError("no output was written")
-    if size > limits.max_output_bytes + 4096:
-        raise ValueError(f"output of {size} bytes is over the limit of {limits.max_output_bytes}")
-    arr = np.load(path, allow_pickle=False)
-    if type(arr) is not np.ndarray or arr.dtype.kind not in "biuf" or arr.dtype.hasobject:
-        raise ValueError(f"output is not a plain numeric array ({type(arr).__name__}, {arr.dtype})")
-    return arr
+    return outputs.load_plain_npy(path, limits.max_output_bytes)
+
+
+def _result_or_invalid(raw, i: int, n_out: int, job_dir: str, limits: Limits) -> CallResult:
+    """``_result``, total: a raw result the child garbled is the student's ``invalid_output``."""
+    try:
+        if not isinstance(raw, dict):
+            raise ValueError(f"a {type(raw).__name__} instead of a result")
+        return _result(raw, i, n_out, job_dir, limits)
+    except Exception as exc:  # noqa: BLE001 - anything the child wrote is hostile, never a crash here
+        message = f"the result could not be read ({type(exc).__name__}: {str(exc)[:200]})"
+        return CallResult(status="invalid_output", message=message)
 
 
 def _result(raw: dict, i: int, n_out: int, job_dir: str, limits: Limits) -> CallResult:
     status = raw.get("status") if isinstance(raw.get("status"), str) else "crashed"
+    status = status if status in STATUSES else "crashed"
     outputs: list[np.ndarray] = []
     message = str(raw.get("message", ""))[:4000]
     if status in ("ok", "mutated_input"):
@@ -70,6 +83,8 @@ def _result(raw: dict, i: int, n_out: int, job_dir: str, limits: Limits) -> Call
             ]
         except (ValueError, OSError, EOFError) as exc:
             status, message, outputs = "invalid_output", f"the output could not be read: {exc}", []
+        except MemoryError:
+            status, message, outputs = "invalid_output", "the output could not be read: too large", []
     layers = tuple(
         LayerRecord(
             str(r.get("type", "")),
@@ -184,7 +199,8 @@ def _run_on(
                 stacklevel=3,
             )
         results = tuple(
-            _result(raw, i, counts[i], job_dir, limits) for i, raw in enumerate(answer["results"])
+            _result_or_invalid(raw, i, counts[i], job_dir, limits)
+            for i, raw in enumerate(answer["results"])
         )
         return RunReport(
             results=results,
