@@ -6,6 +6,7 @@ Writes under ``OUT``::
     feedback/<student>.md|html feedback in the student's language
     gradebook.csv              one row per student, one column per slot, total and max
     item_analysis.csv          per slot: mean score, how many got it, the most frequent answer notes
+    class.json                 the assignment (id, title, language, slots) and the students of the run
 
 Students are the roster's (when given) plus every folder of ``SUBMISSIONS``. A rerun skips every
 student whose stored result has the same fingerprint (manifest text, submission bytes, settings)
@@ -37,7 +38,7 @@ from cnngrade.grader.pipeline import (
 from cnngrade.grader.store import ResultStore, result_from_json
 from cnngrade.grader.submissions import fingerprint
 
-__all__ = ["ClassSummary", "grade_class"]
+__all__ = ["ClassSummary", "grade_class", "is_faulted"]
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def _jobs(submissions: Path, roster: Path | None, settings: Settings) -> list[Jo
     return jobs
 
 
-#: how an error result of a student whose grading raised begins (see :func:`_faulted`)
+#: how an error result of a student whose grading raised begins (see :func:`is_faulted`)
 _STOPPED = "grading stopped for this student"
 
 
@@ -100,23 +101,21 @@ def _grade(job: Job, settings: Settings) -> str:
 
 
 def _run(todo: list[Job], settings: Settings, jobs: int, progress: bool) -> None:
-    from rich.progress import Progress
+    from cnngrade.grader.progress import GradingProgress
 
     if jobs <= 1 or len(todo) <= 1:
-        with Progress(disable=not progress, transient=True) as bar:
-            task = bar.add_task("grading", total=len(todo))
+        with GradingProgress(len(todo), enabled=progress) as bar:
             for job in todo:
                 _grade(job, settings)
-                bar.advance(task)
+                bar.advance()
         return
     # workers are forked by submit(), before the progress bar starts its refresh thread
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(_grade, job, settings) for job in todo]
-        with Progress(disable=not progress, transient=True) as bar:
-            task = bar.add_task("grading", total=len(todo))
+        with GradingProgress(len(todo), enabled=progress) as bar:
             for future in as_completed(futures):
                 future.result()
-                bar.advance(task)
+                bar.advance()
 
 
 def grade_class(
@@ -138,7 +137,7 @@ def grade_class(
         force: regrade students whose stored result is current.
         show_solutions: attach worked solutions to wrong answers in the feedback.
         jobs: worker processes (students are graded in parallel when > 1).
-        progress: show a progress bar.
+        progress: a bar on a terminal, else a plain line every 10 s (:mod:`grader.progress`).
         device: where torch-based code exercises run (``"cuda"`` checked to exist; default cpu).
     """
     submissions, out_dir = Path(submissions), Path(out_dir)
@@ -174,13 +173,16 @@ def grade_class(
     items = item_analysis_frame(results, assignment.slots)
     write_gradebook(book, out_dir / "gradebook.csv")
     write_item_analysis(items, out_dir / "item_analysis.csv")
-    faults = tuple(r.student_id for r in results if _faulted(r))
+    from cnngrade.grader.report.data import write_class_file  # (the report reads class.json)
+
+    write_class_file(out_dir, assignment, [job.student_id for job in everyone])
+    faults = tuple(r.student_id for r in results if is_faulted(r))
     return ClassSummary(
         out_dir, len(everyone), len(todo), len(everyone) - len(todo), book, items, faults
     )
 
 
-def _faulted(result) -> bool:
+def is_faulted(result) -> bool:
     """True when the grader, not the student, left part of this result ungraded."""
     return any(e.startswith(_STOPPED) for e in result.errors) or any(
         f.note == GRADER_FAULT for v in result.verdicts for f in v.findings

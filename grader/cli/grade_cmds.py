@@ -45,6 +45,19 @@ def _report(summary, out: Path) -> None:
     typer.echo(f"item analysis: {out / 'item_analysis.csv'}")
     typer.echo(f"feedback:      {out / 'feedback'}/<student>.md|html")
     typer.echo(f"results:       {out / 'results'}/<student>.json")
+    typer.echo(f"class report:  {_write_report(out)}")
+
+
+def _write_report(out: Path) -> str:
+    """``OUT/report.html`` (grader.report); a failure there never costs the grades just saved."""
+    from cnngrade.grader.report import write_report
+
+    try:
+        return str(write_report(out))
+    except Exception as exc:  # the grades are saved: say why and how to retry, never a traceback
+        typer.echo(f"warning: no class report ({type(exc).__name__}: {exc}); "
+                   f"run `cnngrade report {out}` to retry", err=True)  # fmt: skip
+        return "(not written)"
 
 
 def _exit_on_faults(summary) -> None:

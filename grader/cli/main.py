@@ -8,6 +8,7 @@ import sys
 import cnngrade.grader.cli.check_cmd  # noqa: F401
 import cnngrade.grader.cli.exercises_cmds  # noqa: F401
 import cnngrade.grader.cli.grade_cmds  # noqa: F401
+import cnngrade.grader.cli.report_cmd  # noqa: F401
 import cnngrade.grader.cli.seeds  # noqa: F401
 import cnngrade.grader.cli.summary  # noqa: F401
 from cnngrade.grader.cli.app import app
