@@ -13,6 +13,7 @@ import typer
 import yaml
 
 from cnngrade.grader.cli.app import app
+from cnngrade.grader.neutralize import for_rich
 
 FORMATS = ("table", "csv", "json")
 
@@ -91,7 +92,7 @@ def _print_table(df: Any, title: str) -> None:
             column, justify="right" if column in ("parameters", "macs") else "left", no_wrap=True
         )
     for row in df.itertuples(index=False):
-        table.add_row(*(_cell(v) for v in row))
+        table.add_row(*(for_rich(_cell(v)) for v in row))  # layer names and reprs are not markup
     console = Console()
     Console(width=max(console.width, 160) if not console.is_terminal else None).print(table)
     totals = df.attrs["totals"]
