@@ -50,6 +50,33 @@ def extract_notebook_code(
     return "\n".join(sources[i] for i in keep)
 
 
+def extract_answer_code(ipynb_text: str, grade_id: str, skip_ids: Sequence[str] = ()) -> str:
+    """The code of the nbgrader answer cell ``grade_id`` with the notebook's import and helper cells.
+
+    Helper cells are those of only imports, definitions and constant assignments; cells whose
+    nbgrader id is in ``skip_ids`` (other slots' answers, tests cells) are never taken as helpers.
+
+    >>> nb = {"cells": [{"cell_type": "code", "metadata": {}, "source": "import numpy as np"},
+    ...   {"cell_type": "code", "metadata": {"nbgrader": {"grade_id": "a"}}, "source": "def f(x): return x"},
+    ...   {"cell_type": "code", "metadata": {"nbgrader": {"grade_id": "t"}}, "source": "def g(): pass"}]}
+    >>> print(extract_answer_code(json.dumps(nb), "a", skip_ids=["t"]))
+    import numpy as np
+    <BLANKLINE>
+    def f(x): return x
+    <BLANKLINE>
+    """
+    cells = _code_cells(ipynb_text)
+    if not any(_grade_id(meta) == grade_id for meta, _ in cells):
+        raise ValueError(f"grade_id={grade_id!r}: no code cell of the notebook has this nbgrader id")
+    skip = set(skip_ids) - {grade_id}
+    keep = [
+        src
+        for meta, src in cells
+        if _grade_id(meta) == grade_id or (_grade_id(meta) not in skip and _is_support_cell(src))
+    ]
+    return "\n".join(keep)
+
+
 def _code_cells(ipynb_text: str) -> list[tuple[dict, str]]:
     """(metadata, source without magics) of every code cell, in order."""
     try:
