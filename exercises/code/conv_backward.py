@@ -7,6 +7,7 @@ import torch
 
 from cnngrade.exercises.code import _conv_params as cp
 from cnngrade.exercises.code._common import arrays, n64, pair, t64
+from cnngrade.exercises.code import forbidden_apis as fa
 from cnngrade.exercises.code.conv import CONV_ATEN, CONV_FORBIDDEN
 from cnngrade.exercises.code.core import BuggyRule, Case, CaseGroup, CodeExercise, Invocation, Params
 from cnngrade.exercises.core import Text
@@ -90,8 +91,8 @@ CONV2D_BACKWARD = CodeExercise(
     shrink=cp.shrink,
     arg_names=("dout", "x", "weight"),
     output_names=("dx", "dweight", "dbias"),
-    forbidden_names=CONV_FORBIDDEN + ("torch.autograd.grad", "torch.Tensor.backward"),
-    forbidden_aten_ops=CONV_ATEN + ("convolution_backward",),
+    forbidden_names=CONV_FORBIDDEN + fa.AUTOGRAD_NAMES,
+    forbidden_aten_ops=CONV_ATEN,
     buggy_rules=(
         BuggyRule(
             "dx_kernel_not_rotated",

@@ -7,22 +7,15 @@ from typing import Any
 import numpy as np
 
 from cnngrade.exercises.code import _pool_params as pp
+from cnngrade.exercises.code import forbidden_apis as fa
 from cnngrade.exercises.code._common import arrays, n64, t64
 from cnngrade.exercises.code.core import BuggyRule, CaseGroup, CodeExercise, Invocation, Params
 from cnngrade.exercises.core import Text
 
-POOL_FORBIDDEN = (
-    "torch.nn.functional.max_pool2d", "torch.nn.functional.avg_pool2d", "torch.nn.MaxPool2d",
-    "torch.nn.AvgPool2d", "torch.nn.functional.adaptive_max_pool2d",
-    "torch.nn.functional.adaptive_avg_pool2d",
-)  # fmt: skip
-POOL_ATEN = (
-    "max_pool2d",
-    "avg_pool2d",
-    "adaptive_max_pool2d",
-    "adaptive_avg_pool2d",
-    "max_pool2d_with_indices",
-)
+#: Pooling, and what pools in disguise: avg_pool2d is a depthwise conv2d with a constant kernel, or
+#: unfold and a mean (see forbidden_apis.py).
+POOL_FORBIDDEN = fa.POOLING_NAMES + fa.CONVOLUTION_NAMES + fa.UNFOLD_NAMES
+POOL_ATEN = fa.POOLING_OPS + fa.CONVOLUTION_OPS + fa.UNFOLD_OPS
 
 GROUPS = (
     CaseGroup(
@@ -71,10 +64,12 @@ def _statement(name: str, extra_en: str, extra_zh: str) -> Text:
     return Text(
         f"Write `{sig}` in NumPy with the contract of torch.nn.functional.{name}: x (N, C, H, W); "
         "kernel_size, stride and padding are an int or an (H, W) pair; stride None means kernel_size; "
-        f"H_out = floor((H + 2p - kH) / s) + 1. {extra_en} Do not modify the input.",
+        f"H_out = floor((H + 2p - kH) / s) + 1. {extra_en} Do not modify the input; library "
+        "pooling, convolution and unfold/fold calls are forbidden.",
         f"用 NumPy 实现 `{sig}`，接口与 torch.nn.functional.{name} 相同：x 形状 (N, C, H, W)；kernel_size、"
         "stride、padding 为整数或 (H, W) 二元组；stride 为 None 时等于 kernel_size；"
-        f"H_out = floor((H + 2p - kH) / s) + 1。{extra_zh}不得修改输入。",
+        f"H_out = floor((H + 2p - kH) / s) + 1。{extra_zh}不得修改输入；禁止调用库中的池化、卷积和 "
+        "unfold/fold。",
     )
 
 

@@ -7,6 +7,7 @@ import numpy as np
 from cnngrade.exercises.code import _pool_params as pp
 from cnngrade.exercises.code._common import arrays, n64, t64
 from cnngrade.exercises.code.core import BuggyRule, CaseGroup, CodeExercise, Invocation, Params
+from cnngrade.exercises.code import forbidden_apis as fa
 from cnngrade.exercises.code.pooling import GROUPS, POOL_ATEN, POOL_FORBIDDEN
 from cnngrade.exercises.core import Text
 from cnngrade.reference.analysis.sizes import pool_output_size
@@ -94,8 +95,8 @@ MAX_POOL2D_BACKWARD = CodeExercise(
     shrink=pp.shrink,
     arg_names=("dout", "x", "kernel_size"),
     output_names=("dx",),
-    forbidden_names=POOL_FORBIDDEN + ("torch.autograd.grad", "torch.Tensor.backward"),
-    forbidden_aten_ops=POOL_ATEN + ("max_pool2d_with_indices_backward",),
+    forbidden_names=POOL_FORBIDDEN + fa.AUTOGRAD_NAMES,
+    forbidden_aten_ops=POOL_ATEN,
     buggy_rules=(
         BuggyRule(
             "ties_to_all_maxima",

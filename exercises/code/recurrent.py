@@ -8,15 +8,13 @@ from typing import Any
 import numpy as np
 import torch
 
+from cnngrade.exercises.code import forbidden_apis as fa
 from cnngrade.exercises.code._common import arrays, down_to, draw_seed, n64, shrink_steps, t64, to
 from cnngrade.exercises.code.core import BuggyRule, Case, CaseGroup, CodeExercise, Invocation, Params
 from cnngrade.exercises.core import Text
 
-RNN_FORBIDDEN = (
-    "torch.nn.LSTMCell", "torch.nn.GRUCell", "torch.nn.LSTM", "torch.nn.GRU",
-    "torch.nn.functional.lstm_cell", "torch.nn.functional.gru_cell", "torch.lstm_cell", "torch.gru_cell",
-)  # fmt: skip
-RNN_ATEN = ("lstm_cell", "gru_cell", "lstm", "gru", "_thnn_fused_lstm_cell", "_thnn_fused_gru_cell")
+RNN_FORBIDDEN = fa.RECURRENT_NAMES
+RNN_ATEN = fa.RECURRENT_OPS
 
 
 def _cases(rng: np.random.Generator) -> list[Case]:
