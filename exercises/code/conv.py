@@ -7,22 +7,14 @@ from typing import Any
 import numpy as np
 
 from cnngrade.exercises.code import _conv_params as cp
+from cnngrade.exercises.code import forbidden_apis as fa
 from cnngrade.exercises.code._common import arrays, down_to, draw_seed, n64, pair, shrink_steps, t64, to
 from cnngrade.exercises.code.core import BuggyRule, Case, CaseGroup, CodeExercise, Invocation, Params
 from cnngrade.exercises.core import Text
 
-CONV_FORBIDDEN = (
-    "torch.nn.functional.conv2d", "torch.nn.Conv2d", "torch.nn.functional.unfold",
-    "torch.nn.functional.conv_transpose2d",
-)  # fmt: skip
-CONV_ATEN = (
-    "convolution",
-    "conv2d",
-    "_convolution",
-    "im2col",
-    "cudnn_convolution",
-    "mkldnn_convolution",
-)
+#: Every convolution and unfold/fold of torch, by name and by operator (see forbidden_apis.py).
+CONV_FORBIDDEN = fa.CONVOLUTION_NAMES + fa.UNFOLD_NAMES
+CONV_ATEN = fa.CONVOLUTION_OPS + fa.UNFOLD_OPS
 
 
 def conv_build(p: Params) -> Invocation:
