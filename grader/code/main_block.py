@@ -34,7 +34,7 @@ def strip_main_blocks(source: str) -> str:
     """
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # too nested: the scan says so
         return source
     blocks = [
         (node.lineno, node.end_lineno or node.lineno)
