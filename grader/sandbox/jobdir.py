@@ -8,7 +8,9 @@ by the child's uid, so the child can fill them but create nothing else beside th
 from __future__ import annotations
 
 import atexit
+import multiprocessing.util
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -22,6 +24,8 @@ _SCALARS = (bool, int, float, str, type(None))
 #: Job directories live in RAM when possible (the child reaches its own through a descriptor only).
 _RAM_DIR = "/dev/shm"
 _job_root: str | None = None
+_job_root_pid = 0
+_JOB_ROOT_NAME = re.compile(r"cnngrade-(\d+)-\w+")
 _job_root_lock = threading.Lock()
 
 
@@ -30,14 +34,69 @@ def jobs_dir() -> str:
 
     An unprivileged child that walks ``..`` from its own job directory meets a directory it may not
     list or enter, so it can neither read another submission's files nor write beside its own.
+    Removed at interpreter exit and when a ``multiprocessing`` worker ends (those leave through
+    ``os._exit``, skipping ``atexit``); what a killed process left is swept by the next one.
     """
     global _job_root
     with _job_root_lock:
-        if _job_root is None or not os.path.isdir(_job_root):
-            base = _RAM_DIR if os.path.isdir(_RAM_DIR) else None
-            _job_root = tempfile.mkdtemp(prefix=f"cnngrade-{os.getpid()}-", dir=base)
-            atexit.register(shutil.rmtree, _job_root, True)
+        if _job_root is None or not os.path.isdir(_job_root) or _job_root_pid != os.getpid():
+            _new_job_root()
         return _job_root
+
+
+def _new_job_root() -> None:
+    global _job_root, _job_root_pid
+    base = _RAM_DIR if os.path.isdir(_RAM_DIR) else tempfile.gettempdir()
+    sweep_stale(base)
+    pid = os.getpid()
+    _job_root, _job_root_pid = tempfile.mkdtemp(prefix=f"cnngrade-{pid}-", dir=base), pid
+    atexit.register(_remove, _job_root, pid, base)
+    multiprocessing.util.Finalize(None, _remove, args=(_job_root, pid, base), exitpriority=0)
+
+
+def _remove(root: str, pid: int, base: str) -> None:
+    """Remove ``root`` if this process made it (a fork inherits the handler, not the folder)."""
+    if os.getpid() == pid:
+        shutil.rmtree(root, ignore_errors=True)
+        sweep_stale(base)
+
+
+def sweep_stale(base: str = _RAM_DIR) -> list[str]:
+    """Remove the ``cnngrade-<pid>-*`` job roots in ``base`` whose process is gone; return them.
+
+    >>> d = tempfile.mkdtemp()
+    >>> os.mkdir(os.path.join(d, "cnngrade-999999999-x"))
+    >>> [os.path.basename(p) for p in sweep_stale(d)], os.listdir(d)
+    (['cnngrade-999999999-x'], [])
+    >>> os.rmdir(d)
+    """
+    removed = []
+    try:
+        entries = list(os.scandir(base))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _JOB_ROOT_NAME.fullmatch(entry.name)
+        if match is None or int(match[1]) == os.getpid() or _alive(int(match[1])):
+            continue
+        try:
+            if not entry.is_dir(follow_symlinks=False) or entry.stat().st_uid != os.getuid():
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+        removed.append(entry.path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
 
 
 class _Blob:
