@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from collections.abc import Sequence
+
+from cnngrade.grader.sandbox.runtime import safejson
+
+MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
+#: nbformat nests about 6 deep; widget state and outputs a few levels more.
+MAX_NOTEBOOK_DEPTH = 100
+_TOP_LEVEL_DEF = re.compile(r"^(?:async\s+)?(?:def|class)\s+(\w+)", re.M)
 
 
 def extract_notebook_code(
@@ -79,9 +87,9 @@ def extract_answer_code(ipynb_text: str, grade_id: str, skip_ids: Sequence[str] 
 
 def _code_cells(ipynb_text: str) -> list[tuple[dict, str]]:
     """(metadata, source without magics) of every code cell, in order."""
-    try:
-        nb = json.loads(ipynb_text)
-    except (json.JSONDecodeError, TypeError) as exc:
+    try:  # bounded: a 100,000-deep JSON notebook is refused, not recursed into
+        nb = safejson.loads(ipynb_text, max_bytes=MAX_NOTEBOOK_BYTES, max_depth=MAX_NOTEBOOK_DEPTH)
+    except (ValueError, TypeError) as exc:
         raise ValueError(
             f"ipynb_text: not notebook JSON ({exc}); pass the .ipynb file's text"
         ) from None
@@ -108,8 +116,10 @@ def _defined_names(source: str) -> set[str]:
     """Names a cell binds at top level (def, class, assignment, import)."""
     try:
         tree = ast.parse(source)
-    except SyntaxError:
+    except (SyntaxError, ValueError):
         return set()
+    except (RecursionError, MemoryError):  # too nested to parse: the sandbox will say so
+        return set(_TOP_LEVEL_DEF.findall(source))
     names: set[str] = set()
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -123,7 +133,7 @@ def _is_support_cell(source: str) -> bool:
     """A cell of only imports, definitions and constant assignments (no calls at top level)."""
     try:
         tree = ast.parse(source)
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     allowed = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)
     for node in tree.body:
