@@ -104,12 +104,15 @@ def answer_line(value: Any, spec: AnswerSpec, lang: Lang) -> str:
     >>> answer_line(400, AnswerSpec("integer"), "en")
     '**Answer:** 400'
     """
+    return f"{_ANSWER_LABEL(lang)} {_shown(value, spec)}"
+
+
+def _shown(value: Any, spec: AnswerSpec) -> str:
+    """An answer inside Markdown: a matrix as display math (it keeps its rows), an expression as code."""
     text = answer_text(value, spec)
     if spec.kind in ("int_matrix", "matrix"):
-        text = f"$${text}$$"
-    elif spec.kind == "symbolic":
-        text = f"`{text}`"
-    return f"{_ANSWER_LABEL(lang)} {text}"
+        return f"$${text}$$"
+    return f"`{text}`" if spec.kind == "symbolic" else text
 
 
 # ---------------------------------------------------------------- documents
@@ -229,7 +232,7 @@ def answer_key_markdown(
         if problem.misconception_answers:
             parts += [f"### {_L['wrong'](lang)}", ""]
             parts += [
-                f"- `{note}`: {answer_text(value, problem.spec)}"
+                f"- `{note}`: {_shown(value, problem.spec)}"
                 for note, value in problem.misconception_answers.items()
             ]
             parts.append("")
