@@ -51,7 +51,9 @@ def _rc() -> Any:
     return matplotlib.rc_context(_RC)
 
 
-def histogram_svg(totals: Sequence[float], max_score: float, *, xlabel: str, ylabel: str) -> str:
+def histogram_svg(
+    totals: Sequence[float], max_score: float, *, xlabel: str, ylabel: str, mean: str = "mean"
+) -> str:
     """Students per total-score bin (about 10 bins over ``0..max_score``), a dashed line at the mean.
 
     >>> histogram_svg([1, 2, 2, 5], 5, xlabel="score", ylabel="students").startswith("<svg")
@@ -67,9 +69,9 @@ def histogram_svg(totals: Sequence[float], max_score: float, *, xlabel: str, yla
             edges.append(edges[-1] + step)
         ax.hist(list(totals), bins=edges, color=_BLUE, edgecolor="white")
         if totals:
-            mean = sum(totals) / len(totals)
-            ax.axvline(mean, color=_ORANGE, linestyle="--", linewidth=1.5)
-            ax.annotate(f"mean {mean:.3g}", (mean, 1), xycoords=("data", "axes fraction"),
+            average = sum(totals) / len(totals)
+            ax.axvline(average, color=_ORANGE, linestyle="--", linewidth=1.5)
+            ax.annotate(f"{mean} {average:.3g}", (average, 1), xycoords=("data", "axes fraction"),
                         xytext=(3, -10), textcoords="offset points", color=_ORANGE)  # fmt: skip
         ax.set_xlim(0, edges[-1])
         ax.set_xlabel(xlabel)

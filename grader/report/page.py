@@ -41,6 +41,7 @@ _T = {
     ),
     "distribution": Text("Score distribution", "分数分布"),
     "score": Text("total score", "总分"),
+    "mean": Text("mean", "平均"),
     "students": Text("students", "学生人数"),
     "slots": Text("Slots", "各题分析"),
     "slot": Text("slot", "题号"),
@@ -86,7 +87,7 @@ _T = {
 _STYLE = """body{max-width:62em}figure{margin:1em 0}figure svg{max-width:100%;height:auto}
 figcaption{font-weight:600;margin:.3em 0}td.l,th.l{text-align:left}th{vertical-align:bottom}
 .grid{display:flex;flex-wrap:wrap;gap:0 2em}.grid figure{flex:1 1 24em;max-width:30em}
-.note{color:#555;font-size:.9em}"""
+.note{color:#555;font-size:.9em}.who{white-space:nowrap}"""
 
 
 def write_report(out_dir: str | Path, *, lang: Lang | None = None) -> Path:
@@ -144,8 +145,9 @@ def _figure(svg: str, caption: str) -> str:
 def _distribution(book, lang: Lang) -> list[str]:
     most = float(book["max"].iloc[0]) if len(book) else 0.0
     svg = figures.histogram_svg(
-        book["total"].tolist(), most, xlabel=_T["score"](lang), ylabel=_T["students"](lang)
-    )
+        book["total"].tolist(), most, xlabel=_T["score"](lang), ylabel=_T["students"](lang),
+        mean=_T["mean"](lang),
+    )  # fmt: skip
     return [f"<h2>{_T['distribution'](lang)}</h2>", f"<figure>{svg}</figure>"]
 
 
@@ -234,11 +236,9 @@ def _problem_section(problems: list[StudentProblems], n_slots: int, lang: Lang) 
     if not problems:
         return [head, f"<p>{_T['no_problems'](lang)}</p>"]
     rows = "".join(
-        f'<tr><td class="l">{for_html(p.student_id)}</td>'
+        f'<tr><td class="l who">{for_html(p.student_id)}</td>'
         f'<td class="l">{_problem_cell(p, n_slots, lang)}</td></tr>'
         for p in problems
     )
-    header = (
-        f'<tr><th class="l">{_T["student"](lang)}</th><th class="l">{_T["what"](lang)}</th></tr>'
-    )
+    header = f'<tr><th class="l who">{_T["student"](lang)}</th><th class="l">{_T["what"](lang)}</th></tr>'
     return [head, f"<table><thead>{header}</thead><tbody>{rows}</tbody></table>"]
