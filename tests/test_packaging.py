@@ -10,6 +10,7 @@ site-packages; cnngrade itself comes only from the wheel (checked).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -229,3 +230,39 @@ def test_demo_list_generate_check_grade_work_outside_the_checkout(installed, tmp
     assert grade.returncode == 0, grade.stderr
     graded = (tmp_path / "G" / "gradebook.csv").read_text(encoding="utf-8").splitlines()
     assert graded[:3] == book[:3]  # the same rows as the demo gave s01 and s02
+
+
+@pytest.mark.slow
+def test_an_installed_cnngrade_builds_a_gradescope_bundle_that_grades(wheel, installed, tmp_path):
+    """From a course image (no checkout): the installed files are repacked as the bundle's wheel,
+    and the bundle's run_autograder grades with the installed cnngrade."""
+    sample = tmp_path / "class"
+    done = subprocess.run(
+        [str(installed / "bin" / "python"), "-c",
+         f"from cnngrade.sample import copy_sample_class; copy_sample_class({str(sample)!r})"],
+        capture_output=True, text=True, cwd=tmp_path, check=True,
+    )  # fmt: skip
+    made = _run(installed, tmp_path, "gradescope", str(sample / "assignment.yaml"),
+                "--roster", str(sample / "roster.csv"), "--out", "autograder.zip")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    with zipfile.ZipFile(tmp_path / "autograder.zip") as bundle:
+        (name,) = [n for n in bundle.namelist() if n.endswith(".whl")]
+        bundle.extractall(tmp_path / "autograder" / "source")
+    original = {n for n in _names(wheel) if not n.endswith("RECORD")}
+    repacked = {
+        n for n in _names(tmp_path / "autograder" / "source" / name) if not n.endswith("RECORD")
+    }
+    assert repacked == original
+    root = tmp_path / "autograder"
+    shutil.copytree(sample / "submissions" / "s01", root / "submission")
+    (root / "submission_metadata.json").write_text('{"users": [{"sid": "s01", "email": ""}]}')
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env |= {
+        "CNNGRADE_AUTOGRADER_ROOT": str(root),
+        "CNNGRADE_PYTHON": str(installed / "bin" / "python"),
+    }
+    done = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+    assert results["score"] == 17 and all(t["status"] == "passed" for t in results["tests"])
