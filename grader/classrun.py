@@ -9,13 +9,21 @@ Writes under ``OUT``::
     class.json                 the assignment (id, title, language, slots) and the students of the run
 
 Students are the roster's (when given) plus every folder of ``SUBMISSIONS``. A rerun skips every
-student whose stored result has the same fingerprint (manifest text, submission bytes, settings)
-unless ``force``; a SIGKILL at any moment loses only the students in flight. The gradebook and the
-item analysis are rebuilt from the stored results at the end, so they never hold duplicates.
+student whose stored result has the same fingerprint (manifest text, submission bytes, settings,
+course key) unless ``force``; a SIGKILL at any moment loses only the students in flight. The
+gradebook and the item analysis are rebuilt from the stored results at the end, so they never hold
+duplicates.
+
+Nothing in ``SUBMISSIONS`` is followed: an entry that is a symbolic link (to another student's
+folder, say) is that student's finding, never graded as its target; a folder name with control or
+invisible characters is graded under its escaped, printable form and flagged. Code cases are drawn
+with the course key (:mod:`cnngrade.grader.course_key`), created on first use beside the manifest
+(or at ``course_key_file`` / ``$CNNGRADE_COURSE_KEY_FILE``); results record its fingerprint.
 """
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,8 +31,10 @@ from pathlib import Path
 import pandas as pd
 
 from cnngrade.exercises.assignment import load_manifest, load_roster
+from cnngrade.grader.course_key import course_key_path, load_course_key
 from cnngrade.grader.gradebook import gradebook_frame, write_gradebook
 from cnngrade.grader.item_analysis import item_analysis_frame, write_item_analysis
+from cnngrade.grader.neutralize import for_terminal, has_hidden
 from cnngrade.grader.pipeline import (
     GRADER_FAULT,
     Job,
@@ -53,6 +63,21 @@ class ClassSummary:
     item_analysis: pd.DataFrame
     #: students whose grading the grader itself could not finish (retried by the next run)
     faults: tuple[str, ...] = ()
+    #: fingerprint of the course key that drew the graded code cases (see grader.course_key)
+    course_key: str = ""
+
+
+def _entries(submissions: Path) -> list[str]:
+    """Names of the student entries of ``submissions``: folders and links (never followed: a link
+    is its student's finding), hidden ones and plain files left out."""
+    names = []
+    with os.scandir(submissions) as listing:
+        for entry in listing:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_symlink() or entry.is_dir(follow_symlinks=False):
+                names.append(entry.name)
+    return sorted(names)
 
 
 def _jobs(submissions: Path, roster: Path | None, settings: Settings) -> list[Job]:
@@ -60,21 +85,30 @@ def _jobs(submissions: Path, roster: Path | None, settings: Settings) -> list[Jo
     assignment = settings.assignment
     listed = load_roster(roster) if roster is not None else []
     on_roster = {s.id for s in listed}
-    folders = sorted(
-        p.name for p in submissions.iterdir() if p.is_dir() and not p.name.startswith(".")
-    )
     jobs = []
     for student in listed:
         folder = submissions / student.id
+        present = os.path.lexists(folder)  # a link is handed to the reader, which refuses it
         jobs.append(
-            Job(
-                student.id, folder if folder.is_dir() else None, student.lang or assignment.language
-            )
+            Job(student.id, folder if present else None, student.lang or assignment.language)
         )
-    for name in folders:
-        if name not in on_roster:
-            flag = ("this folder's name is not on the roster",) if roster is not None else ()
-            jobs.append(Job(name, submissions / name, assignment.language, errors=flag))
+    taken = {job.student_id for job in jobs}
+    for name in _entries(submissions):
+        if name in on_roster:
+            continue
+        flags = ("this folder's name is not on the roster",) if roster is not None else ()
+        student_id = name
+        if has_hidden(name):  # graded under a printable id (a result file, a gradebook row)
+            student_id = for_terminal(name, one_line=True)
+            flags += (
+                f"this folder's name '{student_id}' has control or invisible characters; "
+                "rename it to your student id",
+            )
+        if student_id in taken:
+            flags += (f"another folder already has the id '{student_id}'; rename this one",)
+            student_id = f"{student_id}~{len(jobs)}"
+        taken.add(student_id)
+        jobs.append(Job(student_id, submissions / name, assignment.language, errors=flags))
     return jobs
 
 
@@ -84,7 +118,11 @@ _STOPPED = "grading stopped for this student"
 
 def _with_fingerprint(job: Job, settings: Settings) -> Job:
     """Key the job by everything its result depends on (the grader's own code excepted: --force)."""
-    setting = f"show_solutions={settings.show_solutions};lang={job.lang};flags={job.errors}"
+    key = settings.course_key.fingerprint if settings.course_key is not None else ""
+    setting = (
+        f"show_solutions={settings.show_solutions};lang={job.lang};flags={job.errors};"
+        f"course_key={key}"
+    )
     return replace(job, fingerprint=fingerprint(settings.manifest_text, job.folder, setting))
 
 
@@ -129,6 +167,7 @@ def grade_class(
     jobs: int = 1,
     progress: bool = False,
     device: str | None = None,
+    course_key_file: str | Path | None = None,
 ) -> ClassSummary:
     """Grade every student's folder under ``submissions`` against ``manifest`` into ``out_dir``.
 
@@ -139,6 +178,8 @@ def grade_class(
         jobs: worker processes (students are graded in parallel when > 1).
         progress: a bar on a terminal, else a plain line every 10 s (:mod:`grader.progress`).
         device: where torch-based code exercises run (``"cuda"`` checked to exist; default cpu).
+        course_key_file: where the course key lives (default: ``$CNNGRADE_COURSE_KEY_FILE``, else
+            ``.cnngrade/course.key`` beside the manifest); created on first use.
     """
     submissions, out_dir = Path(submissions), Path(out_dir)
     if not submissions.is_dir():
@@ -153,8 +194,16 @@ def grade_class(
         from cnngrade.reference._device import resolve_device
 
         device = str(resolve_device(device))  # one clear line when CUDA is asked for but absent
+    key = load_course_key(manifest, key_file=course_key_file)
     settings = Settings(
-        assignment, text, out_dir, show_solutions, submissions_dir=submissions, device=device
+        assignment,
+        text,
+        out_dir,
+        show_solutions,
+        submissions_dir=submissions,
+        device=device,
+        course_key=key,
+        course_key_file=course_key_path(manifest, course_key_file),
     )
     store = ResultStore(out_dir)
     store.clean_strays()
@@ -178,7 +227,14 @@ def grade_class(
     write_class_file(out_dir, assignment, [job.student_id for job in everyone])
     faults = tuple(r.student_id for r in results if is_faulted(r))
     return ClassSummary(
-        out_dir, len(everyone), len(todo), len(everyone) - len(todo), book, items, faults
+        out_dir,
+        len(everyone),
+        len(todo),
+        len(everyone) - len(todo),
+        book,
+        items,
+        faults,
+        key.fingerprint,
     )
 
 

@@ -45,12 +45,26 @@ def _note_md(note: str | None) -> str:
 
 def _md_block(text: str) -> list[str]:
     """Further lines of a message (a shrunk case: one matrix row per line) as a code block inside
-    the list item; the fence is longer than any run of backticks in the text."""
+    the list item; the fence is longer than any run of backticks in the text. Lines that could read
+    as a link or a tag (a fence keeps them inert, but a scanner of the file would still find them)
+    are escaped lines with hard breaks instead."""
     if not text:
         return []
     text = for_terminal(text).replace("\t", "    ")
+    if _LINK_LIKE.search(text):
+        lines = [_md_line(line) for line in text.split("\n")]
+        return ["", *(f"  {line}\\" for line in lines[:-1]), f"  {lines[-1]}", ""]
     fence = "`" * max(3, 1 + max((len(r) for r in re.findall(r"`+", text)), default=0))
     return ["", f"  {fence}text", *(f"  {line}" for line in text.split("\n")), f"  {fence}", ""]
+
+
+_LINK_LIKE = re.compile(r"[<>]|\]\s*\(|!\[|//|www\.|@", re.IGNORECASE)
+
+
+def _md_line(line: str) -> str:
+    """One escaped line of a block, its indentation kept (as no-break spaces Markdown keeps)."""
+    body = line.lstrip(" ")
+    return "&nbsp;" * (len(line) - len(body)) + (for_markdown(body) or "&nbsp;")
 
 
 def _score(x: float) -> str:

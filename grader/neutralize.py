@@ -50,7 +50,12 @@ _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 # Letters that render as nothing (Hangul fillers, braille blank, Mongolian vowel separator, CGJ).
 _INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e\u034f")
 _CSV_TRIGGERS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
-_MD_SPECIAL = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+# Markdown: what can start markup anywhere in a line is escaped (`< > &` as entities, so no tag,
+# autolink or entity can start and no "<img" is left in the file); what links only in context is
+# escaped in that context ("](", "://", "//", "www.", "@"); block markers only at a line's start.
+_MD_INLINE = re.compile(r"[<>&\\`*_\[\]~|$#{}^@]|(?<=\])\(|:(?=//)|/(?=/)|(?<=/)/|(?<=[Ww]{3})\.")
+_MD_ENTITY = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+_MD_LINE_START = re.compile(r"^([ \t]*)([-+=]|\d{1,9}(?=[.)]))", re.MULTILINE)
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -116,14 +121,30 @@ def for_csv(value: Any) -> Any:
 
 
 def for_markdown(text: object, *, one_line: bool = False) -> str:
-    """Inert Markdown: control characters escaped, then every ASCII punctuation backslash-escaped.
+    """Inert Markdown that reads as the text: control characters escaped, ``< > &`` as entities, every
+    character that can start markup (``\\ ` * _ [ ] ~ | $ # { } ^ @``) backslash-escaped, and what
+    links only in context (``](``, ``://``, ``//``, ``www.``) or starts a block only at a line's start
+    (``- + =``, ``1.``) escaped there. Rendered, it is one paragraph of exactly the text (tested).
 
     ``one_line=True`` also shows newlines as ``\\n`` (a table cell, a list item, a heading).
 
-    >>> for_markdown("![x](http://evil.example/a.png)")
-    '\\\\!\\\\[x\\\\]\\\\(http\\\\:\\\\/\\\\/evil\\\\.example\\\\/a\\\\.png\\\\)'
+    >>> print(for_markdown("![x](http://evil.example/a.png) <img src=x> uses torch.nn.conv2d"))
+    !\\[x\\]\\(http\\:\\/\\/evil.example/a.png) &lt;img src=x&gt; uses torch.nn.conv2d
     """
-    return _MD_SPECIAL.sub(r"\\\1", for_terminal(text, one_line=one_line))
+    escaped = _MD_INLINE.sub(_md_escape, for_terminal(text, one_line=one_line))
+    return _MD_LINE_START.sub(_md_line_start, escaped)
+
+
+def _md_escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return _MD_ENTITY.get(char) or "\\" + char
+
+
+def _md_line_start(match: re.Match[str]) -> str:
+    indent, marker = match.groups()
+    if marker.isdigit():  # "1." or "1)" would start an ordered list: escape its delimiter
+        return f"{indent}{marker}\\"
+    return f"{indent}\\{marker}"
 
 
 def for_markdown_code(text: object, info: str = "text") -> str:

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from cnngrade.grader.cli.app import app
+from cnngrade.grader.neutralize import for_rich, for_terminal
 
 __all__ = ["examples_dir"]
 
@@ -31,7 +32,10 @@ def _summary_table(book, title: str) -> None:
         table.add_column(column, justify="right" if column != "student" else "left")
     for row in book.itertuples(index=False):
         table.add_row(
-            str(row.student_id), f"{round(row.total, 2):g}", f"{row.max:g}", str(row.errors or "")
+            for_rich(row.student_id),
+            f"{round(row.total, 2):g}",
+            f"{row.max:g}",
+            str(row.errors or ""),
         )
     Console().print(table)
 
@@ -63,7 +67,8 @@ def _write_report(out: Path) -> str:
 def _exit_on_faults(summary) -> None:
     """Exit 3 (after everything is written) when the grader itself failed on some students."""
     if summary.faults:
-        who = ", ".join(summary.faults[:10]) + (" ..." if len(summary.faults) > 10 else "")
+        who = ", ".join(for_terminal(f, one_line=True) for f in summary.faults[:10])
+        who += " ..." if len(summary.faults) > 10 else ""
         typer.echo(
             f"error: the grader failed on {len(summary.faults)} student(s) ({who}); their other "
             "grades are saved — run the same command again to retry them",
@@ -115,7 +120,7 @@ def check_answer_cmd(
 
     verdict = check_answer(assignment, student, exercise, answer, lang=lang)  # type: ignore[arg-type]
     for finding in verdict.findings:
-        typer.echo(f"[{finding.kind}] {finding.message}")
+        typer.echo(f"[{finding.kind}] {for_terminal(finding.message)}")
     typer.echo(f"score: {verdict.score:g} / {verdict.max_score:g}")
     if not verdict.counts_attempt:
         typer.echo("(a format problem: this check does not count as an attempt)")
@@ -152,6 +157,7 @@ def demo(
     typer.echo("per slot: mean score, most frequent misconceptions (answer notes):")
     for row in items.itertuples(index=False):
         typer.echo(
-            f"  {row.slot:<24} mean {row.mean_fraction:>4.0%}  {row.top_misconceptions or '-'}"
+            f"  {row.slot:<24} mean {row.mean_fraction:>4.0%}  "
+            f"{for_terminal(row.top_misconceptions or '-', one_line=True)}"
         )
     _exit_on_faults(summary)

@@ -162,6 +162,29 @@ def test_markdown_never_produces_markup(text: str) -> None:
     assert "\x1b" not in rendered and "\u202e" not in rendered
 
 
+MD_ALPHABET = list("[]()!<>`*_#-=+.:/@&;|~\\$%^{}'\"?,ahxw1卷 ") + ["http://", "www.", "1.", "- "]
+
+
+@given(st.lists(st.sampled_from(MD_ALPHABET), min_size=1).map("".join).map(str.strip))
+@settings(max_examples=500, deadline=None)
+def test_markdown_shows_exactly_the_text(text: str) -> None:
+    import html
+
+    out = for_markdown(text)
+    assert "<" not in out and ">" not in out and "://" not in out and "](" not in out
+    rendered = MD.render(out).strip()
+    if not text:
+        return
+    assert rendered.startswith("<p>") and rendered.endswith("</p>"), rendered
+    assert html.unescape(rendered[3:-4]) == text
+
+
+def test_markdown_keeps_ordinary_text_greppable() -> None:
+    text = "line 10: uses torch.nn.functional.conv2d, which this exercise forbids (1, 6, 28, 28)"
+    assert for_markdown(text) == text
+    assert for_markdown("www.evil.example a@b.example //evil") == "www\\.evil.example a\\@b.example \\/\\/evil"
+
+
 def test_markdown_code_fence_cannot_be_closed_from_inside() -> None:
     text = "Traceback\n```\n# not a heading\n````\n![x](http://evil/x.png)\x1b[2J"
     block = for_markdown_code(text)
