@@ -2,6 +2,7 @@
 
 The order constraints (nbgrader runs preprocessors in list order):
 
+- ``RestorePrompts`` right before ``OverwriteCells`` (its change report then names only real edits);
 - ``PersonalizePrompts`` right after ``OverwriteCells`` (which resets locked prompts to the shared
   text) in autograde's sanitizing pass;
 - ``GradeCnngradeCells`` right after ``SaveAutoGrades`` (which writes the kernel's grades and flags
@@ -26,18 +27,26 @@ def _name(step: Any) -> str:
     return step.__name__ if isinstance(step, type) else str(step).rsplit(".", 1)[-1]
 
 
-def with_step(steps: list, step: str, after: str | None) -> list:
-    """``steps`` with ``step`` (a dotted name) once: after the step named ``after``, else at the end.
+def with_step(steps: list, step: str, *, after: str | None = None, before: str | None = None) -> list:
+    """``steps`` with ``step`` (a dotted name) once: after the step named ``after`` (or before
+    ``before``), else at the end.
 
     >>> with_step(["A", "pkg.B", "C"], "x.New", after="B")
     ['A', 'pkg.B', 'x.New', 'C']
+    >>> with_step(["A", "pkg.B"], "x.Old", before="B")
+    ['A', 'x.Old', 'pkg.B']
     >>> with_step(["A", "x.New"], "x.New", after="A")
     ['A', 'x.New']
     """
     names = [_name(s) for s in steps]
     if _name(step) in names:
         return list(steps)
-    at = names.index(after) + 1 if after in names else len(steps)
+    if after in names:
+        at = names.index(after) + 1
+    elif before in names:
+        at = names.index(before)
+    else:
+        at = len(steps)
     return [*steps[:at], step, *steps[at:]]
 
 
@@ -52,10 +61,13 @@ def configure(c: Any) -> None:
     """Add cnngrade to an nbgrader config object ``c`` (idempotent)."""
     from nbgrader.converters import Autograde, GenerateAssignment
 
-    c.Autograde.sanitize_preprocessors = with_step(
+    sanitize = with_step(
         _current(c.Autograde, Autograde, "sanitize_preprocessors"),
-        f"{_PP}.PersonalizePrompts",
-        after="OverwriteCells",
+        f"{_PP}.RestorePrompts",
+        before="OverwriteCells",
+    )
+    c.Autograde.sanitize_preprocessors = with_step(
+        sanitize, f"{_PP}.PersonalizePrompts", after="OverwriteCells"
     )
     c.Autograde.autograde_preprocessors = with_step(
         _current(c.Autograde, Autograde, "autograde_preprocessors"),

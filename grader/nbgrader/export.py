@@ -15,6 +15,7 @@ from typing import Any
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.plugins.export import ExportPlugin
 
 from cnngrade.grader.nbgrader.tags import slot_cells
@@ -51,7 +52,7 @@ class SlotExportPlugin(ExportPlugin):
 
     def export(self, gradebook: Gradebook) -> None:
         dest = self.to or "grades.csv"
-        coursedir = self.parent.coursedir
+        coursedir = getattr(self.parent, "coursedir", None) or CourseDirectory(parent=self)
         wanted_a = {str(a) for a in self.assignment}
         wanted_s = {str(s) for s in self.student}
         assignments = [a for a in gradebook.assignments if not wanted_a or a.name in wanted_a]

@@ -4,6 +4,8 @@
   ``COURSE/cnngrade/<assignment>.yaml``; a mistake stops generation with one line saying what to fix.
   The manifest text is kept in the notebook's metadata, so fetch can personalize without the course
   folder (a manifest holds no answers and no secret).
+- ``RestorePrompts`` (``autograde``, right before ``OverwriteCells``): a locked prompt that still shows
+  the student's own problem gets its released text back, so ``OverwriteCells`` reports only real edits.
 - ``PersonalizePrompts`` (``autograde``, after ``OverwriteCells``, which resets locked prompts to the
   shared text): each tagged prompt shows the student's own problem again.
 - ``GradeCnngradeCells`` (``autograde``, after ``SaveAutoGrades``, which would otherwise overwrite it
@@ -25,7 +27,7 @@ from cnngrade.exercises.assignment import Assignment, load_manifest
 from cnngrade.grader.nbgrader.tags import TAG, SlotCells, check_tags, manifest_path, nbgrader_meta
 from cnngrade.grader.nbgrader.tags import slot_cells as _slot_cells
 
-__all__ = ["CheckCnngradeTags", "GradeCnngradeCells", "PersonalizePrompts"]
+__all__ = ["CheckCnngradeTags", "GradeCnngradeCells", "PersonalizePrompts", "RestorePrompts"]
 
 
 def _coursedir(preprocessor: Any) -> Any:
@@ -74,6 +76,42 @@ class CheckCnngradeTags(NbGraderPreprocessor):
         if problems:
             raise ValueError(f"{resources['nbgrader']['notebook']}.ipynb: " + "; ".join(problems))
         nb.metadata[TAG] = {"assignment": name, "manifest": path.read_text(encoding="utf-8")}
+        return nb, resources
+
+
+class RestorePrompts(NbGraderPreprocessor):
+    """Give each locked prompt that still shows the student's own problem its released text back.
+
+    Runs right before ``OverwriteCells``, so that check reports only prompts the student really
+    edited (it would otherwise warn "checksum has changed" for every personalized prompt).
+    """
+
+    def preprocess(self, nb: Any, resources: dict) -> tuple[Any, dict]:
+        from nbgrader.api import Gradebook, MissingEntry
+
+        from cnngrade.grader.nbgrader.prompts import slot_prompts
+
+        source = _source_notebook(self, resources)
+        cells = _slot_cells(source) if source is not None else {}
+        by_id = {gid: c.slot for c in cells.values() for gid in c.prompts if gid is not None}
+        if not by_id:
+            return nb, resources
+        info = resources["nbgrader"]
+        try:
+            prompts = slot_prompts(_manifest(self, info["assignment"])[1], info["student"])
+        except ValueError:
+            return nb, resources  # PersonalizePrompts reports it
+        with Gradebook(info["db_url"]) as gb:
+            for cell in nb.cells:
+                gid = nbgrader_meta(cell).get("grade_id")
+                if gid not in by_id or cell.source != prompts.get(by_id[gid]):
+                    continue
+                try:
+                    released = gb.find_source_cell(gid, info["notebook"], info["assignment"])
+                except MissingEntry:
+                    continue
+                cell.source = released.source
+                cell.metadata.nbgrader["checksum"] = released.checksum
         return nb, resources
 
 

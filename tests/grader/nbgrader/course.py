@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import logging
 import os
 import re
 import sys
@@ -113,20 +112,19 @@ def run_nbgrader(args: list[str], cwd: Path, env: dict[str, str]) -> str:
 
     app = NbGraderApp.instance()
     log, out = io.StringIO(), io.StringIO()
-    old_stdout, Validator.stream = sys.stdout, out
+    old_stdout, old_stderr, Validator.stream = sys.stdout, sys.stderr, out
     code = 0
     with _environment(cwd, env):
         try:
-            sys.stdout = out
+            sys.stdout, sys.stderr = out, log  # the apps' log handlers write to sys.stderr
             app.initialize(args)
-            app.init_logging(logging.StreamHandler, [log], color=False, subapps=True)
             app.start()
         except NoStart:
             pass
         except SystemExit as exc:
             code = exc.code or 0
         finally:
-            sys.stdout, Validator.stream = old_stdout, sys.stdout
+            sys.stdout, sys.stderr, Validator.stream = old_stdout, old_stderr, old_stdout
             app.reset()
             NbGraderApp.clear_instance()
     text = log.getvalue() + out.getvalue()

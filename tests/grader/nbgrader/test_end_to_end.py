@@ -193,6 +193,12 @@ def test_comments_carry_cnngrade_findings(run):
     assert "No answer" in _unescape(g["s03", "comment", "answer-shape"])
 
 
+def test_autograde_reports_no_change_for_personal_prompts(run):
+    log = run["log"]["autograde"]
+    assert "cnngrade: s01 conv2d.1 8 / 8" in log
+    assert "has changed" not in log, log
+
+
 def test_autograde_force_gives_the_same(run):
     assert run["grades_forced"] == run["grades"]
 

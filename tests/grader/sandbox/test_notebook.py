@@ -85,3 +85,20 @@ def test_extracted_notebook_code_runs_in_the_sandbox() -> None:
         code, "corr2d", [Call((np.arange(9.0).reshape(3, 3), np.ones((2, 2))))], filename="hw.ipynb"
     )
     assert report.results[0].ok and report.results[0].outputs[0].tolist() == [[8.0]]
+
+
+def test_answer_code_takes_the_answer_cell_and_helpers_but_not_skipped_cells() -> None:
+    from cnngrade.grader.sandbox.notebook import extract_answer_code
+
+    text = _nb(
+        ("import numpy as np\n", {}),
+        ("def conv2d(x):\n    return x\nconv2d(1)\n", {"nbgrader": {"grade_id": "answer"}}),
+        ("def other():\n    return 1\n", {"nbgrader": {"grade_id": "other-slot"}}),
+        ("def helper(v):\n    return v\n", {}),
+        ("print(conv2d(3))\n", {}),
+    )
+    code = extract_answer_code(text, "answer", skip_ids=["other-slot", "answer"])
+    assert "import numpy" in code and "conv2d(1)" in code and "def helper" in code
+    assert "def other" not in code and "print(" not in code
+    with pytest.raises(ValueError, match="grade_id='nope'"):
+        extract_answer_code(text, "nope")
