@@ -106,3 +106,13 @@ def test_problems_and_misconceptions_from_results() -> None:
     )
     assert not any(p.fault for p in problems.values())
     assert misconception_counts(everyone, "conv_output_shape.1") == {"no_plus_one": 3}
+
+
+def test_a_grader_fault_is_its_own_problem_not_the_students() -> None:
+    from cnngrade.grader.pipeline import GRADER_FAULT
+    from cnngrade.grader.types import Finding, StudentResult, Verdict
+
+    broken = Finding("error", "the sandbox worker died", GRADER_FAULT)
+    result = StudentResult("s9", (Verdict("corr2d.1", "corr2d", 0.0, 3.0, (broken,)),))
+    (problem,) = student_problems([result])
+    assert problem.fault and problem.crashed == ()
