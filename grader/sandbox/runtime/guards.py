@@ -23,6 +23,8 @@ import torch
 
 from . import ops
 
+#: Every refused use, in order (threads included); ``refusing_uses`` turns new ones into a verdict.
+ATTEMPTS: list[str] = []
 #: Our own packages and library shortcuts no exercise allows.
 ALWAYS_BLOCKED = ("cnngrade", "reference", "exercises", "grader", "solutions", "scipy.signal", "scipy.ndimage")
 
@@ -78,6 +80,7 @@ def _checked_import(original, hook: BlockImports):
 
 def _raiser(name: str):
     def forbidden(*args, **kwargs):
+        ATTEMPTS.append(name)
         raise ForbiddenUse(name)
 
     forbidden.__name__ = name.rsplit(".", 1)[-1]
@@ -115,8 +118,6 @@ def _import_owner(dotted: str):
 
 #: A dispatch key in ``torch._C._dispatch_dump`` output: ``CPU: registered at ...``.
 _KEY_LINE = re.compile(r"^(\w+)(?:\[alias\])?: registered at", re.M)
-#: Every refused use, in order (threads included); ``refusing_uses`` turns new ones into a verdict.
-ATTEMPTS: list[str] = []
 #: Where torch keeps Python implementations of operators (decompositions, references).
 _PYTHON_IMPLS = ("torch._decomp", "torch._refs", "torch._prims")
 
@@ -189,10 +190,18 @@ def refuse_python_impls(patterns: tuple[str, ...]) -> None:
     tables = [getattr(decomp, "decomposition_table", {})]
     tables += list(getattr(decomp, "global_decomposition_table", {}).values())
     for table in tables:
-        for overload in [o for o in table if ops.matches(str(o), patterns)]:
-            table[overload] = _kernel_raiser(str(overload))
+        for overload in [o for o in table if ops.matches(_op_name(o), patterns)]:
+            table[overload] = _kernel_raiser(_op_name(overload))
             with contextlib.suppress(AttributeError):
                 overload.py_kernels.clear()
+
+
+def _op_name(overload) -> str:
+    """``"aten::im2col"`` for the OpOverload ``aten.im2col.default``."""
+    try:
+        return str(overload.name())
+    except Exception:  # noqa: BLE001 - not an OpOverload: its str is the best name
+        return str(overload)
 
 
 def guard_operators(patterns: list[str], plan=None) -> None:
