@@ -27,7 +27,9 @@ def _name(step: Any) -> str:
     return step.__name__ if isinstance(step, type) else str(step).rsplit(".", 1)[-1]
 
 
-def with_step(steps: list, step: str, *, after: str | None = None, before: str | None = None) -> list:
+def with_step(
+    steps: list, step: str, *, after: str | None = None, before: str | None = None
+) -> list:
     """``steps`` with ``step`` (a dotted name) once: after the step named ``after`` (or before
     ``before``), else at the end.
 

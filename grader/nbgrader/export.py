@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from cnngrade.grader.nbgrader.tags import slot_cells
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.plugins.export import ExportPlugin
-
-from cnngrade.grader.nbgrader.tags import slot_cells
 
 __all__ = ["NBGRADER_COLUMNS", "SlotExportPlugin", "slot_columns"]
 
@@ -57,7 +56,9 @@ class SlotExportPlugin(ExportPlugin):
         wanted_s = {str(s) for s in self.student}
         assignments = [a for a in gradebook.assignments if not wanted_a or a.name in wanted_a]
         per_assignment = {
-            a.name: slot_columns(Path(coursedir.format_path(coursedir.source_directory, ".", a.name)))
+            a.name: slot_columns(
+                Path(coursedir.format_path(coursedir.source_directory, ".", a.name))
+            )
             for a in assignments
         }
         slots = list(dict.fromkeys(s for cols in per_assignment.values() for s in cols))

@@ -26,12 +26,15 @@ __all__ = ["answer_text", "grade_slot"]
 #: the longest typed answer read (a longer cell is cut; answers are a line or a small matrix)
 MAX_ANSWER_CHARS = 20_000
 _NO_CELL = Text(
-    "The answer cell of this exercise is missing from the notebook.", "笔记本中缺少本题的作答单元格。"
+    "The answer cell of this exercise is missing from the notebook.",
+    "笔记本中缺少本题的作答单元格。",
 )
 
 
 def _cell(nb: Any, grade_id: str | None) -> Any:
-    return next((c for c in nb.get("cells", []) if nbgrader_meta(c).get("grade_id") == grade_id), None)
+    return next(
+        (c for c in nb.get("cells", []) if nbgrader_meta(c).get("grade_id") == grade_id), None
+    )
 
 
 def answer_text(cell: Any) -> str | None:

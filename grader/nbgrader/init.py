@@ -65,7 +65,9 @@ def init_course(course_dir: str | Path, *, student_config: str | Path | None = N
     """
     course = Path(course_dir)
     if not course.is_dir():
-        raise ValueError(f"COURSE_DIR {str(course)!r} is not a folder; pass the nbgrader course folder")
+        raise ValueError(
+            f"COURSE_DIR {str(course)!r} is not a folder; pass the nbgrader course folder"
+        )
     (course / "cnngrade").mkdir(exist_ok=True)
     targets = [
         (course / "nbgrader_config.py", _COURSE_BLOCK),

@@ -17,13 +17,18 @@ import os
 from pathlib import Path
 from typing import Any
 
-from nbgrader.exchange.default.fetch_assignment import ExchangeFetchAssignment
-
 from cnngrade.grader.nbgrader.tags import TAG
+from nbgrader.exchange.default.fetch_assignment import ExchangeFetchAssignment
 
 __all__ = ["PersonalizedFetchAssignment", "fetching_student", "personalize_file"]
 
 _MAX_NOTEBOOK_BYTES = 50_000_000
+
+
+def _shown(value: object) -> str:
+    from cnngrade.grader.neutralize import for_terminal
+
+    return for_terminal(str(value))
 
 
 def fetching_student(coursedir: Any = None) -> str:
@@ -46,7 +51,6 @@ def personalize_file(path: str | Path, student_id: str) -> int:
     A notebook without cnngrade metadata (or unreadable as a notebook) is not touched (0).
     """
     import nbformat
-
     from cnngrade.exercises.assignment import parse_manifest
     from cnngrade.grader.nbgrader.prompts import personalize_notebook
 
@@ -73,8 +77,12 @@ class PersonalizedFetchAssignment(ExchangeFetchAssignment):
         for path in sorted(Path(self.dest_path).rglob("*.ipynb")):
             try:
                 count = personalize_file(path, student)
-            except Exception as exc:  # never a failed fetch: the student still gets the shared notebook
-                self.log.warning("cnngrade: %s not personalized: %s", path.name, exc)
+            # never a failed fetch: the student still gets the shared notebook
+            except Exception as exc:
+                self.log.warning(
+                    "cnngrade: %s not personalized: %s", _shown(path.name), _shown(exc)
+                )
                 continue
             if count:
-                self.log.info("cnngrade: %s personalized for %s (%d prompts)", path.name, student, count)
+                self.log.info("cnngrade: %s personalized for %s (%d prompts)",
+                              _shown(path.name), _shown(student), count)  # fmt: skip

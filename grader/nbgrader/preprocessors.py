@@ -21,13 +21,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from nbgrader.preprocessors import NbGraderPreprocessor
-
 from cnngrade.exercises.assignment import Assignment, load_manifest
 from cnngrade.grader.nbgrader.tags import TAG, SlotCells, check_tags, manifest_path, nbgrader_meta
 from cnngrade.grader.nbgrader.tags import slot_cells as _slot_cells
+from nbgrader.preprocessors import NbGraderPreprocessor
 
 __all__ = ["CheckCnngradeTags", "GradeCnngradeCells", "PersonalizePrompts", "RestorePrompts"]
+
+
+def _shown(value: object) -> str:
+    """Text for the instructor's terminal (student ids and exception text are not trusted)."""
+    from cnngrade.grader.neutralize import for_terminal
+
+    return for_terminal(str(value))
 
 
 def _coursedir(preprocessor: Any) -> Any:
@@ -87,9 +93,8 @@ class RestorePrompts(NbGraderPreprocessor):
     """
 
     def preprocess(self, nb: Any, resources: dict) -> tuple[Any, dict]:
-        from nbgrader.api import Gradebook, MissingEntry
-
         from cnngrade.grader.nbgrader.prompts import slot_prompts
+        from nbgrader.api import Gradebook, MissingEntry
 
         source = _source_notebook(self, resources)
         cells = _slot_cells(source) if source is not None else {}
@@ -135,7 +140,7 @@ class PersonalizePrompts(NbGraderPreprocessor):
             _, assignment = _manifest(self, resources["nbgrader"]["assignment"])
             personalize_notebook(nb, assignment, resources["nbgrader"]["student"])
         except ValueError as exc:
-            self.log.error("cnngrade: prompts not personalized: %s", exc)
+            self.log.error("cnngrade: prompts not personalized: %s", _shown(exc))
         return nb, resources
 
 
@@ -182,15 +187,28 @@ class GradeCnngradeCells(NbGraderPreprocessor):
         for slot_id, c in cells.items():
             if c.grade is None:
                 continue
+            if slot_id not in slots:
+                why = f"slot {slot_id!r} is tagged in the notebook but not in the manifest {assignment.source}"
+                self.log.error("cnngrade: %s", _shown(why))
+                writer.fault(c, why, assignment.language)
+                continue
             try:
                 verdict = grade_slot(slots[slot_id], c, nb, assignment, student, secret=secret,
                                      skip_ids=skip, hide_paths=hide)  # fmt: skip
             except Exception as exc:  # the grader's own failure: flagged, never a silent score
-                self.log.error("cnngrade: %s %s not graded: %s", student, slot_id, exc)
+                self.log.error(
+                    "cnngrade: %s %s not graded: %s", _shown(student), slot_id, _shown(exc)
+                )
                 writer.fault(c, f"{type(exc).__name__}: {exc}", assignment.language)
                 continue
             writer.write(c, verdict, assignment.language)
-            self.log.info("cnngrade: %s %s %g / %g", student, slot_id, verdict.score, verdict.max_score)
+            self.log.info(
+                "cnngrade: %s %s %g / %g",
+                _shown(student),
+                slot_id,
+                verdict.score,
+                verdict.max_score,
+            )
 
 
 class _GradeWriter:
@@ -213,7 +231,9 @@ class _GradeWriter:
         # as SaveAutoGrades: a grade a person gave earlier still needs a look
         grade.needs_manual_grade = grade.manual_score is not None
         if cells.answer is not None:
-            self._find("comment", cells.answer).auto_comment = verdict_comment(verdict, points, lang)
+            self._find("comment", cells.answer).auto_comment = verdict_comment(
+                verdict, points, lang
+            )
         self.gb.db.commit()
 
     def fault(self, cells: SlotCells, why: str, lang: str) -> None:

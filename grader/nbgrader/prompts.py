@@ -75,7 +75,12 @@ def personalize_notebook(nb: Any, assignment: Assignment, student_id: str) -> in
     for cell in nb.get("cells", []):
         slot = slot_of(cell)
         meta = nbgrader_meta(cell)
-        if slot is None or cell.get("cell_type") != "markdown" or meta.get("solution") or meta.get("grade"):
+        if (
+            slot is None
+            or cell.get("cell_type") != "markdown"
+            or meta.get("solution")
+            or meta.get("grade")
+        ):
             continue
         prompts = prompts if prompts is not None else slot_prompts(assignment, student_id)
         if slot not in prompts:

@@ -42,7 +42,10 @@ def self_check(slot: str, cells: Sequence[str], *, lang: str = "en", seed: int =
 
     exercise = _exercise(slot)
     unique = list(dict.fromkeys(c for c in cells if isinstance(c, str) and c.strip()))
-    nb = {"nbformat": 4, "cells": [{"cell_type": "code", "metadata": {}, "source": c} for c in unique]}
+    nb = {
+        "nbformat": 4,
+        "cells": [{"cell_type": "code", "metadata": {}, "source": c} for c in unique],
+    }
     try:
         source = extract_notebook_code(json.dumps(nb), exercise.entry)
     except ValueError:
@@ -78,5 +81,8 @@ def check(slot: str, *, lang: str = "en", seed: int = 0) -> None:
         print(f"cnngrade: {for_terminal(exc)}")
         return
     head = "得分" if lang == "zh" else "score"
-    lines = [f"{report.exercise}: {head} {report.score:g} / {report.max_score:g}", *report.feedback()]
+    lines = [
+        f"{report.exercise}: {head} {report.score:g} / {report.max_score:g}",
+        *report.feedback(),
+    ]
     print("\n".join(for_terminal(line) for line in lines))

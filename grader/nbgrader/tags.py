@@ -81,10 +81,16 @@ def slot_cells(nb: Any) -> dict[str, SlotCells]:
             entry.setdefault("answer_type", cell.get("cell_type"))
         if meta.get("grade"):
             entry.setdefault("grade", grade_id)
-        if not meta.get("solution") and not meta.get("grade") and cell.get("cell_type") == "markdown":
+        if (
+            not meta.get("solution")
+            and not meta.get("grade")
+            and cell.get("cell_type") == "markdown"
+        ):
             entry["prompts"].append(grade_id)
     return {
-        slot: SlotCells(slot, tuple(e["prompts"]), e.get("answer"), e.get("answer_type"), e.get("grade"))
+        slot: SlotCells(
+            slot, tuple(e["prompts"]), e.get("answer"), e.get("answer_type"), e.get("grade")
+        )
         for slot, e in found.items()
     }
 

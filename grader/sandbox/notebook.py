@@ -64,6 +64,7 @@ def extract_answer_code(ipynb_text: str, grade_id: str, skip_ids: Sequence[str] 
     Helper cells are those of only imports, definitions and constant assignments; cells whose
     nbgrader id is in ``skip_ids`` (other slots' answers, tests cells) are never taken as helpers.
 
+    >>> import json
     >>> nb = {"cells": [{"cell_type": "code", "metadata": {}, "source": "import numpy as np"},
     ...   {"cell_type": "code", "metadata": {"nbgrader": {"grade_id": "a"}}, "source": "def f(x): return x"},
     ...   {"cell_type": "code", "metadata": {"nbgrader": {"grade_id": "t"}}, "source": "def g(): pass"}]}

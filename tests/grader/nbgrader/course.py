@@ -54,8 +54,10 @@ def source_notebook() -> nbformat.NotebookNode:
         ),
         new_markdown_cell(
             "(1, 1, 1, 1)",
-            metadata={"nbgrader": _nbgrader("answer-shape", grade=True, solution=True, points=2),
-                      "cnngrade": _tag(SHAPE)},  # fmt: skip
+            metadata={
+                "nbgrader": _nbgrader("answer-shape", grade=True, solution=True, points=2),
+                "cnngrade": _tag(SHAPE),
+            },  # fmt: skip
         ),
         new_markdown_cell("Your code task appears here.", metadata={"cnngrade": _tag(CONV)}),
         new_code_cell("import numpy as np"),
@@ -65,8 +67,10 @@ def source_notebook() -> nbformat.NotebookNode:
         ),
         new_code_cell(
             "# graded by cnngrade in its sandbox",
-            metadata={"nbgrader": _nbgrader("conv2d-tests", grade=True, locked=True, points=4),
-                      "cnngrade": _tag(CONV)},  # fmt: skip
+            metadata={
+                "nbgrader": _nbgrader("conv2d-tests", grade=True, locked=True, points=4),
+                "cnngrade": _tag(CONV),
+            },  # fmt: skip
         ),
         new_code_cell(
             "def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION",
@@ -78,7 +82,11 @@ def source_notebook() -> nbformat.NotebookNode:
         ),
     ]
     nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     return nb
 
 
@@ -134,13 +142,14 @@ def run_nbgrader(args: list[str], cwd: Path, env: dict[str, str]) -> str:
 
 
 def run_cnngrade(args: list[str], cwd: Path, env: dict[str, str]) -> str:
-    from typer.testing import CliRunner
-
     import cnngrade.grader.cli.main  # noqa: F401  (registers every command)
     from cnngrade.grader.cli.app import app
+    from typer.testing import CliRunner
 
     with _environment(cwd, env):
         result = CliRunner().invoke(app, args)
     if result.exit_code:
-        raise AssertionError(f"cnngrade {' '.join(args)} exited {result.exit_code}:\n{result.output}")
+        raise AssertionError(
+            f"cnngrade {' '.join(args)} exited {result.exit_code}:\n{result.output}"
+        )
     return result.output

@@ -16,14 +16,24 @@ pytest.importorskip("nbgrader")
 pytestmark = pytest.mark.slow  # nbgrader runs each notebook in a kernel: ~45 s on 2 cores
 
 import nbformat  # noqa: E402
-
 from cnngrade.exercises import registry  # noqa: E402
 from cnngrade.exercises.assignment import parse_manifest, personal_problems  # noqa: E402
 from cnngrade.exercises.render import answer_text  # noqa: E402
 from cnngrade.grader.nbgrader.prompts import slot_prompts  # noqa: E402
+
 from tests.grader.nbgrader.course import (  # noqa: E402
-    ASSIGNMENT, CONV, CORRECT, COURSE_ID, F_CONV, MANIFEST, NO_BIAS, SHAPE, recipe, run_cnngrade,
-    run_nbgrader, source_notebook,
+    ASSIGNMENT,
+    CONV,
+    CORRECT,
+    COURSE_ID,
+    F_CONV,
+    MANIFEST,
+    NO_BIAS,
+    SHAPE,
+    recipe,
+    run_cnngrade,
+    run_nbgrader,
+    source_notebook,
 )  # fmt: skip
 
 STUDENTS = ("s01", "s02", "s03")
@@ -91,7 +101,12 @@ def run(tmp_path_factory):
     """The whole recipe once; what each step left behind."""
     tmp = tmp_path_factory.mktemp("nbgrader")
     exchange, jupyter = tmp / "exchange", tmp / "jupyter"
-    for folder in (exchange, jupyter, tmp / "course" / "source" / ASSIGNMENT, tmp / "course" / "cnngrade"):
+    for folder in (
+        exchange,
+        jupyter,
+        tmp / "course" / "source" / ASSIGNMENT,
+        tmp / "course" / "cnngrade",
+    ):
         folder.mkdir(parents=True)
     exchange.chmod(0o777)
     course = tmp / "course"
@@ -101,7 +116,10 @@ def run(tmp_path_factory):
     (jupyter / "nbgrader_config.py").write_text(settings)
     (course / "cnngrade" / f"{ASSIGNMENT}.yaml").write_text(MANIFEST)
     nbformat.write(source_notebook(), course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
-    env = {"JUPYTER_CONFIG_DIR": str(jupyter), "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"}
+    env = {
+        "JUPYTER_CONFIG_DIR": str(jupyter),
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+    }
     found: dict = {"course": course, "fetched": {}, "validate": {}, "log": {}}
     who, cwd = "instructor", tmp
     for line in recipe():
@@ -123,7 +141,9 @@ def run(tmp_path_factory):
         for student in STUDENTS:
             home = tmp / "home" / student
             home.mkdir(parents=True, exist_ok=True)
-            extra = ["--student", student] if args[1] == "submit" else []  # the OS user here is not the hub's
+            extra = (
+                ["--student", student] if args[1] == "submit" else []
+            )  # the OS user here is not the hub's
             log = run_nbgrader(args[1:] + extra, home, env | {"JUPYTERHUB_USER": student})
             notebook = home / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
             if args[1] == "fetch_assignment":
@@ -139,7 +159,9 @@ def run(tmp_path_factory):
 
 
 def test_recipe_runs_every_nbgrader_step():
-    steps = [shlex.split(line)[:2] for line in recipe() if line.startswith(("nbgrader", "cnngrade"))]
+    steps = [
+        shlex.split(line)[:2] for line in recipe() if line.startswith(("nbgrader", "cnngrade"))
+    ]
     assert [s[1] for s in steps] == [
         "nbgrader", "generate_assignment", "release_assignment", "fetch_assignment", "validate",
         "submit", "collect", "autograde", "generate_feedback", "export",
@@ -216,7 +238,9 @@ def test_autograded_notebooks_show_personal_problems(run):
 def test_feedback_shows_problem_and_findings(run):
     manifest = parse_manifest(MANIFEST)
     for student in STUDENTS:
-        page = (run["course"] / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+        page = (
+            run["course"] / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html"
+        ).read_text()
         problem = personal_problems(manifest, student)[0]
         assert str(problem.prompt.split("$")[1]).split("=")[-1].strip() in page  # their input shape
         assert "cnngrade" in page and "case 1" in page

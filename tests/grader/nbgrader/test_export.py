@@ -8,17 +8,18 @@ import sys
 from pathlib import Path
 
 import nbformat
+from cnngrade.grader.nbgrader.export import NBGRADER_COLUMNS, SlotExportPlugin, slot_columns
 from nbformat.v4 import new_markdown_cell, new_notebook
 from nbgrader.api import Gradebook
 from traitlets.config import Config
-
-from cnngrade.grader.nbgrader.export import NBGRADER_COLUMNS, SlotExportPlugin, slot_columns
 
 
 def _source(folder):
     folder.mkdir(parents=True)
     answer = {"grade_id": "a", "solution": True, "grade": True, "points": 2}
-    cells = [new_markdown_cell("x", metadata={"cnngrade": {"slot": "find_stride.1"}, "nbgrader": answer})]
+    cells = [
+        new_markdown_cell("x", metadata={"cnngrade": {"slot": "find_stride.1"}, "nbgrader": answer})
+    ]
     nbformat.write(new_notebook(cells=cells), folder / "ps1.ipynb")
 
 
@@ -34,7 +35,7 @@ def test_export_row_per_student_and_formula_cells_neutralized(tmp_path, monkeypa
     db = f"sqlite:///{tmp_path / 'gradebook.db'}"
     with Gradebook(db) as gb:
         gb.add_assignment("ps1")
-        gb.add_student("=HYPERLINK(\"http://evil.example\")", first_name="@SUM(A1)")
+        gb.add_student('=HYPERLINK("http://evil.example")', first_name="@SUM(A1)")
         gb.add_student("s01")
     c = Config()
     c.CourseDirectory.root = str(tmp_path)

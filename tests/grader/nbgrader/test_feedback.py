@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from markdown_it import MarkdownIt
-
 from cnngrade.grader.nbgrader.feedback import fault_comment, verdict_comment
 from cnngrade.grader.types import Finding, Verdict
+from markdown_it import MarkdownIt
 
 
 def test_comment_scales_the_score_and_lists_each_finding():
@@ -17,13 +16,15 @@ def test_comment_scales_the_score_and_lists_each_finding():
     ))  # fmt: skip
     text = verdict_comment(v, 4, "en")
     assert text.startswith("**cnngrade: 3 / 4 points**")
-    assert "- ✓ case 1" in text and "- ✗ case 2" in text and "Hint\\: add bias\\[c\\]" in text
+    html = MarkdownIt("commonmark").render(text)
+    assert "✓ case 1 [basic] x (1, 1, 5, 5): passed" in html and "✗ case 2 [bias]" in html
+    assert "Hint: add bias[c] to output channel c." in html
     assert "```text\nSmallest failing case:\nx = [[1.]]\n```" in text
     assert verdict_comment(v, 4, "zh").startswith("**cnngrade：3 / 4 分**")
 
 
 def test_student_text_cannot_become_html_links_or_images():
-    hostile = '<script>alert(1)</script> ![x](http://evil.example/a.png) [click](http://evil.example) \x1b[2J'
+    hostile = "<script>alert(1)</script> ![x](http://evil.example/a.png) [click](http://evil.example) \x1b[2J"
     v = Verdict("s.1", "s", 0.0, 1.0, (Finding("wrong", hostile),))
     html = MarkdownIt("commonmark").render(verdict_comment(v, 1, "en"))
     assert "<script" not in html and "<img" not in html and "<a " not in html and "\x1b" not in html

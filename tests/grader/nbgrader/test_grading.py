@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-from nbgrader.utils import compute_checksum
-
 from cnngrade.exercises.assignment import parse_manifest, personal_problems
 from cnngrade.exercises.render import answer_text as canonical
 from cnngrade.grader.nbgrader.grading import answer_text, grade_slot
 from cnngrade.grader.nbgrader.tags import slot_cells
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbgrader.utils import compute_checksum
+
 from tests.grader.nbgrader.course import CORRECT, F_CONV
 
 MANIFEST = parse_manifest(
@@ -78,6 +78,9 @@ def test_a_deleted_answer_cell_is_missing_and_code_needs_the_secret():
     cells = slot_cells(nb)
     del nb.cells[2]
     code = next(s for s in MANIFEST.slots if s.kind == "code")
-    assert grade_slot(code, cells["conv2d.1"], nb, MANIFEST, "s1", secret=SECRET).findings[0].kind == "missing"
+    assert (
+        grade_slot(code, cells["conv2d.1"], nb, MANIFEST, "s1", secret=SECRET).findings[0].kind
+        == "missing"
+    )
     with pytest.raises(ValueError, match="course key"):
         grade_slot(code, cells["conv2d.1"], _nb("x", CORRECT), MANIFEST, "s1")

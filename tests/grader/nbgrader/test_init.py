@@ -5,12 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from traitlets.config.loader import PyFileConfigLoader
-from typer.testing import CliRunner
-
 import cnngrade.grader.cli.main  # noqa: F401
 from cnngrade.grader.cli.app import app
 from cnngrade.grader.nbgrader.init import BEGIN, END, init_course
+from traitlets.config.loader import PyFileConfigLoader
+from typer.testing import CliRunner
 
 OWN = "c = get_config()\nc.CourseDirectory.course_id = 'dl101'\nc.Autograde.sanitize_preprocessors = []\n"
 
@@ -58,7 +57,9 @@ def test_cli_init_and_its_one_line_error(tmp_path):
     course = tmp_path / "course"
     course.mkdir()
     runner = CliRunner()
-    ok = runner.invoke(app, ["nbgrader", "init", str(course), "--student-config", str(tmp_path / "j")])
+    ok = runner.invoke(
+        app, ["nbgrader", "init", str(course), "--student-config", str(tmp_path / "j")]
+    )
     assert ok.exit_code == 0 and "configured" in ok.output and "alembic" in ok.output
     bad = subprocess.run([sys.executable, "-m", "cnngrade", "nbgrader", "init", str(tmp_path / "nope")],
                          capture_output=True, text=True)  # fmt: skip

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import nbformat
-from nbformat.v4 import new_markdown_cell, new_notebook
-
 from cnngrade.exercises.assignment import parse_manifest
 from cnngrade.grader.nbgrader.personalize import fetching_student, personalize_file
 from cnngrade.grader.nbgrader.prompts import slot_prompts
+from nbformat.v4 import new_markdown_cell, new_notebook
 
 MANIFEST = "id: ps1\nlanguage: en\nexercises:\n  - {id: find_stride}\n"
 
@@ -28,7 +27,9 @@ def test_fetching_student_prefers_an_explicit_student_then_the_hub_user(monkeypa
 
 
 def _write(path, with_manifest=True):
-    nb = new_notebook(cells=[new_markdown_cell("shared", metadata={"cnngrade": {"slot": "find_stride.1"}})])
+    nb = new_notebook(
+        cells=[new_markdown_cell("shared", metadata={"cnngrade": {"slot": "find_stride.1"}})]
+    )
     if with_manifest:
         nb.metadata["cnngrade"] = {"assignment": "ps1", "manifest": MANIFEST}
     nbformat.write(nb, path)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-from nbgrader.utils import compute_checksum
-
 from cnngrade.exercises.assignment import parse_manifest, personal_problems
 from cnngrade.exercises.render import answer_forms
 from cnngrade.grader.nbgrader.prompts import personalize_notebook, prompt_markdown, slot_prompts
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbgrader.utils import compute_checksum
 
 MANIFEST = parse_manifest(
     "id: ps1\nlanguage: en\nexercises:\n  - {id: conv_output_shape, count: 2}\n  - {id: conv2d}\n"
@@ -35,7 +34,9 @@ def test_prompts_differ_per_student_and_hold_no_answer():
     for student, prompts in texts.items():
         for problem in personal_problems(MANIFEST, student):
             assert problem.prompt in prompts[problem.slot]
-            assert not any(form in prompts[problem.slot] for form in answer_forms(problem.answer, problem.spec))
+            assert not any(
+                form in prompts[problem.slot] for form in answer_forms(problem.answer, problem.spec)
+            )
     assert 'check("conv2d.1", lang="en")' in texts["s1"]["conv2d.1"]
 
 

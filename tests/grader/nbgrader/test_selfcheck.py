@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import pytest
-
 from cnngrade.grader.nbgrader import check
 from cnngrade.grader.nbgrader.selfcheck import self_check
+
 from tests.grader.nbgrader.course import CORRECT, NO_BIAS
 
 
 def test_self_check_grades_the_latest_definition_with_its_helpers():
-    cells = ["import numpy as np", NO_BIAS, "conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 1, 1)))", CORRECT]
+    cells = [
+        "import numpy as np",
+        NO_BIAS,
+        "conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 1, 1)))",
+        CORRECT,
+    ]
     report = self_check("conv2d.1", cells)
     assert report.score == report.max_score
     partial = self_check("conv2d", ["import numpy as np", NO_BIAS])
@@ -48,7 +53,6 @@ def test_check_outside_a_notebook_prints_one_line(capsys):
 
 def test_check_in_a_running_kernel(tmp_path):
     """A real kernel: the check line answers with the score; the later call reuses the warm worker."""
-    import nbformat
     from nbclient import NotebookClient
     from nbformat.v4 import new_code_cell, new_notebook
 
@@ -56,7 +60,9 @@ def test_check_in_a_running_kernel(tmp_path):
     timed = "import time; t = time.perf_counter(); check('conv2d.1'); print(f'took {time.perf_counter() - t:.2f} s')"
     nb = new_notebook(cells=[new_code_cell(NO_BIAS), new_code_cell(line), new_code_cell(CORRECT),
                              new_code_cell(timed)])  # fmt: skip
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
     first = "".join(o.get("text", "") for o in nb.cells[1].outputs)
     second = "".join(o.get("text", "") for o in nb.cells[3].outputs)
     assert "conv2d: score" in first and "/ 8" in first and "Hint" in first
