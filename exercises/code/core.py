@@ -52,8 +52,10 @@ class Invocation:
     """What the child receives for one case (inputs only, never expected outputs).
 
     Functions: ``entry(*args, **kwargs)`` returning ``outputs`` arrays (``arg_names`` label ``args``
-    in feedback). Modules: ``entry(**init_kwargs)`` built after ``torch.manual_seed(seed)``, probed on
-    ``inputs`` after ``actions``.
+    in feedback). Modules: ``entry(*args)`` for the first argument list of ``alternatives`` that the
+    student's signature accepts (the statement's, then d2l's lazy one without ``in_channels``),
+    run on ``inputs`` in each of ``modes`` with the reference's weights; ``init_kwargs`` name the
+    statement's arguments for feedback.
     """
 
     args: tuple[Any, ...] = ()
@@ -64,26 +66,16 @@ class Invocation:
     actions: tuple[str, ...] = ()
     mode: Literal["train", "eval"] = "eval"
     seed: int = 0
+    alternatives: tuple[tuple[Any, ...], ...] = ()
+    modes: tuple[str, ...] = ("eval",)
 
 
 @dataclass(frozen=True)
 class ModuleExpected:
-    """What the parent expects of a module probe: output shapes, optional exact values, structure.
+    """A module probe's reference side: the invocation whose reference blocks (one per accepted
+    convention, ``CodeExercise.references``) the grader builds, weights and runs itself."""
 
-    ``values[i]`` is None when the value depends on the random initialization (only the shape is
-    checked). ``layers`` is the sorted multiset of ``(type, output_shape, parameters)`` of the
-    parametrized leaf layers (Conv2d, Linear, BatchNorm2d ...) and pooling layers; ``activations``
-    how many times each activation type (ReLU, Sigmoid ...) is applied. ``seeded`` are the reference
-    block's outputs when built right after ``torch.manual_seed(seed)`` as the child builds the
-    student's: a student module creating its layers in the same order matches them exactly.
-    """
-
-    shapes: tuple[tuple[int, ...], ...]
-    values: tuple[np.ndarray | None, ...]
-    parameters: int
-    layers: tuple[tuple[str, tuple[int, ...], int], ...]
-    activations: tuple[tuple[str, int], ...] = ()
-    seeded: tuple[np.ndarray, ...] | None = None
+    invocation: Invocation
 
 
 @dataclass(frozen=True)
@@ -125,6 +117,10 @@ class CodeExercise:
     buggy_rules: tuple[BuggyRule, ...] = ()
     seconds_per_case: float = 2.0
     features: Callable[[Params], tuple[str, ...]] | None = None
+    #: modules: ``references(convention, args)`` builds the reference block of that convention
+    references: Callable[[str, tuple[Any, ...]], Any] | None = None
+    #: modules: the accepted conventions, e.g. ``("d2l", "paper")`` (a manifest may narrow them)
+    conventions: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in ("function", "module"):

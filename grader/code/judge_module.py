@@ -1,175 +1,166 @@
-"""Judge one probe of a module exercise: output shapes, parameter count, layer structure, behaviour.
+"""Judge one probe of a module exercise by behaviour: the student's block, given a reference block's
+weights (each accepted convention's), must give the reference's outputs on every input and mode.
 
-The child reports only plain facts (output arrays, a parameter count, ``LayerRecord``s); the parent
-compares them with what the reference block (``reference.models``) gives for the same arguments.
+Any value mismatch fails. The explanation (``module_explain``) names the first place the block
+departs from the closest convention, or, when no weights could be tied, which layers differ.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-
 import numpy as np
 
 from cnngrade.exercises.code.core import CodeExercise, ModuleExpected
-from cnngrade.exercises.code.modules import ACTIVATIONS, STRUCTURAL
 from cnngrade.exercises.core import Text
+from cnngrade.grader.code import module_explain as E
 from cnngrade.grader.code.judge import CaseOutcome, _status_text, compare_outputs
+from cnngrade.grader.code.module_reference import ReferenceRun, references
 from cnngrade.grader.sandbox.api import CallResult
+from cnngrade.grader.sandbox.runtime.probe_tie import candidates
 
-_POOLING = ("MaxPool2d", "AvgPool2d")
-
-
-def layer_multiset(records) -> Counter:
-    """``(type, output_shape, parameters)`` of the structural layers, as a multiset."""
-    out: Counter = Counter()
-    for r in records:
-        kind = r.type if isinstance(r.type, str) else str(r.type)
-        if kind in STRUCTURAL:
-            out[(kind, tuple(int(s) for s in r.output_shape), int(r.parameters))] += 1
-    return out
+_MODES = ("eval", "train")
+_MAX_OPS = 400
 
 
-def _parametrized_first(layers: Counter) -> list:
-    """Layers with parameters (the telling ones) before parameter-free pooling layers."""
-    return sorted(layers.items(), key=lambda item: item[0][2] == 0)
-
-
-def _structure_text(expected: Counter, actual: Counter) -> Text | None:
-    missing, extra = expected - actual, actual - expected
-    if not missing and not extra:
+def unpack(result: CallResult) -> dict[tuple, np.ndarray] | None:
+    """The child's packed array cut into ``{(ref, candidate, input, mode, part): array}``; None
+    when its (untrusted) segment list does not describe the array exactly."""
+    segments = result.probe.get("segments")
+    if not result.outputs or not isinstance(segments, list) or len(segments) > 4000:
         return None
-    parts_en, parts_zh = [], []
-    for (kind, shape, n), _ in _parametrized_first(missing)[:2]:
-        parts_en.append(f"missing a {kind} with output {shape} and {n} parameters")
-        parts_zh.append(f"缺少输出为 {shape}、参数 {n} 个的 {kind}")
-    for (kind, shape, n), _ in _parametrized_first(extra)[:2]:
-        if not shape:  # the child saw this layer built but never called
-            parts_en.append(f"a {kind} ({n} parameters) that forward never uses")
-            parts_zh.append(f"一个从未在 forward 中使用的 {kind}（参数 {n} 个）")
-            continue
-        parts_en.append(f"unexpected {kind} with output {shape} and {n} parameters")
-        parts_zh.append(f"多出输出为 {shape}、参数 {n} 个的 {kind}")
-    unseen = sorted({kind for kind, _, _ in missing if kind in _POOLING})
-    if unseen and not any(k in _POOLING for k, _, _ in actual):  # F.max_pool2d leaves no layer
-        kinds = " / ".join(f"nn.{k}" for k in unseen)
-        parts_en.append(
-            f"if you pool with a function in forward, use an {kinds} layer instead "
-            "(the grader sees layers, not function calls)"
-        )
-        parts_zh.append(
-            f"如果你在 forward 中用函数做池化，请改用 {kinds} 层（评分程序只能看到层，看不到函数调用）"
-        )
-    return Text(
-        "layer structure differs: " + "; ".join(parts_en), "层结构不同：" + "；".join(parts_zh)
-    )
+    flat = np.asarray(result.outputs[0]).reshape(-1)
+    out, offset = {}, 0
+    for seg in segments:
+        if not (isinstance(seg, list) and len(seg) == 6):
+            return None
+        r, c, k, mode, part, shape = seg
+        if not (all(type(v) is int and 0 <= v < 10_000 for v in (r, c, k)) and mode in _MODES
+                and isinstance(part, str) and len(part) < 16 and isinstance(shape, list) and len(shape) <= 8
+                and all(type(n) is int and 0 <= n for n in shape)):  # fmt: skip
+            return None
+        n = int(np.prod(shape, dtype=np.int64))
+        if offset + n > flat.size:
+            return None
+        out[(r, c, k, mode, part)] = flat[offset : offset + n].reshape(shape)
+        offset += n
+    return out if offset == flat.size else None
 
 
-def _activation_text(expected: ModuleExpected, records) -> Text | None:
-    """An activation layer applied more often than the reference applies it (e.g. ReLU in a sigmoid
-    LeNet, a sigmoid after the last Linear); fewer is fine (torch.relu in forward is no layer)."""
-    want = dict(expected.activations)
-    got = Counter(r.type for r in records if r.type in ACTIVATIONS and r.output_shape)
-    for kind, n in sorted(got.items()):
-        if n <= want.get(kind, 0):
-            continue
-        if kind not in want:
-            shown = ", ".join(want) or "none"
-            return Text(f"uses {kind} activations, which this block does not have (its activations: "
-                        f"{shown})", f"使用了本模块没有的激活函数 {kind}（本模块的激活函数：{shown}）")  # fmt: skip
-        return Text(f"applies {kind} {n} times, this block applies it {want[kind]} times",
-                    f"{kind} 用了 {n} 次，本模块只用 {want[kind]} 次")  # fmt: skip
+def clean_trace(raw) -> list[dict] | None:
+    """The student's op trace with every field type-checked (None when malformed)."""
+    if not isinstance(raw, list) or len(raw) > _MAX_OPS:
+        return None
+    ops = []
+    for i, op in enumerate(raw):
+        if not isinstance(op, dict) or not isinstance(op.get("kind"), str):
+            return None
+        params, shapes = op.get("params", {}), op.get("shapes", {})
+        inputs, attrs = op.get("inputs", []), op.get("attrs", {})
+        if not (isinstance(params, dict) and isinstance(shapes, dict) and isinstance(inputs, list) and isinstance(attrs, dict)):  # fmt: skip
+            return None
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in params.items()):
+            return None
+        if set(shapes) != set(params) or not all(isinstance(v, list) and all(type(n) is int for n in v) for v in shapes.values()):  # fmt: skip
+            return None
+        if not all(type(j) is int and -2 <= j < i for j in inputs):
+            return None
+        out_shape = op.get("out_shape", [])
+        out_shape = out_shape if isinstance(out_shape, list) and all(type(n) is int for n in out_shape) else []  # fmt: skip
+        ops.append({"kind": op["kind"][:40], "params": params, "shapes": shapes, "inputs": inputs,
+                    "attrs": {str(k)[:20]: v for k, v in list(attrs.items())[:12]}, "out_shape": out_shape})  # fmt: skip
+    return ops
+
+
+def _ok(exercise: CodeExercise, got, expected) -> bool:
+    return got is not None and compare_outputs(exercise, (got,), (expected,))[0].ok
+
+
+def _matching(exercise, refs, got, counts) -> tuple[int, int] | None:
+    """(reference, candidate) whose outputs all equal that reference's, if any."""
+    for r, ref in enumerate(refs):
+        for c in range(counts[r] if r < len(counts) else 0):
+            if all(_ok(exercise, got.get((r, c, k, m, "out")), e) for (k, m), e in ref.outputs.items()):
+                return r, c
     return None
 
 
-def _matches_seeded(exercise: CodeExercise, outs: tuple, expected: ModuleExpected) -> bool:
-    """The outputs equal the reference block's built under the same seed (same layer order)."""
-    if expected.seeded is None or len(outs) != len(expected.seeded):
-        return False
-    return compare_outputs(exercise, outs, expected.seeded)[0].ok
+def _sent_ops(ref: ReferenceRun) -> list[dict]:
+    return [{"kind": op.kind, "slots": list(op.slots), "after": list(op.after),
+             "shapes": {s: list(a.shape) for s, a in zip(op.slots, op.arrays, strict=True)}} for op in ref.sent.ops]  # fmt: skip
 
 
-def _parameter_text(got: int, expected: ModuleExpected) -> Text:
-    """The parameter-count finding, naming conv biases when they explain the difference exactly."""
-    text = Text(
-        f"has {got} parameters, expected {expected.parameters}",
-        f"参数量为 {got}，应为 {expected.parameters}",
-    )
-    conv_channels = sum(
-        shape[1] for kind, shape, _ in expected.layers if kind == "Conv2d" and len(shape) > 1
-    )
-    if conv_channels and got - expected.parameters == conv_channels:
-        return Text(text.en + ": your convolutions have a bias, these have none (bias=False)",
-                    text.zh + "：你的卷积带偏置，本题的卷积没有偏置（bias=False）")  # fmt: skip
-    if conv_channels and expected.parameters - got == conv_channels:
-        return Text(text.en + ": your convolutions lack their bias", text.zh + "：你的卷积缺少偏置")
+def _explain(exercise, refs, got, trace, out_src, counts) -> Text:
+    tied = [r for r in range(len(refs)) if r < len(counts) and counts[r] > 0]
+    if not tied or trace is None:
+        return E.structure(trace or [], refs)
+    r = tied[0]
+    ref = refs[r]
+    maps = candidates(trace, _sent_ops(ref), 1)
+    if not maps:
+        return E.structure(trace, refs)
+    inverse = {p: j for j, p in maps[0].items()}
+    label = E.names(ref)
+    smap = {j: label[ref.tied[p]] for j, p in maps[0].items()}
+    fails = [(k, m) for (k, m), e in ref.outputs.items() if not _ok(exercise, got.get((r, 0, k, m, "out")), e)]
+    first = [m for k, m in fails if k == 0]
+    if not first:
+        k, m = fails[0] if fails else (0, "eval")
+        return Text(f"outputs agree on the first input but differ on input {k + 1} ({m} mode)",
+                    f"第一个输入的输出一致，但第 {k + 1} 个输入（{m} 模式）的输出不同")  # fmt: skip
+    mode = first[0]
+    text = _departure(ref, r, got, trace, out_src, inverse, mode, smap)
+    if mode == "train" and "eval" in ref.values and ("eval" not in first):
+        text = Text(text.en + " (in training mode; eval mode agrees)", text.zh + "（训练模式下；评估模式一致）")
     return text
 
 
-def _shape_problem(outs: tuple, expected: ModuleExpected) -> tuple[str, Text] | None:
-    for i, (a, shape) in enumerate(zip(outs, expected.shapes, strict=False)):
-        if tuple(np.shape(a)) != tuple(shape):
-            return "shape", Text(f"output {i}: expected shape {tuple(shape)}, got {tuple(np.shape(a))}",
-                                 f"输出 {i}：期望形状 {tuple(shape)}，实际 {tuple(np.shape(a))}")  # fmt: skip
-    if len(outs) != len(expected.shapes):
-        return "invalid_output", Text(f"returned {len(outs)} outputs, expected {len(expected.shapes)}",
-                                      f"返回 {len(outs)} 个输出，应为 {len(expected.shapes)} 个")  # fmt: skip
-    return None
-
-
-def _behaviour_problem(
-    exercise: CodeExercise, outs: tuple, expected: ModuleExpected, probe: str
-) -> Text | None:
-    for a, e in zip(outs, expected.values, strict=False):
-        comparison = compare_outputs(exercise, (a,), (e,))[0] if e is not None else None
-        if comparison is not None and not comparison.ok:
-            return Text(
-                f"behaviour probe {probe}: {comparison.message}",
-                f"行为检查 {probe}：{comparison.message}",
-            )
-    return None
+def _departure(ref, r, got, trace, out_src, inverse, mode, smap) -> Text:
+    values = ref.values.get(mode, {})
+    for p, t in enumerate(ref.tied):
+        j = inverse.get(p)
+        e_in, e_out = values.get(t, (None, None))
+        s_in, s_out = got.get((r, 0, 0, mode, f"in:{p}")), got.get((r, 0, 0, mode, f"op:{p}"))
+        if j is None or s_in is None:
+            continue
+        if not E._close(s_in, e_in):
+            return E.before(ref, t, trace, j, s_in, mode, smap)
+        if not E._close(s_out, e_out):
+            return E.at(ref, t, trace, j, mode)
+    student, expected = got.get((r, 0, 0, mode, "out")), ref.outputs[(0, mode)]
+    return E.after(ref, trace, out_src, student, expected, mode, smap)
 
 
 def judge_module(exercise: CodeExercise, group: str, params: dict, result: CallResult,
                  expected: ModuleExpected, limit_s: float) -> CaseOutcome:  # fmt: skip
-    """The outcome of one module probe: output shapes, then parameters; outputs equal to the
-    reference's under the same seed pass; else layers, activations, behaviour."""
+    """Passed when the block computes what one accepted convention's block computes (all inputs,
+    all modes); else ``shape`` or ``wrong`` with the first departure as the message."""
     base = {"group": group, "params": dict(params), "seconds": result.seconds}
     if not result.ok:
         status, text = _status_text(exercise, result, limit_s)
-        return CaseOutcome(
-            status=status, message=text, detail={"traceback": result.traceback}, **base
-        )
-    outs = tuple(result.outputs)
-    shown = tuple(
-        v if v is not None else np.zeros(s)
-        for v, s in zip(expected.values, expected.shapes, strict=False)
-    )
-    base = {**base, "actual": outs, "expected": shown}
-    problem = _shape_problem(outs, expected)
-    if problem is not None:
-        return CaseOutcome(status=problem[0], message=problem[1], **base)
-    structure = _structure_text(
-        Counter(dict(_as_counter(expected.layers))), layer_multiset(result.layers)
-    )
-    if result.parameters is not None and result.parameters != expected.parameters:
-        text = _parameter_text(result.parameters, expected)
-        if structure is not None:  # which layers make the difference
-            text = Text(f"{text.en}; {structure.en}", f"{text.zh}；{structure.zh}")
-        return CaseOutcome(status="wrong", message=text, detail={"stage": "parameters"}, **base)
-    if _matches_seeded(exercise, outs, expected):  # the reference's numbers: nothing else to ask
-        return CaseOutcome(status="passed", message=Text("passed", "通过"), **base)
-    if structure is not None:
-        return CaseOutcome(status="wrong", message=structure, detail={"stage": "layers"}, **base)
-    activation = _activation_text(expected, result.layers)
-    if activation is not None:
-        return CaseOutcome(
-            status="wrong", message=activation, detail={"stage": "activations"}, **base
-        )
-    behaviour = _behaviour_problem(exercise, outs, expected, str(params.get("probe", "")))
-    if behaviour is not None:
-        return CaseOutcome(status="wrong", message=behaviour, detail={"stage": "behaviour"}, **base)
-    return CaseOutcome(status="passed", message=Text("passed", "通过"), **base)
-
-
-def _as_counter(layers) -> Counter:
-    return Counter(tuple(layer) for layer in layers)
+        return CaseOutcome(status=status, message=text, detail={"traceback": result.traceback}, **base)
+    refs = references(exercise, expected.invocation)
+    got = unpack(result)
+    if got is None:
+        text = Text("the block's outputs could not be read back", "无法读回模块的输出")
+        return CaseOutcome(status="invalid_output", message=text, **base)
+    counts = result.probe.get("candidates")
+    counts = [c if type(c) is int else 0 for c in counts[: len(refs)]] if isinstance(counts, list) else []
+    out_src = result.probe.get("output")
+    out_src = out_src if type(out_src) is int else -2
+    shown = refs[0].outputs[(0, expected.invocation.modes[0])]
+    tied = next((r for r, c in enumerate(counts) if c > 0), None)
+    first_mode = expected.invocation.modes[0]
+    mine = got.get((tied, 0, 0, first_mode, "out")) if tied is not None else got.get((0, 0, 0, "eval", "raw"))
+    base = {**base, "actual": () if mine is None else (mine,), "expected": (shown,)}
+    match = _matching(exercise, refs, got, counts)
+    if match is not None:
+        convention = refs[match[0]].convention
+        return CaseOutcome(status="passed", message=Text(f"passed ({convention} convention)", f"通过（{convention} 写法）"),
+                           detail={"convention": convention}, **base)  # fmt: skip
+    trace = clean_trace(result.probe.get("trace"))
+    text = _explain(exercise, refs, got, trace, out_src, counts)
+    status = "wrong"
+    if mine is not None and tuple(mine.shape) != tuple(shown.shape):
+        status = "shape"
+        text = Text(f"output shape {tuple(mine.shape)}, expected {tuple(shown.shape)}: {text.en}",
+                    f"输出形状 {tuple(mine.shape)}，应为 {tuple(shown.shape)}：{text.zh}")  # fmt: skip
+    return CaseOutcome(status=status, message=text, detail={"stage": "behaviour"}, **base)

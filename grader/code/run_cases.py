@@ -25,6 +25,10 @@ def to_call(exercise: CodeExercise, inv: Invocation) -> Call | ModuleProbe:
     >>> (type(call).__name__, call.backend, len(call.args))
     ('Call', 'numpy', 2)
     """
+    if exercise.kind == "module" and exercise.references is not None:
+        from cnngrade.grader.code.module_reference import module_probe
+
+        return module_probe(exercise, inv)
     if exercise.kind == "module":
         # tuples become lists: the child passes init_kwargs through as plain JSON
         init = {k: list(v) if isinstance(v, tuple) else v for k, v in inv.init_kwargs.items()}

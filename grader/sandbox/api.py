@@ -46,12 +46,37 @@ class Call:
 
 
 @dataclass(frozen=True)
+class TiedOp:
+    """One parametrized op of a reference block: its kind, parameter slots and their weights."""
+
+    kind: str
+    slots: tuple[str, ...]
+    arrays: tuple[np.ndarray, ...]
+    #: the parametrized ops feeding this one (positions in the reference's list; -1: the input)
+    after: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class TiedReference:
+    """A reference block (one accepted convention): its parametrized ops in forward-use order."""
+
+    name: str
+    ops: tuple[TiedOp, ...]
+
+
+@dataclass(frozen=True)
 class ModuleProbe:
     """Instantiate the student's ``nn.Module`` class and observe it (torch backend).
 
     The child builds ``entry(**init_kwargs)`` after ``torch.manual_seed(seed)``, puts it in ``mode``,
     applies each named ``action`` (a fixed vocabulary the child runtime implements, e.g.
     ``"zero_last_batchnorm_weight"``), runs it on each input, and reports outputs plus structure.
+
+    With ``references`` it is a behaviour probe: the child builds ``entry(*args)`` for the first
+    argument list of ``alternatives`` the entry's signature accepts, materializes lazy layers with a
+    dry forward, ties each reference's weights to the parametrized ops its forward uses, and runs
+    every input in every one of ``modes``; ``CallResult.outputs[0]`` packs the outputs (and the tied
+    ops' inputs and outputs) and ``CallResult.probe`` says where each piece is.
     """
 
     init_kwargs: dict[str, Any]
@@ -59,6 +84,10 @@ class ModuleProbe:
     seed: int = 0
     mode: Literal["train", "eval"] = "eval"
     actions: tuple[str, ...] = ()
+    alternatives: tuple[tuple[Any, ...], ...] = ()
+    modes: tuple[str, ...] = ("eval",)
+    references: tuple[TiedReference, ...] = ()
+    max_candidates: int = 6
 
 
 @dataclass(frozen=True)
@@ -89,6 +118,8 @@ class CallResult:
     seconds: float = 0.0
     parameters: int | None = None
     layers: tuple[LayerRecord, ...] = ()
+    #: behaviour probes: the child's JSON facts (``trace``, ``segments``, ``candidates``), untrusted
+    probe: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

@@ -138,6 +138,23 @@ def _encode(value, path: str, job_dir: str, counter: _Blob):
     )
 
 
+def _encode_tied(call: ModuleProbe, i: int, job_dir: str, counter: _Blob) -> dict:
+    """A behaviour probe's argument lists and reference weights (its outputs come packed as one)."""
+    where = f"calls[{i}]"
+    return {
+        "alternatives": [_encode(list(a), f"{where}.alternatives", job_dir, counter) for a in call.alternatives],
+        "modes": [m for m in call.modes if m in ("train", "eval")],
+        "max_candidates": int(call.max_candidates),
+        "references": [
+            {"name": str(r.name), "ops": [
+                {"kind": str(op.kind), "slots": [str(s) for s in op.slots], "after": [int(a) for a in op.after],
+                 "arrays": [_encode(np.asarray(a), f"{where}.references", job_dir, counter) for a in op.arrays]}
+                for op in r.ops]}
+            for r in call.references
+        ],
+    }  # fmt: skip
+
+
 def _encode_call(
     call: Call | ModuleProbe, i: int, job_dir: str, counter: _Blob
 ) -> tuple[dict, int]:
@@ -153,14 +170,17 @@ def _encode_call(
             k: _encode(v, f"calls[{i}].init_kwargs[{k!r}]", job_dir, counter)
             for k, v in call.init_kwargs.items()
         }
-        return {
+        encoded = {
             "kind": "probe",
             "init_kwargs": init,
             "inputs": inputs,
             "seed": int(call.seed),
             "mode": call.mode,
             "actions": list(call.actions),
-        }, len(inputs)
+        }
+        if not call.references:
+            return encoded, len(inputs)
+        return {**encoded, **_encode_tied(call, i, job_dir, counter)}, 1
     if not isinstance(call, Call):
         raise ValueError(f"calls[{i}]={type(call).__name__}: expected a Call or a ModuleProbe")
     if call.backend not in ("numpy", "torch") or not (

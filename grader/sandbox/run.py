@@ -108,6 +108,7 @@ def _result(raw: dict, i: int, n_out: int, job_dir: str, limits: Limits) -> Call
         else 0.0,
         parameters=int(params) if isinstance(params, int) else None,
         layers=layers,
+        probe=raw["probe"] if isinstance(raw.get("probe"), dict) else {},
     )
 
 

@@ -1,6 +1,7 @@
 """Wrong dense block: returns only the concatenation of the conv outputs, dropping the block input.
 
 Deserves: status shape.
+Feedback: the reference applies a concatenation of (input, conv1, conv2), yours a concatenation of (conv1, conv2)
 """
 
 import torch

@@ -1,6 +1,7 @@
 """Wrong Inception block: the pooling path skips its 1x1 conv (c4 ignored; channels = in_channels).
 
 Deserves: status shape.
+Feedback: missing Conv2d(4, 2, 1x1
 """
 
 import torch

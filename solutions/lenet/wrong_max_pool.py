@@ -1,6 +1,7 @@
 """Wrong LeNet: max pooling instead of the course's average pooling.
 
-Deserves: status wrong (layer structure: AvgPool2d missing, MaxPool2d unexpected).
+Deserves: status wrong (max pooling where LeNet averages).
+Feedback: the reference applies Sigmoid, average pooling (2, stride 2), yours Sigmoid, max pooling
 """
 
 from torch import nn

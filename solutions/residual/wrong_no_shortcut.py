@@ -1,6 +1,7 @@
 """Wrong residual block: forgets to add the shortcut (a plain two-conv block).
 
-Deserves: status wrong (the zeroed-BN probe gives 0, not ReLU(x)).
+Deserves: status wrong (no shortcut: the block is BN(conv(...)) only).
+Feedback: is the shortcut added?
 """
 
 from torch import nn

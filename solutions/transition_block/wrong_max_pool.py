@@ -1,6 +1,7 @@
 """Wrong transition block: max pooling instead of average pooling.
 
-Deserves: status wrong (layer structure).
+Deserves: status wrong.
+Feedback: the reference applies average pooling (2, stride 2), yours max pooling (2, stride 2)
 """
 
 from torch import nn

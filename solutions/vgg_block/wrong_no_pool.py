@@ -1,6 +1,7 @@
 """Wrong VGG block: forgets the final max pooling.
 
 Deserves: status shape.
+Feedback: the reference applies ReLU, max pooling (2, stride 2), yours ReLU
 """
 
 from torch import nn

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from torch.overrides import TorchFunctionMode
 
-from . import convert
+from . import convert, probe_tie
 
 #: functional name -> positional parameter names after ``input``.
 _SIGNATURES = {
@@ -140,7 +140,13 @@ def apply_action(model: torch.nn.Module, action: str) -> None:
 
 
 def run_probe(cls, call: dict, ctx: dict) -> dict:
-    """Build ``cls(**init_kwargs)`` after seeding, run every input, report outputs and structure."""
+    """Build ``cls(**init_kwargs)`` after seeding, run every input, report outputs and structure.
+
+    A probe with ``references`` is a behaviour probe instead (``probe_tie.run_tied``): the block is
+    built from positional arguments, given each reference's weights, and its outputs returned.
+    """
+    if call.get("references"):
+        return probe_tie.run_tied(cls, call, ctx)
     torch.manual_seed(call["seed"])
     with ctx["guard"]():
         init = {

@@ -1,6 +1,6 @@
 """Wrong avg_pool2d: divides by kH*kH (assumes square windows).
 
-Deserves: hint fails_with_non_square.
+Deserves: hint fails_with_uneven.
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """Wrong conv2d: unpacks padding as (pw, ph), so a non-square padding pads rows by pw and cols by ph.
 
-Deserves: hint fails_with_padding.
+Deserves: hint fails_with_uneven.
 """
 
 import numpy as np

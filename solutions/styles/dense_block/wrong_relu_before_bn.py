@@ -1,7 +1,7 @@
 """Wrong dense block: each conv block is conv -> BN -> ReLU (the ResNet order) instead of BN -> ReLU -> conv.
 
 Deserves: status wrong.
-Feedback: missing a BatchNorm2d
+Feedback: missing BatchNorm2d(3)
 """
 
 import torch

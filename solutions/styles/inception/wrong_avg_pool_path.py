@@ -1,7 +1,7 @@
 """Wrong Inception block: the pooling path uses average pooling instead of max pooling.
 
-Deserves: status wrong (layer structure).
-Feedback: unexpected AvgPool2d
+Deserves: status wrong.
+Feedback: the reference applies max pooling (3, stride 1), yours average pooling (3, stride 1)
 """
 
 import torch

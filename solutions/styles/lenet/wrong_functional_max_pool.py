@@ -1,7 +1,7 @@
 """Wrong LeNet: the PyTorch tutorial's F.max_pool2d in forward instead of the course's average pooling.
 
 Deserves: status wrong.
-Feedback: use an nn.AvgPool2d layer
+Feedback: yours Sigmoid, max pooling (2, stride 2)
 """
 
 import torch

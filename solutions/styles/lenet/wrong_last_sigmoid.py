@@ -1,7 +1,7 @@
 """Wrong LeNet: an extra sigmoid after the last Linear (the output layer has no activation).
 
 Deserves: status wrong.
-Feedback: applies Sigmoid 5 times
+Feedback: outputs agree through fc3; after it the reference applies nothing, yours Sigmoid
 """
 
 from torch import nn

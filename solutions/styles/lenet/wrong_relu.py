@@ -1,7 +1,8 @@
 """Wrong LeNet: ReLU activations instead of the course's sigmoid.
 
 Deserves: status wrong.
-Feedback: uses ReLU activations
+Feedback: outputs agree through conv1; after it the reference applies Sigmoid
+Feedback: yours ReLU
 """
 
 from torch import nn

@@ -1,6 +1,6 @@
 """Wrong max_pool2d_backward: unravels the flat argmax with divmod(idx, kH) instead of kW.
 
-Deserves: hint fails_with_non_square.
+Deserves: hint fails_with_uneven.
 """
 
 import numpy as np

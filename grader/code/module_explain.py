@@ -1,0 +1,366 @@
+"""Say where a student's block departs from the reference: the first tied op whose input or output
+differs, what each side applies before it, or, when no weights could be tied, which layers differ.
+
+Everything here reads the child's untrusted facts only through ``module_unpack``'s checked forms.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from cnngrade.exercises.core import Text
+from cnngrade.grader.code.module_reference import ReferenceRun
+from cnngrade.grader.sandbox.runtime.probe_trace import ancestors, signature
+
+_SHORT = {"conv2d": "conv", "batch_norm": "bn", "linear": "fc"}
+_SHOWN = {
+    "relu": "ReLU", "sigmoid": "Sigmoid", "tanh": "Tanh", "relu6": "ReLU6", "leaky_relu": "LeakyReLU",
+    "gelu": "GELU", "silu": "SiLU", "elu": "ELU", "softmax": "Softmax", "log_softmax": "LogSoftmax",
+    "max_pool2d": "max pooling", "avg_pool2d": "average pooling", "adaptive_avg_pool2d": "adaptive average pooling",
+    "adaptive_max_pool2d": "adaptive max pooling", "add": "a sum (+)", "sub": "a subtraction",
+    "mul": "a multiplication", "div": "a division", "neg": "a negation", "cat": "a concatenation",
+    "abs": "abs", "clamp": "clamp", "hardtanh": "Hardtanh", "stack": "a stack (torch.stack: a new dimension)",
+}  # fmt: skip
+_SHOWN_ZH = {"max_pool2d": "最大池化", "avg_pool2d": "平均池化", "add": "加法 (+)", "cat": "拼接", "mul": "乘法",
+             "sub": "减法", "div": "除法", "neg": "取负"}  # fmt: skip
+_ACTIVATIONS = ("relu", "sigmoid", "tanh", "relu6", "leaky_relu", "gelu", "silu", "elu", "hardtanh")
+
+
+def names(ref: ReferenceRun) -> dict[int, str]:
+    """conv1, bn1, conv2 ... for the reference's parametrized ops, numbered in use order."""
+    seen: Counter = Counter()
+    out = {}
+    for t in ref.tied:
+        kind = ref.ops[t]["kind"]
+        seen[kind] += 1
+        out[t] = f"{_SHORT.get(kind, kind)}{seen[kind]}"
+    return out
+
+
+def _pair(v) -> tuple:
+    if isinstance(v, (list, tuple)):
+        return tuple(v) if len(v) != 1 else (v[0], v[0])
+    return (v, v)
+
+
+def _op_text(op: dict, lang: str) -> str:
+    kind, attrs = op["kind"], op.get("attrs", {})
+    base = _SHOWN.get(kind, kind) if lang == "en" else _SHOWN_ZH.get(kind, _SHOWN.get(kind, kind))
+    if kind in ("max_pool2d", "avg_pool2d") and "kernel_size" in attrs:
+        stride = attrs.get("stride") if attrs.get("stride") not in (None, []) else attrs["kernel_size"]
+        return f"{base} ({_fmt(attrs['kernel_size'])}, stride {_fmt(stride)})"
+    if kind in ("mul", "add", "sub", "div") and "scalar" in attrs:
+        return f"{base} by {attrs['scalar']:g}" if lang == "en" else f"{base} {attrs['scalar']:g}"
+    return base
+
+
+def _fmt(v) -> str:
+    p = _pair(v)
+    return str(p[0]) if len(p) == 2 and p[0] == p[1] else "x".join(str(x) for x in p)
+
+
+def chain(ops, index: int) -> list[int]:
+    """The parameter-free ops between ``index``'s parametrized ancestors and it, in forward order
+    (following first inputs; a sum or concatenation ends the walk)."""
+    out: list[int] = []
+    seen = set()
+    if 0 <= index < len(ops) and ops[index]["params"]:
+        return out
+    while 0 <= index < len(ops) and index not in seen:
+        seen.add(index)
+        op = ops[index]
+        if op["params"] and out:
+            break
+        if not op["params"]:
+            out.append(index)
+            if op["kind"] in ("add", "cat", "sub", "stack"):
+                break
+        ins = [j for j in op["inputs"] if j < index]
+        if not ins:
+            break
+        index = ins[0]
+    return out[::-1]
+
+
+def _chain_before(ops, t: int) -> list[int]:
+    ins = [j for j in ops[t]["inputs"] if j < t]
+    return chain(ops, ins[0]) if ins else []
+
+
+def _labels(ops, j: int, label: dict[int, str], feeds) -> list[str]:
+    """What a concatenation part is: ``input``, the ops it comes from, or an earlier concat's parts."""
+    if j == -1:
+        return ["input"]
+    if j < 0:
+        return ["?"]
+    if ops[j]["kind"] == "cat":
+        return [x for i in ops[j]["inputs"] for x in _labels(ops, i, label, feeds)]
+    if ops[j]["params"]:
+        return [label.get(j, "?")]
+    srcs = [label.get(a, "input") if a >= 0 else "input" for a in feeds[j]]
+    return ["+".join(srcs) or "?"]
+
+
+def _describe(ops, idxs: list[int], lang: str, label: dict[int, str] | None = None) -> str:
+    feeds = ancestors(list(ops))
+    shown = []
+    for i in idxs:
+        if ops[i]["kind"] == "dropout":
+            continue
+        text = _op_text(ops[i], lang)
+        if ops[i]["kind"] == "cat" and label is not None:
+            parts = [x for j in ops[i]["inputs"] for x in _labels(ops, j, label, feeds)]
+            text += f" of ({', '.join(parts)})"
+        shown.append(text)
+    if not shown:
+        return "nothing" if lang == "en" else "无操作"
+    return ", ".join(shown) if lang == "en" else "、".join(shown)
+
+
+def _close(a, b, rtol=1e-3, atol=1e-4) -> bool:
+    return a is not None and b is not None and np.shape(a) == np.shape(b) and bool(np.allclose(a, b, rtol=rtol, atol=atol))  # fmt: skip
+
+
+def concat_order(student: np.ndarray, ref: ReferenceRun, mode: str, index: int) -> tuple[list, list] | None:
+    """(student part order, reference part order) when ``student`` is the reference's concatenation
+    at trace ``index`` with its parts in another order; names of parts: input, or the op's name."""
+    op = ref.ops[index] if 0 <= index < len(ref.ops) else None
+    if op is None or op["kind"] != "cat" or index not in ref.values.get(mode, {}):
+        return None
+    whole = ref.values[mode][index][1]
+    if np.shape(student) != np.shape(whole) or whole.ndim < 2:
+        return None
+    parts, start = [], 0
+    labels = _part_labels(ref, op)
+    sizes = _part_sizes(ref, op, whole.shape[1])
+    if sizes is None:
+        return None
+    for size in sizes:
+        parts.append((start, size))
+        start += size
+    found = []
+    for n, (s0, size) in enumerate(parts):
+        piece = whole[:, s0 : s0 + size]
+        at = [o for o in range(whole.shape[1] - size + 1) if _close(student[:, o : o + size], piece)]
+        if not at:
+            return None
+        found.append((at[0], labels[n]))
+    order = [label for _, label in sorted(found)]
+    return (order, labels) if order != labels else None
+
+
+def _part_sizes(ref: ReferenceRun, op: dict, total: int) -> list[int] | None:
+    sizes = []
+    for j in op["inputs"]:
+        shape = ref.ops[j]["out_shape"] if j >= 0 else None
+        if j == -1:
+            shape = _input_shape(ref)
+        if not shape or len(shape) < 2:
+            return None
+        sizes.append(int(shape[1]))
+    return sizes if sum(sizes) == total else None
+
+
+def _input_shape(ref: ReferenceRun):
+    for t in ref.tied:
+        if -1 in ref.ops[t]["inputs"] and ref.values:
+            pair = next(iter(ref.values.values())).get(t)
+            return list(pair[0].shape) if pair and pair[0] is not None else None
+    return None
+
+
+def _part_labels(ref: ReferenceRun, op: dict) -> list[str]:
+    """``input`` (the block input or an earlier concatenation), ``new``, or ``path k``."""
+    ins = op["inputs"]
+    out = []
+    for n, j in enumerate(ins):
+        if j == -1 or (j >= 0 and ref.ops[j]["kind"] == "cat"):
+            out.append("input")
+        else:
+            out.append("new" if len(ins) == 2 else f"path {n + 1}")
+    return out
+
+
+def affine(student: np.ndarray, expected: np.ndarray) -> tuple[float, float] | None:
+    """(scale, shift) when ``student == scale * expected + shift`` and that is not the identity."""
+    if np.shape(student) != np.shape(expected) or expected.size < 3 or np.ptp(expected) == 0:
+        return None
+    e, s = expected.reshape(-1), student.reshape(-1)
+    scale, shift = np.polyfit(e, s, 1)
+    if not np.allclose(scale * e + shift, s, rtol=1e-3, atol=1e-4 * max(1.0, np.abs(s).max())):
+        return None
+    if abs(scale - 1) < 1e-3 and abs(shift) < 1e-4:
+        return None
+    return float(scale), float(shift)
+
+
+def _agree_through(ref: ReferenceRun, t: int, itself: bool = False) -> tuple[str, str]:
+    label = names(ref)
+    if itself and t in label:
+        return label[t], label[t]
+    feeds = ancestors(list(ref.ops))[t] if t >= 0 else []
+    srcs = [label.get(a, "") for a in feeds if a >= 0]
+    if not srcs:
+        return "the input", "输入"
+    return ", ".join(srcs), "、".join(srcs)
+
+
+def _both(en: str, zh: str) -> Text:
+    return Text(en, zh)
+
+
+def _chain_cat(ops, idxs: list[int]) -> int:
+    return idxs[-1] if idxs and ops[idxs[-1]]["kind"] == "cat" else -2
+
+
+def before(ref: ReferenceRun, t: int, trace: list[dict], j: int, s_in, mode: str, smap: dict) -> Text:
+    """The input of reference op ``t`` (student op ``j``) differs: say what comes before it."""
+    name = names(ref)[t]
+    ref_chain, mine = _chain_before(ref.ops, t), _chain_before(trace, j)
+    ins = [i for i in ref.ops[t]["inputs"] if i < t]
+    order = concat_order(s_in, ref, mode, ins[0]) if ins else None
+    if order is not None:
+        return _both(f"the concatenation order is ({', '.join(order[0])}); expected ({', '.join(order[1])}) "
+                     f"(at the input of {name})",
+                     f"拼接顺序为 ({', '.join(order[0])})，应为 ({', '.join(order[1])})（{name} 的输入处）")  # fmt: skip
+    return _differ(ref, trace, ref_chain, mine, _agree_through(ref, t), name, smap)
+
+
+def _differ(ref, trace, ref_chain, mine, through, name, smap) -> Text:
+    ref_kinds = [ref.ops[i]["kind"] for i in ref_chain]
+    kinds = [trace[i]["kind"] for i in mine]
+    label = names(ref)
+    ref_text, text = _describe(ref.ops, ref_chain, "en", label), _describe(trace, mine, "en", smap)
+    ref_zh, zh = _describe(ref.ops, ref_chain, "zh", label), _describe(trace, mine, "zh", smap)
+    where = f"before {name}" if name else "at the output"
+    where_zh = f"{name} 之前" if name else "输出处"
+    if "add" in kinds and "add" not in ref_kinds and name:
+        return _both(f"the shortcut is added before {name}; the reference adds it later (outputs agree "
+                     f"through {through[0]}; then the reference applies {ref_text}, yours {text})",
+                     f"捷径在 {name} 之前就相加了；参考实现在之后才相加（到 {through[1]} 为止输出一致；"
+                     f"之后参考实现为 {ref_zh}，你的为 {zh}）")  # fmt: skip
+    if "add" in ref_kinds and "add" not in kinds:
+        return _both(f"outputs agree through {through[0]}; the reference then adds the shortcut ({ref_text}), "
+                     f"yours applies {text} {where}: is the shortcut added?",
+                     f"到 {through[1]} 为止输出一致；参考实现随后加上捷径（{ref_zh}），你的在{where_zh}为 {zh}：捷径加上了吗？")  # fmt: skip
+    ref_acts = [k for k in ref_kinds if k in _ACTIVATIONS]
+    acts = [k for k in kinds if k in _ACTIVATIONS]
+    target = f"between {through[0]} and {name}" if name else f"after {through[0]}"
+    target_zh = f"{through[1]} 与 {name} 之间" if name else f"{through[1]} 之后"
+    if ref_acts and not acts:
+        return _both(f"no activation {target}: the reference applies {ref_text}, yours {text}",
+                     f"{target_zh}缺少激活函数：参考实现为 {ref_zh}，你的为 {zh}")  # fmt: skip
+    return _both(f"outputs agree through {through[0]}; after it the reference applies {ref_text}, yours {text}",
+                 f"到 {through[1]} 为止输出一致；之后参考实现为 {ref_zh}，你的为 {zh}")  # fmt: skip
+
+
+_HYPER_SHOWN = ("stride", "padding", "dilation", "groups", "kernel_size", "eps")
+
+
+def at(ref: ReferenceRun, t: int, trace: list[dict], j: int, mode: str) -> Text:
+    """Same input and weights, different output: a hyper-parameter (or the BN mode) differs."""
+    name = names(ref)[t]
+    mine, theirs = trace[j].get("attrs", {}), ref.ops[t].get("attrs", {})
+    if ref.ops[t]["kind"] == "batch_norm" and "training" in mine and bool(mine["training"]) != (mode == "train"):
+        stats = "batch statistics" if mine["training"] else "running statistics"
+        return _both(f"in {mode} mode your {name} normalizes with {stats}; the reference uses the other ones "
+                     "(do not pass training= yourself; BatchNorm2d follows the module's mode)",
+                     f"{mode} 模式下你的 {name} 使用了{'批统计量' if mine['training'] else '滑动统计量'}；参考实现相反"
+                     "（不要自己传 training=；BatchNorm2d 随模块模式变化）")  # fmt: skip
+    for attr in _HYPER_SHOWN:
+        if attr in mine and attr in theirs and _pair(mine[attr]) != _pair(theirs[attr]):
+            return _both(f"{name} uses {attr} {_fmt(mine[attr])}, the reference {_fmt(theirs[attr])}",
+                         f"{name} 的 {attr} 为 {_fmt(mine[attr])}，参考实现为 {_fmt(theirs[attr])}")  # fmt: skip
+    return _both(f"{name} gets the right input and weights but gives another output",
+                 f"{name} 的输入与权重都正确，但输出不同")  # fmt: skip
+
+
+def after(ref: ReferenceRun, trace: list[dict], out_src: int, student, expected, mode: str, smap: dict) -> Text:
+    """Every tied op agrees: the difference is in what follows the last of them."""
+    order = concat_order(student, ref, mode, ref.output)
+    if order is not None:
+        return _both(f"the concatenation order is ({', '.join(order[0])}); expected ({', '.join(order[1])})",
+                     f"拼接顺序为 ({', '.join(order[0])})，应为 ({', '.join(order[1])})")  # fmt: skip
+    scaled = affine(np.asarray(student, dtype=np.float64), expected)
+    if scaled is not None:
+        return _both(f"your output is the reference's times {scaled[0]:.4g} plus {scaled[1]:.4g}: remove the "
+                     "extra scaling or shift at the end",
+                     f"你的输出等于参考输出乘 {scaled[0]:.4g} 再加 {scaled[1]:.4g}：去掉末尾多余的缩放或平移")  # fmt: skip
+    ref_chain = chain(list(ref.ops), ref.output)
+    mine = chain(trace, out_src) if 0 <= out_src < len(trace) else []
+    return _differ(ref, trace, ref_chain, mine, _agree_through(ref, ref.output, itself=True), "", smap)
+
+
+def describe_signature(sig: tuple) -> str:
+    kind, shapes = sig[0], dict(sig[1])
+    bias = ", bias" if "bias" in shapes else ""
+    w = shapes.get("weight")
+    if kind == "conv2d" and w and len(w) == 4:
+        return f"Conv2d({w[1]}, {w[0]}, {w[2]}x{w[3]}{bias})"
+    if kind == "linear" and w and len(w) == 2:
+        return f"Linear({w[1]}, {w[0]}{bias})"
+    if kind == "batch_norm":
+        c = (w or shapes.get("running_mean") or [0])[0]
+        return f"BatchNorm2d({c})"
+    return kind
+
+
+def _strip(sig: tuple) -> tuple:
+    return (sig[0], tuple(x for x in sig[1] if x[0] != "bias"))
+
+
+def structure(trace: list[dict], refs: tuple[ReferenceRun, ...]) -> Text:
+    """No convention's parametrized ops match the student's: which layers differ, biases first."""
+    mine = Counter(signature(op) for op in trace if op["params"])
+    if not mine:
+        return _both("forward uses none of the block's own parameters: create the layers in __init__ "
+                     "(as attributes, nn.Sequential, nn.ModuleList ...) and use them in forward",
+                     "forward 没有使用模块自己的参数：请在 __init__ 中创建各层（属性、nn.Sequential、nn.ModuleList 等）"
+                     "并在 forward 中使用")  # fmt: skip
+    def distance(r: ReferenceRun) -> int:
+        theirs = Counter(signature(r.ops[t]) for t in r.tied)
+        stripped = Counter(map(_strip, mine.elements())) - Counter(map(_strip, theirs.elements()))
+        return 10 * sum(stripped.values()) + sum(((mine - theirs) + (theirs - mine)).values())
+
+    best = min(refs, key=distance)
+    theirs = Counter(signature(best.ops[t]) for t in best.tied)
+    s_mine, s_theirs = Counter(map(_strip, mine.elements())), Counter(map(_strip, theirs.elements()))
+    parts_en, parts_zh = [], []
+    missing, extra = s_theirs - s_mine, s_mine - s_theirs
+    if missing:
+        shown = ", ".join(describe_signature(s) for s in missing.elements())
+        parts_en.append(f"missing {shown}")
+        parts_zh.append(f"缺少 {shown}")
+    if extra:
+        shown = ", ".join(describe_signature(s) for s in extra.elements())
+        parts_en.append(f"extra {shown}")
+        parts_zh.append(f"多出 {shown}")
+    note = _bias_note(mine, theirs, s_mine == s_theirs)
+    if note is not None:
+        parts_en.append(note.en)
+        parts_zh.append(note.zh)
+    accepted = ", ".join(r.convention for r in refs)
+    return _both(f"the layers match no accepted convention ({accepted}); against {best.convention}: "
+                 + "; ".join(parts_en),
+                 f"各层与任何可接受的写法（{accepted}）都不一致；与 {best.convention} 相比：" + "；".join(parts_zh))  # fmt: skip
+
+
+def _bias_note(mine: Counter, theirs: Counter, same_layers: bool) -> Text | None:
+    """Conv biases, when they are what differs: all vs none, or the only difference."""
+    def share(c: Counter) -> tuple[int, int]:
+        convs = [s for s in c.elements() if s[0] == "conv2d"]
+        return sum("bias" in dict(s[1]) for s in convs), len(convs)
+
+    (b_m, n_m), (b_t, n_t) = share(mine), share(theirs)
+    if n_m and b_m == n_m and b_t == 0 and n_t:
+        return Text("your convolutions have a bias where the reference's have none (bias=False: a BatchNorm follows)",
+                    "你的卷积带偏置，参考实现的没有（bias=False：后面接 BatchNorm）")  # fmt: skip
+    if n_t and b_m == 0 and b_t == n_t and n_m:
+        return Text("your convolutions lack the bias the reference's have", "你的卷积缺少参考实现中的偏置")
+    if same_layers and mine != theirs:
+        extra = [describe_signature(s) for s in (mine - theirs).elements()]
+        return Text(f"these convolutions differ in their bias: yours {', '.join(extra)}",
+                    f"这些卷积的偏置不同：你的 {', '.join(extra)}")  # fmt: skip
+    return None

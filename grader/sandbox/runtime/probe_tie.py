@@ -1,0 +1,179 @@
+"""Inside the child: a behaviour probe of a student's block with the reference's weights.
+
+The parent sends, per accepted convention, the reference block's parametrized ops in the order its
+forward uses them, each with its weights as plain arrays. Here the student's block is built from
+positional arguments (the first argument list its signature accepts: ``Residual(in, out, ...)`` or
+d2l's lazy ``Residual(out, ...)``), materialized by a dry forward, and traced; its parametrized ops
+are tied to the reference's by use order within each (kind, parameter shapes) group, and where
+that order may differ, by the other shape-consistent assignments (at most ``max_candidates``).
+For each assignment the block runs every input in every mode with the weights reloaded first; the
+outputs (and, for the first assignment and the first input, every tied op's input and output) go
+back as ONE packed float64 array described by ``segments``. The expected outputs never come here.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+from collections import defaultdict
+
+import numpy as np
+import torch
+
+from . import convert
+from .probe_trace import OpTracer, refined, tied_view
+
+MAX_SEGMENTS = 4000
+
+
+def _construct(cls, call: dict, ctx: dict):
+    """``cls(*args)`` for the first argument list its signature binds (index of that list too)."""
+    options = [[convert.decode(v, ctx["inputs"], "torch") for v in args] for args in call["alternatives"]]  # fmt: skip
+    try:
+        sig = inspect.signature(cls)
+    except (TypeError, ValueError):
+        sig = None
+    chosen = 0
+    if sig is not None:
+        for i, args in enumerate(options):
+            try:
+                sig.bind(*args)
+            except TypeError:
+                continue
+            chosen = i
+            break
+    model = cls(*options[chosen])
+    if not isinstance(model, torch.nn.Module):
+        raise convert.InvalidOutput(f"{getattr(cls, '__name__', 'the entry')} did not return a torch.nn.Module")  # fmt: skip
+    return model, chosen
+
+
+def _assignments(mine: list, theirs: list, limit: int) -> list[dict[int, int]]:
+    """Position assignments mine -> theirs within equal keys, order kept first, then permutations."""
+    groups_m, groups_t = defaultdict(list), defaultdict(list)
+    for p, k in enumerate(mine):
+        groups_m[k].append(p)
+    for p, k in enumerate(theirs):
+        groups_t[k].append(p)
+    if {k: len(v) for k, v in groups_m.items()} != {k: len(v) for k, v in groups_t.items()}:
+        return []
+    keys = list(groups_m)
+    out = []
+    for combo in itertools.product(*(itertools.permutations(groups_m[k]) for k in keys)):
+        out.append({j: i for k, perm in zip(keys, combo, strict=True) for j, i in zip(perm, groups_t[k], strict=True)})  # fmt: skip
+        if len(out) >= limit:
+            break
+    return out
+
+
+def candidates(student: list[dict], reference: list[dict], limit: int) -> list[dict[int, int]]:
+    """Assignments student op -> reference op (trace index -> reference position), best first.
+
+    First by place in the data flow (each op's kind and parameter shapes, refined by the ops that
+    feed it), in forward-use order; then by kind and parameter shapes alone (a block wired
+    differently still gets the reference's weights, so that its first departure can be shown).
+    Empty when the parametrized ops differ: nothing to tie.
+    """
+    tied, sigs, after = tied_view(student)
+    ref_sigs = [(op["kind"], tuple(sorted((s, tuple(v)) for s, v in op["shapes"].items()))) for op in reference]  # fmt: skip
+    ref_after = [list(op.get("after", [])) for op in reference]
+    out: list[dict[int, int]] = []
+    for mine, theirs in ((refined(sigs, after), refined(ref_sigs, ref_after)), (sigs, ref_sigs)):
+        for m in _assignments(mine, theirs, limit):
+            mapping = {tied[j]: i for j, i in m.items()}
+            if mapping not in out and len(out) < limit:
+                out.append(mapping)
+    return out
+
+
+def _load(model: torch.nn.Module, student: list[dict], reference: list[dict], mapping, arrays) -> None:
+    """Copy the reference's weights into the parameters and buffers the student's ops used."""
+    tensors = dict(model.named_parameters())
+    tensors.update(dict(model.named_buffers()))
+    with torch.no_grad():
+        for j, i in mapping.items():
+            for slot, value in zip(reference[i]["slots"], arrays[i], strict=True):
+                target = tensors.get(student[j]["params"].get(slot, ""))
+                if target is not None:
+                    target.copy_(value.to(target.dtype).to(target.device).reshape(target.shape))
+
+
+def _run(model, x, mode: str, keep: bool):
+    model.train(mode == "train")
+    if not keep:
+        with torch.no_grad():
+            return model(x), None
+    tracer = OpTracer(model, keep=True)
+    tracer.start(x)
+    with torch.no_grad(), tracer:
+        y = model(x)
+    return y, tracer
+
+
+class _Packer:
+    def __init__(self, max_bytes: int) -> None:
+        self.parts: list[np.ndarray] = []
+        self.segments: list[list] = []
+        self.size = 0
+        self.max = max_bytes // 8
+
+    def add(self, label: list, value) -> None:
+        arr = value if isinstance(value, np.ndarray) else convert.to_array(value, self.max * 8)
+        arr = np.asarray(arr, dtype=np.float64)
+        if self.size + arr.size > self.max or len(self.segments) >= MAX_SEGMENTS:
+            raise convert.InvalidOutput("the block's outputs are larger than the output limit")
+        self.parts.append(arr.reshape(-1))
+        self.segments.append([*label, list(arr.shape)])
+        self.size += arr.size
+
+    def array(self) -> np.ndarray:
+        return np.concatenate(self.parts) if self.parts else np.zeros((0,))
+
+
+def run_tied(cls, call: dict, ctx: dict) -> dict:
+    """See the module docstring; returns the JSON facts, the packed array is saved as output 0."""
+    torch.manual_seed(call["seed"])
+    device = ctx.get("device")
+    backend = f"torch:{device}" if device else "torch"
+    refs = []
+    for r in call["references"]:
+        arrays = [[convert.decode(a, ctx["inputs"], backend) for a in op["arrays"]] for op in r["ops"]]
+        ops = [{**op, "shapes": {s: list(a.shape) for s, a in zip(op["slots"], arr, strict=True)}}
+               for op, arr in zip(r["ops"], arrays, strict=True)]  # fmt: skip
+        refs.append((r["name"], ops, arrays))
+    packer = _Packer(ctx["max_output_bytes"])
+    with ctx["guard"]():
+        model, chosen = _construct(cls, call, ctx)
+        if device:
+            model.to(device)
+        xs = [convert.decode(spec, ctx["inputs"], backend) for spec in call["inputs"]]
+        model.eval()
+        with torch.no_grad():
+            model(xs[0])  # materializes lazy layers before anything reads the parameters
+        tracer = OpTracer(model)
+        tracer.start(xs[0])
+        with torch.no_grad(), tracer:
+            y = model(xs[0])
+        student = tracer.ops
+        output = tracer.source(y) if isinstance(y, torch.Tensor) else -2
+        packer.add([0, 0, 0, "eval", "raw"], y)  # its own weights: for the output shape only
+        found = []
+        for r, (_, ops, arrays) in enumerate(refs):
+            maps = candidates(student, ops, int(call.get("max_candidates", 6)))
+            found.append(len(maps))
+            for c, mapping in enumerate(maps):
+                for k, x in enumerate(xs):
+                    for mode in call["modes"]:
+                        _load(model, student, ops, mapping, arrays)
+                        keep = c == 0 and k == 0
+                        y, seen = _run(model, x, mode, keep)
+                        packer.add([r, c, k, mode, "out"], y)
+                        if seen is not None:
+                            for j, i in mapping.items():
+                                if j in seen.values and seen.values[j][0] is not None:
+                                    packer.add([r, c, k, mode, f"in:{i}"], seen.values[j][0].numpy())
+                                    packer.add([r, c, k, mode, f"op:{i}"], seen.values[j][1].numpy())
+    convert.save_outputs([packer.array()], ctx["index"], ctx["job_fd"])
+    params = int(sum(np.prod(p.shape) for p in model.parameters()))
+    facts = {"trace": student, "output": output, "segments": packer.segments, "candidates": found, "arguments": chosen}
+    return {"status": "ok", "n_out": 1, "parameters": params, "probe": facts}
