@@ -195,5 +195,8 @@ def feedback_html(result: StudentResult, lang: Lang, *, title: str = "") -> str:
         body += _verdict_html(verdict, lang)
     style = "li{margin:.2em 0}li pre{margin:.3em 0}"
     return html_page(
-        "\n".join(body), title=f"{heading} — {result.student_id}", lang=lang, style=style
+        "\n".join(body),
+        title=f"{heading} — {for_terminal(result.student_id, one_line=True)}",
+        lang=lang,
+        style=style,
     )

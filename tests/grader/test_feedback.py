@@ -44,3 +44,40 @@ def test_html_page_has_every_part_and_its_formulas_as_mathml():
     )
     assert "<details>" in with_solution and "<math" in with_solution
     assert "$o = 14$" not in with_solution and "<script" not in with_solution.lower()
+
+
+def test_markdown_makes_student_text_inert_and_keeps_it_readable():
+    import html
+    import re
+
+    from markdown_it import MarkdownIt
+
+    hostile = (
+        "\x1b]0;pwned\x07 ![p](http://evil.example/p.png) [x](https://evil.example) "
+        '<img src="http://evil.example/i.png"> <https://evil.example> # not a heading'
+    )
+    block = "row 1\n![p](http://evil.example/q.png)\n  <script>x</script>"
+    findings = (
+        Finding("wrong", hostile + "\n" + block),
+        Finding("wrong", "line 3: uses torch.nn.conv2d"),
+    )
+    result = StudentResult(
+        "s1\x1b[2J[white]", (Verdict("a.1", "a", 0.0, 1.0, findings),), (hostile,)
+    )
+    md = feedback_markdown(result, "en")
+    assert "\x1b" not in md
+    assert not re.search(r"<img|<script|<https?:|\]\(https?:|https?://", md)
+    rendered = MarkdownIt("commonmark", {"html": True}).render(md)
+    assert "\\x1b]0;pwned\\x07" in html.unescape(rendered)  # shown, not run
+    assert "<a " not in rendered and "<img" not in rendered and "<script" not in rendered
+    assert "line 3: uses torch.nn.conv2d" in md  # ordinary text stays as it was written
+
+
+def test_html_shows_control_characters_escaped():
+    result = StudentResult(
+        "s1\x1b",
+        (Verdict("a.1", "a", 0.0, 1.0, (Finding("wrong", "a\x1b[2J\nb\x9b"),)),),
+        ("e\x07",),
+    )
+    page = feedback_html(result, "en")
+    assert not any(c in page for c in "\x1b\x9b\x07") and "\\x1b[2J" in page

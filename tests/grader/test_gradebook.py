@@ -49,3 +49,22 @@ def test_same_results_same_bytes(tmp_path):
     a = write_gradebook(gradebook_frame(results, SLOTS), tmp_path / "a.csv").read_bytes()
     b = write_gradebook(gradebook_frame(results, SLOTS), tmp_path / "b.csv").read_bytes()
     assert a == b and b"0.3333" in a
+
+
+def test_written_cells_are_never_formulas_and_show_no_escape(tmp_path):
+    import csv
+
+    from cnngrade.exercises.assignment import Slot
+    from cnngrade.grader.gradebook import gradebook_frame, write_gradebook
+    from cnngrade.grader.types import StudentResult, Verdict
+
+    slots = [Slot("a.1", "a", "answer", 1, 1.0)]
+    ids = ['=HYPERLINK("http://evil","x")', "+1", "-1+2", "@SUM(1)", "\tx", "\r=1", "ok\x1b[2J"]
+    results = [StudentResult(i, (Verdict("a.1", "a", -0.0, 1.0),)) for i in ids]
+    path = write_gradebook(gradebook_frame(results, slots), tmp_path / "gradebook.csv")
+    text = path.read_text(encoding="utf-8")
+    assert "\x1b" not in text and "\r=" not in text
+    rows = list(csv.DictReader(text.splitlines()))
+    expected = ["'" + i for i in ids[:5]] + ["'\\x0d=1"]  # CR shown escaped, still quoted
+    assert [r["student_id"] for r in rows][:6] == expected
+    assert rows[-1]["student_id"] == "ok\\x1b[2J"

@@ -121,7 +121,9 @@ def test_code_slot_without_grader_code_is_an_error_finding(tmp_path, monkeypatch
     settings = _code_settings(tmp_path)
     folder = write_answers(tmp_path / "subs", "s1", {"find_stride.1": "1"})
     (folder / "corr2d.py").write_text("def corr2d(X, K):\n    return X\n")
-    monkeypatch.setitem(sys.modules, "cnngrade.grader.code", None)  # import fails like a missing package
+    monkeypatch.setitem(
+        sys.modules, "cnngrade.grader.code", None
+    )  # import fails like a missing package
     result, _ = _run(tmp_path, folder, settings)
     code = result.verdicts[1]
     assert code.slot == "corr2d.1" and code.findings[0].kind == "error" and code.max_score == 3.0
@@ -137,7 +139,9 @@ def test_code_slot_calls_the_code_grader_and_rescales_to_manifest_points(tmp_pat
         calls.append((slot, exercise_id, path.name, seed, lang))
         return Verdict(slot, exercise_id, 5.0, 10.0)
 
-    monkeypatch.setitem(sys.modules, "cnngrade.grader.code", types.SimpleNamespace(grade_code_file=fake))
+    monkeypatch.setitem(
+        sys.modules, "cnngrade.grader.code", types.SimpleNamespace(grade_code_file=fake)
+    )
     settings = _code_settings(tmp_path)
     folder = write_answers(tmp_path / "subs", "s1", {})
     (folder / "corr2d.py").write_text("def corr2d(X, K):\n    return X\n")
@@ -157,7 +161,9 @@ def test_code_slot_hides_output_and_submissions_and_uses_the_manifest_seconds(
         seen.update(limits=limits, hide_paths=tuple(hide_paths))
         return Verdict(slot, exercise_id, 1.0, 1.0)
 
-    monkeypatch.setitem(sys.modules, "cnngrade.grader.code", types.SimpleNamespace(grade_code_file=fake))
+    monkeypatch.setitem(
+        sys.modules, "cnngrade.grader.code", types.SimpleNamespace(grade_code_file=fake)
+    )
     text = CODE_MANIFEST.replace("{id: corr2d, points: 3}", "{id: corr2d, points: 3, seconds: 0.5}")
     subs = tmp_path / "subs"
     settings = Settings(parse_manifest(text), text, tmp_path / "out", submissions_dir=subs)
@@ -176,7 +182,9 @@ def test_code_slot_without_a_file_is_missing_and_a_crashing_grader_is_an_error(
     def crash(*args, **kwargs):
         raise RuntimeError("sandbox unavailable")
 
-    monkeypatch.setitem(sys.modules, "cnngrade.grader.code", types.SimpleNamespace(grade_code_file=crash))
+    monkeypatch.setitem(
+        sys.modules, "cnngrade.grader.code", types.SimpleNamespace(grade_code_file=crash)
+    )
     settings = _code_settings(tmp_path)
     folder = write_answers(tmp_path / "subs", "s1", {})
     assert _run(tmp_path, folder, settings)[0].verdicts[1].findings[0].kind == "missing"
@@ -244,7 +252,9 @@ def test_a_grader_fault_on_code_is_saved_flagged_and_retried_by_the_next_run(tmp
             raise RuntimeError("the sandbox worker failed: worker died")
         return Verdict(slot, exercise_id, 10.0, 10.0)
 
-    monkeypatch.setitem(sys.modules, "cnngrade.grader.code", types.SimpleNamespace(grade_code_file=flaky))
+    monkeypatch.setitem(
+        sys.modules, "cnngrade.grader.code", types.SimpleNamespace(grade_code_file=flaky)
+    )
     manifest = tmp_path / "assignment.yaml"
     manifest.write_text(CODE_MANIFEST, encoding="utf-8")
     subs = tmp_path / "subs"
@@ -281,7 +291,9 @@ def test_grade_device_reaches_the_code_grader_and_a_bad_name_is_one_line(
         seen.append(kwargs.get("device"))
         return Verdict(slot, exercise_id, 1.0, 1.0)
 
-    monkeypatch.setitem(sys.modules, "cnngrade.grader.code", types.SimpleNamespace(grade_code_file=spy))
+    monkeypatch.setitem(
+        sys.modules, "cnngrade.grader.code", types.SimpleNamespace(grade_code_file=spy)
+    )
     manifest = tmp_path / "assignment.yaml"
     manifest.write_text(CODE_MANIFEST, encoding="utf-8")
     subs = tmp_path / "subs"
@@ -295,3 +307,54 @@ def test_grade_device_reaches_the_code_grader_and_a_bad_name_is_one_line(
         main()
     assert stop.value.code == 2
     assert "'gpu' is not a device name" in capsys.readouterr().err
+
+
+def test_code_cases_are_drawn_with_the_course_key_and_its_folder_is_hidden(tmp_path, monkeypatch):
+    import types
+
+    from cnngrade.exercises.seeding import graded_case_seed, variant_seed
+    from cnngrade.grader.course_key import CourseKey
+
+    seen = []
+
+    def fake(slot, exercise_id, path, seed, lang, *, limits=None, hide_paths=(), device=None):
+        seen.append((seed, tuple(hide_paths)))
+        return Verdict(slot, exercise_id, 1.0, 1.0)
+
+    monkeypatch.setitem(
+        sys.modules, "cnngrade.grader.code", types.SimpleNamespace(grade_code_file=fake)
+    )
+    key = CourseKey(bytes(range(32)), "sha256:0123456789abcdef")
+    key_file = tmp_path / "course" / ".cnngrade" / "course.key"
+    base = _code_settings(tmp_path)
+    keyed = Settings(base.assignment, base.manifest_text, base.out_dir, course_key=key,
+                     course_key_file=key_file)  # fmt: skip
+    folder = write_answers(tmp_path / "subs", "s1", {})
+    (folder / "corr2d.py").write_text("def corr2d(X, K):\n    return X\n")
+    _run(tmp_path, folder, keyed)
+    _run(tmp_path, folder, base)
+    assert seen[0][0] == graded_case_seed("test-code", "s1", "corr2d.1", 0, key.secret)
+    assert seen[1][0] == variant_seed("test-code", "s1", "corr2d.1", 0) != seen[0][0]
+    assert str(key_file.parent.resolve()) in seen[0][1]
+    doc = ResultStore(keyed.out_dir).load("s1")
+    assert doc is not None and doc["course_key"] == ""  # the last save was the keyless run
+    _run(tmp_path, folder, keyed)
+    assert ResultStore(keyed.out_dir).load("s1")["course_key"] == key.fingerprint
+
+
+def test_a_refused_code_file_is_an_error_saying_why_not_missing(tmp_path, monkeypatch):
+    import types
+
+    def never(*args, **kwargs):
+        raise AssertionError("a refused file must not be graded")
+
+    monkeypatch.setitem(
+        sys.modules, "cnngrade.grader.code", types.SimpleNamespace(grade_code_file=never)
+    )
+    settings = _code_settings(tmp_path)
+    folder = write_answers(tmp_path / "subs", "s1", {})
+    (tmp_path / "other.py").write_text("def corr2d(X, K):\n    return X\n")
+    (folder / "corr2d.py").symlink_to(tmp_path / "other.py")
+    finding = _run(tmp_path, folder, settings)[0].verdicts[1].findings[0]
+    assert finding.kind == "error" and "'corr2d.py' is a symbolic link" in finding.message
+    assert finding.message.startswith("Your code file was not graded:")

@@ -7,7 +7,13 @@ import os
 
 import pytest
 
-from cnngrade.grader.store import ResultStore, atomic_write_text, file_stem, result_from_json, result_to_json
+from cnngrade.grader.store import (
+    ResultStore,
+    atomic_write_text,
+    file_stem,
+    result_from_json,
+    result_to_json,
+)
 from cnngrade.grader.types import Finding, StudentResult, Verdict
 
 
@@ -79,3 +85,23 @@ def test_file_names_stay_inside_the_results_folder(tmp_path, sid):
     store = ResultStore(tmp_path)
     assert store.path(sid).parent == store.folder
     assert "/" not in file_stem(sid) and file_stem(sid) not in (".", "..")
+
+
+def test_student_text_is_stored_as_is_but_written_without_hidden_characters(tmp_path):
+    nasty = "\x1b]0;pwned\x07\x9b2J\u202e\udcff"
+    result = StudentResult(nasty, (Verdict("a.1", "a", 0.0, 1.0, (Finding("wrong", nasty),)),))
+    store = ResultStore(tmp_path)
+    path = store.save(result, "fp", "en", course_key="sha256:0123456789abcdef")
+    text = path.read_text(encoding="utf-8")
+    assert not any(c in text for c in "\x1b\x07\x9b\u202e") and "\\u001b" in text
+    doc = store.load(nasty)
+    assert doc["course_key"] == "sha256:0123456789abcdef"
+    assert result_from_json(doc) == result
+
+
+def test_file_stems_fit_any_file_system_name(tmp_path):
+    for name in ("卷" * 85, "x" * 255, "s\udcff\x1b", "..", "."):
+        stem = file_stem(name)
+        assert len(stem.encode()) <= 200 and "/" not in stem and stem not in (".", "..")
+        atomic_write_text(tmp_path / f"{stem}.json", "{}")
+    assert file_stem("卷" * 85) != file_stem("卷" * 84 + "积")

@@ -83,3 +83,83 @@ def test_fingerprint_changes_with_the_submission_and_settings(tmp_path):
     )
     (folder / "answers.yaml").write_text("a.1: 2\n")
     assert first != fingerprint("id: hw", folder)
+
+
+def test_a_linked_folder_is_refused_with_its_code_slots(tmp_path):
+    real = _folder(tmp_path, "a.1: 1\n")
+    (real / "c.py").write_text("x = 1\n")
+    link = tmp_path / "s2"
+    link.symlink_to(real, target_is_directory=True)
+    sub = read_submission(link, "s2", SLOTS)
+    assert not sub.answers and not sub.code_files
+    assert sub.errors == ("the folder is a symbolic link; hand in a real folder",)
+    assert sub.rejected == {"c.1": "the folder is a symbolic link; hand in a real folder"}
+    assert "no submission folder" in read_submission(tmp_path / "absent", "x", SLOTS).errors[0]
+    (tmp_path / "file").write_text("x")
+    assert "a file, not a folder" in read_submission(tmp_path / "file", "x", SLOTS).errors[0]
+
+
+def test_a_linked_or_odd_code_file_is_rejected_with_a_reason(tmp_path):
+    import os
+
+    folder = _folder(tmp_path, "a.1: 1\n")
+    (tmp_path / "elsewhere.py").write_text("x = 1\n")
+    (folder / "c.py").symlink_to(tmp_path / "elsewhere.py")
+    sub = read_submission(folder, "s1", SLOTS)
+    assert not sub.code_files and "'c.py' is a symbolic link" in sub.rejected["c.1"]
+    (folder / "c.ipynb").write_text("{}")  # a real file of the slot wins over the refused one
+    sub = read_submission(folder, "s1", SLOTS)
+    assert sub.code_files == {"c.1": folder / "c.ipynb"} and not sub.rejected
+    (folder / "c.ipynb").unlink()
+    (folder / "c.py").unlink()
+    os.mkfifo(folder / "c.py")
+    assert "not a regular file" in read_submission(folder, "s1", SLOTS).rejected["c.1"]
+    (folder / "c.py").unlink()
+    (folder / "c.py").write_bytes(b"#" * 1_000_001)
+    assert "the limit is 1,000,000" in read_submission(folder, "s1", SLOTS).rejected["c.1"]
+
+
+def test_a_fifo_or_huge_answers_file_is_an_error_and_never_blocks(tmp_path):
+    import os
+
+    folder = tmp_path / "s1"
+    folder.mkdir()
+    os.mkfifo(folder / "answers.yaml")
+    start = time.perf_counter()
+    sub = read_submission(folder, "s1", SLOTS)
+    assert time.perf_counter() - start < 2.0
+    assert "'answers.yaml' is not a regular file" in sub.errors[0]
+    (folder / "answers.yaml").unlink()
+    (folder / "answers.yaml").write_text("a.1: " + "1" * 1_000_000)
+    assert "the limit is 1,000,000" in read_submission(folder, "s1", SLOTS).errors[0]
+
+
+def test_nested_links_odd_names_and_floods_are_findings(tmp_path):
+    from cnngrade.grader.submissions import MAX_ENTRIES
+
+    folder = _folder(tmp_path, "a.1: 1\n")
+    (folder / "deep" / "er").mkdir(parents=True)
+    (folder / "deep" / "er" / "l").symlink_to("/etc")
+    (folder / "deep" / "x\u202egnp.py").write_text("")
+    errors = read_submission(folder, "s1", SLOTS).errors
+    assert any("1 symbolic link(s)" in e and "'deep/er/l'" in e for e in errors)
+    assert any("'deep/x\\u202egnp.py'" in e for e in errors)
+    for i in range(MAX_ENTRIES):
+        (folder / "deep" / f"f{i}").touch()
+    sub = read_submission(folder, "s1", SLOTS)
+    assert any(f"more than {MAX_ENTRIES:,}" in e for e in sub.errors) and sub.answers == {
+        "a.1": "1"
+    }
+
+
+def test_fingerprint_hashes_links_as_links_and_is_bounded(tmp_path):
+    folder = _folder(tmp_path, "a.1: 1\n")
+    target = tmp_path / "t.txt"
+    target.write_text("one")
+    (folder / "l").symlink_to(target)
+    first = fingerprint("m", folder)
+    target.write_text("two")  # the link's target is never read
+    assert fingerprint("m", folder) == first
+    link = tmp_path / "s2"
+    link.symlink_to(folder, target_is_directory=True)
+    assert fingerprint("m", link) != fingerprint("m", folder)
