@@ -10,6 +10,7 @@ Manifest (YAML)::
       - {id: conv_output_shape, count: 2, difficulty: 2, points: 1}
       - {id: conv2d_forward}     # a code exercise (exercises.code) is a task, not an answer Problem
       - {id: conv2d, seconds: 1} # code only: time budget per test case (capped by the exercise's)
+      - {id: residual, convention: paper}  # module exercises: accept only this convention (d2l | paper)
 
 Slots are ``"<exercise id>.<k>"`` (k from 1, counting across entries with the same id). A variant is
 ``variant_seed(assignment id, student id, slot, attempt)``. Every instructor mistake raises a
@@ -33,7 +34,7 @@ from cnngrade.exercises.instantiate import instantiate
 from cnngrade.exercises.seeding import variant_seed
 
 _TOP_KEYS = ("id", "title", "language", "attempt", "exercises")
-_ITEM_KEYS = ("id", "count", "difficulty", "points", "seconds")
+_ITEM_KEYS = ("id", "count", "difficulty", "points", "seconds", "convention")
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _STUDENT_ID = re.compile(r"^[^\W_][\w.@-]*$")
 
@@ -48,6 +49,7 @@ class Slot:
     difficulty: int
     points: float
     seconds: float | None = None  # code slots: the per-case time budget (None: the exercise's own)
+    convention: str | None = None  # module slots: the one accepted convention (None: all offered)
 
 
 @dataclass(frozen=True)
@@ -167,10 +169,13 @@ def _item_slots(node: yaml.Node, where: _Where, counter: dict[str, int], code: A
     if points < 0:
         raise where.error(fields["points"], f"points must be >= 0, got {points}")
     seconds = _seconds(fields.get("seconds"), where, ex_id, kind)
+    convention = _convention(fields.get("convention"), where, ex_id, exercise if kind == "code" else None)
     slots = []
     for _ in range(count):
         counter[ex_id] = counter.get(ex_id, 0) + 1
-        slots.append(Slot(f"{ex_id}.{counter[ex_id]}", ex_id, kind, difficulty, points, seconds))
+        slots.append(
+            Slot(f"{ex_id}.{counter[ex_id]}", ex_id, kind, difficulty, points, seconds, convention)
+        )
     return slots
 
 
@@ -184,6 +189,19 @@ def _seconds(node: yaml.Node | None, where: _Where, ex_id: str, kind: str) -> fl
     if not 0 < seconds <= 600:
         raise where.error(node, f"seconds must be > 0 and <= 600, got {seconds:g}")
     return seconds
+
+
+def _convention(node: yaml.Node | None, where: _Where, ex_id: str, exercise: Any) -> str | None:
+    """A module slot's accepted convention (None when the entry gives none: all it offers)."""
+    if node is None:
+        return None
+    offered = tuple(getattr(exercise, "conventions", ()) or ())
+    if not offered:
+        raise where.error(node, f"convention applies to module code exercises only, not to {ex_id!r}")
+    value = _scalar(node, where, "convention", (str,), None)
+    if value not in offered:
+        raise where.error(node, f"convention {value!r} is not offered by {ex_id!r}; use one of {offered}")
+    return value
 
 
 def _compose(text: str, source: str) -> yaml.Node:

@@ -218,7 +218,7 @@ def _grade_code(
     try:
         verdict = grade_code_file(
             slot.slot,
-            slot.exercise_id,
+            f"{slot.exercise_id}:{slot.convention}" if slot.convention else slot.exercise_id,
             path,
             seed,
             lang,

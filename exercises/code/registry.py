@@ -41,11 +41,19 @@ def names() -> list[str]:
 
 
 def get(exercise_id: str) -> CodeExercise:
-    """The code exercise with this id.
+    """The code exercise with this id; ``"<id>:<convention>"`` narrows a module exercise to one
+    accepted convention (a manifest's ``convention:``).
 
     >>> get("conv2d").entry
     'conv2d'
+    >>> get("residual:paper").conventions
+    ('paper',)
     """
+    base, _, convention = exercise_id.partition(":")
+    if convention and base in _all():
+        from cnngrade.exercises.code.modules import with_convention
+
+        return with_convention(_all()[base], convention)
     if exercise_id not in _all():
         raise ValueError(f"unknown code exercise {exercise_id!r}; known: {', '.join(names())}")
     return _all()[exercise_id]
