@@ -118,6 +118,15 @@ def _grade_and_print(exercise: str, file: Path, as_json: bool, **options) -> Non
     typer.echo(f"[isolation level {iso.level}: {iso.name}]")
 
 
+_MARKS = {
+    "case_passed": "✓ ",
+    "case_failed": "✗ ",
+    "error": "✗ ",
+    "forbidden": "✗ ",
+    "timeout": "✗ ",
+}
+
+
 def _code_slot(assignment, slot: str):
     """The manifest's code slot named ``slot`` (or the one slot of the exercise ``slot``)."""
     code = [s for s in assignment.slots if s.kind == "code"]
@@ -159,7 +168,7 @@ def _replay(manifest: Path, student: str, slot_id: str, file: Path, exercise: st
         typer.echo(f"{slot.slot} ({slot.exercise_id}), {who}: {head} {verdict.score:g} / "
                    f"{verdict.max_score:g}  [graded cases, course key {key.fingerprint}]")  # fmt: skip
         for finding in verdict.findings:
-            mark = "✓ " if finding.kind == "case_passed" else ""
+            mark = _MARKS.get(finding.kind, "")
             typer.echo(mark + for_terminal(finding.message))
     if any(f.note == GRADER_FAULT for f in verdict.findings):
         raise typer.Exit(3)
