@@ -177,3 +177,26 @@ def test_sigkill_mid_run_then_rerun_gives_the_same_gradebook(klass):
     assert graded_again == N - done_before  # finished students are not redone; nothing was lost
     assert (killed / "gradebook.csv").read_bytes() == (out / "gradebook.csv").read_bytes()
     assert not list(results.glob(".*.tmp"))
+
+
+def test_links_are_their_own_students_and_the_key_is_recorded(tmp_path, monkeypatch):
+    from cnngrade.grader.course_key import KEY_ENV, load_course_key
+
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    manifest = write_manifest(tmp_path)
+    problems = personal_problems(load_manifest(manifest), "s1")
+    subs = tmp_path / "subs"
+    victim = write_answers(subs, "s1", {p.slot: str(p.answer) for p in problems})
+    (subs / "s2").symlink_to(victim, target_is_directory=True)
+    write_answers(subs, "s3\x1b[2J", {})
+    (subs / "notes.txt").write_text("a plain file is not a student")
+    summary = grade_class(subs, manifest, tmp_path / "out")
+    book = summary.gradebook.set_index("student_id")
+    assert list(book.index) == ["s1", "s2", "s3\\x1b[2J"]
+    assert book.loc["s1", "total"] == 6.0 and book.loc["s2", "total"] == 0.0
+    key = load_course_key(manifest, create=False)
+    assert summary.course_key == key.fingerprint
+    assert (manifest.parent / ".cnngrade" / "course.key").is_file()
+    doc = json.loads((tmp_path / "out" / "results" / "s2.json").read_text(encoding="utf-8"))
+    assert doc["course_key"] == key.fingerprint
+    assert "the folder is a symbolic link; hand in a real folder" in doc["errors"]
