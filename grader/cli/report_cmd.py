@@ -24,4 +24,4 @@ def report(
     misconceptions, and the students whose submissions had problems (one offline page)."""
     from cnngrade.grader.report import write_report
 
-    typer.echo(f"report:        {write_report(out, lang=lang)}")  # type: ignore[arg-type]
+    typer.echo(f"report:        {write_report(out, lang=lang)}")

@@ -17,7 +17,7 @@ from typing import Any
 
 __all__ = ["bars_svg", "histogram_svg", "paired_bars_svg"]
 
-_RC = {
+_RC: Any = {  # (matplotlib types rcParams keys as Literals)
     "svg.fonttype": "none",
     "svg.hashsalt": "cnngrade",  # stable ids: the same class gives the same page
     "text.parse_math": False,
