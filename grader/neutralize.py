@@ -9,8 +9,9 @@ hostile. Before it reaches a reader it goes through the function for its sink:
   undecodable bytes) and invisible fillers. Nothing can move the cursor, retitle a window, write the
   clipboard (OSC 52), clear the screen or reorder what the reader sees.
 - ``for_rich``: ``for_terminal`` and Rich markup escaped, so ``[white on white]`` prints as written.
-- ``for_csv``: OWASP's rule: a string cell starting with ``= + - @``, tab or CR (after any leading
-  spaces; the full-width forms too) gets a leading ``'`` so no spreadsheet runs it as a formula.
+- ``for_csv``: OWASP's rule: a string cell starting with ``= + - @``, tab or CR (also after any
+  leading whitespace; the full-width forms too) gets a leading ``'`` so no spreadsheet runs it as a
+  formula.
 - ``for_markdown``: every ASCII punctuation character backslash-escaped (CommonMark makes each of them
   literal), so links, images, autolinks, bare URLs (no ``.`` or ``:`` left to link), emphasis, headings,
   tables and raw HTML are all inert text; ``for_markdown_code`` fences a block (tracebacks, stdout).
@@ -114,10 +115,9 @@ def for_csv(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     text = for_terminal(value)
-    first = value.lstrip(" ")[:1]
-    if first in _CSV_TRIGGERS or text.lstrip(" ")[:1] in _CSV_TRIGGERS:
-        return "'" + text
-    return text
+    # the first character, or the first after any whitespace (a spreadsheet may trim it)
+    starts = {value[:1], value.lstrip()[:1], text.lstrip()[:1]}
+    return "'" + text if starts & _CSV_TRIGGERS else text
 
 
 def for_markdown(text: object, *, one_line: bool = False) -> str:

@@ -110,6 +110,9 @@ def test_rich_markup_with_escapes_is_escaped_twice() -> None:
         "\t=1+1",
         "\r=1+1",
         "  =1+1",
+        "\n=1+1",
+        "\u00a0\u3000+1",
+        "\t",
         "\uff1d1+1",  # full-width equals sign
     ],
 )
