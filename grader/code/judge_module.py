@@ -84,7 +84,7 @@ def _matching(exercise, refs, got, counts) -> tuple[int, int] | None:
 
 
 def _sent_ops(ref: ReferenceRun) -> list[dict]:
-    return [{"kind": op.kind, "slots": list(op.slots), "after": list(op.after),
+    return [{"kind": op.kind, "slots": list(op.slots), "after": list(op.after), "path": list(op.path),
              "shapes": {s: list(a.shape) for s, a in zip(op.slots, op.arrays, strict=True)}} for op in ref.sent.ops]  # fmt: skip
 
 

@@ -81,11 +81,11 @@ def _run_convention(exercise: CodeExercise, convention: str, inv: Invocation) ->
     tracer.close()
     ops = tracer.ops
     output = tracer.source(y)
-    tied, _, after = tied_view(ops)
+    tied, _, after, paths = tied_view(ops)
     rng = rng_for(int(inv.seed))
     arrays = [[_draw(rng, ops[t]["kind"], s, tuple(ops[t]["shapes"][s])) for s in ops[t]["params"]] for t in tied]  # fmt: skip
     sent = TiedReference(convention, tuple(
-        TiedOp(ops[t]["kind"], tuple(ops[t]["params"]), tuple(a), tuple(after[p]))
+        TiedOp(ops[t]["kind"], tuple(ops[t]["params"]), tuple(a), tuple(after[p]), paths[p])
         for p, (t, a) in enumerate(zip(tied, arrays, strict=True))))  # fmt: skip
     outputs, values = {}, {}
     for k, x in enumerate(xs):

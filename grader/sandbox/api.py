@@ -54,6 +54,8 @@ class TiedOp:
     arrays: tuple[np.ndarray, ...]
     #: the parametrized ops feeding this one (positions in the reference's list; -1: the input)
     after: tuple[int, ...] = ()
+    #: the kinds of the parameter-free ops between those and this one (``relu``, ``max_pool2d`` ...)
+    path: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ class ModuleProbe:
     alternatives: tuple[tuple[Any, ...], ...] = ()
     modes: tuple[str, ...] = ("eval",)
     references: tuple[TiedReference, ...] = ()
-    max_candidates: int = 6
+    max_candidates: int = 8
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,7 @@ def _encode_tied(call: ModuleProbe, i: int, job_dir: str, counter: _Blob) -> dic
         "references": [
             {"name": str(r.name), "ops": [
                 {"kind": str(op.kind), "slots": [str(s) for s in op.slots], "after": [int(a) for a in op.after],
+                 "path": [str(k) for k in op.path],
                  "arrays": [_encode(np.asarray(a), f"{where}.references", job_dir, counter) for a in op.arrays]}
                 for op in r.ops]}
             for r in call.references

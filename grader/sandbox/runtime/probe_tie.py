@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from . import convert
-from .probe_trace import OpTracer, refined, tied_view
+from .probe_trace import ACTIVATIONS, OpTracer, refined, tied_view
 
 MAX_SEGMENTS = 4000
 
@@ -66,6 +66,11 @@ def _assignments(mine: list, theirs: list, limit: int) -> list[dict[int, int]]:
     return out
 
 
+def _structural(paths: list) -> list[tuple[str, ...]]:
+    """Path kinds without activations (a wrong or missing activation keeps the wiring)."""
+    return [tuple(k for k in p if k not in ACTIVATIONS) for p in paths]
+
+
 def candidates(student: list[dict], reference: list[dict], limit: int) -> list[dict[int, int]]:
     """Assignments student op -> reference op (trace index -> reference position), best first.
 
@@ -74,11 +79,15 @@ def candidates(student: list[dict], reference: list[dict], limit: int) -> list[d
     differently still gets the reference's weights, so that its first departure can be shown).
     Empty when the parametrized ops differ: nothing to tie.
     """
-    tied, sigs, after = tied_view(student)
+    tied, sigs, after, paths = tied_view(student)
     ref_sigs = [(op["kind"], tuple(sorted((s, tuple(v)) for s, v in op["shapes"].items()))) for op in reference]  # fmt: skip
     ref_after = [list(op.get("after", [])) for op in reference]
+    ref_paths = [tuple(op.get("path", ())) for op in reference]
     out: list[dict[int, int]] = []
-    for mine, theirs in ((refined(sigs, after), refined(ref_sigs, ref_after)), (sigs, ref_sigs)):
+    bare, ref_bare = _structural(paths), _structural(ref_paths)
+    for mine, theirs in ((refined(sigs, after, paths), refined(ref_sigs, ref_after, ref_paths)),
+                         (refined(sigs, after, bare), refined(ref_sigs, ref_after, ref_bare)),
+                         (refined(sigs, after), refined(ref_sigs, ref_after)), (sigs, ref_sigs)):  # fmt: skip
         for m in _assignments(mine, theirs, limit):
             mapping = {tied[j]: i for j, i in m.items()}
             if mapping not in out and len(out) < limit:

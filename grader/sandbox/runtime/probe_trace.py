@@ -61,6 +61,8 @@ LEAF_KINDS = {
 }  # fmt: skip
 _LEAF_ATTRS = ("kernel_size", "stride", "padding", "dilation", "groups", "eps")
 MAX_OPS = 400
+ACTIVATIONS = frozenset(("relu", "sigmoid", "tanh", "relu6", "leaky_relu", "elu", "gelu", "silu", "mish",
+                         "hardtanh", "hardsigmoid", "hardswish", "softplus", "selu", "celu", "prelu"))  # fmt: skip
 
 
 def _plain(value):
@@ -233,26 +235,44 @@ def ancestors(ops: list[dict]) -> list[list[int]]:
     return [sorted(frozenset().union(*(through(j) for j in op["inputs"] if j < i))) for i, op in enumerate(ops)]  # fmt: skip
 
 
-def refined(sigs: list, after: list[list[int]]) -> list:
-    """Signatures refined by the signatures of the ops feeding each one (positions into ``sigs``;
-    ``-1`` the input): ops in the same place of the data flow get the same refined signature."""
+def refined(sigs: list, after: list[list[int]], paths: list | None = None) -> list:
+    """Signatures refined by place in the data flow: the refined signatures of the ops feeding
+    each one (positions into ``sigs``; ``-1`` the input), the kinds of parameter-free ops on the
+    way (``paths``), and the signatures of the ops it feeds. Ops in the same place get the same."""
     memo: dict[int, tuple] = {}
+    paths = paths or [()] * len(sigs)
 
-    def of(p: int, depth: int = 0) -> tuple:
+    def up(p: int, depth: int = 0) -> tuple:
         if p < 0 or depth > 64:
             return ("input",)
         if p not in memo:
-            memo[p] = (sigs[p], tuple(sorted((of(a, depth + 1) for a in after[p] if a < p), key=repr)))
+            feeds = tuple(sorted((up(a, depth + 1) for a in after[p] if a < p), key=repr))
+            memo[p] = (sigs[p], feeds, tuple(paths[p]))
         return memo[p]
 
-    return [repr(of(p)) for p in range(len(sigs))]
+    ups = [up(p) for p in range(len(sigs))]
+    down = [sorted(repr(ups[q]) for q in range(len(sigs)) if p in after[q]) for p in range(len(sigs))]
+    return [repr((ups[p], tuple(down[p]))) for p in range(len(sigs))]
 
 
-def tied_view(ops: list[dict]) -> tuple[list[int], list, list[list[int]]]:
+def path_kinds(ops: list[dict], t: int) -> tuple[str, ...]:
+    """The kinds of the parameter-free ops between op ``t`` and the parametrized ops feeding it."""
+    kinds, stack, seen = set(), [j for j in ops[t]["inputs"] if 0 <= j < t], set()
+    while stack:
+        j = stack.pop()
+        if j in seen or ops[j]["params"]:
+            continue
+        seen.add(j)
+        kinds.add(ops[j]["kind"])
+        stack += [i for i in ops[j]["inputs"] if 0 <= i < j]
+    return tuple(sorted(kinds))
+
+
+def tied_view(ops: list[dict]) -> tuple[list[int], list, list[list[int]], list[tuple[str, ...]]]:
     """(trace indices of the parametrized ops, their signatures, their parametrized ancestors as
-    positions in that list, ``-1`` the input)."""
+    positions in that list (``-1`` the input), the parameter-free op kinds before each)."""
     tied = parametrized(ops)
     pos = {t: p for p, t in enumerate(tied)}
     feeds = ancestors(ops)
     after = [[pos[a] if a >= 0 else -1 for a in feeds[t] if a < 0 or a in pos] for t in tied]
-    return tied, [signature(ops[t]) for t in tied], after
+    return tied, [signature(ops[t]) for t in tied], after, [path_kinds(ops, t) for t in tied]

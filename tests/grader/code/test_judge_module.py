@@ -198,3 +198,35 @@ def test_affine_finds_a_scaled_output(scale, shift, found) -> None:
     assert (got is not None) == found
     if found:
         assert got == pytest.approx((scale, shift))
+
+
+class Inception(nn.Module):
+    """d2l's Inception, branches computed last-first (four equal 1x1 convs in one case)."""
+
+    def __init__(self, in_channels, c1, c2, c3, c4, relu=True, order=(0, 1, 2, 3)):
+        super().__init__()
+        self.p4_2 = nn.Conv2d(in_channels, c4, kernel_size=1)
+        self.p3_1, self.p3_2 = nn.Conv2d(in_channels, c3[0], 1), nn.Conv2d(c3[0], c3[1], 5, padding=2)
+        self.p2_1, self.p2_2 = nn.Conv2d(in_channels, c2[0], 1), nn.Conv2d(c2[0], c2[1], 3, padding=1)
+        self.p1_1 = nn.Conv2d(in_channels, c1, kernel_size=1)
+        self.act = F.relu if relu else (lambda y: y)
+        self.order = order
+
+    def forward(self, x):
+        p4 = self.act(self.p4_2(F.max_pool2d(x, 3, 1, 1)))
+        p3 = self.act(self.p3_2(self.act(self.p3_1(x))))
+        p2 = self.act(self.p2_2(self.act(self.p2_1(x))))
+        p1 = self.act(self.p1_1(x))
+        paths = (p1, p2, p3, p4)
+        return torch.cat([paths[i] for i in self.order], dim=1)
+
+
+def test_inception_with_branches_in_another_order_passes() -> None:
+    _assert_passes("inception", Inception, "d2l")
+
+
+def test_inception_without_relu_and_with_swapped_paths_fail() -> None:
+    bare = type("Inception", (Inception,), {"__init__": lambda self, *a: Inception.__init__(self, *a, relu=False)})  # fmt: skip
+    _assert_fails("inception", bare, "no activation")
+    swapped = type("Inception", (Inception,), {"__init__": lambda self, *a: Inception.__init__(self, *a, order=(1, 0, 2, 3))})  # fmt: skip
+    _assert_fails("inception", swapped, "the concatenation order is")
