@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
 from cnngrade.exercises.code._common import down_to, draw_seed, shrink_steps, to
 from cnngrade.exercises.code.core import Case
 from cnngrade.reference.analysis.sizes import effective_kernel_size
@@ -114,7 +113,7 @@ def features(p: dict[str, Any]) -> tuple[str, ...]:
     """The non-trivial features a case exercises (for "fails only when ..." hints).
 
     >>> features({**BASE, "sh": 2, "N": 3})
-    ('batch', 'stride', 'bias')
+    ('batch', 'stride', 'uneven', 'bias')
     """
     found = {
         "batch": p["N"] > 1,
@@ -124,6 +123,8 @@ def features(p: dict[str, Any]) -> tuple[str, ...]:
         "dilation": p["dh"] > 1 or p["dw"] > 1,
         "groups": p["groups"] > 1,
         "non_square": p["kh"] != p["kw"] or p["H"] != p["W"],
+        # an argument the student receives as an (H, W) pair of two different values
+        "uneven": any(p[a] != p[b] for a, b in (("sh", "sw"), ("ph", "pw"), ("dh", "dw"))),
         "bias": bool(p["bias"]),
         "floor": any(
             (p[n] + 2 * p[pad] - effective_kernel_size(p[k], p[d])) % p[s] != 0

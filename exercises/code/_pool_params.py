@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
 from cnngrade.exercises.code._common import down_to, draw_seed, pair, shrink_steps, to
 from cnngrade.exercises.code.core import Case, Params
 
@@ -85,6 +84,8 @@ def features(p: Params) -> tuple[str, ...]:
         "default_stride": bool(p["default_stride"]),
         "padding": p["ph"] > 0 or p["pw"] > 0,
         "non_square": p["kh"] != p["kw"] or p["H"] != p["W"],
+        # an argument the student receives as an (H, W) pair of two different values
+        "uneven": any(p[a] != p[b] for a, b in (("kh", "kw"), ("sh", "sw"), ("ph", "pw"))),
         "overlap": p["sh"] < p["kh"] or p["sw"] < p["kw"],
         "ties": bool(p["ints"]),
         "floor": (p["H"] + 2 * p["ph"] - p["kh"]) % p["sh"] != 0

@@ -5,11 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
 from cnngrade.exercises.code import _conv_params as cp
 from cnngrade.exercises.code import forbidden_apis as fa
-from cnngrade.exercises.code._common import arrays, down_to, draw_seed, n64, pair, shrink_steps, t64, to
-from cnngrade.exercises.code.core import BuggyRule, Case, CaseGroup, CodeExercise, Invocation, Params
+from cnngrade.exercises.code._common import (
+    arrays,
+    down_to,
+    draw_seed,
+    n64,
+    pair,
+    shrink_steps,
+    t64,
+    to,
+)
+from cnngrade.exercises.code.core import (
+    BuggyRule,
+    Case,
+    CaseGroup,
+    CodeExercise,
+    Invocation,
+    Params,
+)
 from cnngrade.exercises.core import Text
 
 #: Every convolution and unfold/fold of torch, by name and by operator (see forbidden_apis.py).
@@ -42,10 +57,13 @@ def conv_expected(p: Params, inv: Invocation) -> tuple[np.ndarray, ...]:
     return _conv(inv)
 
 
-def _one_sided(p: Params, inv: Invocation) -> tuple[np.ndarray, ...] | None:
+def _one_sided(p: Params, inv: Invocation, end: bool = False) -> tuple[np.ndarray, ...] | None:
+    """All 2p padding rows/cols on the top/left (or, ``end``, the bottom/right: x copied into the
+    top-left corner of a zero buffer)."""
     if p["ph"] == 0 and p["pw"] == 0:
         return None
-    return _conv(inv, padding=((2 * p["ph"], 0), (2 * p["pw"], 0)))
+    rows, cols = (0, 2 * p["ph"]), (0, 2 * p["pw"])
+    return _conv(inv, padding=(rows, cols) if end else (rows[::-1], cols[::-1]))
 
 
 def _stride_rows_only(p: Params, inv: Invocation) -> tuple[np.ndarray, ...] | None:
@@ -85,6 +103,16 @@ CONV_BUGS = (
         ),
         _one_sided,
     ),  # fmt: skip
+    BuggyRule(
+        "one_sided_padding_end",
+        Text(
+            "Your values match padding 2p on the bottom/right only (x copied into the top-left "
+            "corner of the padded buffer): put x at offset (p, p), padding p on both sides.",
+            "你的结果与只在下/右侧填充 2p 一致（x 被复制到填充缓冲区的左上角）：应把 x 放在偏移 (p, p) 处，"
+            "两侧各填充 p。",
+        ),
+        lambda p, inv: _one_sided(p, inv, end=True),
+    ),
     BuggyRule(
         "stride_rows_only",
         Text(

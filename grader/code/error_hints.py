@@ -1,15 +1,19 @@
-"""Hints for exceptions whose message names a known mistake: a signature that does not take the
-grader's call, an int where a pair may come (or the reverse), a float size (``/`` for ``//``), NumPy
-values written into a tensor.
+"""Hints for failures whose message names a known mistake: Python 2 code, a signature that does not
+take the grader's call, an int where a pair may come (or the reverse), a float size (``/`` for
+``//``), NumPy values written into a tensor, and ``x[p:-p]`` that is empty when ``p`` is 0.
 
 The exception text comes from the student's own run (``raised TypeError at line 9: ...``); each rule
-is a regular expression over it and the hint says what to change.
+is a regular expression over it. A rule about an argument's form is claimed only when the case
+really passes that form (a "pass a pair" hint needs a pair in the call), and the empty-slice hint only
+when the failures are exactly the cases with a zero padding.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+import numpy as np
 from cnngrade.exercises.code.core import CodeExercise, Invocation
 from cnngrade.exercises.core import Text
 from cnngrade.grader.code.hints import Hint
@@ -92,28 +96,125 @@ _TENSOR_HINT = Hint(
 )
 
 
-def exception_hints(exercise: CodeExercise, outcome: CaseOutcome, inv: Invocation) -> list[Hint]:
-    """The hint for a known exception message (at most one), else nothing.
+#: Python 2 idioms as Python 3 reports them: (pattern, what it is, what to write instead).
+_PYTHON2 = (
+    (r"Missing parentheses in call to '(?P<w>print|exec)'", "{w} x", "{w}(x)"),
+    (r"name '(?P<w>xrange)' is not defined", "xrange", "range"),
+    (r"name '(?P<w>raw_input)' is not defined", "raw_input", "input"),
+    (r"name '(?P<w>unicode|basestring)' is not defined", "{w}", "str"),
+    (r"name '(?P<w>long)' is not defined", "long", "int"),
+    (r"name '(?P<w>reduce)' is not defined", "the built-in reduce", "functools.reduce"),
+    (r"name '(?P<w>unichr)' is not defined", "unichr", "chr"),
+    (r"object has no attribute '(?P<w>iteritems|itervalues|iterkeys)'", "d.{w}()", "d.items()/.values()/.keys()"),
+    (r"object has no attribute 'has_key'", "d.has_key(k)", "k in d"),
+    (r"module 'sys' has no attribute 'maxint'", "sys.maxint", "sys.maxsize"),
+    (r"'generator' object has no attribute 'next'", "it.next()", "next(it)"),
+    (r"multiple exception types must be parenthesized", "except E, e", "except E as e"),
+    (r"leading zeros in decimal integer literals", "an octal 0777", "0o777"),
+)  # fmt: skip
 
-    >>> from exercises.code import get
+
+def python2_hint(outcome: CaseOutcome) -> Hint | None:
+    """The hint for Python 2 code (``print x``, ``xrange``, ``d.iteritems()`` ...), else None.
+
+    >>> o = CaseOutcome("basic", {}, "exception",
+    ...                 Text("raised NameError at line 9: name 'xrange' is not defined", ""))
+    >>> python2_hint(o).text("en")
+    'This is Python 2 code (xrange): the grader runs Python 3, where you write range instead.'
+    """
+    if outcome.status != "exception":
+        return None
+    for pattern, what, instead in _PYTHON2:
+        m = re.search(pattern, outcome.message.en)
+        if m is not None:
+            what, instead = (s.format(**m.groupdict()) for s in (what, instead))
+            return Hint("python2", Text(
+                f"This is Python 2 code ({what}): the grader runs Python 3, where you write "
+                f"{instead} instead.",
+                f"这是 Python 2 的写法（{what}）：评分程序运行 Python 3，应改写为 {instead}。"))  # fmt: skip
+    return None
+
+
+def _arguments(inv: Invocation) -> list[object]:
+    return [*inv.args, *inv.kwargs.values(), *inv.init_kwargs.values()]
+
+
+def _passes_int(inv: Invocation) -> bool:
+    return any(isinstance(v, int) and not isinstance(v, bool) for v in _arguments(inv))
+
+
+def passes_pair(inv: Invocation) -> bool:
+    return any(isinstance(v, tuple | list) for v in _arguments(inv))
+
+
+def exception_hints(exercise: CodeExercise, outcome: CaseOutcome, inv: Invocation) -> list[Hint]:
+    """The hint for a known exception message (at most one) that the case's call explains.
+
+    An "int where a pair was expected" message gets its hint only when the call passes an int, a
+    "pair used as a number" message only when it passes a pair.
+
+    >>> from cnngrade.exercises.code import get
     >>> ex = get("corr2d")
     >>> case = ex.cases(__import__("numpy").random.default_rng(0))[0]
     >>> o = CaseOutcome("basic", case.params, "exception",
-    ...                 Text("raised TypeError at line 3: cannot unpack non-iterable int object", ""))
+    ...                 Text("raised NameError at line 3: name 'xrange' is not defined", ""))
     >>> [h.note for h in exception_hints(ex, o, ex.build(case.params))]
-    ['int_argument']
+    ['python2']
     """
     if outcome.status != "exception":
         return []
     text = outcome.message.en
+    if (py2 := python2_hint(outcome)) is not None:
+        return [py2]
     if _SIGNATURE.search(text):
         return [_signature(exercise, inv)]
-    for pattern, hint in (
-        (_INT_NOT_PAIR, _INT_HINT),
-        (_PAIR_NOT_INT, _PAIR_HINT),
-        (_FLOAT_SIZE, _FLOAT_HINT),
-        (_NUMPY_INTO_TENSOR, _TENSOR_HINT),
+    for pattern, hint, explains in (
+        (_INT_NOT_PAIR, _INT_HINT, _passes_int),
+        (_PAIR_NOT_INT, _PAIR_HINT, passes_pair),
+        (_FLOAT_SIZE, _FLOAT_HINT, lambda inv: True),
+        (_NUMPY_INTO_TENSOR, _TENSOR_HINT, lambda inv: True),
     ):
         if pattern.search(text):
-            return [hint]
+            return [hint] if explains(inv) else []
     return []
+
+
+# A shape with an empty dimension in a message: "into shape (2,2,0,0)", "(0, 3)", "zero-size array".
+_EMPTY = re.compile(
+    r"shapes? \((?:\s*\d+\s*,)*\s*0\s*(?:,\s*\d+\s*)*,?\s*\)|zero-size array|with size 0\b"
+)
+
+EMPTY_SLICE = Hint(
+    "empty_slice_zero_padding",
+    Text(
+        "Your code fails exactly when the padding is 0, with an empty array: a slice such as "
+        "x[p:-p] is empty when p = 0 (since -0 is 0). Slice with explicit ends, x[p:p + H] "
+        "(or x[p:x.shape[-2] - p]).",
+        "你的代码恰好在填充为 0 时出错，且出现了空数组：p = 0 时 x[p:-p] 这样的切片为空（-0 就是 0）。"
+        "请写出明确的终点，如 x[p:p + H]（或 x[p:x.shape[-2] - p]）。",
+    ),
+)
+
+
+def _zero_padding(params: dict) -> bool:
+    return params.get("ph", 1) == 0 or params.get("pw", 1) == 0
+
+
+def _looks_empty(o: CaseOutcome) -> bool:
+    """An empty dimension shows: in the message, the output's shape, or an uncopied -inf/NaN buffer."""
+    if o.status == "nonfinite" or (o.status == "exception" and _EMPTY.search(o.message.en)):
+        return True
+    return any(0 in np.shape(a) for a in o.actual)
+
+
+def empty_slice_cases(outcomes: Sequence[CaseOutcome], open_: set[int]) -> set[int]:
+    """The open failing cases an empty ``x[p:-p]`` slice explains: failures with a zero padding
+    (most showing an empty array), while every case padded on both sides passes."""
+    if not outcomes or "ph" not in outcomes[0].params or "pw" not in outcomes[0].params:
+        return set()
+    padded = [o for o in outcomes if not _zero_padding(o.params)]
+    if not padded or not all(o.passed for o in padded):
+        return set()
+    cases = {i for i in open_ if _zero_padding(outcomes[i].params)}
+    shown = [i for i in cases if _looks_empty(outcomes[i])]
+    return cases if shown and 2 * len(shown) >= len(cases) else set()

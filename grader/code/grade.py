@@ -13,7 +13,7 @@ from cnngrade.exercises.code.core import CodeExercise
 from cnngrade.exercises.core import LANGS, Text
 from cnngrade.exercises.seeding import rng_for
 from cnngrade.grader.code import hints as H
-from cnngrade.grader.code.error_hints import exception_hints
+from cnngrade.grader.code.hint_rank import collect_hints
 from cnngrade.grader.code.judge import SHRINKABLE, CaseOutcome, describe_call, judge
 from cnngrade.grader.code.judge_module import judge_module
 from cnngrade.grader.code.main_block import strip_main_blocks
@@ -72,21 +72,8 @@ class SubmissionRun:
 
 
 def _collect_hints(exercise: CodeExercise, outcomes: list[CaseOutcome]) -> list[H.Hint]:
-    """Recognized bugs (buggy rules), else per-case patterns and exception messages, else the
-    "fails only when F" fallback."""
-    failing = [o for o in outcomes if not o.passed]
-    invs = [exercise.build(o.params) for o in failing]
-    found, explained = H.consistent_rule_hints(exercise, failing, invs)
-    for o, inv, done in zip(failing, invs, explained, strict=True):
-        if done:
-            continue
-        for h in H.pattern_hints(o) or exception_hints(exercise, o, inv):
-            if h.note not in [f.note for f in found]:
-                found.append(h)
-    feature = H.feature_hint(exercise, outcomes, exercise.features)
-    if feature is not None and not found:  # a fallback: a recognized bug says more
-        found.append(feature)
-    return found
+    """The hints that explain the failures, ranked (:func:`grader.code.hint_rank.collect_hints`)."""
+    return collect_hints(exercise, outcomes)
 
 
 def check_source(

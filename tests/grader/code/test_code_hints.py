@@ -1,13 +1,15 @@
-"""Hints recognize failure patterns: border-only mismatches, transposed dims, "fails only when F"."""
+"""Hints recognize failure patterns: border-only mismatches, transposed dims, "fails only when F";
+and, on real-looking student code run in the sandbox, the failures issue 9 found."""
 
 from __future__ import annotations
 
 import numpy as np
-
 from cnngrade.exercises.code import get
 from cnngrade.exercises.core import Text
-from cnngrade.grader.code.hints import feature_hint, pattern_hints
+from cnngrade.grader.code import check_source
+from cnngrade.grader.code.feature_hints import feature_hints
 from cnngrade.grader.code.judge import CaseOutcome
+from cnngrade.grader.code.value_hints import value_hints
 
 CONV = get("conv2d")
 BASE = {"N": 1, "cin": 1, "cout": 1, "groups": 1, "H": 6, "W": 6, "kh": 3, "kw": 3, "sh": 1, "sw": 1,
@@ -18,6 +20,17 @@ def _outcome(status: str, actual: np.ndarray, expected: np.ndarray, **params) ->
     return CaseOutcome(
         "basic", {**BASE, **params}, status, Text("x", "x"), actual=(actual,), expected=(expected,)
     )
+
+
+def pattern_hints(outcome: CaseOutcome) -> list:
+    return [hint for hint, _ in value_hints([outcome], {0})]
+
+
+def feature_hint(outcomes: list[CaseOutcome]):
+    found = feature_hints(
+        outcomes, CONV.features, {i for i, o in enumerate(outcomes) if not o.passed}
+    )
+    return found[0][0] if len(found) == 1 else None
 
 
 def test_mismatch_only_on_the_border_suggests_padding() -> None:
@@ -47,6 +60,10 @@ def test_swapped_height_and_width_is_recognized() -> None:
     assert [
         h.note for h in pattern_hints(_outcome("wrong", square.transpose(0, 1, 3, 2), square))
     ] == ["transposed"]
+    symmetric = square + square.transpose(0, 1, 3, 2)  # a swap changes nothing: no evidence
+    assert pattern_hints(_outcome("wrong", symmetric * 2, symmetric)) == []
+    wrong_size = np.zeros((1, 1, 3, 2))  # expected (3, 4): wrong, but not the swapped (4, 3)
+    assert pattern_hints(_outcome("shape", wrong_size, expected)) == []
 
 
 def test_fails_only_with_stride() -> None:
@@ -57,10 +74,10 @@ def test_fails_only_with_stride() -> None:
         CaseOutcome("stride", {**BASE, "sh": 2, "sw": 1, "ph": 1, "pw": 1}, "wrong", Text("", ""), actual=(e,), expected=(e,)),
         CaseOutcome("padding", {**BASE, "sh": 1, "sw": 1, "ph": 1, "pw": 1}, "passed", Text("", "")),
     ]  # fmt: skip
-    hint = feature_hint(CONV, outcomes, CONV.features)
+    hint = feature_hint(outcomes)
     assert hint is not None and hint.note == "fails_with_stride"
     assert "stride > 1" in hint.text("en") and "步幅" in hint.text("zh")
-    assert feature_hint(CONV, [o for o in outcomes if o.passed], CONV.features) is None
+    assert feature_hint([o for o in outcomes if o.passed]) is None
 
 
 def test_integer_output_is_named() -> None:
@@ -90,3 +107,77 @@ def test_a_rule_matching_only_a_minority_of_its_cases_is_not_the_bug() -> None:
     assert [h.note for h in hints] == ["b_hn_outside_reset"] and all(explained)
     d2l_matches = [h.note for h in consistent_rule_hints(ex, failing[:1], invs[:1])[0]]
     assert "reset_before_matmul" in d2l_matches  # the 1x1 case alone cannot tell them apart
+
+
+def test_a_float16_output_is_a_precision_problem_even_when_only_the_border_differs() -> None:
+    expected = np.linspace(-3.0, 3.0, 36).reshape(1, 1, 6, 6)
+    actual = expected.astype(np.float16)
+    (hint,) = pattern_hints(_outcome("wrong", actual, expected))
+    assert hint.note == "low_precision" and "float16" in hint.text("en")
+    far = expected.copy()
+    far[0, 0, 0, 0] += 1.0  # one large error on the border: padding, not precision
+    assert [h.note for h in pattern_hints(_outcome("wrong", far, expected))] == ["padding_border"]
+
+
+# Real-looking student code, graded in the sandbox as `cnngrade check` grades it.
+PY2_PRINT = """
+import numpy as np
+
+def corr2d(X, K):
+    h, w = K.shape
+    Y = np.zeros((X.shape[0] - h + 1, X.shape[1] - w + 1))
+    for i in range(Y.shape[0]):
+        for j in range(Y.shape[1]):
+            Y[i, j] = (X[i:i + h, j:j + w] * K).sum()
+    print Y.shape
+    return Y
+"""
+SLICE_CROP = """
+import numpy as np
+
+def conv2d_backward(dout, x, weight, stride=1, padding=0):
+    sh, sw = (stride, stride) if isinstance(stride, int) else stride
+    ph, pw = (padding, padding) if isinstance(padding, int) else padding
+    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    n, c, h, w = x.shape
+    f, _, kh, kw = weight.shape
+    dxp, dw = np.zeros_like(xp, dtype=float), np.zeros(weight.shape)
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            win = xp[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw]
+            dw += np.einsum("nf,nchw->fchw", dout[:, :, i, j], win)
+            dxp[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw] += np.einsum(
+                "nf,fchw->nchw", dout[:, :, i, j], weight)
+    return dxp[:, :, ph:-ph, pw:-pw], dw, dout.sum(axis=(0, 2, 3))
+"""
+
+
+def _hints(exercise_id: str, source: str) -> list:
+    report = check_source(get(exercise_id), source, seed=1, shrink_failures=False)
+    assert not report.passed
+    return list(report.hints)
+
+
+def test_python2_print_statement_is_named() -> None:
+    (hint,) = _hints("corr2d", PY2_PRINT)
+    assert (
+        hint.note == "python2" and "print(x)" in hint.text("en") and "Python 3" in hint.text("zh")
+    )
+
+
+def test_a_crop_with_minus_padding_is_named_when_padding_is_zero() -> None:
+    hints = _hints("conv2d_backward", SLICE_CROP)
+    assert [h.note for h in hints] == ["empty_slice_zero_padding"], [h.text("en") for h in hints]
+    assert "x[p:-p]" in hints[0].text("en")
+
+
+def test_cs231n_int_only_code_gets_the_stride_hint_before_the_pair_hint() -> None:
+    from pathlib import Path
+
+    styles = Path(__file__).parents[3] / "solutions" / "styles" / "conv2d"
+    source = (styles / "wrong_cs231n_no_stride.py").read_text()
+    notes = [h.note for h in _hints("conv2d", source)]
+    assert "fails_with_stride" in notes and "pair_argument" in notes
+    assert notes.index("fails_with_stride") < notes.index("pair_argument")
+    source = (styles / "wrong_cs231n_pad_bottom_right.py").read_text()
+    assert [h.note for h in _hints("conv2d", source)] == ["one_sided_padding_end", "pair_argument"]
