@@ -16,6 +16,7 @@ import cnngrade
 from cnngrade.exercises.assignment import Assignment
 from cnngrade.exercises.core import Lang, Text
 from cnngrade.grader.neutralize import for_terminal
+from cnngrade.grader.pipeline import GRADER_FAULT
 from cnngrade.grader.types import Finding, StudentResult, Verdict
 
 __all__ = ["refused_document", "results_document", "verdict_text"]
@@ -28,6 +29,11 @@ _T = {
     "solution": Text("Worked solution:", "详细解答："),
     "nothing": Text("(nothing to report)", "（无）"),
     "refused": Text("This submission was not graded:", "此提交未被评分："),
+    "fault": Text(
+        "The grader itself failed on {slots}: this is not a verdict on your work, and your "
+        "instructor will rerun the autograder.",
+        "评分程序在 {slots} 上自身出错：这不是对你作答的评判，教师会重新运行自动评分。",
+    ),
 }
 _MARK = {"correct": "✓", "case_passed": "✓", "format": "⚠", "missing": "–", "isolation": "ℹ"}
 
@@ -111,6 +117,9 @@ def results_document(
     ]
     if note:
         head += ["", note]
+    faulted = [v.slot for v in result.verdicts if any(f.note == GRADER_FAULT for f in v.findings)]
+    if faulted:
+        head += ["", _T["fault"].format(slots=", ".join(faulted))(lang)]
     if result.errors:
         head += ["", _T["problems"](lang), *(f"- {for_terminal(e)}" for e in result.errors)]
     if result.isolation:
@@ -129,6 +138,7 @@ def results_document(
             "assignment": assignment.id,
             "student_id": result.student_id,
             "course_key": course_key,
+            "grader_faults": faulted,
         },
         "tests": tests,
     }

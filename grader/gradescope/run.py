@@ -29,7 +29,7 @@ from cnngrade.exercises.core import LANGS, Lang
 from cnngrade.grader.course_key import load_course_key
 from cnngrade.grader.gradescope.bundle import CONFIG, KEY_IN_BUNDLE
 from cnngrade.grader.gradescope.results import refused_document, results_document
-from cnngrade.grader.neutralize import for_terminal
+from cnngrade.grader.neutralize import for_json, for_terminal
 from cnngrade.grader.pipeline import (
     GradeAnswers,
     GradeCode,
@@ -180,7 +180,7 @@ def run_autograder(root: str | Path) -> dict[str, Any]:
         doc = results_document(result, assignment, job.lang, config.visibility,
                                time.monotonic() - start, note=note, course_key=key.fingerprint)  # fmt: skip
     out = root / "results" / "results.json"
-    atomic_write_text(out, json.dumps(doc, ensure_ascii=False, indent=1))
+    atomic_write_text(out, for_json(doc, indent=1))  # hidden characters \u-escaped
     return doc
 
 
@@ -195,6 +195,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cnngrade autograder: error: {exc}", file=sys.stderr)
         return 1
     print(f"cnngrade autograder: score {doc['score']:g}; {len(doc['tests'])} tests")
+    faulted = doc.get("extra_data", {}).get("grader_faults") or []
+    if faulted:  # the instructor's log (stdout); the student's output says it too
+        print(
+            f"cnngrade autograder: the grader failed on {', '.join(faulted)}: rerun this submission"
+        )
     return 0
 
 

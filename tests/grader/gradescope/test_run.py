@@ -162,3 +162,31 @@ def test_the_root_comes_from_the_environment(course, tmp_path, monkeypatch, caps
     monkeypatch.setenv("CNNGRADE_AUTOGRADER_ROOT", str(root))
     assert main([]) == 0
     assert _results(root)["score"] == 0 and "score 0" in capsys.readouterr().out
+
+
+def test_a_group_submission_is_graded_for_its_first_member_and_says_so(course, tmp_path):
+    root = _tree(course, tmp_path, "ada@uni.edu", {"answers.yaml": _answers(course, "s1")})
+    meta = json.loads((root / "submission_metadata.json").read_text())
+    meta["users"].append({"email": "bob@uni.edu", "name": "Bob", "sid": "", "id": 43})
+    (root / "submission_metadata.json").write_text(json.dumps(meta))
+    doc = run_autograder(root)
+    assert doc["extra_data"]["student_id"] == "s1"
+    assert "group submission of 2" in doc["output"]
+
+
+def test_a_grader_fault_is_told_apart_from_a_verdict(course, tmp_path, monkeypatch, capsys):
+    import cnngrade.grader.pipeline as pipeline
+    from cnngrade.grader.types import Finding, Verdict
+
+    def broken(slot, path, student_id, lang, settings):
+        why = Finding("error", "the sandbox worker died", note=pipeline.GRADER_FAULT)
+        return Verdict(slot.slot, slot.exercise_id, 0.0, slot.points, (why,))
+
+    monkeypatch.setattr(pipeline, "grade_code_slot", broken)
+    files = {"answers.yaml": _answers(course, "s1"), "corr2d.py": CORRECT_CORR2D}
+    root = _tree(course, tmp_path, "ada@uni.edu", files)
+    assert main(["--root", str(root)]) == 0
+    doc = _results(root)
+    assert doc["extra_data"]["grader_faults"] == ["corr2d.1"]
+    assert "not a verdict on your work" in doc["output"]
+    assert "the grader failed on corr2d.1" in capsys.readouterr().out
