@@ -9,20 +9,14 @@ Only the answers are trusted from a submission: the problems are regenerated fro
 the student id. Anything unreadable (no folder, invalid YAML/JSON, not UTF-8, unknown slot ids) is
 reported in ``Submission.errors`` phrased for the student; it never raises.
 
-Everything in a folder is hostile, so nothing is followed or read unbounded: a symbolic link (the
-folder itself, the answers file, a code file, anything nested) is a finding and never followed
-(``lstat`` before, ``O_NOFOLLOW`` when opening); so is something that is not a regular file (a FIFO
-would block a plain ``open``), an answers or code file over its size limit, a folder holding more
-than :data:`MAX_ENTRIES` files and folders, and a name with control or invisible characters.
+Nothing is followed or read unbounded (:mod:`cnngrade.grader.folders`): a linked folder, answers
+file or code file is a finding, never its target; so are non-regular files, an answers file over
+1 MB, a ``.py`` over 1 MB or a notebook over 20 MB, too many entries and odd names.
 """
 
 from __future__ import annotations
 
-import errno
-import hashlib
 import json
-import os
-import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -30,7 +24,17 @@ from typing import Any
 import yaml
 
 from cnngrade.exercises.assignment import Slot
-from cnngrade.grader.neutralize import for_terminal, has_hidden
+from cnngrade.grader.folders import (
+    LINKED_FOLDER,
+    MAX_ENTRIES,
+    NO_FOLDER,
+    file_problem,
+    fingerprint,
+    folder_findings,
+    folder_problem,
+    lstat,
+    read_bounded,
+)
 from cnngrade.grader.types import Submission
 
 __all__ = [
@@ -48,132 +52,6 @@ _MAX_BYTES = 1_000_000
 _MAX_ITEMS = 10_000
 #: the largest code file read, by suffix (a notebook may hold outputs and images)
 _MAX_CODE_BYTES = {".py": 1_000_000, ".ipynb": 20_000_000}
-#: files and folders (nested ones included) one submission folder may hold
-MAX_ENTRIES = 2_000
-#: bytes of file content the fingerprint hashes per folder; beyond, size and mtime stand for it
-_HASH_BUDGET = 256 * 2**20
-_SHOWN = 3  # names quoted per kind of finding
-_NO_FOLDER = "no submission folder was found for this student"
-LINKED_FOLDER = "the folder is a symbolic link; hand in a real folder"
-
-
-def _shown(name: str) -> str:
-    """A name as it may be quoted to anyone: hidden characters escaped, on one line."""
-    return "'" + for_terminal(name, one_line=True) + "'"
-
-
-def folder_problem(folder: Path | None) -> str | None:
-    """Why ``folder`` cannot be read as a submission (absent, a link, not a folder), or None.
-
-    >>> import tempfile, pathlib
-    >>> root = pathlib.Path(tempfile.mkdtemp()); (root / "s1").mkdir(); (root / "s2").symlink_to(root / "s1")
-    >>> folder_problem(root / "s1"), folder_problem(root / "s2")
-    (None, 'the folder is a symbolic link; hand in a real folder')
-    """
-    if folder is None:
-        return _NO_FOLDER
-    try:
-        info = os.lstat(folder)
-    except OSError:
-        return _NO_FOLDER
-    if stat.S_ISLNK(info.st_mode):
-        return LINKED_FOLDER
-    if not stat.S_ISDIR(info.st_mode):
-        return (
-            "the submission is a file, not a folder; hand in a folder named after your student id"
-        )
-    return None
-
-
-def _walk(folder: Path) -> tuple[list[tuple[str, os.stat_result]], bool]:
-    """``(relative path, lstat)`` of everything under ``folder``, links never followed, in a fixed
-    order, at most :data:`MAX_ENTRIES`; and whether there was more."""
-    found: list[tuple[str, os.stat_result]] = []
-    pending = [""]
-    while pending:
-        rel = pending.pop()
-        try:
-            with os.scandir(folder / rel if rel else folder) as listing:
-                entries = []
-                for entry in listing:
-                    entries.append(entry)
-                    if len(found) + len(entries) > MAX_ENTRIES:
-                        return found, True
-        except OSError:
-            continue
-        for entry in sorted(entries, key=lambda e: e.name):
-            path = f"{rel}/{entry.name}" if rel else entry.name
-            try:
-                info = entry.stat(follow_symlinks=False)
-            except OSError:
-                continue
-            found.append((path, info))
-            if stat.S_ISDIR(info.st_mode):
-                pending.append(path)
-    return found, False
-
-
-def _hash_file(path: Path, limit: int) -> bytes | None:
-    """SHA-256 of a regular file's first ``limit`` bytes, opened without following a link."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError:
-        return None
-    h = hashlib.sha256()
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        while limit > 0 and (chunk := os.read(fd, min(1 << 20, limit))):
-            h.update(chunk)
-            limit -= len(chunk)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    return h.digest()
-
-
-def fingerprint(manifest_text: str, folder: Path | None, *settings: str) -> str:
-    """SHA-256 over the manifest, every file of the folder (path and bytes) and grader settings.
-
-    Links are hashed as links (their target, never its content); the walk and the bytes hashed are
-    bounded (:data:`MAX_ENTRIES`; past 256 MiB a file's size and mtime stand for its bytes).
-
-    >>> fingerprint("id: hw1", None) == fingerprint("id: hw1", None)
-    True
-    """
-    h = hashlib.sha256()
-    for part in (manifest_text, *settings):
-        h.update(part.encode("utf-8") + b"\x1f")
-    problem = folder_problem(folder)
-    if folder is None or problem == _NO_FOLDER:
-        h.update(b"<no folder>")
-        return h.hexdigest()
-    if problem is not None:
-        target = os.readlink(folder) if problem == LINKED_FOLDER else ""
-        h.update(f"<{problem}>{target}".encode("utf-8", "surrogateescape"))
-        return h.hexdigest()
-    entries, more = _walk(folder)
-    budget = _HASH_BUDGET
-    for rel, info in entries:
-        h.update(rel.encode("utf-8", "surrogateescape") + b"\x1f")
-        if stat.S_ISLNK(info.st_mode):
-            h.update(b"<link>" + os.fsencode(_readlink(folder / rel)))
-        elif stat.S_ISREG(info.st_mode) and info.st_size <= budget:
-            budget -= info.st_size
-            h.update(_hash_file(folder / rel, info.st_size + 1) or b"<unreadable>")
-        elif stat.S_ISREG(info.st_mode):
-            h.update(f"<size {info.st_size} mtime {info.st_mtime_ns}>".encode())
-    if more:
-        h.update(b"<more entries>")
-    return h.hexdigest()
-
-
-def _readlink(path: Path) -> str:
-    try:
-        return os.readlink(path)
-    except OSError:
-        return ""
 
 
 def _size(value: Any, budget: int) -> int:
@@ -202,57 +80,9 @@ def _as_text(value: Any) -> str | None:
     return str(value)
 
 
-def _file_problem(path: Path, info: os.stat_result, limit: int) -> str | None:
-    """Why a present file is refused: a link, not a regular file, or over ``limit`` bytes."""
-    if stat.S_ISLNK(info.st_mode):
-        return f"{_shown(path.name)} is a symbolic link; hand in the file itself, not a link"
-    if not stat.S_ISREG(info.st_mode):
-        return f"{_shown(path.name)} is not a regular file; hand in a plain file"
-    if info.st_size > limit:
-        return f"{_shown(path.name)} is {info.st_size:,} bytes; the limit is {limit:,}"
-    return None
-
-
-def _lstat(path: Path) -> os.stat_result | None:
-    try:
-        return os.lstat(path)
-    except OSError:
-        return None
-
-
-def _read_bounded(path: Path, limit: int) -> tuple[bytes | None, str | None]:
-    """At most ``limit`` bytes of a regular file, never through a link (checked again on the open
-    descriptor, so a file swapped for a link or a FIFO after the ``lstat`` is refused too)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return (
-                None,
-                f"{_shown(path.name)} is a symbolic link; hand in the file itself, not a link",
-            )
-        return None, f"{_shown(path.name)} could not be read ({exc.strerror})"
-    try:
-        problem = _file_problem(path, os.fstat(fd), limit)
-        if problem is not None:
-            return None, problem
-        chunks, left = [], limit + 1
-        while left > 0 and (chunk := os.read(fd, min(1 << 20, left))):
-            chunks.append(chunk)
-            left -= len(chunk)
-    except OSError as exc:
-        return None, f"{_shown(path.name)} could not be read ({exc.strerror})"
-    finally:
-        os.close(fd)
-    data = b"".join(chunks)
-    if len(data) > limit:
-        return None, f"{_shown(path.name)} is larger than {limit:,} bytes"
-    return data, None
-
-
 def _load(path: Path) -> tuple[Any, str | None]:
     """The parsed file, or an error message for the student."""
-    data, problem = _read_bounded(path, _MAX_BYTES)
+    data, problem = read_bounded(path, _MAX_BYTES)
     if data is None:
         return None, problem
     try:
@@ -310,45 +140,16 @@ def _code_files(folder: Path, slots: Sequence[Slot]) -> tuple[dict[str, Path], d
     for slot in (s for s in slots if s.kind == "code"):
         for candidate in (folder / f"{stem}{ext}" for stem in (slot.slot, slot.exercise_id)
                           for ext in (".py", ".ipynb")):  # fmt: skip
-            info = _lstat(candidate)
+            info = lstat(candidate)
             if info is None:
                 continue
-            problem = _file_problem(candidate, info, _MAX_CODE_BYTES[candidate.suffix])
+            problem = file_problem(candidate, info, _MAX_CODE_BYTES[candidate.suffix])
             if problem is None:
                 found[slot.slot] = candidate
                 rejected.pop(slot.slot, None)
                 break
             rejected.setdefault(slot.slot, problem)
     return found, rejected
-
-
-def _folder_findings(folder: Path, reported: set[str]) -> list[str]:
-    """Links, odd entries and odd names anywhere in the folder, and a folder holding too much."""
-    entries, more = _walk(folder)
-    links = [rel for rel, info in entries if stat.S_ISLNK(info.st_mode) and rel not in reported]
-    odd = [rel for rel, info in entries if has_hidden(rel.rsplit("/", 1)[-1])]
-    findings = []
-    if links:
-        shown = ", ".join(_shown(rel) for rel in links[:_SHOWN]) + (
-            " ..." if len(links) > _SHOWN else ""
-        )
-        findings.append(
-            f"{len(links)} symbolic link(s) in the folder were ignored, not followed ({shown}); "
-            "hand in real files"
-        )
-    if odd:
-        shown = ", ".join(_shown(rel) for rel in odd[:_SHOWN]) + (
-            " ..." if len(odd) > _SHOWN else ""
-        )
-        findings.append(
-            f"{len(odd)} name(s) with control or invisible characters ({shown}); rename them"
-        )
-    if more:
-        findings.append(
-            f"the folder holds more than {MAX_ENTRIES:,} files and folders; hand in only "
-            "your answers file and code files"
-        )
-    return findings
 
 
 def read_submission(folder: Path | None, student_id: str, slots: Sequence[Slot]) -> Submission:
@@ -368,13 +169,13 @@ def read_submission(folder: Path | None, student_id: str, slots: Sequence[Slot])
     """
     problem = folder_problem(folder)
     if folder is None or problem is not None:
-        why = problem or _NO_FOLDER
+        why = problem or NO_FOLDER
         # a present folder that is refused: its code slots say why, not "no code file"
-        refused = {} if why == _NO_FOLDER else {s.slot: why for s in slots if s.kind == "code"}
+        refused = {} if why == NO_FOLDER else {s.slot: why for s in slots if s.kind == "code"}
         return Submission(student_id, errors=(why,), rejected=refused)
     errors: list[str] = []
     answers: dict[str, str] = {}
-    answer_file = next((folder / n for n in ANSWER_FILES if _lstat(folder / n) is not None), None)
+    answer_file = next((folder / n for n in ANSWER_FILES if lstat(folder / n) is not None), None)
     if answer_file is not None:
         raw, error = _load(answer_file)
         if error:
@@ -389,5 +190,5 @@ def read_submission(folder: Path | None, student_id: str, slots: Sequence[Slot])
         f"{stem}{ext}" for s in slots if s.kind == "code" for stem in (s.slot, s.exercise_id)
         for ext in (".py", ".ipynb")
     }  # fmt: skip
-    errors += _folder_findings(folder, reported)
+    errors += folder_findings(folder, reported)
     return Submission(student_id, answers, code_files, tuple(errors), rejected)
