@@ -2,8 +2,8 @@
 
 - ``CheckCnngradeTags`` (``generate_assignment``, last): the notebook's slot tags against the manifest
   ``COURSE/cnngrade/<assignment>.yaml``; a mistake stops generation with one line saying what to fix.
-  The manifest text is kept in the notebook's metadata, so fetch can personalize without the course
-  folder (a manifest holds no answers and no secret).
+  The manifest's fields (not its text: no instructor comments) are kept in the notebook's metadata,
+  so fetch can personalize without the course folder (a manifest holds no answers and no secret).
 - ``RestorePrompts`` (``autograde``, right before ``OverwriteCells``): a locked prompt that still shows
   the student's own problem gets its released text back, so ``OverwriteCells`` reports only real edits.
 - ``PersonalizePrompts`` (``autograde``, after ``OverwriteCells``, which resets locked prompts to the
@@ -81,7 +81,9 @@ class CheckCnngradeTags(NbGraderPreprocessor):
         problems = check_tags(cells, assignment)
         if problems:
             raise ValueError(f"{resources['nbgrader']['notebook']}.ipynb: " + "; ".join(problems))
-        nb.metadata[TAG] = {"assignment": name, "manifest": path.read_text(encoding="utf-8")}
+        from cnngrade.grader.nbgrader.prompts import public_manifest
+
+        nb.metadata[TAG] = {"assignment": name, "manifest": public_manifest(assignment)}
         return nb, resources
 
 

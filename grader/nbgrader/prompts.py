@@ -15,7 +15,7 @@ from cnngrade.exercises.core import Text
 from cnngrade.exercises.render import Task, problem_set_markdown
 from cnngrade.grader.nbgrader.tags import nbgrader_meta, slot_of
 
-__all__ = ["personalize_notebook", "prompt_markdown", "slot_prompts"]
+__all__ = ["personalize_notebook", "prompt_markdown", "public_manifest", "slot_prompts"]
 
 _SELF_CHECK = Text(
     "Check your code with the public cases (never the graded ones) in a new cell:",
@@ -51,6 +51,30 @@ def slot_prompts(assignment: Assignment, student_id: str) -> dict[str, str]:
         line = f'from cnngrade.grader.nbgrader import check; check("{slot.slot}", lang="{lang}")'
         prompts[slot.slot] = _section(page) + f"\n{_SELF_CHECK(lang)}\n\n```python\n{line}\n```\n"
     return prompts
+
+
+def public_manifest(assignment: Assignment) -> str:
+    """The manifest as released inside notebooks: only what prompts need (no instructor comments).
+
+    Slots are numbered as in the original (one entry per slot, in order), so every variant is the same.
+
+    >>> from cnngrade.exercises.assignment import parse_manifest
+    >>> a = parse_manifest("id: ps1  # keep quiet\\nexercises:\\n  - {id: find_stride, count: 2}")
+    >>> b = parse_manifest(public_manifest(a))
+    >>> (b.id, [s.slot for s in b.slots], "quiet" in public_manifest(a))
+    ('ps1', ['find_stride.1', 'find_stride.2'], False)
+    """
+    import yaml
+
+    entries = []
+    for slot in assignment.slots:
+        entry = {"id": slot.exercise_id, "difficulty": slot.difficulty, "points": slot.points}
+        if slot.seconds is not None:
+            entry["seconds"] = slot.seconds
+        entries.append(entry)
+    body = {"id": assignment.id, "title": assignment.title, "language": assignment.language,
+            "attempt": assignment.attempt, "exercises": entries}  # fmt: skip
+    return yaml.safe_dump(body, allow_unicode=True, sort_keys=False)
 
 
 def prompt_markdown(assignment: Assignment, slot: str, student_id: str) -> str:

@@ -19,7 +19,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 ROOT = Path(__file__).resolve().parents[3]
 ASSIGNMENT = "ps1"
 COURSE_ID = "dl101"
-MANIFEST = """id: ps1
+MANIFEST = """id: ps1  # private note: never released
 title: Convolutions
 language: en
 exercises:

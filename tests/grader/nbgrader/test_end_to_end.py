@@ -183,6 +183,12 @@ def test_fetch_gives_each_student_their_own_problems(run):
     assert all("appears here" not in text for s in STUDENTS for text in fetched[s].values())
 
 
+def test_released_notebook_holds_the_manifest_fields_only(run):
+    released = (run["course"] / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
+    assert "private note" not in released and "conv_output_shape" in released
+    assert "appears here" in released  # one shared folder: personalization happens at fetch
+
+
 def test_validate_does_not_report_personalized_locked_prompt_as_changed(run):
     for student in STUDENTS:
         log = run["validate"][student]
