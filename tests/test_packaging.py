@@ -116,6 +116,8 @@ def test_the_wheel_holds_only_cnngrade_on_an_allowlist(wheel):
         assert archive.read(top).decode().split() == ["cnngrade"]
         points = archive.read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
         assert "cnngrade = cnngrade.grader.cli.main:main" in points
+        meta = archive.read(next(n for n in names if n.endswith("METADATA"))).decode()
+        assert "Provides-Extra: nbgrader" in meta  # `pip install cnngrade-*.whl[nbgrader]`
 
 
 @pytest.mark.slow

@@ -24,8 +24,10 @@ import cnngrade
 
 __all__ = ["bundle_wheel", "source_tree"]
 
+#: never copied into the build: caches, environments, outputs, and course keys (.cnngrade)
 _NOT_SOURCE = (".git", ".venv", "venv", "build", "dist", "out", "demo-out", "__pycache__",
-               "*.egg-info", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache", "*.pyc")  # fmt: skip
+               "*.egg-info", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache", "*.pyc",
+               ".cnngrade")  # fmt: skip
 #: files pip writes at install time; a wheel does not carry them
 _INSTALL_ONLY = ("RECORD", "INSTALLER", "REQUESTED", "direct_url.json")
 
