@@ -23,6 +23,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shlex
+import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -64,11 +66,16 @@ python3 -m venv {venv}
 
 _RUN = """#!/usr/bin/env bash
 # cnngrade autograder: grades /autograder/submission, writes /autograder/results/results.json.
-# CNNGRADE_AUTOGRADER_ROOT moves /autograder (for a dry run); CNNGRADE_PYTHON picks the interpreter.
+# CNNGRADE_AUTOGRADER_ROOT moves /autograder (for a dry run); CNNGRADE_PYTHON picks the interpreter,
+# else the first that imports cnngrade: setup.sh's venv, python3, the one that built this bundle.
 set -uo pipefail
 ROOT="${{CNNGRADE_AUTOGRADER_ROOT:-/autograder}}"
-PY="${{CNNGRADE_PYTHON:-{venv}/bin/python}}"
-[ -x "$PY" ] || PY=python3
+PY="${{CNNGRADE_PYTHON:-}}"
+if [ -z "$PY" ]; then
+  for PY in {venv}/bin/python python3 {builder}; do
+    "$PY" -c 'import cnngrade' 2>/dev/null && break
+  done
+fi
 exec "$PY" -m cnngrade.grader.gradescope.run --root "$ROOT"
 """
 
@@ -173,7 +180,10 @@ def build_bundle(
                 ).encode(),
                 0o755,
             ),  # fmt: skip
-            "run_autograder": (_RUN.format(venv=VENV).encode(), 0o755),
+            "run_autograder": (
+                _RUN.format(venv=VENV, builder=shlex.quote(sys.executable)).encode(),
+                0o755,
+            ),
             built.name: (built.read_bytes(), 0o644),
             "assignment.yaml": (manifest.read_bytes(), 0o644),
             CONFIG: (json.dumps(config, indent=1).encode(), 0o644),

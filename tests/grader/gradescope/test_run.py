@@ -190,3 +190,18 @@ def test_a_grader_fault_is_told_apart_from_a_verdict(course, tmp_path, monkeypat
     assert doc["extra_data"]["grader_faults"] == ["corr2d.1"]
     assert "not a verdict on your work" in doc["output"]
     assert "the grader failed on corr2d.1" in capsys.readouterr().out
+
+
+def test_a_dry_run_needs_no_interpreter_setting(course, tmp_path):
+    """Without CNNGRADE_PYTHON (and no /opt/cnngrade), run_autograder falls back to a python3 that
+    imports cnngrade, else to the interpreter that built the bundle (this one)."""
+    root = _tree(course, tmp_path, "nobody@uni.edu", {})
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    (bare / "python3").symlink_to(getattr(sys, "_base_executable", sys.executable))  # no cnngrade
+    env = {k: v for k, v in os.environ.items() if k not in ("CNNGRADE_PYTHON", "PYTHONPATH")}
+    env |= {"CNNGRADE_AUTOGRADER_ROOT": str(root), "PATH": f"{bare}{os.pathsep}/usr/bin:/bin"}
+    done = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env,
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "not on the course roster" in _results(root)["output"]
