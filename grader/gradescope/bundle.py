@@ -73,7 +73,7 @@ ROOT="${{CNNGRADE_AUTOGRADER_ROOT:-/autograder}}"
 PY="${{CNNGRADE_PYTHON:-}}"
 if [ -z "$PY" ]; then
   for PY in {venv}/bin/python python3 {builder}; do
-    "$PY" -c 'import cnngrade' 2>/dev/null && break
+    "$PY" -c 'import cnngrade.grader' 2>/dev/null && break
   done
 fi
 exec "$PY" -m cnngrade.grader.gradescope.run --root "$ROOT"
