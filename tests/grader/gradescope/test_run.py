@@ -205,3 +205,17 @@ def test_a_dry_run_needs_no_interpreter_setting(course, tmp_path):
                           capture_output=True, text=True, timeout=300, cwd=tmp_path)  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     assert "not on the course roster" in _results(root)["output"]
+
+
+def test_a_code_slot_handed_in_as_a_notebook(course, tmp_path):
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# corr2d"]},
+        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+         "source": CORRECT_CORR2D.splitlines(keepends=True)},
+        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+         "source": ["corr2d(np.ones((3, 3)), np.ones((2, 2)))"]},
+    ]  # fmt: skip
+    notebook = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    files = {"answers.yaml": _answers(course, "s1"), "corr2d.ipynb": json.dumps(notebook)}
+    doc = run_autograder(_tree(course, tmp_path, "ada@uni.edu", files))
+    assert doc["score"] == 9 and doc["tests"][-1]["status"] == "passed"
