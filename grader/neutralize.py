@@ -43,8 +43,13 @@ __all__ = [
     "has_hidden",
 ]
 
-# Everything outside printable ASCII, newline and tab is looked at one character at a time.
-_SUSPECT = re.compile(r"[^\x20-\x7e\n\t]")
+# Characters outside printable ASCII, newline, tab and the letter blocks below (Latin, Greek,
+# Cyrillic, CJK, kana, Hangul, full-width forms: no hidden character among them, tested) are looked
+# at one at a time.
+_SUSPECT = re.compile(
+    "[^\x20-\x7e\n\t\u00ae-\u024f\u0370-\u04ff\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7a3\uff01-\uff5e]"
+)
 # Unicode categories that never print as themselves: controls, format (bidi, zero-width, tags),
 # lone surrogates, line and paragraph separators.
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})

@@ -229,3 +229,18 @@ def test_json_escapes_c1_and_bidi_that_plain_dumps_keeps() -> None:
     text = for_json(raw)
     assert "\x9b" not in text and "\\u009b" in text and "\\udb40\\udc41" in text
     assert json.loads(text) == raw
+
+
+def test_the_fast_path_skips_no_hidden_character() -> None:
+    import unicodedata
+
+    from cnngrade.grader import neutralize
+
+    skipped = (chr(c) for c in range(0x110000) if not neutralize._SUSPECT.match(chr(c)))
+    hidden = [
+        hex(ord(ch))
+        for ch in skipped
+        if ch not in "\n\t"
+        and (unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Zl", "Zp"} or ch in "\u3164\uffa0")
+    ]
+    assert hidden == []
