@@ -119,6 +119,32 @@ def _describe(ops, idxs: list[int], lang: str, label: dict[int, str] | None = No
     return ", ".join(shown) if lang == "en" else "、".join(shown)
 
 
+_EXPR = {"relu": "ReLU", "sigmoid": "Sigmoid", "tanh": "Tanh", "max_pool2d": "MaxPool", "avg_pool2d": "AvgPool",
+         "adaptive_avg_pool2d": "AdaptiveAvgPool", "neg": "-", "abs": "abs", "clamp": "clamp"}  # fmt: skip
+
+
+def expression(ops, j: int, label: dict[int, str], depth: int = 0) -> str:
+    """What op ``j`` computes, written with the tied ops' names: ``ReLU(bn2 + x)``."""
+    if j == -1:
+        return "x"
+    if j < 0 or j >= len(ops) or depth > 12:
+        return "…"
+    op = ops[j]
+    if op["params"]:
+        return label.get(j, op["kind"])
+    args = [expression(ops, i, label, depth + 1) for i in op["inputs"] if i < j] or ["…"]
+    scalar = op.get("attrs", {}).get("scalar")
+    if op["kind"] in ("add", "sub", "mul", "div"):
+        sign = {"add": " + ", "sub": " - ", "mul": "·", "div": "/"}[op["kind"]]
+        terms = args + ([f"{scalar:g}"] if scalar is not None else [])
+        return "(" + sign.join(terms) + ")" if depth else sign.join(terms)
+    if op["kind"] in ("cat", "stack"):
+        return f"{op['kind']}({', '.join(a[1:-1] if a.startswith('(') and a.endswith(')') else a for a in args)})"
+    name = _EXPR.get(op["kind"], op["kind"])
+    inner = args[0][1:-1] if args[0].startswith("(") and args[0].endswith(")") else args[0]
+    return f"{name}({inner})"
+
+
 def _close(a, b, rtol=1e-3, atol=1e-4) -> bool:
     return a is not None and b is not None and np.shape(a) == np.shape(b) and bool(np.allclose(a, b, rtol=rtol, atol=atol))  # fmt: skip
 
@@ -252,6 +278,10 @@ def _differ(ref, trace, ref_chain, mine, through, name, smap) -> Text:
     if ref_acts and not acts:
         return _both(f"no activation {target}: the reference applies {ref_text}, yours {text}",
                      f"{target_zh}缺少激活函数：参考实现为 {ref_zh}，你的为 {zh}")  # fmt: skip
+    if ref_text == text and ref_chain and mine:  # same ops, other wiring: show both as formulas
+        ref_expr, expr = expression(ref.ops, ref_chain[-1], label), expression(trace, mine[-1], smap)
+        return _both(f"outputs agree through {through[0]}; then the reference computes {ref_expr}, yours {expr}",
+                     f"到 {through[1]} 为止输出一致；之后参考实现计算 {ref_expr}，你的计算 {expr}")  # fmt: skip
     return _both(f"outputs agree through {through[0]}; after it the reference applies {ref_text}, yours {text}",
                  f"到 {through[1]} 为止输出一致；之后参考实现为 {ref_zh}，你的为 {zh}")  # fmt: skip
 
@@ -319,32 +349,40 @@ def structure(trace: list[dict], refs: tuple[ReferenceRun, ...]) -> Text:
                      "(as attributes, nn.Sequential, nn.ModuleList ...) and use them in forward",
                      "forward 没有使用模块自己的参数：请在 __init__ 中创建各层（属性、nn.Sequential、nn.ModuleList 等）"
                      "并在 forward 中使用")  # fmt: skip
+
     def distance(r: ReferenceRun) -> int:
         theirs = Counter(signature(r.ops[t]) for t in r.tied)
-        stripped = Counter(map(_strip, mine.elements())) - Counter(map(_strip, theirs.elements()))
-        return 10 * sum(stripped.values()) + sum(((mine - theirs) + (theirs - mine)).values())
+        a, b = Counter(map(_strip, mine.elements())), Counter(map(_strip, theirs.elements()))
+        return 10 * sum(((a - b) + (b - a)).values()) + sum(((mine - theirs) + (theirs - mine)).values())
 
-    best = min(refs, key=distance)
+    ranked = sorted(refs, key=distance)
+    shown = ranked  # closest first; at most a few conventions
+    parts = [_layer_diff(mine, r) for r in shown]
+    accepted = ", ".join(r.convention for r in refs)
+    return _both(f"the layers match no accepted convention ({accepted}); "
+                 + "; ".join(f"against {r.convention}: {p.en}" for r, p in zip(shown, parts, strict=True)),
+                 f"各层与任何可接受的写法（{accepted}）都不一致；"
+                 + "；".join(f"与 {r.convention} 相比：{p.zh}" for r, p in zip(shown, parts, strict=True)))  # fmt: skip
+
+
+def _layer_diff(mine: Counter, best: ReferenceRun) -> Text:
     theirs = Counter(signature(best.ops[t]) for t in best.tied)
     s_mine, s_theirs = Counter(map(_strip, mine.elements())), Counter(map(_strip, theirs.elements()))
     parts_en, parts_zh = [], []
     missing, extra = s_theirs - s_mine, s_mine - s_theirs
     if missing:
-        shown = ", ".join(describe_signature(s) for s in missing.elements())
-        parts_en.append(f"missing {shown}")
-        parts_zh.append(f"缺少 {shown}")
+        listed = ", ".join(describe_signature(s) for s in missing.elements())
+        parts_en.append(f"missing {listed}")
+        parts_zh.append(f"缺少 {listed}")
     if extra:
-        shown = ", ".join(describe_signature(s) for s in extra.elements())
-        parts_en.append(f"extra {shown}")
-        parts_zh.append(f"多出 {shown}")
+        listed = ", ".join(describe_signature(s) for s in extra.elements())
+        parts_en.append(f"extra {listed}")
+        parts_zh.append(f"多出 {listed}")
     note = _bias_note(mine, theirs, s_mine == s_theirs)
     if note is not None:
         parts_en.append(note.en)
         parts_zh.append(note.zh)
-    accepted = ", ".join(r.convention for r in refs)
-    return _both(f"the layers match no accepted convention ({accepted}); against {best.convention}: "
-                 + "; ".join(parts_en),
-                 f"各层与任何可接受的写法（{accepted}）都不一致；与 {best.convention} 相比：" + "；".join(parts_zh))  # fmt: skip
+    return Text(", ".join(parts_en), "，".join(parts_zh))
 
 
 def _bias_note(mine: Counter, theirs: Counter, same_layers: bool) -> Text | None:
