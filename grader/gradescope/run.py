@@ -15,6 +15,7 @@ instructor that the autograder failed instead of giving students a zero.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import re
@@ -119,8 +120,6 @@ def _student(root: Path, config: _Config) -> tuple[str, Lang | None, str]:
                 f"your Gradescope {config.id_field} {shown!r} is not a usable student id"
             )
         return value, None, note
-    import csv
-
     text = config.roster.read_text(encoding="utf-8-sig")
     for row in csv.DictReader(text.splitlines()):
         row = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
