@@ -181,8 +181,10 @@ def canvas_gradebook(
     kept, left_out, ungraded = _split(
         data.book, rows, lambda row: any(row.get(c or "", "") for c in sources.values())
     )
-    # the second row, as in Canvas's own export: the points a new assignment is worth
-    records = [{"Student": "Points Possible", name: round(sum(data.slots.values()), 4)}]
+    # as in Canvas's own export, a second row gives the points a NEW assignment is worth (an
+    # existing one, named by its id, keeps the points it has in Canvas)
+    points = round(sum(data.slots.values()), 4)
+    records = [{"Student": "Points Possible", name: points}] if canvas_assignment_id is None else []
     for row in kept:
         records.append(
             {

@@ -33,7 +33,7 @@ _Out = Annotated[
 def _say(export, path: Path, lms: str) -> None:
     from cnngrade.grader.neutralize import for_terminal
 
-    rows = len(export.frame) - (1 if lms == "Canvas" else 0)  # Canvas: the Points Possible row
+    rows = int((export.frame.iloc[:, 0] != "Points Possible").sum())  # not Canvas's points row
     typer.echo(f"{lms}: {rows} students -> {path}")
     if export.left_out:
         names = ", ".join(for_terminal(s, one_line=True) for s in export.left_out[:10])

@@ -82,6 +82,8 @@ def test_canvas_assignment_id_and_column_name(graded):
     frame = canvas_gradebook(out, roster, manifest=manifest, column="HW 1",
                              canvas_assignment_id=4711).frame  # fmt: skip
     assert list(frame.columns)[-1] == "HW 1 (4711)"
+    assert "Points Possible" not in set(frame["Student"])  # an existing assignment keeps its points
+    assert len(frame) == 3
 
 
 def test_canvas_reads_title_and_points_from_the_class_file_without_a_manifest(graded):
