@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-
 from cnngrade.grader.cli.app import app
 
 nbgrader_app = typer.Typer(
@@ -33,7 +32,7 @@ def init_cmd(
         from cnngrade.grader.nbgrader.init import init_course
     except ImportError as exc:
         raise ValueError(
-            f"nbgrader is not installed ({exc}); run `pip install \"cnngrade[nbgrader]\"`"
+            f'nbgrader is not installed ({exc}); run `pip install "cnngrade[nbgrader]"`'
         ) from None
     for path in init_course(course_dir, student_config=student_config):
         typer.echo(f"cnngrade: configured {path}")

@@ -15,6 +15,7 @@ __all__ = ["fault_comment", "verdict_comment"]
 
 _MARK = {"correct": "✓", "case_passed": "✓", "format": "⚠", "missing": "–", "isolation": "ℹ"}
 _SCORE = Text("cnngrade: {score} / {points} points", "cnngrade：{score} / {points} 分")
+_NOT_RUN = Text("{count} test cases could not run.", "{count} 个测试用例无法运行。")
 _FAULT = Text(
     "cnngrade could not grade this cell ({why}). It is flagged for manual grading; this is not a "
     "verdict on the answer.",
@@ -41,12 +42,20 @@ def verdict_comment(verdict: Verdict, points: float, lang: Lang) -> str:
     score = verdict.score / verdict.max_score * points if verdict.max_score else 0.0
     lines = [f"**{_SCORE(lang).format(score=_number(score), points=_number(points))}**", ""]
     shrunk = []
+    # a file that could not load fails every case the same way: say it once, then count the cases
+    load_error = any(f.note == "load_error" for f in verdict.findings)
+    not_run = 0
     for f in verdict.findings:
         if f.note == "shrunk_case":
             shrunk.append(f.message)
             continue
+        if load_error and "status" in f.detail and f.kind != "case_passed":
+            not_run += 1
+            continue
         mark = _MARK.get(f.kind, "◐" if f.score > 0 else "✗")
         lines.append(f"- {mark} {for_markdown(f.message, one_line=True)}")
+    if not_run:
+        lines.append(f"- ✗ {_NOT_RUN(lang).format(count=not_run)}")
     for text in shrunk:
         lines += ["", for_markdown_code(text).rstrip("\n")]
     return "\n".join(lines)

@@ -61,14 +61,18 @@ def init_course(course_dir: str | Path, *, student_config: str | Path | None = N
     """Add cnngrade to ``COURSE_DIR/nbgrader_config.py`` and the fetch hook to the student config
     folder ``student_config`` (default :func:`student_config_dir`); return the files written.
 
-    Raises ValueError (one line) when the course folder does not exist or a file cannot be written.
+    The course folder is created if it does not exist yet. Raises ValueError (one line) when it is
+    a file or a file cannot be written.
     """
     course = Path(course_dir)
-    if not course.is_dir():
+    if course.exists() and not course.is_dir():
         raise ValueError(
             f"COURSE_DIR {str(course)!r} is not a folder; pass the nbgrader course folder"
         )
-    (course / "cnngrade").mkdir(exist_ok=True)
+    try:
+        (course / "cnngrade").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(f"COURSE_DIR {str(course)!r}: cannot create it ({exc.strerror})") from None
     targets = [
         (course / "nbgrader_config.py", _COURSE_BLOCK),
         (Path(student_config or student_config_dir()) / "nbgrader_config.py", _STUDENT_BLOCK),

@@ -30,3 +30,14 @@ def test_student_text_cannot_become_html_links_or_images():
     assert "<script" not in html and "<img" not in html and "<a " not in html and "\x1b" not in html
     fault = MarkdownIt("commonmark").render(fault_comment(hostile, "en"))
     assert "<script" not in fault and "<a " not in fault
+
+
+def test_a_file_that_does_not_load_is_said_once():
+    case = {"group": "basic", "params": {}, "status": "not_run"}
+    v = Verdict("conv2d.1", "conv2d", 0.0, 8.0, (
+        Finding("error", "your file could not be loaded: raised NotImplementedError", note="load_error"),
+        *[Finding("case_failed", "case: your file could not be loaded", detail=case) for _ in range(13)],
+        Finding("isolation", "isolation level 4 (full)", note="full"),
+    ))  # fmt: skip
+    text = verdict_comment(v, 4, "en")
+    assert text.count("could not be loaded") == 1 and "13 test cases could not run." in text

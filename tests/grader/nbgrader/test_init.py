@@ -23,8 +23,7 @@ def _load(path):
 
 
 def test_init_creates_the_config_and_the_student_hook(tmp_path):
-    course, students = tmp_path / "course", tmp_path / "jupyter"
-    course.mkdir()
+    course, students = tmp_path / "new" / "course", tmp_path / "jupyter"  # created by init
     written = init_course(course, student_config=students)
     assert written == [course / "nbgrader_config.py", students / "nbgrader_config.py"]
     assert (course / "cnngrade").is_dir()
@@ -61,6 +60,7 @@ def test_cli_init_and_its_one_line_error(tmp_path):
         app, ["nbgrader", "init", str(course), "--student-config", str(tmp_path / "j")]
     )
     assert ok.exit_code == 0 and "configured" in ok.output and "alembic" in ok.output
-    bad = subprocess.run([sys.executable, "-m", "cnngrade", "nbgrader", "init", str(tmp_path / "nope")],
+    (tmp_path / "a-file").write_text("")
+    bad = subprocess.run([sys.executable, "-m", "cnngrade", "nbgrader", "init", str(tmp_path / "a-file")],
                          capture_output=True, text=True)  # fmt: skip
     assert bad.returncode == 2 and "is not a folder" in bad.stderr and "Traceback" not in bad.stderr
