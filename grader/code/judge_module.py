@@ -16,8 +16,11 @@ from cnngrade.grader.code.judge import CaseOutcome, _status_text, compare_output
 from cnngrade.grader.code.module_reference import ReferenceRun, references
 from cnngrade.grader.sandbox.api import CallResult
 from cnngrade.grader.sandbox.runtime.probe_tie import candidates
+from cnngrade.grader.sandbox.runtime.probe_trace import HYPER, KINDS
 
 _MODES = ("eval", "train")
+_KNOWN = frozenset(KINDS.values())
+_ATTRS = frozenset(a for names in HYPER.values() for a in names) | {"scalar", "reflected", "inplace", "kernel"}
 _MAX_OPS = 400
 
 
@@ -65,9 +68,18 @@ def clean_trace(raw) -> list[dict] | None:
             return None
         out_shape = op.get("out_shape", [])
         out_shape = out_shape if isinstance(out_shape, list) and all(type(n) is int for n in out_shape) else []  # fmt: skip
-        ops.append({"kind": op["kind"][:40], "params": params, "shapes": shapes, "inputs": inputs,
-                    "attrs": {str(k)[:20]: v for k, v in list(attrs.items())[:12]}, "out_shape": out_shape})  # fmt: skip
+        kind = op["kind"] if op["kind"] in _KNOWN else "other"
+        ops.append({"kind": kind, "params": params, "shapes": shapes, "inputs": inputs,
+                    "attrs": {k: v for k, v in list(attrs.items())[:16] if k in _ATTRS and _plain(v)},
+                    "out_shape": out_shape})  # fmt: skip
     return ops
+
+
+def _plain(value) -> bool:
+    """A hyper-parameter the feedback may print: a number, a bool, None or a short list of ints."""
+    if value is None or type(value) in (bool, int, float):
+        return True
+    return type(value) is list and len(value) <= 8 and all(type(v) in (int, bool) for v in value)
 
 
 def _ok(exercise: CodeExercise, got, expected) -> bool:

@@ -230,3 +230,11 @@ def test_inception_without_relu_and_with_swapped_paths_fail() -> None:
     _assert_fails("inception", bare, "no activation")
     swapped = type("Inception", (Inception,), {"__init__": lambda self, *a: Inception.__init__(self, *a, order=(1, 0, 2, 3))})  # fmt: skip
     _assert_fails("inception", swapped, "the concatenation order is")
+
+
+def test_clean_trace_keeps_only_known_kinds_and_plain_hyper_parameters() -> None:
+    op = {"kind": "\x1b[31mrelu", "params": {}, "shapes": {}, "inputs": [-1],
+          "attrs": {"stride": "\x1b]8;;evil", "padding": [1, 1], "junk": 3}}  # fmt: skip
+    (clean,) = clean_trace([op])
+    assert clean["kind"] == "other"
+    assert clean["attrs"] == {"padding": [1, 1]}
