@@ -191,7 +191,7 @@ def test_a_forked_child_inherits_the_refusal() -> None:
         "        return pool.apply(np.asarray, (0,)) + _remote(x, w)\n",
         "    import subprocess, sys, pickle, base64\n"
         "    code = ('import torch, pickle, sys, base64; x, w = pickle.loads(base64.b64decode(sys.argv[1])); '\n"
-        "            'f = getattr(torch.nn.functional, \"con\" + \"v2d\"); '\n"
+        '            \'f = getattr(torch.nn.functional, "con" + "v2d"); \'\n'
         "            'sys.stdout.write(base64.b64encode(pickle.dumps(f(torch.from_numpy(x), torch.from_numpy(w)).numpy())).decode())')\n"
         "    arg = base64.b64encode(pickle.dumps((x, w))).decode()\n"
         "    out = subprocess.run([sys.executable, '-c', code, arg], capture_output=True, text=True).stdout\n"

@@ -126,7 +126,7 @@ def _forge_done(npy_header: str, data: bytes = b"\0" * 64) -> str:
         "    with open(_job() + '/out_0_0.npy', 'wb') as fh:\n"
         "        fh.write(b'\\x93NUMPY\\x01\\x00' + len(header).to_bytes(2, 'little') + header)\n"
         f"        fh.write({data!r})\n"
-        "    os.write(_pipe(), b'{\"ev\": \"done\", \"i\": 0, \"status\": \"ok\"}\\n')\n"
+        '    os.write(_pipe(), b\'{"ev": "done", "i": 0, "status": "ok"}\\n\')\n'
         "    os._exit(0)\n"
     )
 
@@ -155,16 +155,16 @@ def test_a_hostile_npy_header_is_the_students_invalid_output(header: str, says: 
 def test_forged_setup_error_and_garbage_fields_are_the_students_crash() -> None:
     """A 'setup_error' after the student's code started is forged: a crash, not a grader fault."""
     report = attack(
-        FIND_FDS + "os.write(_pipe(), b'{\"ev\": \"setup_error\", \"message\": \"ha\"}\\n')\n"
+        FIND_FDS + 'os.write(_pipe(), b\'{"ev": "setup_error", "message": "ha"}\\n\')\n'
         "os._exit(0)\ndef conv2d(x, w):\n    return x\n"
     )
     assert report.results[0].status == "crashed" and "fake sandbox message" in report.load_error
     report = attack(
         FIND_FDS + "def conv2d(x, w):\n"
-        "    os.write(_pipe(), b'{\"ev\": \"load_error\"}\\n')\n"
-        "    os.write(_pipe(), b'{\"ev\": \"done\", \"i\": 0, \"status\": {\"a\": [1]}, '\n"
-        "             b'\"layers\": [{\"parameters\": \"many\", \"input_shape\": 7}], \"mutated\": 5, '\n"
-        "             b'\"seconds\": \"soon\", \"message\": [[[1]]]}\\n')\n"
+        '    os.write(_pipe(), b\'{"ev": "load_error"}\\n\')\n'
+        '    os.write(_pipe(), b\'{"ev": "done", "i": 0, "status": {"a": [1]}, \'\n'
+        '             b\'"layers": [{"parameters": "many", "input_shape": 7}], "mutated": 5, \'\n'
+        '             b\'"seconds": "soon", "message": [[[1]]]}\\n\')\n'
         "    os._exit(0)\n",
         calls=[Call((X, W)), Call((X, W))],
     )
@@ -208,7 +208,7 @@ def test_a_fake_done_for_every_call_still_needs_outputs() -> None:
     report = attack(
         FIND_FDS + "def conv2d(x, w):\n"
         "    for i in range(3):\n"
-        "        os.write(_pipe(), ('{\"ev\": \"done\", \"i\": %d, \"status\": \"ok\"}\\n' % i).encode())\n"
+        '        os.write(_pipe(), (\'{"ev": "done", "i": %d, "status": "ok"}\\n\' % i).encode())\n'
         "    os._exit(0)\n",
         calls=[Call((X, W))] * 3,
     )

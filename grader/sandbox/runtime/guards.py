@@ -26,7 +26,15 @@ from . import ops
 #: Every refused use, in order (threads included); ``refusing_uses`` turns new ones into a verdict.
 ATTEMPTS: list[str] = []
 #: Our own packages and library shortcuts no exercise allows.
-ALWAYS_BLOCKED = ("cnngrade", "reference", "exercises", "grader", "solutions", "scipy.signal", "scipy.ndimage")
+ALWAYS_BLOCKED = (
+    "cnngrade",
+    "reference",
+    "exercises",
+    "grader",
+    "solutions",
+    "scipy.signal",
+    "scipy.ndimage",
+)
 
 
 class ForbiddenUse(Exception):
