@@ -50,6 +50,7 @@ ANSWER_FILES = ("answers.yaml", "answers.yml", "answers.json")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader when present
 _MAX_BYTES = 1_000_000
 _MAX_ITEMS = 10_000
+_SHOWN_UNKNOWN = 5  # unknown slot ids quoted one by one
 #: the largest code file read, by suffix (a notebook may hold outputs and images)
 _MAX_CODE_BYTES = {".py": 1_000_000, ".ipynb": 20_000_000}
 
@@ -118,18 +119,22 @@ def _answers(raw: Any, name: str, slots: Sequence[Slot]) -> tuple[dict[str, str]
     by_exercise: dict[str, list[str]] = {}
     for s in slots:
         by_exercise.setdefault(s.exercise_id, []).append(s.slot)
-    answers, errors = {}, []
+    answers, errors, unknown = {}, [], 0
     for key, value in raw.items():
         key = str(key)
         slot = key if key in by_slot else None
         if slot is None and len(by_exercise.get(key, ())) == 1:
             slot = by_exercise[key][0]
         if slot is None:
-            errors.append(
-                f"{name}: unknown slot {key[:60]!r} (ignored); the slots are {', '.join(by_slot)}"
-            )
+            unknown += 1
+            if unknown <= _SHOWN_UNKNOWN:  # a file of 10,000 keys must not make 10,000 findings
+                errors.append(
+                    f"{name}: unknown slot {key[:60]!r} (ignored); the slots are {', '.join(by_slot)}"
+                )
         elif (text := _as_text(value)) is not None:
             answers[slot] = text
+    if unknown > _SHOWN_UNKNOWN:
+        errors.append(f"{name}: {unknown - _SHOWN_UNKNOWN} more unknown slots (ignored)")
     return answers, errors
 
 

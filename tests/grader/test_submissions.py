@@ -163,3 +163,16 @@ def test_fingerprint_hashes_links_as_links_and_is_bounded(tmp_path):
     link = tmp_path / "s2"
     link.symlink_to(folder, target_is_directory=True)
     assert fingerprint("m", link) != fingerprint("m", folder)
+
+
+def test_many_unknown_keys_make_few_findings(tmp_path):
+    import json
+
+    folder = tmp_path / "s1"
+    folder.mkdir()
+    (folder / "answers.json").write_text(
+        json.dumps({f"k{i}": i for i in range(10_000)} | {"a.1": 1})
+    )
+    sub = read_submission(folder, "s1", SLOTS)
+    assert sub.answers == {"a.1": "1"} and len(sub.errors) == 6
+    assert sub.errors[-1] == "answers.json: 9995 more unknown slots (ignored)"
