@@ -76,7 +76,7 @@ def _grade_code(slot: Slot, cells: SlotCells, nb: Any, assignment: Assignment, s
     from cnngrade.grader.sandbox.notebook import extract_answer_code
 
     exercise = get_code_exercise(slot.exercise_id)
-    source = extract_answer_code(json.dumps(nb), cells.answer or "", skip_ids)
+    source = extract_answer_code(json.dumps(_without_self_checks(nb)), cells.answer or "", skip_ids)
     seed = graded_case_seed(assignment.id, student_id, slot.slot, assignment.attempt, secret)
     limits = Limits(wall_s_per_call=slot.seconds) if slot.seconds else None
     report = check_source(exercise, source, seed=seed, lang=assignment.language, limits=limits,
@@ -84,6 +84,23 @@ def _grade_code(slot: Slot, cells: SlotCells, nb: Any, assignment: Assignment, s
     verdict = report.verdict(slot.slot)
     scale = slot.points / verdict.max_score if verdict.max_score else 0.0
     return replace(verdict, score=round(verdict.score * scale, 6), max_score=float(slot.points))
+
+
+def _without_self_checks(nb: Any) -> dict:
+    """A plain copy of the notebook whose code cells have no self-check lines (those import
+    cnngrade, which the sandbox forbids: a student who kept one must not lose the slot)."""
+    from cnngrade.grader.nbgrader.selfcheck import strip_self_checks
+
+    cells = []
+    for cell in nb.get("cells", []):
+        cell = dict(cell)
+        if cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            cell["source"] = strip_self_checks(
+                "".join(source) if isinstance(source, list) else str(source)
+            )
+        cells.append(cell)
+    return {**dict(nb), "cells": cells}
 
 
 def grade_slot(

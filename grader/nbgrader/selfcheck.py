@@ -10,15 +10,31 @@ well under a second.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["check", "self_check"]
+__all__ = ["check", "self_check", "strip_self_checks"]
 
 _NOT_CODE = (
     "{slot!r} is a typed-answer slot: check() runs code exercises; check a typed answer with "
     "`cnngrade check-answer`"
 )
+
+
+# the self-check line (and its parts on their own lines): never part of the code that is graded
+_SELF_CHECK_LINE = re.compile(
+    r"^(from\s+cnngrade\.grader\.nbgrader\s+import\s+check\b.*|check\(.*\)\s*;?\s*)$", re.M
+)
+
+
+def strip_self_checks(source: str) -> str:
+    """``source`` without top-level self-check lines (the sandbox could not import cnngrade).
+
+    >>> strip_self_checks('import numpy as np\\nfrom cnngrade.grader.nbgrader import check; check("conv2d.1")')
+    'import numpy as np\\n'
+    """
+    return _SELF_CHECK_LINE.sub("", source)
 
 
 def _exercise(slot: str) -> Any:
@@ -41,7 +57,8 @@ def self_check(slot: str, cells: Sequence[str], *, lang: str = "en", seed: int =
     from cnngrade.grader.sandbox.notebook import extract_notebook_code
 
     exercise = _exercise(slot)
-    unique = list(dict.fromkeys(c for c in cells if isinstance(c, str) and c.strip()))
+    sources = (strip_self_checks(c) for c in cells if isinstance(c, str))
+    unique = list(dict.fromkeys(c for c in sources if c.strip()))
     nb = {
         "nbformat": 4,
         "cells": [{"cell_type": "code", "metadata": {}, "source": c} for c in unique],

@@ -84,3 +84,10 @@ def test_a_deleted_answer_cell_is_missing_and_code_needs_the_secret():
     )
     with pytest.raises(ValueError, match="course key"):
         grade_slot(code, cells["conv2d.1"], _nb("x", CORRECT), MANIFEST, "s1")
+
+
+def test_a_kept_self_check_line_does_not_cost_the_slot():
+    nb = _nb("x", CORRECT)
+    nb.cells.insert(1, new_code_cell("from cnngrade.grader.nbgrader import check"))
+    nb.cells[3].source += '\ncheck("conv2d.1", lang="en")'
+    assert _grade(nb, "conv2d.1").score == 4.0

@@ -68,3 +68,9 @@ def test_check_in_a_running_kernel(tmp_path):
     assert "conv2d: score" in first and "/ 8" in first and "Hint" in first
     assert "conv2d: score 8 / 8" in second
     print(second.splitlines()[-1])  # the warm call's time, for the record (no timing assertion)
+
+
+def test_self_check_lines_are_not_part_of_the_checked_code():
+    import_cell = "from cnngrade.grader.nbgrader import check"
+    report = self_check("conv2d.1", [import_cell, CORRECT + '\ncheck("conv2d.1")'])
+    assert report.score == report.max_score
