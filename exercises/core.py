@@ -52,6 +52,8 @@ class AnswerSpec:
     choices:   ``choice``: the options shown (the answer is the index of the right one).
     partial:   ``"none"``, ``"per_dimension"`` (shape) or ``"per_element"`` (matrix: half for the
                right shape, the rest by the fraction of right elements).
+    side:      ``integer``: the answer is the side of a square (a receptive field, a kernel size),
+               so ``5x5`` / ``5×5`` / ``5*5`` read as 5; unequal sides (``5x7``) are a wrong answer.
     """
 
     kind: str
@@ -61,6 +63,7 @@ class AnswerSpec:
     symbols: tuple[tuple[str, str], ...] = ()
     choices: tuple[Text, ...] = ()
     partial: str = "none"
+    side: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in ANSWER_KINDS:

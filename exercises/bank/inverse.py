@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
 from cnngrade.exercises.bank._shapes import pick
 from cnngrade.exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
 from cnngrade.exercises.render import answer_line
 from cnngrade.reference.analysis.sizes import conv_output_size, effective_kernel_size
 
 INTEGER = AnswerSpec(kind="integer")
+KERNEL = AnswerSpec(kind="integer", side=True)  # a kernel's side: 3x3 reads as 3
 _UNKNOWN = {"stride": "s", "padding": "p", "kernel": "k"}
 
 
@@ -206,7 +206,7 @@ def _exercise(unknown: str, en: str, zh: str) -> Exercise:
         prompt=_prompt,
         answer=_answer,
         solution=_solution,
-        spec=INTEGER,
+        spec=KERNEL if unknown == "kernel" else INTEGER,
         misconceptions=tuple(m for m in _MISCONCEPTIONS if m.note in _APPLIES[unknown]),
     )
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
 from cnngrade.exercises.bank._shapes import pick
 from cnngrade.exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
 from cnngrade.exercises.render import answer_line
 from cnngrade.reference.analysis.receptive import LayerSpec, receptive_field
 from cnngrade.reference.analysis.sizes import effective_kernel_size
 
-INTEGER = AnswerSpec(kind="integer")
+INTEGER = AnswerSpec(kind="integer", side=True)  # a side length: 5x5 reads as 5
 _NAMES = {"conv": Text("conv", "卷积"), "pool": Text("max pool", "最大池化")}
 
 

@@ -9,11 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
 from cnngrade.exercises.core import Lang, Problem, Text
 from cnngrade.grader.answers.equivalence import Match, canonical, match
 
-__all__ = ["describe", "find_misconception", "misconception_feedback"]
+__all__ = [
+    "describe",
+    "find_misconception",
+    "find_misconceptions",
+    "misconception_feedback",
+    "misconceptions_feedback",
+]
 
 _DIM_NAMES = {
     1: (("length", "长度"),),
@@ -30,14 +35,19 @@ _DIM_NAMES = {
 }
 
 
-def find_misconception(problem: Problem, got: Any, rng: np.random.Generator) -> str | None:
-    """The note of the first misconception whose answer equals ``got``, else None.
+def find_misconceptions(problem: Problem, got: Any, rng: np.random.Generator) -> list[str]:
+    """The notes of every misconception whose answer equals ``got`` (within the spec's tolerance).
+
+    Two misconceptions of a variant may give answers within the tolerance of each other; the
+    student's answer is then explained by both, and both are named.
 
     >>> from exercises.core import AnswerSpec
-    >>> p = Problem("x", "x.1", 0, 1, "en", {}, "?", 10, AnswerSpec("integer"), "", {"no_bias": 9}, 1.0)
-    >>> find_misconception(p, 9, np.random.default_rng(0)), find_misconception(p, 8, np.random.default_rng(0))
-    ('no_bias', None)
+    >>> p = Problem("x", "x.1", 0, 1, "en", {}, "?", 10, AnswerSpec("integer"), "",
+    ...             {"no_bias": 9, "no_plus_one": 9, "padding_once": 8}, 1.0)
+    >>> find_misconceptions(p, 9, np.random.default_rng(0))
+    ['no_bias', 'no_plus_one']
     """
+    found = []
     for note, wrong in problem.misconception_answers.items():
         try:
             expected = canonical(wrong, problem.spec)
@@ -46,8 +56,20 @@ def find_misconception(problem: Problem, got: Any, rng: np.random.Generator) -> 
         ):  # an unreadable buggy-rule answer cannot be diagnosed (the bank's tests say so)
             continue
         if match(got, expected, problem.spec, rng).equal:
-            return note
-    return None
+            found.append(note)
+    return found
+
+
+def find_misconception(problem: Problem, got: Any, rng: np.random.Generator) -> str | None:
+    """The note of the first misconception whose answer equals ``got``, else None.
+
+    >>> from exercises.core import AnswerSpec
+    >>> p = Problem("x", "x.1", 0, 1, "en", {}, "?", 10, AnswerSpec("integer"), "", {"no_bias": 9}, 1.0)
+    >>> find_misconception(p, 9, np.random.default_rng(0)), find_misconception(p, 8, np.random.default_rng(0))
+    ('no_bias', None)
+    """
+    found = find_misconceptions(problem, got, rng)
+    return found[0] if found else None
 
 
 def misconception_feedback(problem: Problem, note: str, lang: Lang) -> str:
@@ -63,6 +85,18 @@ def misconception_feedback(problem: Problem, note: str, lang: Lang) -> str:
             return m.feedback(lang)
     label = note.replace("_", " ")
     return Text(f"This is a known mistake ({label}).", f"这是一个常见错误（{label}）。")(lang)
+
+
+def misconceptions_feedback(problem: Problem, notes: list[str], lang: Lang) -> str:
+    """The feedback of one misconception, or of several that give the same answer, each named."""
+    if len(notes) == 1:
+        return misconception_feedback(problem, notes[0], lang)
+    lead = Text(
+        "Your answer fits {n} known mistakes, which give the same value here:",
+        "你的答案符合 {n} 个常见错误（它们在本题给出相同的值）：",
+    ).format(n=len(notes))(lang)
+    parts = [f"({i}) {misconception_feedback(problem, n, lang)}" for i, n in enumerate(notes, 1)]
+    return " ".join([lead, *parts])
 
 
 def _dims(detail: dict, lang: Lang) -> str:

@@ -24,7 +24,6 @@ from typing import Any
 
 import numpy as np
 import sympy
-
 from cnngrade.exercises.core import AnswerSpec
 from cnngrade.grader.answers.symbolic import parse_symbolic, symbols_for
 from cnngrade.grader.answers.text import FormatError
@@ -88,8 +87,9 @@ def _shape(got: tuple, want: tuple, spec: AnswerSpec) -> Match:
 
 
 def _matrix(got: np.ndarray, want: np.ndarray, spec: AnswerSpec) -> Match:
-    if got.shape != want.shape and got.size == want.size and 1 in got.shape + want.shape:
-        got = got.reshape(want.shape)  # a row typed as "1 2 3" for a 1-D answer
+    vector = want.ndim == 1 or min(want.shape) == 1
+    if got.shape != want.shape and got.size == want.size and vector and got.squeeze().ndim <= 1:
+        got = got.reshape(want.shape)  # a row typed as "1 2 3" for a vector answer
     if got.shape != want.shape:
         return Match(False, 0.0, {"shape": list(got.shape)})
     if spec.kind == "int_matrix":

@@ -4,7 +4,12 @@ The verdict's findings, in order: exactly one of ``correct`` / ``partial`` / ``w
 ``misconception`` / ``format``. A ``format`` finding costs no attempt (``counts_attempt=False``). The
 finding's ``note`` is the answer note for item analysis (``"correct"``, ``"format"``, ``"wrong"``,
 ``"partial"``, the misconception's note, or ``"rounded"``: an exact count typed as ``6.1e7`` or
-``61M`` that agrees with the answer to the digits typed — wrong, and told to write every digit). With ``show_solution=True`` a wrong answer's finding
+``61M`` that agrees with the answer to the digits typed — wrong, and told to write every digit;
+``unequal_sides``: ``5x7`` where a square's side is asked; ``transposed``: a matrix whose transpose
+is the answer). A side typed as ``5x5`` is read as 5 and the message says so. A matrix answer typed
+as one row (``1 2 3 4`` for a 2×2 result) is a format finding asking for rows, unless the answer is
+a vector. Two misconceptions giving the same answer within tolerance are both named (the note is
+the first; ``detail["misconceptions"]`` lists all). With ``show_solution=True`` a wrong answer's finding
 carries the variant's worked solution in ``detail["solution"]``; the expected answer itself is never
 put in a message.
 """
@@ -13,11 +18,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from cnngrade.exercises.core import Lang, Problem, Text
 from cnngrade.exercises.seeding import rng_for
-from cnngrade.grader.answers.diagnose import describe, find_misconception, misconception_feedback
+from cnngrade.grader.answers.diagnose import (
+    describe,
+    find_misconceptions,
+    misconceptions_feedback,
+)
 from cnngrade.grader.answers.equivalence import canonical, match
-from cnngrade.grader.answers.numbers import scaled_digits
+from cnngrade.grader.answers.numbers import scaled_digits, side_pair
 from cnngrade.grader.answers.parse import parse_answer
 from cnngrade.grader.answers.text import FormatError
 from cnngrade.grader.types import Finding, Verdict
@@ -54,6 +64,38 @@ def _rounded(problem: Problem, raw: Any, got: Any, lang: Lang) -> Finding | None
     return Finding("wrong", message(lang), "rounded", 0.0, {"significant_digits": digits})
 
 
+def _one_row(problem: Problem, got: Any, lang: Lang) -> Finding | None:
+    """A format finding for a matrix typed as one row of as many numbers as the answer has, when the
+    answer has several rows and columns (a vector answer may be typed as a row)."""
+    want = np.asarray(canonical(problem.answer, problem.spec))
+    rows = got.shape[0] if got.ndim == 2 else 1
+    if want.ndim != 2 or min(want.shape) == 1 or rows != 1 or got.size != want.size:
+        return None
+    return Finding(
+        "format",
+        Text(
+            "You typed a single row, but the result is a {r}×{c} matrix: type it row by row, e.g. "
+            "[[1, 2], [3, 4]] or 1 2; 3 4 (rows separated by ';' or new lines).",
+            "你只写了一行，但结果是 {r}×{c} 的矩阵：请逐行填写，例如 [[1, 2], [3, 4]] 或 1 2; 3 4"
+            "（行之间用 ';' 或换行分隔）。",
+        ).format(r=want.shape[0], c=want.shape[1])(lang),
+        note="format",
+    )
+
+
+def _transposed(problem: Problem, got: Any) -> bool:
+    """Is ``got`` the answer's transpose (and not the answer itself, nor a symmetric square)?"""
+    want = np.asarray(canonical(problem.answer, problem.spec), dtype=np.float64)
+    got = np.asarray(got, dtype=np.float64)
+    if want.ndim != 2 or min(want.shape) == 1 or got.shape != want.T.shape:
+        return False
+    spec = problem.spec
+    rtol = spec.rtol if (spec.rtol or spec.atol) else 1e-9
+    if got.shape == want.shape and np.allclose(got, want, rtol=rtol, atol=spec.atol):
+        return False
+    return bool(np.allclose(got, want.T, rtol=rtol, atol=spec.atol))
+
+
 def missing_verdict(problem: Problem, lang: Lang | None = None) -> Verdict:
     """The verdict of a slot the student left unanswered.
 
@@ -86,32 +128,54 @@ def grade_answer(
     """
     lang = lang or problem.lang
     spec = problem.spec
+    sides = side_pair(raw) if spec.kind == "integer" and spec.side else None
+    if sides is not None and sides[0] != sides[1]:
+        return _verdict(problem, Finding("wrong", Text(
+            "You typed two different sides, {a}×{b}: the answer is one side length of a square "
+            "(write 5 or 5×5 for a 5×5 square).",
+            "你写了两个不同的边长 {a}×{b}：答案是正方形的边长（5×5 的正方形写 5 或 5×5）。",
+        ).format(a=sides[0], b=sides[1])(lang), "unequal_sides"))  # fmt: skip
+    if sides is not None:
+        raw = str(sides[0])
     try:
         got = parse_answer(raw, spec)
     except FormatError as err:
         return _verdict(
             problem, Finding("format", err.text(lang), note="format"), counts_attempt=False
         )
+    if spec.kind in ("matrix", "int_matrix") and (row := _one_row(problem, got, lang)):
+        return _verdict(problem, row, counts_attempt=False)
+    read_as = (
+        Text(" ({a}×{a} read as a side of {a}.)", "（{a}×{a} 按边长 {a} 计。）").format(a=sides[0])(
+            lang
+        )
+        if sides is not None
+        else ""
+    )
     rng = rng_for((int(problem.seed) + _PROBE_STREAM) % 2**64)
     found = match(got, canonical(problem.answer, spec), spec, rng)
     points = float(problem.points)
     score = round(points * found.fraction, 6)
     if found.equal:
-        return _verdict(
-            problem, Finding("correct", Text("Correct.", "正确。")(lang), "correct", points)
-        )
+        message = Text("Correct.", "正确。")(lang) + read_as
+        return _verdict(problem, Finding("correct", message, "correct", points))
     detail = dict(found.detail)
     if show_solution and problem.solution:
         detail["solution"] = problem.solution
-    note = find_misconception(problem, got, rng)
-    if note is None and (rounded := _rounded(problem, raw, got, lang)) is not None:
+    notes = find_misconceptions(problem, got, rng)
+    if not notes and (rounded := _rounded(problem, raw, got, lang)) is not None:
         return _verdict(problem, rounded)
-    if note is not None:
-        message = (
-            f"{misconception_feedback(problem, note, lang)} {describe(problem, got, found, lang)}"
-        )
-        return _verdict(problem, Finding("misconception", message, note, score, detail))
+    described = describe(problem, got, found, lang) + read_as
+    if notes:
+        message = f"{misconceptions_feedback(problem, notes, lang)} {described}"
+        if len(notes) > 1:
+            detail["misconceptions"] = list(notes)
+        return _verdict(problem, Finding("misconception", message, notes[0], score, detail))
+    if spec.kind in ("matrix", "int_matrix") and _transposed(problem, got):
+        message = Text(
+            "Your matrix is the transpose of the result: rows and columns are swapped.",
+            "你的矩阵是结果的转置：行与列颠倒了。",
+        )(lang)
+        return _verdict(problem, Finding("wrong", message, "transposed", score, detail))
     kind = "partial" if score > 0 else "wrong"
-    return _verdict(
-        problem, Finding(kind, describe(problem, got, found, lang), kind, score, detail)
-    )
+    return _verdict(problem, Finding(kind, described, kind, score, detail))

@@ -9,6 +9,8 @@ Accepted (after :func:`grader.answers.text.normalize` and :func:`~grader.answers
   ``12.5%`` (= 0.125);
 - with units allowed by the spec: ``159.5K``, ``61M``, ``1.2G`` (thousand, million, billion; any
   case), ``61 million``, and the Chinese ``千 万 亿`` and their products (``6.1千万`` = 61,000,000);
+- a Chinese lead-in before the value: ``感受野为15``, ``答案是 15``, ``输出等于14`` (not a negated one,
+  ``不是15``, which is refused);
 - a trailing word saying what is counted: any Chinese (``28 个``, ``6.1万个参数``) or one of the
   course's count nouns (``128 channels``, ``3.5 GFLOPs`` = 3.5G, ``128 MACs``; see :data:`COUNT_NOUNS`).
   Other trailing words are refused rather than guessed (``1.2 Gbits``).
@@ -47,6 +49,9 @@ _NUMBER = re.compile(
 _FRACTION = re.compile(r"^(?P<num>[+-]?\d+)\s*/\s*(?P<den>\d+)$")
 _CJK = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff ]+$")
 _CALCULATION = re.compile(r"^\s*(?:[-+*/^×·()]|\*\*)\s*[\d(]")
+_CJK_LEAD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\s]*?(?:为|是|等于)\s*(?=[-+\d.])")
+_NEGATED = re.compile("[不非没無无否]")
+_SIDES = re.compile(r"^(?P<a>\d{1,6})\s*[x×X*·]\s*(?P<b>\d{1,6})(?P<rest>.*)$", re.S)
 
 
 def expected_number(integer: bool, units: bool) -> tuple[str, str]:
@@ -135,8 +140,36 @@ def _read(text: str, units: bool, integer: bool) -> tuple[Fraction, int | None]:
     return (-value if m["sign"] == "-" else value), (significant if scaled else None)
 
 
-def _parse(raw: object, units: bool, integer: bool) -> tuple[Fraction, int | None]:
+def _value_text(raw: object) -> str:
+    """The typed value without its label (``答：``, ``H_out =``) or Chinese lead-in (``感受野为``)."""
     _, text = strip_label(normalize(raw))
+    if (lead := _CJK_LEAD.match(text)) is not None:
+        if _NEGATED.search(lead.group(0)):
+            raise format_error(
+                "write only the value, without a negation", "请只写数值本身，不要带否定词"
+            )
+        text = text[lead.end() :]
+    return text
+
+
+def side_pair(raw: object) -> tuple[int, int] | None:
+    """``(a, b)`` when the answer is typed as a square's sides, ``5x5``, ``5×5``, ``5*5`` (else None).
+
+    >>> side_pair("5x5"), side_pair("感受野为 7×7"), side_pair("15"), side_pair("5x10^3")
+    ((5, 5), (7, 7), None, None)
+    """
+    try:
+        text = _value_text(raw)
+    except ValueError:
+        return None
+    m = _SIDES.match(text)
+    if m is None or not _label_ok(m["rest"]):
+        return None
+    return int(m["a"]), int(m["b"])
+
+
+def _parse(raw: object, units: bool, integer: bool) -> tuple[Fraction, int | None]:
+    text = _value_text(raw)
     if (f := _FRACTION.match(text)) is not None and not integer:
         if len(f["num"]) + len(f["den"]) > _MAX_DIGITS or int(f["den"]) == 0:
             raise format_error(*expected_number(integer, units))

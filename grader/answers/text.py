@@ -44,6 +44,14 @@ _AFTER_NFKC = str.maketrans({"⁄": "/", "−": "-"})
 # "答：", "Answer:", "H_out =", "W' =", "=": a label starts with a letter (or is empty) and holds
 # only letters, digits, spaces and primes; ratios such as "1:4" start with a digit and stay.
 _LABEL = re.compile(r"^\s*(?P<label>(?:[^\W\d][\w '’′=]{0,30})?)\s*[:=≈]\s*(?=\S)")
+# The problem's own LaTeX notation as the left-hand side: "$H_{out} = ...$", "W_{\text{out}} =",
+# "\(H' = ...\)". The name and its subscript become plain ("H_out"); the delimiters go.
+_DELIMITED = re.compile(r"^\s*(?:\$\$?|\\\(|\\\[)(?P<inner>.*?)(?:\$\$?|\\\)|\\\])\s*$", re.S)
+_TEX_LABEL = re.compile(
+    r"^\s*(?P<name>[A-Za-z]+)"
+    r"(?:_\{\s*(?:\\(?:text|mathrm|rm|mathit|operatorname)\s*\{\s*(?P<sub>\w+)\s*\}|(?P<sub2>\w+))\s*\}"
+    r"|_(?P<sub3>\w))?(?P<prime>['’′]*|\^\{?\\prime\}?)\s*(?=[:=≈])"
+)
 
 
 class FormatError(ValueError):
@@ -104,12 +112,29 @@ def normalize(raw: object) -> str:
     return text
 
 
+def _plain_tex_label(text: str) -> str:
+    """``$H_{out} = x$`` → ``H_out = x``: a LaTeX left-hand side made plain (else ``text`` as is)."""
+    if not any(c in text for c in "$\\{"):
+        return text
+    delimited = _DELIMITED.match(text)
+    inner = delimited["inner"] if delimited else text
+    m = _TEX_LABEL.match(inner)
+    if m is None or "_{" not in m.group(0) and not delimited:
+        return text
+    sub = m["sub"] or m["sub2"] or m["sub3"]
+    prime = "'" if m["prime"] else ""
+    return f"{m['name']}{'_' + sub if sub else ''}{prime} {inner[m.end() :].lstrip()}"
+
+
 def strip_label(text: str) -> tuple[str, str]:
     """``(label, answer)``: what precedes a ``:`` or ``=`` before the answer, and the answer.
 
     >>> strip_label("答:128"), strip_label("H = W = 14"), strip_label("1:4"), strip_label("= 3")
     (('答', '128'), ('H = W', '14'), ('', '1:4'), ('', '3'))
+    >>> strip_label("$H_{out} = n-k+2p+1$"), strip_label(r"W_{\\text{out}}=7")
+    (('H_out', 'n-k+2p+1'), ('W_out', '7'))
     """
+    text = _plain_tex_label(text)
     m = _LABEL.match(text)
     if m is None:
         return "", text

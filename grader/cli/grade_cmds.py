@@ -107,23 +107,50 @@ def grade(
     _exit_on_faults(summary)
 
 
+#: A finding's kind as the student reads it, per language.
+_KIND_WORDS = {
+    "zh": {"correct": "正确", "partial": "部分正确", "wrong": "错误", "misconception": "常见错误",
+           "format": "格式", "missing": "未作答"},
+}  # fmt: skip
+_SCORE = {"en": "score: {s:g} / {m:g}", "zh": "得分：{s:g} / {m:g}"}
+_FORMAT_NOTE = {
+    "en": "(a format problem: this check does not count as an attempt)",
+    "zh": "（格式问题：本次检查不计入作答次数）",
+}
+
+
 @app.command("check-answer")
 def check_answer_cmd(
     assignment: Annotated[Path, typer.Option("--assignment", help="assignment manifest (YAML)")],
     student: Annotated[str, typer.Option("--student", help="your student id")],
     exercise: Annotated[str, typer.Option("--exercise", help="slot id, e.g. conv_output_shape.1")],
     answer: Annotated[str, typer.Option("--answer", help="your answer as you would hand it in")],
-    lang: Annotated[str | None, typer.Option("--lang", help="zh | en")] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", help="zh | en (default: the roster's language, else the manifest's)"
+        ),
+    ] = None,
+    roster: Annotated[
+        Path | None,
+        typer.Option(
+            "--roster",
+            help="roster CSV with a lang column (default: roster.csv beside the manifest)",
+        ),
+    ] = None,
 ) -> None:
     """Check one answer for your own variant and see the feedback (the answer is never shown)."""
-    from cnngrade.grader.answers.check import check_answer
+    from cnngrade.exercises.assignment import load_manifest
+    from cnngrade.grader.answers.check import check_answer, student_lang
 
-    verdict = check_answer(assignment, student, exercise, answer, lang=lang)  # type: ignore[arg-type]
+    shown = lang or student_lang(load_manifest(assignment), student, roster)
+    verdict = check_answer(assignment, student, exercise, answer, lang=shown, roster=roster)  # type: ignore[arg-type]
+    words = _KIND_WORDS.get(shown, {})  # English shows the kinds as they are
     for finding in verdict.findings:
-        typer.echo(f"[{finding.kind}] {for_terminal(finding.message)}")
-    typer.echo(f"score: {verdict.score:g} / {verdict.max_score:g}")
+        typer.echo(f"[{words.get(finding.kind, finding.kind)}] {for_terminal(finding.message)}")
+    typer.echo(_SCORE.get(shown, _SCORE["en"]).format(s=verdict.score, m=verdict.max_score))
     if not verdict.counts_attempt:
-        typer.echo("(a format problem: this check does not count as an attempt)")
+        typer.echo(_FORMAT_NOTE.get(shown, _FORMAT_NOTE["en"]))
 
 
 @app.command("demo")

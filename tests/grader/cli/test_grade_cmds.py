@@ -60,8 +60,48 @@ def test_check_answer_format_problem_costs_no_attempt():
     out = _check(
         "--student", "s02", "--exercise", "same_padding.1", "--answer", "two", "--lang", "zh"
     )
-    assert out.exit_code == 0 and "[format]" in out.output and "整数" in out.output
-    assert "does not count as an attempt" in out.output
+    assert out.exit_code == 0 and "[格式]" in out.output and "整数" in out.output
+    assert "不计入作答次数" in out.output and "得分：0 / 1" in out.output
+    out = _check(
+        "--student", "s02", "--exercise", "same_padding.1", "--answer", "two", "--lang", "en"
+    )
+    assert out.exit_code == 0 and "[format]" in out.output
+    assert "does not count as an attempt" in out.output and "score: 0 / 1" in out.output
+
+
+def _is_english(output: str) -> bool:
+    return not any("\u4e00" <= ch <= "\u9fff" for ch in output)
+
+
+def test_check_answer_answers_each_student_in_the_rosters_language():
+    """examples/roster.csv beside the manifest: s01 reads Chinese, s02 English; no --lang."""
+    zh = _check("--student", "s01", "--exercise", "same_padding.1", "--answer", "two")
+    assert zh.exit_code == 0
+    lines = zh.output.strip().splitlines()
+    assert lines[0].startswith("[格式] ") and lines[1].startswith("得分：") and lines[2].startswith("（")
+    assert "score" not in zh.output and "format" not in zh.output
+    en = _check("--student", "s02", "--exercise", "same_padding.1", "--answer", "two")
+    assert en.exit_code == 0 and _is_english(en.output) and "[format]" in en.output
+
+
+def test_check_answer_language_from_a_given_roster_else_the_manifest(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name,lang\ns01,Li Lei,en\ns09,Nine,\n", encoding="utf-8")
+    out = _check("--student", "s01", "--exercise", "same_padding.1", "--answer", "two",
+                 "--roster", str(roster))  # fmt: skip
+    assert out.exit_code == 0 and _is_english(out.output) and "score: 0 / 1" in out.output
+    out = _check("--student", "s09", "--exercise", "same_padding.1", "--answer", "two",
+                 "--roster", str(roster))  # fmt: skip
+    assert out.exit_code == 0 and "得分" in out.output  # no lang in the roster: the manifest's zh
+    out = _check("--student", "s01", "--exercise", "same_padding.1", "--answer", "two",
+                 "--roster", str(roster), "--lang", "zh")  # fmt: skip
+    assert "得分" in out.output  # --lang wins
+
+
+def test_check_answer_correct_in_chinese_is_localized_on_every_line():
+    p = _problem("s01", "corr2d_single", lang="zh")
+    out = _check("--student", "s01", "--exercise", p.slot, "--answer", str(p.answer))
+    assert out.exit_code == 0 and out.output.splitlines() == ["[正确] 正确。", "得分：2 / 2"]
 
 
 def test_check_answer_unknown_slot_is_a_one_line_error():
