@@ -17,9 +17,15 @@ from typing import Any
 
 import numpy as np
 import torch
-
 from cnngrade.exercises.code._common import arrays, draw_seed
-from cnngrade.exercises.code.core import Case, CaseGroup, CodeExercise, Invocation, ModuleExpected, Params
+from cnngrade.exercises.code.core import (
+    Case,
+    CaseGroup,
+    CodeExercise,
+    Invocation,
+    ModuleExpected,
+    Params,
+)
 from cnngrade.exercises.core import Text
 
 #: every convention a module exercise may accept, with how statements name it

@@ -8,7 +8,6 @@ departs from the closest convention, or, when no weights could be tied, which la
 from __future__ import annotations
 
 import numpy as np
-
 from cnngrade.exercises.code.core import CodeExercise, ModuleExpected
 from cnngrade.exercises.core import Text
 from cnngrade.grader.code import module_explain as E
@@ -20,7 +19,12 @@ from cnngrade.grader.sandbox.runtime.probe_trace import HYPER, KINDS
 
 _MODES = ("eval", "train")
 _KNOWN = frozenset(KINDS.values())
-_ATTRS = frozenset(a for names in HYPER.values() for a in names) | {"scalar", "reflected", "inplace", "kernel"}
+_ATTRS = frozenset(a for names in HYPER.values() for a in names) | {
+    "scalar",
+    "reflected",
+    "inplace",
+    "kernel",
+}
 _MAX_OPS = 400
 
 
@@ -38,7 +42,7 @@ def unpack(result: CallResult) -> dict[tuple, np.ndarray] | None:
         r, c, k, mode, part, shape = seg
         if not (all(type(v) is int and 0 <= v < 10_000 for v in (r, c, k)) and mode in _MODES
                 and isinstance(part, str) and len(part) < 16 and isinstance(shape, list) and len(shape) <= 8
-                and all(type(n) is int and 0 <= n for n in shape)):  # fmt: skip
+                and all(type(n) is int and n >= 0 for n in shape)):  # fmt: skip
             return None
         n = int(np.prod(shape, dtype=np.int64))
         if offset + n > flat.size:
@@ -90,7 +94,9 @@ def _matching(exercise, refs, got, counts) -> tuple[int, int] | None:
     """(reference, candidate) whose outputs all equal that reference's, if any."""
     for r, ref in enumerate(refs):
         for c in range(counts[r] if r < len(counts) else 0):
-            if all(_ok(exercise, got.get((r, c, k, m, "out")), e) for (k, m), e in ref.outputs.items()):
+            if all(
+                _ok(exercise, got.get((r, c, k, m, "out")), e) for (k, m), e in ref.outputs.items()
+            ):
                 return r, c
     return None
 
@@ -112,7 +118,11 @@ def _explain(exercise, refs, got, trace, out_src, counts) -> Text:
     inverse = {p: j for j, p in maps[0].items()}
     label = E.names(ref)
     smap = {j: label[ref.tied[p]] for j, p in maps[0].items()}
-    fails = [(k, m) for (k, m), e in ref.outputs.items() if not _ok(exercise, got.get((r, 0, k, m, "out")), e)]
+    fails = [
+        (k, m)
+        for (k, m), e in ref.outputs.items()
+        if not _ok(exercise, got.get((r, 0, k, m, "out")), e)
+    ]
     first = [m for k, m in fails if k == 0]
     if not first:
         k, m = fails[0] if fails else (0, "eval")
@@ -121,7 +131,10 @@ def _explain(exercise, refs, got, trace, out_src, counts) -> Text:
     mode = first[0]
     text = _departure(ref, r, got, trace, out_src, inverse, mode, smap)
     if mode == "train" and "eval" in ref.values and ("eval" not in first):
-        text = Text(text.en + " (in training mode; eval mode agrees)", text.zh + "（训练模式下；评估模式一致）")
+        text = Text(
+            text.en + " (in training mode; eval mode agrees)",
+            text.zh + "（训练模式下；评估模式一致）",
+        )
     return text
 
 
@@ -148,20 +161,30 @@ def judge_module(exercise: CodeExercise, group: str, params: dict, result: CallR
     base = {"group": group, "params": dict(params), "seconds": result.seconds}
     if not result.ok:
         status, text = _status_text(exercise, result, limit_s)
-        return CaseOutcome(status=status, message=text, detail={"traceback": result.traceback}, **base)
+        return CaseOutcome(
+            status=status, message=text, detail={"traceback": result.traceback}, **base
+        )
     refs = references(exercise, expected.invocation)
     got = unpack(result)
     if got is None:
         text = Text("the block's outputs could not be read back", "无法读回模块的输出")
         return CaseOutcome(status="invalid_output", message=text, **base)
     counts = result.probe.get("candidates")
-    counts = [c if type(c) is int else 0 for c in counts[: len(refs)]] if isinstance(counts, list) else []
+    counts = (
+        [c if type(c) is int else 0 for c in counts[: len(refs)]]
+        if isinstance(counts, list)
+        else []
+    )
     out_src = result.probe.get("output")
     out_src = out_src if type(out_src) is int else -2
     shown = refs[0].outputs[(0, expected.invocation.modes[0])]
     tied = next((r for r, c in enumerate(counts) if c > 0), None)
     first_mode = expected.invocation.modes[0]
-    mine = got.get((tied, 0, 0, first_mode, "out")) if tied is not None else got.get((0, 0, 0, "eval", "raw"))
+    mine = (
+        got.get((tied, 0, 0, first_mode, "out"))
+        if tied is not None
+        else got.get((0, 0, 0, "eval", "raw"))
+    )
     base = {**base, "actual": () if mine is None else (mine,), "expected": (shown,)}
     match = _matching(exercise, refs, got, counts)
     if match is not None:

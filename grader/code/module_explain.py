@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
-
 from cnngrade.exercises.core import Text
 from cnngrade.grader.code.module_reference import ReferenceRun
 from cnngrade.grader.sandbox.runtime.probe_trace import ancestors, signature
@@ -49,7 +48,9 @@ def _op_text(op: dict, lang: str) -> str:
     kind, attrs = op["kind"], op.get("attrs", {})
     base = _SHOWN.get(kind, kind) if lang == "en" else _SHOWN_ZH.get(kind, _SHOWN.get(kind, kind))
     if kind in ("max_pool2d", "avg_pool2d") and "kernel_size" in attrs:
-        stride = attrs.get("stride") if attrs.get("stride") not in (None, []) else attrs["kernel_size"]
+        stride = (
+            attrs.get("stride") if attrs.get("stride") not in (None, []) else attrs["kernel_size"]
+        )
         return f"{base} ({_fmt(attrs['kernel_size'])}, stride {_fmt(stride)})"
     if kind in ("mul", "add", "sub", "div") and "scalar" in attrs:
         return f"{base} by {attrs['scalar']:g}" if lang == "en" else f"{base} {attrs['scalar']:g}"
@@ -149,7 +150,9 @@ def _close(a, b, rtol=1e-3, atol=1e-4) -> bool:
     return a is not None and b is not None and np.shape(a) == np.shape(b) and bool(np.allclose(a, b, rtol=rtol, atol=atol))  # fmt: skip
 
 
-def concat_order(student: np.ndarray, ref: ReferenceRun, mode: str, index: int) -> tuple[list, list] | None:
+def concat_order(
+    student: np.ndarray, ref: ReferenceRun, mode: str, index: int
+) -> tuple[list, list] | None:
     """(student part order, reference part order) when ``student`` is the reference's concatenation
     at trace ``index`` with its parts in another order; names of parts: input, or the op's name."""
     op = ref.ops[index] if 0 <= index < len(ref.ops) else None
@@ -169,7 +172,9 @@ def concat_order(student: np.ndarray, ref: ReferenceRun, mode: str, index: int) 
     found = []
     for n, (s0, size) in enumerate(parts):
         piece = whole[:, s0 : s0 + size]
-        at = [o for o in range(whole.shape[1] - size + 1) if _close(student[:, o : o + size], piece)]
+        at = [
+            o for o in range(whole.shape[1] - size + 1) if _close(student[:, o : o + size], piece)
+        ]
         if not at:
             return None
         found.append((at[0], labels[n]))
@@ -241,7 +246,9 @@ def _chain_cat(ops, idxs: list[int]) -> int:
     return idxs[-1] if idxs and ops[idxs[-1]]["kind"] == "cat" else -2
 
 
-def before(ref: ReferenceRun, t: int, trace: list[dict], j: int, s_in, mode: str, smap: dict) -> Text:
+def before(
+    ref: ReferenceRun, t: int, trace: list[dict], j: int, s_in, mode: str, smap: dict
+) -> Text:
     """The input of reference op ``t`` (student op ``j``) differs: say what comes before it."""
     name = names(ref)[t]
     ref_chain, mine = _chain_before(ref.ops, t), _chain_before(trace, j)
@@ -279,7 +286,10 @@ def _differ(ref, trace, ref_chain, mine, through, name, smap) -> Text:
         return _both(f"no activation {target}: the reference applies {ref_text}, yours {text}",
                      f"{target_zh}缺少激活函数：参考实现为 {ref_zh}，你的为 {zh}")  # fmt: skip
     if ref_text == text and ref_chain and mine:  # same ops, other wiring: show both as formulas
-        ref_expr, expr = expression(ref.ops, ref_chain[-1], label), expression(trace, mine[-1], smap)
+        ref_expr, expr = (
+            expression(ref.ops, ref_chain[-1], label),
+            expression(trace, mine[-1], smap),
+        )
         return _both(f"outputs agree through {through[0]}; then the reference computes {ref_expr}, yours {expr}",
                      f"到 {through[1]} 为止输出一致；之后参考实现计算 {ref_expr}，你的计算 {expr}")  # fmt: skip
     return _both(f"outputs agree through {through[0]}; after it the reference applies {ref_text}, yours {text}",
@@ -293,7 +303,11 @@ def at(ref: ReferenceRun, t: int, trace: list[dict], j: int, mode: str) -> Text:
     """Same input and weights, different output: a hyper-parameter (or the BN mode) differs."""
     name = names(ref)[t]
     mine, theirs = trace[j].get("attrs", {}), ref.ops[t].get("attrs", {})
-    if ref.ops[t]["kind"] == "batch_norm" and "training" in mine and bool(mine["training"]) != (mode == "train"):
+    if (
+        ref.ops[t]["kind"] == "batch_norm"
+        and "training" in mine
+        and bool(mine["training"]) != (mode == "train")
+    ):
         stats = "batch statistics" if mine["training"] else "running statistics"
         return _both(f"in {mode} mode your {name} normalizes with {stats}; the reference uses the other ones "
                      "(do not pass training= yourself; BatchNorm2d follows the module's mode)",
@@ -307,7 +321,9 @@ def at(ref: ReferenceRun, t: int, trace: list[dict], j: int, mode: str) -> Text:
                  f"{name} 的输入与权重都正确，但输出不同")  # fmt: skip
 
 
-def after(ref: ReferenceRun, trace: list[dict], out_src: int, student, expected, mode: str, smap: dict) -> Text:
+def after(
+    ref: ReferenceRun, trace: list[dict], out_src: int, student, expected, mode: str, smap: dict
+) -> Text:
     """Every tied op agrees: the difference is in what follows the last of them."""
     order = concat_order(student, ref, mode, ref.output)
     if order is not None:
@@ -320,7 +336,9 @@ def after(ref: ReferenceRun, trace: list[dict], out_src: int, student, expected,
                      f"你的输出等于参考输出乘 {scaled[0]:.4g} 再加 {scaled[1]:.4g}：去掉末尾多余的缩放或平移")  # fmt: skip
     ref_chain = chain(list(ref.ops), ref.output)
     mine = chain(trace, out_src) if 0 <= out_src < len(trace) else []
-    return _differ(ref, trace, ref_chain, mine, _agree_through(ref, ref.output, itself=True), "", smap)
+    return _differ(
+        ref, trace, ref_chain, mine, _agree_through(ref, ref.output, itself=True), "", smap
+    )
 
 
 def describe_signature(sig: tuple) -> str:
@@ -353,7 +371,9 @@ def structure(trace: list[dict], refs: tuple[ReferenceRun, ...]) -> Text:
     def distance(r: ReferenceRun) -> int:
         theirs = Counter(signature(r.ops[t]) for t in r.tied)
         a, b = Counter(map(_strip, mine.elements())), Counter(map(_strip, theirs.elements()))
-        return 10 * sum(((a - b) + (b - a)).values()) + sum(((mine - theirs) + (theirs - mine)).values())
+        return 10 * sum(((a - b) + (b - a)).values()) + sum(
+            ((mine - theirs) + (theirs - mine)).values()
+        )
 
     ranked = sorted(refs, key=distance)
     shown = ranked  # closest first; at most a few conventions
@@ -367,7 +387,10 @@ def structure(trace: list[dict], refs: tuple[ReferenceRun, ...]) -> Text:
 
 def _layer_diff(mine: Counter, best: ReferenceRun) -> Text:
     theirs = Counter(signature(best.ops[t]) for t in best.tied)
-    s_mine, s_theirs = Counter(map(_strip, mine.elements())), Counter(map(_strip, theirs.elements()))
+    s_mine, s_theirs = (
+        Counter(map(_strip, mine.elements())),
+        Counter(map(_strip, theirs.elements())),
+    )
     parts_en, parts_zh = [], []
     missing, extra = s_theirs - s_mine, s_mine - s_theirs
     if missing:
@@ -387,6 +410,7 @@ def _layer_diff(mine: Counter, best: ReferenceRun) -> Text:
 
 def _bias_note(mine: Counter, theirs: Counter, same_layers: bool) -> Text | None:
     """Conv biases, when they are what differs: all vs none, or the only difference."""
+
     def share(c: Counter) -> tuple[int, int]:
         convs = [s for s in c.elements() if s[0] == "conv2d"]
         return sum("bias" in dict(s[1]) for s in convs), len(convs)
@@ -396,7 +420,9 @@ def _bias_note(mine: Counter, theirs: Counter, same_layers: bool) -> Text | None
         return Text("your convolutions have a bias where the reference's have none (bias=False: a BatchNorm follows)",
                     "你的卷积带偏置，参考实现的没有（bias=False：后面接 BatchNorm）")  # fmt: skip
     if n_t and b_m == 0 and b_t == n_t and n_m:
-        return Text("your convolutions lack the bias the reference's have", "你的卷积缺少参考实现中的偏置")
+        return Text(
+            "your convolutions lack the bias the reference's have", "你的卷积缺少参考实现中的偏置"
+        )
     if same_layers and mine != theirs:
         extra = [describe_signature(s) for s in (mine - theirs).elements()]
         return Text(f"these convolutions differ in their bias: yours {', '.join(extra)}",

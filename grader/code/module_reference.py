@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-
 from cnngrade.exercises.code.core import CodeExercise, Invocation
 from cnngrade.exercises.seeding import rng_for
 from cnngrade.grader.sandbox.api import ModuleProbe, TiedOp, TiedReference
@@ -56,7 +55,7 @@ def _draw(rng: np.random.Generator, kind: str, slot: str, shape: tuple[int, ...]
 
 
 def _tensors(block: torch.nn.Module) -> dict[str, torch.Tensor]:
-    out = dict(block.named_parameters())
+    out: dict[str, torch.Tensor] = dict(block.named_parameters())
     out.update(dict(block.named_buffers()))
     return out
 

@@ -8,8 +8,14 @@ d2l's LeNet, VGG and Inception blocks are the zoo's ``lenet5``, ``vgg_block`` an
 from __future__ import annotations
 
 import torch
-
-from cnngrade.reference.models._layers import AvgPool2d, BatchNorm2d, Conv2d, Module, ReLU, Sequential
+from cnngrade.reference.models._layers import (
+    AvgPool2d,
+    BatchNorm2d,
+    Conv2d,
+    Module,
+    ReLU,
+    Sequential,
+)
 
 
 class Residual(Module):
@@ -35,7 +41,9 @@ class Residual(Module):
             )
         self.conv1 = Conv2d(input_channels, num_channels, 3, padding=1, stride=strides)
         self.conv2 = Conv2d(num_channels, num_channels, 3, padding=1)
-        self.conv3 = Conv2d(input_channels, num_channels, 1, stride=strides) if use_1x1conv else None
+        self.conv3 = (
+            Conv2d(input_channels, num_channels, 1, stride=strides) if use_1x1conv else None
+        )
         self.bn1 = BatchNorm2d(num_channels)
         self.bn2 = BatchNorm2d(num_channels)
         self.relu = ReLU()

@@ -1,7 +1,7 @@
 """Wrong LeNet: no padding in the first conv, so the first Linear sees 16 * 4 * 4 features.
 
 Deserves: status wrong (the first FC layer has the wrong input size).
-Feedback: missing Linear(400, 120); extra Linear(256, 120)
+Feedback: missing Linear(400, 120), extra Linear(256, 120)
 """
 
 from torch import nn

@@ -1,7 +1,7 @@
 """Wrong transition block: a 3x3 conv (padding 1) instead of 1x1.
 
 Deserves: status wrong.
-Feedback: missing Conv2d(6, 3, 1x1); extra Conv2d(6, 3, 3x3)
+Feedback: against paper: missing Conv2d(6, 3, 1x1), extra Conv2d(6, 3, 3x3)
 """
 
 from torch import nn

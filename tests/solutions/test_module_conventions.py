@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from cnngrade.exercises.code import get
 from cnngrade.grader.code import check
 
@@ -22,7 +21,9 @@ def test_every_convention_folder_names_an_offered_convention() -> None:
         assert path.parent.name in get(path.parent.parent.name).conventions, path
 
 
-@pytest.mark.parametrize("path", NARROWED, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize(
+    "path", NARROWED, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}/{p.stem}"
+)
 def test_right_under_all_conventions_wrong_under_the_narrowed_one(path: Path) -> None:
     exercise = path.parent.parent.name
     assert check(exercise, path, seed=1, shrink_failures=False).passed

@@ -95,9 +95,11 @@ def candidates(student: list[dict], reference: list[dict], limit: int) -> list[d
     return out
 
 
-def _load(model: torch.nn.Module, student: list[dict], reference: list[dict], mapping, arrays) -> None:
+def _load(
+    model: torch.nn.Module, student: list[dict], reference: list[dict], mapping, arrays
+) -> None:
     """Copy the reference's weights into the parameters and buffers the student's ops used."""
-    tensors = dict(model.named_parameters())
+    tensors: dict[str, torch.Tensor] = dict(model.named_parameters())
     tensors.update(dict(model.named_buffers()))
     with torch.no_grad():
         for j, i in mapping.items():
@@ -146,7 +148,9 @@ def run_tied(cls, call: dict, ctx: dict) -> dict:
     backend = f"torch:{device}" if device else "torch"
     refs = []
     for r in call["references"]:
-        arrays = [[convert.decode(a, ctx["inputs"], backend) for a in op["arrays"]] for op in r["ops"]]
+        arrays = [
+            [convert.decode(a, ctx["inputs"], backend) for a in op["arrays"]] for op in r["ops"]
+        ]
         ops = [{**op, "shapes": {s: list(a.shape) for s, a in zip(op["slots"], arr, strict=True)}}
                for op, arr in zip(r["ops"], arrays, strict=True)]  # fmt: skip
         refs.append((r["name"], ops, arrays))
@@ -180,9 +184,19 @@ def run_tied(cls, call: dict, ctx: dict) -> dict:
                         if seen is not None:
                             for j, i in mapping.items():
                                 if j in seen.values and seen.values[j][0] is not None:
-                                    packer.add([r, c, k, mode, f"in:{i}"], seen.values[j][0].numpy())
-                                    packer.add([r, c, k, mode, f"op:{i}"], seen.values[j][1].numpy())
+                                    packer.add(
+                                        [r, c, k, mode, f"in:{i}"], seen.values[j][0].numpy()
+                                    )
+                                    packer.add(
+                                        [r, c, k, mode, f"op:{i}"], seen.values[j][1].numpy()
+                                    )
     convert.save_outputs([packer.array()], ctx["index"], ctx["job_fd"])
     params = int(sum(np.prod(p.shape) for p in model.parameters()))
-    facts = {"trace": student, "output": output, "segments": packer.segments, "candidates": found, "arguments": chosen}
+    facts = {
+        "trace": student,
+        "output": output,
+        "segments": packer.segments,
+        "candidates": found,
+        "arguments": chosen,
+    }
     return {"status": "ok", "n_out": 1, "parameters": params, "probe": facts}

@@ -171,7 +171,9 @@ class OpTracer(TorchFunctionMode):
         slots = dict(zip(SLOTS.get(kind, ()), args[1:], strict=False))
         slots.update({k: v for k, v in kwargs.items() if k in SLOTS.get(kind, ())})
         params = {s: self.names[id(t)] for s, t in slots.items() if isinstance(t, torch.Tensor) and id(t) in self.names}  # fmt: skip
-        extra = [t for t in data if id(t) in self.names and self.names[id(t)] not in params.values()]
+        extra = [
+            t for t in data if id(t) in self.names and self.names[id(t)] not in params.values()
+        ]
         params.update({f"p{i}": self.names[id(t)] for i, t in enumerate(extra)})
         slots.update({f"p{i}": t for i, t in enumerate(extra)})
         attrs = self._attrs(kind, name, args, kwargs)
@@ -251,7 +253,9 @@ def refined(sigs: list, after: list[list[int]], paths: list | None = None) -> li
         return memo[p]
 
     ups = [up(p) for p in range(len(sigs))]
-    down = [sorted(repr(ups[q]) for q in range(len(sigs)) if p in after[q]) for p in range(len(sigs))]
+    down = [
+        sorted(repr(ups[q]) for q in range(len(sigs)) if p in after[q]) for p in range(len(sigs))
+    ]
     return [repr((ups[p], tuple(down[p]))) for p in range(len(sigs))]
 
 

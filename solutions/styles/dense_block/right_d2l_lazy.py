@@ -4,20 +4,19 @@ num_channels)).
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 
 
 def conv_block(num_channels):
     return nn.Sequential(
-        nn.LazyBatchNorm2d(), nn.ReLU(),
-        nn.LazyConv2d(num_channels, kernel_size=3, padding=1))
+        nn.LazyBatchNorm2d(), nn.ReLU(), nn.LazyConv2d(num_channels, kernel_size=3, padding=1)
+    )
 
 
 class DenseBlock(nn.Module):
     def __init__(self, num_convs, num_channels):
         super(DenseBlock, self).__init__()
         layer = []
-        for i in range(num_convs):
+        for i in range(num_convs):  # noqa: B007 - d2l's code as printed
             layer.append(conv_block(num_channels))
         self.net = nn.Sequential(*layer)
 

@@ -1,15 +1,15 @@
-"""Right dense block: d2l's older edition verbatim (conv_block with a conv bias; d2l convention).
-"""
+"""Right dense block: d2l's older edition verbatim (conv_block with a conv bias; d2l convention)."""
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 
 
 def conv_block(input_channels, num_channels):
     return nn.Sequential(
-        nn.BatchNorm2d(input_channels), nn.ReLU(),
-        nn.Conv2d(input_channels, num_channels, kernel_size=3, padding=1))
+        nn.BatchNorm2d(input_channels),
+        nn.ReLU(),
+        nn.Conv2d(input_channels, num_channels, kernel_size=3, padding=1),
+    )
 
 
 class DenseBlock(nn.Module):
@@ -17,8 +17,7 @@ class DenseBlock(nn.Module):
         super(DenseBlock, self).__init__()
         layer = []
         for i in range(num_convs):
-            layer.append(conv_block(
-                num_channels * i + input_channels, num_channels))
+            layer.append(conv_block(num_channels * i + input_channels, num_channels))
         self.net = nn.Sequential(*layer)
 
     def forward(self, X):

@@ -1,5 +1,4 @@
-"""Right dense block: torchvision-like (features list concatenated before each layer, no conv bias; paper).
-"""
+"""Right dense block: torchvision-like (features list concatenated before each layer, no conv bias; paper)."""
 
 import torch
 from torch import nn
@@ -9,9 +8,12 @@ from torch.nn import functional as F
 class DenseBlock(nn.Module):
     def __init__(self, num_convs, in_channels, growth_rate):
         super().__init__()
-        self.norms = nn.ModuleList(nn.BatchNorm2d(in_channels + i * growth_rate) for i in range(num_convs))
+        self.norms = nn.ModuleList(
+            nn.BatchNorm2d(in_channels + i * growth_rate) for i in range(num_convs)
+        )
         self.convs = nn.ModuleList(
-            nn.Conv2d(in_channels + i * growth_rate, growth_rate, 3, padding=1, bias=False) for i in range(num_convs)
+            nn.Conv2d(in_channels + i * growth_rate, growth_rate, 3, padding=1, bias=False)
+            for i in range(num_convs)
         )
 
     def forward(self, x):

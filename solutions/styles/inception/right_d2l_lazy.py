@@ -1,5 +1,4 @@
-"""Right Inception block: d2l's newer edition verbatim (LazyConv2d; Inception(c1, c2, c3, c4)).
-"""
+"""Right Inception block: d2l's newer edition verbatim (LazyConv2d; Inception(c1, c2, c3, c4))."""
 
 import torch
 from torch import nn

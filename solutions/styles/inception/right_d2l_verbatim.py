@@ -1,5 +1,4 @@
-"""Right Inception block: d2l's older edition verbatim (Inception(in_channels, c1, c2, c3, c4, **kwargs)).
-"""
+"""Right Inception block: d2l's older edition verbatim (Inception(in_channels, c1, c2, c3, c4, **kwargs))."""
 
 import torch
 from torch import nn

@@ -18,8 +18,8 @@ class Inception(nn.Module):
         self.p4 = nn.Conv2d(in_channels, c4, 1)
 
     def forward(self, x):
-        p1 = (self.p1(x))
-        p2 = (self.p2b((self.p2a(x))))
-        p3 = (self.p3b((self.p3a(x))))
-        p4 = (self.p4(F.max_pool2d(x, 3, 1, 1)))
+        p1 = self.p1(x)
+        p2 = self.p2b(self.p2a(x))
+        p3 = self.p3b(self.p3a(x))
+        p4 = self.p4(F.max_pool2d(x, 3, 1, 1))
         return torch.cat((p1, p2, p3, p4), dim=1)

@@ -19,7 +19,7 @@ class Inception(nn.Module):
 
     def forward(self, x):
         p1 = F.relu(self.p1(x))
-        p2 = F.relu(self.p2b((self.p2a(x))))
-        p3 = F.relu(self.p3b((self.p3a(x))))
+        p2 = F.relu(self.p2b(self.p2a(x)))
+        p3 = F.relu(self.p3b(self.p3a(x)))
         p4 = F.relu(self.p4(F.max_pool2d(x, 3, 1, 1)))
         return torch.cat((p1, p2, p3, p4), dim=1)

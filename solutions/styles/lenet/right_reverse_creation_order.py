@@ -1,5 +1,4 @@
-"""Right LeNet: layers created last to first, pooling and sigmoid as functions, view to flatten.
-"""
+"""Right LeNet: layers created last to first, pooling and sigmoid as functions, view to flatten."""
 
 import torch
 from torch import nn

@@ -1,9 +1,6 @@
-"""Right LeNet: tensor methods (x.sigmoid()), reshape, a ModuleList of convs and one of linears.
-"""
+"""Right LeNet: tensor methods (x.sigmoid()), reshape, a ModuleList of convs and one of linears."""
 
-import torch
 from torch import nn
-from torch.nn import functional as F
 
 
 class LeNet(nn.Module):

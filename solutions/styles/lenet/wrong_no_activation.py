@@ -22,6 +22,6 @@ class LeNet(nn.Module):
         x = F.avg_pool2d((self.conv1(x)), 2)
         x = F.avg_pool2d((self.conv2(x)), 2)
         x = torch.flatten(x, 1)
-        x = (self.fc1(x))
-        x = (self.fc2(x))
+        x = self.fc1(x)
+        x = self.fc2(x)
         return self.fc3(x)

@@ -2,15 +2,15 @@
 Paper convention.
 """
 
-import torch
 from torch import nn
-from torch.nn import functional as F
 
 
 class Residual(nn.Module):
     def __init__(self, inplanes, planes, use_1x1conv=False, stride=1):
         super().__init__()
-        self.conv1 = nn.Conv2d(inplanes, planes, kernel_size=3, stride=stride, padding=1, bias=False)
+        self.conv1 = nn.Conv2d(
+            inplanes, planes, kernel_size=3, stride=stride, padding=1, bias=False
+        )
         self.bn1 = nn.BatchNorm2d(planes)
         self.relu = nn.ReLU(inplace=True)
         self.conv2 = nn.Conv2d(planes, planes, kernel_size=3, stride=1, padding=1, bias=False)
@@ -18,7 +18,8 @@ class Residual(nn.Module):
         self.downsample = None
         if use_1x1conv:
             self.downsample = nn.Sequential(
-                nn.Conv2d(inplanes, planes, kernel_size=1, stride=stride, bias=False), nn.BatchNorm2d(planes)
+                nn.Conv2d(inplanes, planes, kernel_size=1, stride=stride, bias=False),
+                nn.BatchNorm2d(planes),
             )
 
     def forward(self, x):

@@ -4,7 +4,6 @@ Deserves: status wrong.
 Feedback: in eval mode your bn1 normalizes with batch statistics
 """
 
-import torch
 from torch import nn
 from torch.nn import functional as F
 

@@ -5,7 +5,6 @@ Deserves: status wrong.
 Feedback: missing BatchNorm2d(4), Conv2d(4, 4, 1x1)
 """
 
-import torch
 from torch import nn
 from torch.nn import functional as F
 
@@ -20,7 +19,8 @@ class Residual(nn.Module):
         self.shortcut = nn.Identity()
         if in_channels != out_channels or stride != 1:
             self.shortcut = nn.Sequential(
-                nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False), nn.BatchNorm2d(out_channels)
+                nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False),
+                nn.BatchNorm2d(out_channels),
             )
 
     def forward(self, x):

@@ -4,7 +4,6 @@ Deserves: status wrong.
 Feedback: the reference computes ReLU(bn2 + x), yours ReLU(bn2 + ReLU(x))
 """
 
-import torch
 from torch import nn
 from torch.nn import functional as F
 
@@ -19,7 +18,8 @@ class Residual(nn.Module):
         self.shortcut = nn.Identity()
         if use_1x1conv:
             self.shortcut = nn.Sequential(
-                nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False), nn.BatchNorm2d(out_channels)
+                nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False),
+                nn.BatchNorm2d(out_channels),
             )
 
     def forward(self, x):

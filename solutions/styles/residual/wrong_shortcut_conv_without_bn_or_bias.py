@@ -5,7 +5,6 @@ Deserves: status wrong.
 Feedback: against paper: missing BatchNorm2d(6)
 """
 
-import torch
 from torch import nn
 from torch.nn import functional as F
 
@@ -17,7 +16,11 @@ class Residual(nn.Module):
         self.bn1 = nn.BatchNorm2d(out_channels)
         self.conv2 = nn.Conv2d(out_channels, out_channels, 3, padding=1, bias=False)
         self.bn2 = nn.BatchNorm2d(out_channels)
-        self.conv3 = nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False) if use_1x1conv else None
+        self.conv3 = (
+            nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False)
+            if use_1x1conv
+            else None
+        )
 
     def forward(self, x):
         y = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))

@@ -1,13 +1,12 @@
-"""Right transition block: d2l's newer edition verbatim (transition_block(num_channels), lazy layers).
-"""
+"""Right transition block: d2l's newer edition verbatim (transition_block(num_channels), lazy layers)."""
 
-import torch
 from torch import nn
-from torch.nn import functional as F
 
 
 def transition_block(num_channels):
     return nn.Sequential(
-        nn.LazyBatchNorm2d(), nn.ReLU(),
+        nn.LazyBatchNorm2d(),
+        nn.ReLU(),
         nn.LazyConv2d(num_channels, kernel_size=1),
-        nn.AvgPool2d(kernel_size=2, stride=2))
+        nn.AvgPool2d(kernel_size=2, stride=2),
+    )

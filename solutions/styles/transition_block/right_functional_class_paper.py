@@ -1,7 +1,5 @@
-"""Right transition block: a class with F.relu and F.avg_pool2d, no conv bias (paper).
-"""
+"""Right transition block: a class with F.relu and F.avg_pool2d, no conv bias (paper)."""
 
-import torch
 from torch import nn
 from torch.nn import functional as F
 

@@ -2,11 +2,13 @@
 function, four times cheaper). Paper convention.
 """
 
-import torch
 from torch import nn
-from torch.nn import functional as F
 
 
 def transition_block(input_channels, num_channels):
     return nn.Sequential(
-        nn.BatchNorm2d(input_channels), nn.ReLU(), nn.AvgPool2d(2), nn.Conv2d(input_channels, num_channels, 1, bias=False))
+        nn.BatchNorm2d(input_channels),
+        nn.ReLU(),
+        nn.AvgPool2d(2),
+        nn.Conv2d(input_channels, num_channels, 1, bias=False),
+    )

@@ -4,11 +4,12 @@ Deserves: status wrong.
 Feedback: no activation between bn1 and conv1
 """
 
-import torch
 from torch import nn
-from torch.nn import functional as F
 
 
 def transition_block(input_channels, num_channels):
     return nn.Sequential(
-        nn.BatchNorm2d(input_channels), nn.Conv2d(input_channels, num_channels, kernel_size=1), nn.AvgPool2d(2, 2))
+        nn.BatchNorm2d(input_channels),
+        nn.Conv2d(input_channels, num_channels, kernel_size=1),
+        nn.AvgPool2d(2, 2),
+    )

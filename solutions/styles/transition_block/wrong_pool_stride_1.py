@@ -4,11 +4,13 @@ Deserves: status shape.
 Feedback: yours average pooling (2, stride 1)
 """
 
-import torch
 from torch import nn
-from torch.nn import functional as F
 
 
 def transition_block(input_channels, num_channels):
     return nn.Sequential(
-        nn.BatchNorm2d(input_channels), nn.ReLU(), nn.Conv2d(input_channels, num_channels, kernel_size=1), nn.AvgPool2d(2, stride=1))
+        nn.BatchNorm2d(input_channels),
+        nn.ReLU(),
+        nn.Conv2d(input_channels, num_channels, kernel_size=1),
+        nn.AvgPool2d(2, stride=1),
+    )

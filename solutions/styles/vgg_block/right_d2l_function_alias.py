@@ -1,9 +1,6 @@
-"""Right VGG block: d2l's older edition `vgg_block` verbatim, exposed under the statement's name.
-"""
+"""Right VGG block: d2l's older edition `vgg_block` verbatim, exposed under the statement's name."""
 
-import torch
 from torch import nn
-from torch.nn import functional as F
 
 
 def vgg_block(num_convs, in_channels, out_channels):

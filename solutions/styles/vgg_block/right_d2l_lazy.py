@@ -1,9 +1,6 @@
-"""Right VGG block: d2l's newer edition (LazyConv2d; no in_channels argument).
-"""
+"""Right VGG block: d2l's newer edition (LazyConv2d; no in_channels argument)."""
 
-import torch
 from torch import nn
-from torch.nn import functional as F
 
 
 def VGGBlock(num_convs, out_channels):

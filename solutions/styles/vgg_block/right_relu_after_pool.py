@@ -1,7 +1,5 @@
-"""Right VGG block: the last ReLU after the max pool (max pooling and ReLU commute: same function).
-"""
+"""Right VGG block: the last ReLU after the max pool (max pooling and ReLU commute: same function)."""
 
-import torch
 from torch import nn
 from torch.nn import functional as F
 
@@ -10,7 +8,8 @@ class VGGBlock(nn.Module):
     def __init__(self, num_convs, in_channels, out_channels):
         super().__init__()
         self.convs = nn.ModuleList(
-            nn.Conv2d(in_channels if i == 0 else out_channels, out_channels, 3, padding=1) for i in range(num_convs)
+            nn.Conv2d(in_channels if i == 0 else out_channels, out_channels, 3, padding=1)
+            for i in range(num_convs)
         )
 
     def forward(self, x):

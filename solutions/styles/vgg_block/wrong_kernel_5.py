@@ -4,9 +4,7 @@ Deserves: status wrong.
 Feedback: missing Conv2d(3, 8, 3x3), extra Conv2d(3, 8, 5x5)
 """
 
-import torch
 from torch import nn
-from torch.nn import functional as F
 
 
 class VGGBlock(nn.Module):
@@ -14,7 +12,10 @@ class VGGBlock(nn.Module):
         super().__init__()
         layers = []
         for i in range(num_convs):
-            layers += [nn.Conv2d(in_channels if i == 0 else out_channels, out_channels, 5, padding=2), nn.ReLU()]
+            layers += [
+                nn.Conv2d(in_channels if i == 0 else out_channels, out_channels, 5, padding=2),
+                nn.ReLU(),
+            ]
         self.body = nn.Sequential(*layers, nn.MaxPool2d(2, 2))
 
     def forward(self, x):

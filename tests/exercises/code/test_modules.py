@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-
 from cnngrade.exercises.code import get
 from cnngrade.exercises.code.modules import EXERCISES, RESIDUAL, with_convention
 from cnngrade.exercises.seeding import rng_for
@@ -30,7 +29,9 @@ def test_every_case_builds_every_convention_and_draws_weights_from_its_seed(exer
         runs = references(exercise, inv)
         assert [r.convention for r in runs] == list(exercise.conventions)
         for run in runs:
-            assert run.tied and set(run.outputs) == {(k, m) for k in range(len(inv.inputs)) for m in inv.modes}
+            assert run.tied and set(run.outputs) == {
+                (k, m) for k in range(len(inv.inputs)) for m in inv.modes
+            }
             assert all(np.isfinite(v).all() for v in run.outputs.values())
         probe = module_probe(exercise, inv)
         assert probe.alternatives == inv.alternatives and probe.modes == inv.modes

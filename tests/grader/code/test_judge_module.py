@@ -12,9 +12,6 @@ import tempfile
 import numpy as np
 import pytest
 import torch
-from torch import nn
-from torch.nn import functional as F
-
 from cnngrade.exercises.code import get
 from cnngrade.exercises.code.core import ModuleExpected
 from cnngrade.exercises.code.modules import with_convention
@@ -25,6 +22,8 @@ from cnngrade.grader.code.module_reference import module_probe
 from cnngrade.grader.sandbox import jobdir
 from cnngrade.grader.sandbox.api import CallResult
 from cnngrade.grader.sandbox.runtime import convert, probe_tie
+from torch import nn
+from torch.nn import functional as F
 
 
 def _probe(exercise, entry, case):
@@ -86,7 +85,9 @@ def test_lenet_any_creation_order_lazy_and_functional_pooling_passes() -> None:
 
 def test_relu_lenet_fails_naming_the_activation() -> None:
     relu = type("LeNet", (LeNet,), {"__init__": lambda self: LeNet.__init__(self, act=torch.relu)})
-    _assert_fails("lenet", relu, "outputs agree through conv1; after it the reference applies Sigmoid")
+    _assert_fails(
+        "lenet", relu, "outputs agree through conv1; after it the reference applies Sigmoid"
+    )
 
 
 def test_lenet_without_activation_fails() -> None:
@@ -106,7 +107,9 @@ class D2LResidual(nn.Module):
         super().__init__()
         self.conv1 = nn.LazyConv2d(num_channels, kernel_size=3, padding=1, stride=strides)
         self.conv2 = nn.LazyConv2d(num_channels, kernel_size=3, padding=1)
-        self.conv3 = nn.LazyConv2d(num_channels, kernel_size=1, stride=strides) if use_1x1conv else None
+        self.conv3 = (
+            nn.LazyConv2d(num_channels, kernel_size=1, stride=strides) if use_1x1conv else None
+        )
         self.bn1, self.bn2 = nn.LazyBatchNorm2d(), nn.LazyBatchNorm2d()
 
     def forward(self, X):
@@ -123,7 +126,9 @@ class PaperResidual(nn.Module):
 
     def __init__(self, a, b, proj=False, s=1, add_early=False):
         super().__init__()
-        self.short = nn.Sequential(nn.Conv2d(a, b, 1, s, bias=False), nn.BatchNorm2d(b)) if proj else None
+        self.short = (
+            nn.Sequential(nn.Conv2d(a, b, 1, s, bias=False), nn.BatchNorm2d(b)) if proj else None
+        )
         self.c1, self.n1 = nn.Conv2d(a, b, 3, s, 1, bias=False), nn.BatchNorm2d(b)
         self.c2, self.n2 = nn.Conv2d(b, b, 3, 1, 1, bias=False), nn.BatchNorm2d(b)
         self.add_early = add_early
@@ -172,7 +177,9 @@ class DenseBlock(nn.Module):
 def test_dense_block_concatenation_order_is_named() -> None:
     _assert_passes("dense_block", DenseBlock, "d2l")
     swapped = type("DenseBlock", (DenseBlock,), {"__init__": lambda self, n, i, c: DenseBlock.__init__(self, n, i, c, True)})  # fmt: skip
-    _assert_fails("dense_block", swapped, "the concatenation order is (new, input); expected (input, new)")
+    _assert_fails(
+        "dense_block", swapped, "the concatenation order is (new, input); expected (input, new)"
+    )
 
 
 def test_unpack_refuses_segments_that_do_not_describe_the_array() -> None:
@@ -191,7 +198,9 @@ def test_clean_trace_refuses_malformed_ops() -> None:
         assert clean_trace([bad]) is None
 
 
-@pytest.mark.parametrize(("scale", "shift", "found"), [(-1000, 7, True), (1, 0, False), (2, 0, True)])
+@pytest.mark.parametrize(
+    ("scale", "shift", "found"), [(-1000, 7, True), (1, 0, False), (2, 0, True)]
+)
 def test_affine_finds_a_scaled_output(scale, shift, found) -> None:
     e = np.linspace(-1, 1, 20).reshape(4, 5)
     got = affine(scale * e + shift, e)
@@ -206,8 +215,14 @@ class Inception(nn.Module):
     def __init__(self, in_channels, c1, c2, c3, c4, relu=True, order=(0, 1, 2, 3)):
         super().__init__()
         self.p4_2 = nn.Conv2d(in_channels, c4, kernel_size=1)
-        self.p3_1, self.p3_2 = nn.Conv2d(in_channels, c3[0], 1), nn.Conv2d(c3[0], c3[1], 5, padding=2)
-        self.p2_1, self.p2_2 = nn.Conv2d(in_channels, c2[0], 1), nn.Conv2d(c2[0], c2[1], 3, padding=1)
+        self.p3_1, self.p3_2 = (
+            nn.Conv2d(in_channels, c3[0], 1),
+            nn.Conv2d(c3[0], c3[1], 5, padding=2),
+        )
+        self.p2_1, self.p2_2 = (
+            nn.Conv2d(in_channels, c2[0], 1),
+            nn.Conv2d(c2[0], c2[1], 3, padding=1),
+        )
         self.p1_1 = nn.Conv2d(in_channels, c1, kernel_size=1)
         self.act = F.relu if relu else (lambda y: y)
         self.order = order

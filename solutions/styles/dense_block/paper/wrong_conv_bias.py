@@ -6,13 +6,14 @@ Feedback: your convolutions have a bias where the reference's have none
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 
 
 def conv_block(input_channels, num_channels):
     return nn.Sequential(
-        nn.BatchNorm2d(input_channels), nn.ReLU(),
-        nn.Conv2d(input_channels, num_channels, kernel_size=3, padding=1))
+        nn.BatchNorm2d(input_channels),
+        nn.ReLU(),
+        nn.Conv2d(input_channels, num_channels, kernel_size=3, padding=1),
+    )
 
 
 class DenseBlock(nn.Module):
@@ -20,8 +21,7 @@ class DenseBlock(nn.Module):
         super(DenseBlock, self).__init__()
         layer = []
         for i in range(num_convs):
-            layer.append(conv_block(
-                num_channels * i + input_channels, num_channels))
+            layer.append(conv_block(num_channels * i + input_channels, num_channels))
         self.net = nn.Sequential(*layer)
 
     def forward(self, X):

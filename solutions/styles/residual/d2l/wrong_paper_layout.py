@@ -4,7 +4,6 @@ Deserves: status wrong.
 Feedback: your convolutions lack the bias the reference's have
 """
 
-import torch
 from torch import nn
 from torch.nn import functional as F
 
@@ -18,7 +17,10 @@ class Residual(nn.Module):
         self.bn2 = nn.BatchNorm2d(out_channels)
         self.proj = None
         if use_1x1conv:
-            self.proj = nn.Sequential(nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False), nn.BatchNorm2d(out_channels))
+            self.proj = nn.Sequential(
+                nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False),
+                nn.BatchNorm2d(out_channels),
+            )
 
     def forward(self, x):
         y = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))

@@ -4,7 +4,6 @@ Deserves: status wrong.
 Feedback: your convolutions have a bias where the reference's have none
 """
 
-import torch
 from torch import nn
 from torch.nn import functional as F
 
@@ -12,7 +11,9 @@ from torch.nn import functional as F
 class Residual(nn.Module):
     def __init__(self, input_channels, num_channels, use_1x1conv=False, strides=1):
         super().__init__()
-        self.conv1 = nn.Conv2d(input_channels, num_channels, kernel_size=3, padding=1, stride=strides)
+        self.conv1 = nn.Conv2d(
+            input_channels, num_channels, kernel_size=3, padding=1, stride=strides
+        )
         self.conv2 = nn.Conv2d(num_channels, num_channels, kernel_size=3, padding=1)
         if use_1x1conv:
             self.conv3 = nn.Conv2d(input_channels, num_channels, kernel_size=1, stride=strides)

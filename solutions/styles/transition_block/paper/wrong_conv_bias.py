@@ -4,11 +4,13 @@ Deserves: status wrong.
 Feedback: your convolutions have a bias where the reference's have none
 """
 
-import torch
 from torch import nn
-from torch.nn import functional as F
 
 
 def transition_block(input_channels, num_channels):
     return nn.Sequential(
-        nn.BatchNorm2d(input_channels), nn.ReLU(), nn.Conv2d(input_channels, num_channels, kernel_size=1), nn.AvgPool2d(2, 2))
+        nn.BatchNorm2d(input_channels),
+        nn.ReLU(),
+        nn.Conv2d(input_channels, num_channels, kernel_size=1),
+        nn.AvgPool2d(2, 2),
+    )
