@@ -185,7 +185,10 @@ def test_markdown_shows_exactly_the_text(text: str) -> None:
 def test_markdown_keeps_ordinary_text_greppable() -> None:
     text = "line 10: uses torch.nn.functional.conv2d, which this exercise forbids (1, 6, 28, 28)"
     assert for_markdown(text) == text
-    assert for_markdown("www.evil.example a@b.example //evil") == "www\\.evil.example a\\@b.example \\/\\/evil"
+    assert (
+        for_markdown("www.evil.example a@b.example //evil")
+        == "www\\.evil.example a\\@b.example \\/\\/evil"
+    )
 
 
 def test_markdown_code_fence_cannot_be_closed_from_inside() -> None:
