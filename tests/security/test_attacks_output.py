@@ -68,6 +68,7 @@ ATTACK_FOLDERS = {
     "bidi": "s06\u202e\u200b",
     "image": "![p](evil.example)",
     "html": "<img src=x onerror=alert(1)>",
+    "emoji": ":skull::white_check_mark:s09",
 }
 #: anything a terminal, a viewer or an editor would act on or hide
 HIDDEN = re.compile(
