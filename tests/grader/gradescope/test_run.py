@@ -219,3 +219,20 @@ def test_a_code_slot_handed_in_as_a_notebook(course, tmp_path):
     files = {"answers.yaml": _answers(course, "s1"), "corr2d.ipynb": json.dumps(notebook)}
     doc = run_autograder(_tree(course, tmp_path, "ada@uni.edu", files))
     assert doc["score"] == 9 and doc["tests"][-1]["status"] == "passed"
+
+
+def test_student_code_cannot_read_the_course_key_in_the_bundle(course, tmp_path):
+    root = tmp_path / "autograder"
+    key_file = root / "source" / ".cnngrade" / "course.key"
+    thief = (
+        "def corr2d(X, K):\n"
+        f"    with open({str(key_file)!r}, 'rb') as f:\n"
+        "        raise RuntimeError('LEAK:' + f.read().hex())\n"
+    )
+    _tree(course, tmp_path, "ada@uni.edu", {"corr2d.py": thief})
+    secret = load_course_key(course.manifest, create=False).secret.hex()
+    assert key_file.is_file()  # it is there, outside the sandbox
+    doc = run_autograder(root)
+    text = json.dumps(doc)
+    assert secret not in text and key_file.read_bytes().hex() not in text
+    assert doc["tests"][-1]["score"] == 0
