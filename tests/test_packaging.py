@@ -93,7 +93,8 @@ _DIST_INFO = re.compile(
 )
 _OURS = re.compile(
     r"cnngrade/(__init__|__main__|sample)\.py"
-    r"|cnngrade/(reference|exercises|grader)/[\w/]+\.(py|json|yaml|md|csv)"
+    # code and the assets pages ship with (a renderer, a font): any other kind is a deliberate addition
+    r"|cnngrade/(reference|exercises|grader)/[\w/.-]+\.(py|json|yaml|yml|md|csv|txt|js|css|svg|woff2|typed)"
     r"|cnngrade/examples/(__init__\.py|assignment\.yaml|roster\.csv)"
     r"|cnngrade/examples/code/conv2d_\w+\.(py|ipynb)"
     r"|cnngrade/examples/submissions/s\d\d/(answers\.(yaml|yml|json)|\w+\.(py|ipynb))"
