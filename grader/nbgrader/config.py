@@ -52,7 +52,7 @@ def with_step(
     return [*steps[:at], step, *steps[at:]]
 
 
-def _current(section: Any, cls: type, trait: str) -> list:
+def _current(section: Any, cls: Any, trait: str) -> list:
     """The list the config already sets, else the trait's default."""
     if trait in section:
         return list(section[trait])

@@ -38,6 +38,15 @@ def slot_columns(source_folder: Path) -> dict[str, list[tuple[str, str]]]:
     return columns
 
 
+def _columns(coursedir: Any, assignment: str) -> dict[str, list[tuple[str, str]]]:
+    """An assignment's slot columns from its source notebooks, else from its released ones."""
+    for step in (coursedir.source_directory, coursedir.release_directory):
+        folder = Path(coursedir.format_path(step, ".", assignment))
+        if any(folder.glob("*.ipynb")):
+            return slot_columns(folder)
+    return {}
+
+
 def _text(value: Any) -> Any:
     from cnngrade.grader.neutralize import for_csv
 
@@ -55,12 +64,7 @@ class SlotExportPlugin(ExportPlugin):
         wanted_a = {str(a) for a in self.assignment}
         wanted_s = {str(s) for s in self.student}
         assignments = [a for a in gradebook.assignments if not wanted_a or a.name in wanted_a]
-        per_assignment = {
-            a.name: slot_columns(
-                Path(coursedir.format_path(coursedir.source_directory, ".", a.name))
-            )
-            for a in assignments
-        }
+        per_assignment = {a.name: _columns(coursedir, a.name) for a in assignments}
         slots = list(dict.fromkeys(s for cols in per_assignment.values() for s in cols))
         self.log.info("Exporting grades with %d cnngrade slot columns to %s", len(slots), dest)
         with open(dest, "w", newline="", encoding="utf-8") as fh:

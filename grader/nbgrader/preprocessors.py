@@ -49,14 +49,19 @@ def _coursedir(preprocessor: Any) -> Any:
 
 
 def _source_notebook(preprocessor: Any, resources: dict) -> Any:
-    """The instructor's source notebook of the notebook being converted (None if it is gone)."""
+    """The instructor's source notebook of the notebook being converted (else its released version;
+    None if both are gone)."""
     import nbformat
 
     info = resources["nbgrader"]
     coursedir = _coursedir(preprocessor)
-    folder = coursedir.format_path(coursedir.source_directory, ".", info["assignment"])
-    path = Path(folder) / f"{info['notebook']}.ipynb"
-    return nbformat.read(path, as_version=4) if path.is_file() else None
+    for step in (coursedir.source_directory, coursedir.release_directory):
+        path = (
+            Path(coursedir.format_path(step, ".", info["assignment"])) / f"{info['notebook']}.ipynb"
+        )
+        if path.is_file():
+            return nbformat.read(path, as_version=4)
+    return None
 
 
 def _manifest(preprocessor: Any, assignment: str) -> tuple[Path, Assignment]:

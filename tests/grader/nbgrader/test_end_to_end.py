@@ -279,3 +279,14 @@ def test_grader_fault_flags_the_cell_for_manual_grading(run, tmp_path):
         assert grade.auto_score is None and grade.needs_manual_grade
         assert "could not grade" in comment and "manifest" in comment
         assert gb.find_grade("test-double", ASSIGNMENT, ASSIGNMENT, "s01").auto_score == 1.0
+
+
+def test_tags_come_from_the_release_when_the_source_is_gone(run, tmp_path):
+    course = tmp_path / "course"
+    shutil.copytree(run["course"], course)
+    shutil.rmtree(course / "source")
+    run_nbgrader(["autograde", ASSIGNMENT, "--force", "--student", "s02"], course, run["env"])
+    run_nbgrader(["export", "--to", "again.csv"], course, run["env"])
+    with open(course / "again.csv", newline="") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["student_id"] == "s02")
+    assert float(row[CONV]) == run["grades"]["s02", "conv2d-tests"][0]
