@@ -38,6 +38,7 @@ from tests.grader.nbgrader.course import (  # noqa: E402
 
 STUDENTS = ("s01", "s02", "s03")
 GRADE_CELLS = ("answer-shape", "conv2d-tests", "test-double")
+SELF_CHECK = f'from cnngrade.grader.nbgrader import check; check("{CONV}")'
 
 
 def _unescape(markdown: str) -> str:
@@ -67,6 +68,8 @@ def _fill(path: Path, student: str) -> None:
             cell.source = code
         elif gid == "double":
             cell.source = "def double(x):\n    return x + x"
+    if student == "s01":  # the self-check line the prompt suggests, kept in the notebook
+        nb.cells.append(nbformat.v4.new_code_cell(SELF_CHECK))
     nbformat.write(nb, path)
 
 
@@ -290,3 +293,11 @@ def test_tags_come_from_the_release_when_the_source_is_gone(run, tmp_path):
     with open(course / "again.csv", newline="") as fh:
         row = next(r for r in csv.DictReader(fh) if r["student_id"] == "s02")
     assert float(row[CONV]) == run["grades"]["s02", "conv2d-tests"][0]
+
+
+def test_a_kept_self_check_line_is_skipped_while_nbgrader_runs_it(run):
+    nb = nbformat.read(run["course"] / "autograded/s01/ps1/ps1.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if c.source == SELF_CHECK)
+    assert "skipped while nbgrader runs the notebook" in "".join(
+        o.get("text", "") for o in cell.outputs
+    )

@@ -74,3 +74,9 @@ def test_self_check_lines_are_not_part_of_the_checked_code():
     import_cell = "from cnngrade.grader.nbgrader import check"
     report = self_check("conv2d.1", [import_cell, CORRECT + '\ncheck("conv2d.1")'])
     assert report.score == report.max_score
+
+
+def test_check_is_quiet_while_nbgrader_runs_the_notebook(monkeypatch, capsys):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    check("conv2d.1")
+    assert "skipped while nbgrader runs the notebook" in capsys.readouterr().out
