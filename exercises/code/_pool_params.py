@@ -77,10 +77,15 @@ def shrink(p: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def features(p: Params) -> tuple[str, ...]:
-    """Non-trivial features of a pooling case."""
+    """Non-trivial features of a pooling case (each true of the case as its hint label says).
+
+    >>> features({**BASE, "C": 3, "ints": True})
+    ('planes', 'stride', 'ties')
+    """
     found = {
-        "batch": p["N"] > 1 or p["C"] > 1,
-        "stride": (p["sh"], p["sw"]) != (p["kh"], p["kw"]),
+        "batch": p["N"] > 1,
+        "planes": p["C"] > 1,
+        "stride": p["sh"] > 1 or p["sw"] > 1,
         "default_stride": bool(p["default_stride"]),
         "padding": p["ph"] > 0 or p["pw"] > 0,
         "non_square": p["kh"] != p["kw"] or p["H"] != p["W"],

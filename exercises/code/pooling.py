@@ -53,6 +53,34 @@ def _zero_padded_max(p: Params, inv: Invocation) -> tuple[np.ndarray, ...] | Non
     return _ref("max_pool2d", Invocation(args=(x, inv.args[1]), kwargs=inv.kwargs), padding=0)
 
 
+def _one_sided(name: str, end: bool, value: float):
+    """The rule "all 2p padding on the top/left (or, ``end``, the bottom/right)" for pooling
+    ``name``, padding with ``value`` (-inf for max, 0 for avg, whose divisor stays kH*kW)."""
+
+    def outputs(p: Params, inv: Invocation) -> tuple[np.ndarray, ...] | None:
+        if p["ph"] + p["pw"] == 0:
+            return None
+        rows, cols = (0, 2 * p["ph"]), (0, 2 * p["pw"])
+        pads = ((0, 0), (0, 0), rows if end else rows[::-1], cols if end else cols[::-1])
+        x = np.pad(inv.args[0].astype(np.float64), pads, constant_values=value)
+        return _ref(name, Invocation(args=(x, inv.args[1]), kwargs=inv.kwargs), padding=0)
+
+    return outputs
+
+
+def _one_sided_rules(name: str, value: float) -> tuple[BuggyRule, ...]:
+    return (
+        BuggyRule("one_sided_padding", Text(
+            "Your values match padding 2p on the top/left only: pad p on both sides.",
+            "你的结果与只在上/左侧填充 2p 一致：应在两侧各填充 p。"), _one_sided(name, False, value)),
+        BuggyRule("one_sided_padding_end", Text(
+            "Your values match padding 2p on the bottom/right only (x copied into the top-left "
+            "corner of the padded buffer): put x at offset (p, p), padding p on both sides.",
+            "你的结果与只在下/右侧填充 2p 一致（x 被复制到填充缓冲区的左上角）：应把 x 放在偏移 (p, p) 处，"
+            "两侧各填充 p。"), _one_sided(name, True, value)),
+    )  # fmt: skip
+
+
 STRIDE_DEFAULT = Text(
     "Your values match stride 1: when stride is None it defaults to kernel_size.",
     "你的结果与步幅 1 一致：stride 为 None 时默认等于 kernel_size。",
@@ -105,7 +133,8 @@ MAX_POOL2D = CodeExercise(
             STRIDE_DEFAULT,
             lambda p, inv: _ref("max_pool2d", inv, stride=1) if p["default_stride"] else None,
         ),  # fmt: skip
-    ),
+    )
+    + _one_sided_rules("max_pool2d", -np.inf),
     features=pp.features,
 )
 
@@ -146,7 +175,8 @@ AVG_POOL2D = CodeExercise(
             STRIDE_DEFAULT,
             lambda p, inv: _ref("avg_pool2d", inv, stride=1) if p["default_stride"] else None,
         ),  # fmt: skip
-    ),
+    )
+    + _one_sided_rules("avg_pool2d", 0.0),
     features=pp.features,
 )
 EXERCISES = (MAX_POOL2D, AVG_POOL2D)

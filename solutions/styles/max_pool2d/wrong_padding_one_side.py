@@ -1,6 +1,6 @@
 """Wrong max_pool2d: pads 2p at the bottom/right only (the right size, shifted windows).
 
-Deserves: hint fails_with_padding.
+Deserves: hint one_sided_padding_end.
 """
 
 import numpy as np
