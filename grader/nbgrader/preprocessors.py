@@ -64,6 +64,15 @@ def _source_notebook(preprocessor: Any, resources: dict) -> Any:
     return None
 
 
+def _hidden_folders(preprocessor: Any) -> tuple[str, ...]:
+    """Folders a student's code must not see: the course (keys, gradebook, every submission) and the
+    exchange (everyone's hand-ins)."""
+    from nbgrader.exchange.default.exchange import Exchange
+
+    folders = [Path(_coursedir(preprocessor).root), Path(Exchange(config=preprocessor.config).root)]
+    return tuple(dict.fromkeys(str(f.resolve()) for f in folders))
+
+
 def _manifest(preprocessor: Any, assignment: str) -> tuple[Path, Assignment]:
     path = manifest_path(_coursedir(preprocessor).root, assignment)
     if not path.is_file():
@@ -189,7 +198,7 @@ class GradeCnngradeCells(NbGraderPreprocessor):
             for gid in [meta.get("grade_id")]
             if isinstance(gid, str)
         ]
-        hide = (str(Path(_coursedir(self).root).resolve()),)
+        hide = _hidden_folders(self)
         student = writer.info["student"]
         for slot_id, c in cells.items():
             if c.grade is None:
