@@ -1,9 +1,12 @@
 """Grade a class of conv2d submissions through the warm-worker sandbox vs a fresh interpreter each.
 
-Usage: ``.venv/bin/python -m benchmarks.bench_sandbox [--submissions 300] [--cases 10] [--baseline 10]``.
+Usage: ``.venv/bin/python -m benchmarks.bench_sandbox [--submissions 300] [--cases 10] [--baseline 10]
+[--forbid conv2d]``.
 
 Each submission is a correct from-scratch NumPy conv2d run on ``--cases`` cases. The sandbox side
 sends all submissions through ``grader.sandbox.run`` from as many threads as the pool has workers.
+Submissions are graded under the forbidden APIs of the ``--forbid`` exercise (default ``conv2d``, as
+a class run does; ``none`` for none), so the child's guard is part of what is timed.
 The baseline runs ``--baseline`` of them as ``python -c`` processes that import torch and numpy and do
 the same work (what a fresh sandbox binary per submission pays), and is extrapolated per submission.
 Overhead = sandbox wall time per submission (throughput with all workers, and latency one at a time)
@@ -24,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from cnngrade.grader.sandbox import Call, pool, probe_isolation, run
+from cnngrade.grader.sandbox import Call, Forbidden, pool, probe_isolation, run
 
 RESULTS = pathlib.Path(__file__).parent / "results" / "sandbox.json"
 #: ``nbgrader autograde`` per terminating one-exercise notebook on this kind of machine (issue 6).
@@ -82,11 +85,24 @@ def student_compute_s(cases: list[list[Call]]) -> float:
     return (time.perf_counter() - start) / len(cases)
 
 
+def forbidden_of(exercise_id: str) -> Forbidden:
+    """The forbidden APIs of a code exercise (``none``: nothing forbidden)."""
+    if exercise_id == "none":
+        return Forbidden()
+    from cnngrade.exercises.code import get
+
+    ex = get(exercise_id)
+    return Forbidden(ex.forbidden_names, ex.forbidden_modules, ex.forbidden_aten_ops)
+
+
+FORBIDDEN = Forbidden()
+
+
 def sandbox_s(cases: list[list[Call]], workers: int) -> tuple[float, int]:
     """Wall seconds per submission through the sandbox, and the number of passing cases."""
 
     def grade(calls: list[Call]) -> int:
-        return sum(r.ok for r in run(SUBMISSION, "conv2d", calls).results)
+        return sum(r.ok for r in run(SUBMISSION, "conv2d", calls, forbidden=FORBIDDEN).results)
 
     with ThreadPoolExecutor(workers) as ex:  # start the warm workers before the clock runs
         list(ex.map(grade, cases[:workers]))
@@ -100,7 +116,7 @@ def sequential_latency(cases: list[list[Call]], sample: int) -> tuple[float, dic
     totals: dict[str, float] = {}
     start = time.perf_counter()
     for calls in cases[:sample]:
-        for phase, seconds in run(SUBMISSION, "conv2d", calls).timings.items():
+        for phase, seconds in run(SUBMISSION, "conv2d", calls, forbidden=FORBIDDEN).timings.items():
             totals[phase] = totals.get(phase, 0.0) + seconds
     latency = (time.perf_counter() - start) / sample
     return latency, {k: round(v / sample, 5) for k, v in totals.items()}
@@ -135,7 +151,10 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--cases", type=int, default=10)
     parser.add_argument("--baseline", type=int, default=10)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--forbid", default="conv2d", help="exercise whose forbidden APIs apply")
     args = parser.parse_args(argv)
+    global FORBIDDEN
+    FORBIDDEN = forbidden_of(args.forbid)
     rng = np.random.default_rng(6)
     cases = [make_cases(rng, args.cases) for _ in range(args.submissions)]
     pool.configure(args.workers)
@@ -149,6 +168,7 @@ def main(argv: list[str] | None = None) -> dict:
         "cases_per_submission": args.cases,
         "workers": args.workers,
         "isolation": probe_isolation().name,
+        "forbidden_apis_of": args.forbid,
         "cases_passed": passed,
         "student_compute_s_per_submission": round(compute, 5),
         "sandbox_s_per_submission": round(sandbox, 5),

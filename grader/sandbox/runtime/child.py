@@ -119,7 +119,7 @@ def serve(job: dict, msg_fd: int, job_fd: int) -> None:
     """Load the submission and run calls ``job["start"]:``; every outcome goes to ``msg_fd``."""
     filename = job["filename"]
     forbidden = job["forbidden"]
-    guards.guard_operators(forbidden["aten_ops"], job.get("kernel_plan"))
+    guards.guard_operators(forbidden["aten_ops"], job.get("guard_plans"))
     guards.install_import_block(forbidden["modules"])
     guards.patch_forbidden_names(forbidden["names"])
     ctx = {

@@ -130,18 +130,54 @@ _KEY_LINE = re.compile(r"^(\w+)(?:\[alias\])?: registered at", re.M)
 _PYTHON_IMPLS = ("torch._decomp", "torch._refs", "torch._prims")
 
 
+#: Dispatch keys whose kernels only wrap and redispatch (autograd, tracing, autocast, views,
+#: functionalization, vmap) or compute no data (Meta): the computing kernels below them are refused.
+_WRAPPER_KEYS = frozenset(
+    ("Tracer", "Autograd", "ADInplaceOrView", "Functionalize", "FuncTorchBatched",
+     "FuncTorchBatchedDecomposition", "Meta")
+)  # fmt: skip
+
+
 @functools.lru_cache(maxsize=32)
 def kernel_plan(patterns: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(operator, dispatch keys holding a kernel for it) for every operator ``patterns`` name.
+    """(operator, dispatch keys holding a computing kernel) for every operator ``patterns`` name.
 
-    Computed in the warm worker (cached per pattern set) so a child only registers.
+    The keys are the backends (``CPU``, ``CUDA``, ``MkldnnCPU``, ``QuantizedCPU``...) and the
+    composite aliases; wrapper keys are skipped (they redispatch into those). Computed in the warm
+    worker, cached per pattern set, so a child only registers.
     """
     plan = []
     for op in sorted(torch._C._dispatch_get_all_op_names()):
         if ops.matches(op, patterns):
             keys = set(_KEY_LINE.findall(torch._C._dispatch_dump(op))) - {"debug"}
+            keys = {k for k in keys if k not in _WRAPPER_KEYS and not k.startswith("Autocast")}
             plan.append((op, tuple(sorted(keys))))
     return tuple(plan)
+
+
+@functools.lru_cache(maxsize=32)
+def python_impl_plan(patterns: tuple[str, ...]) -> tuple[tuple[object, object, str], ...]:
+    """(namespace, key, operator) of torch's Python implementations of the refused operators.
+
+    A namespace is a module (key: attribute name) or a decomposition table (key: OpOverload);
+    ``torch._decomp.decompositions.im2col`` computes ``F.unfold`` from allowed operators.
+    Computed in the warm worker (cached); the child only assigns.
+    """
+    found: list[tuple[object, object, str]] = []
+    for name, module in list(sys.modules.items()):
+        if module is None or not name.startswith(_PYTHON_IMPLS):
+            continue
+        for attr, value in list(vars(module).items()):
+            if callable(value) and not isinstance(value, type) and ops.matches(attr, patterns):
+                found.append((module, attr, f"{name}.{attr}"))
+    decomp = sys.modules.get("torch._decomp")
+    tables = [getattr(decomp, "decomposition_table", {})]
+    tables += list(getattr(decomp, "global_decomposition_table", {}).values())
+    for table in tables:
+        for overload in table:
+            if ops.matches(_op_name(overload), patterns):
+                found.append((table, overload, _op_name(overload)))
+    return tuple(found)
 
 
 def install_kernel_guard(plan: tuple[tuple[str, tuple[str, ...]], ...]) -> int:
@@ -181,27 +217,17 @@ def _kernel_raiser(op: str):
     return refuse
 
 
-def refuse_python_impls(patterns: tuple[str, ...]) -> None:
-    """Replace torch's Python implementations of the refused operators (decompositions, refs).
-
-    ``torch._decomp.decompositions.im2col`` computes ``F.unfold`` from allowed operators; these
-    are swapped for raisers in the modules, the decomposition tables and the ops' Python kernels.
-    """
-    for name, module in list(sys.modules.items()):
-        if module is None or not name.startswith(_PYTHON_IMPLS):
-            continue
-        for attr, value in list(vars(module).items()):
-            if callable(value) and not isinstance(value, type) and ops.matches(attr, patterns):
-                with contextlib.suppress(AttributeError, TypeError):
-                    setattr(module, attr, _kernel_raiser(f"{name}.{attr}"))
-    decomp = sys.modules.get("torch._decomp")
-    tables = [getattr(decomp, "decomposition_table", {})]
-    tables += list(getattr(decomp, "global_decomposition_table", {}).values())
-    for table in tables:
-        for overload in [o for o in table if ops.matches(_op_name(o), patterns)]:
-            table[overload] = _kernel_raiser(_op_name(overload))
+def refuse_python_impls(plan: tuple[tuple[object, object, str], ...]) -> None:
+    """Replace each planned Python implementation with a raiser (and drop the op's Python kernels)."""
+    for namespace, key, name in plan:
+        refuse = _kernel_raiser(name)
+        if isinstance(namespace, dict):
+            namespace[key] = refuse
             with contextlib.suppress(AttributeError):
-                overload.py_kernels.clear()
+                key.py_kernels.clear()
+        else:
+            with contextlib.suppress(AttributeError, TypeError):
+                setattr(namespace, key, refuse)
 
 
 def _op_name(overload) -> str:
@@ -212,12 +238,17 @@ def _op_name(overload) -> str:
         return str(overload)
 
 
-def guard_operators(patterns: list[str], plan=None) -> None:
-    """Refuse the operators ``patterns`` name, for good, before the submission is imported."""
+def guard_operators(patterns: list[str], plans=None) -> None:
+    """Refuse the operators ``patterns`` name, for good, before the submission is imported.
+
+    ``plans``: ``(kernel_plan, python_impl_plan)`` as the worker computed them before the fork.
+    """
     if not patterns:
         return
-    install_kernel_guard(plan if plan is not None else kernel_plan(tuple(patterns)))
-    refuse_python_impls(tuple(patterns))
+    key = tuple(patterns)
+    kernels, impls = plans if plans is not None else (kernel_plan(key), python_impl_plan(key))
+    install_kernel_guard(kernels)
+    refuse_python_impls(impls)
 
 
 @contextlib.contextmanager

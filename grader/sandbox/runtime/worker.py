@@ -203,7 +203,9 @@ def handle(request: dict) -> dict:
     job, plan = request["job"], request["plan"]
     job["keep"] = plan["keep"] = confine.keep_dirs()
     patterns = tuple(job["forbidden"]["aten_ops"])
-    job["kernel_plan"] = guards.kernel_plan(patterns) if patterns else ()
+    job["guard_plans"] = (
+        (guards.kernel_plan(patterns), guards.python_impl_plan(patterns)) if patterns else None
+    )
     deadline_total = time.monotonic() + job["limits"]["wall_s_total"]
     runs, start = [], 0
     while start < len(job["calls"]):
