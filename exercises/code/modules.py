@@ -107,14 +107,14 @@ def _accepts(conventions: tuple[str, ...]) -> Text:
 
 
 def _module(id_: str, entry: str, title: Text, statement: Text, table, groups, *, names=(),
-            lazy=(), modes=("eval",), conventions=("d2l",)) -> CodeExercise:  # fmt: skip
+            lazy=(), modes=("eval", "train"), conventions=("d2l",)) -> CodeExercise:  # fmt: skip
     accepted = _accepts(conventions)
     return CodeExercise(
         id=id_, topic="architectures", title=title,
         statement=Text(statement.en + accepted.en, statement.zh + accepted.zh), entry=entry,
         kind="module", backend="torch", groups=groups, cases=_cases_from(table),
         build=_build_for(tuple(names), tuple(lazy), tuple(modes)), expected=_expected, shrink=_shrink,
-        forbidden_modules=("scipy.signal", "scipy.ndimage", "torchvision", "reference", "d2l"),
+        forbidden_modules=("scipy.signal", "scipy.ndimage", "torchvision", "reference"),
         seconds_per_case=20.0, references=_references(entry), conventions=tuple(conventions),
     )  # fmt: skip
 
@@ -142,7 +142,6 @@ _VALUES = CaseGroup("values", 2.0, Text("outputs on random inputs", "随机输�
 _OTHER = CaseGroup(
     "other_sizes", 2.0, Text("outputs for other arguments and sizes", "其他参数与尺寸下的输出")
 )
-_BOTH_MODES = ("eval", "train")
 
 LENET = _module(
     "lenet", "LeNet", Text("LeNet (the course's version)", "LeNet（课程版本）"),
@@ -184,7 +183,7 @@ RESIDUAL = _module(
      ("other_sizes", {"in_channels": 4, "out_channels": 4, "use_1x1conv": True, "stride": 1}, [(2, 4, 5, 6)]),
      ("other_sizes", {"in_channels": 2, "out_channels": 5, "use_1x1conv": True, "stride": 1}, [(3, 2, 4, 4)])],
     (_VALUES, _OTHER), names=("in_channels", "out_channels", "use_1x1conv", "stride"), lazy=("in_channels",),
-    modes=_BOTH_MODES, conventions=("d2l", "paper"),
+    conventions=("d2l", "paper"),
 )  # fmt: skip
 
 INCEPTION = _module(
@@ -213,7 +212,7 @@ DENSE_BLOCK = _module(
     [("values", {"num_convs": 2, "in_channels": 3, "num_channels": 4}, [(2, 3, 6, 6), (2, 3, 5, 7)]),
      ("other_sizes", {"num_convs": 3, "in_channels": 2, "num_channels": 3}, [(2, 2, 5, 7)])],
     (_VALUES, _OTHER), names=("num_convs", "in_channels", "num_channels"), lazy=("in_channels",),
-    modes=_BOTH_MODES, conventions=("d2l", "paper"),
+    conventions=("d2l", "paper"),
 )  # fmt: skip
 
 TRANSITION_BLOCK = _module(
@@ -226,7 +225,7 @@ TRANSITION_BLOCK = _module(
     [("values", {"in_channels": 6, "num_channels": 3}, [(2, 6, 8, 8), (2, 6, 7, 5)]),
      ("other_sizes", {"in_channels": 10, "num_channels": 4}, [(2, 10, 6, 6)])],
     (_VALUES, _OTHER), names=("in_channels", "num_channels"), lazy=("in_channels",),
-    modes=_BOTH_MODES, conventions=("d2l", "paper"),
+    conventions=("d2l", "paper"),
 )  # fmt: skip
 
 EXERCISES = (LENET, VGG_BLOCK, RESIDUAL, INCEPTION, DENSE_BLOCK, TRANSITION_BLOCK)

@@ -20,7 +20,7 @@ _SHOWN = {
     "max_pool2d": "max pooling", "avg_pool2d": "average pooling", "adaptive_avg_pool2d": "adaptive average pooling",
     "adaptive_max_pool2d": "adaptive max pooling", "add": "a sum (+)", "sub": "a subtraction",
     "mul": "a multiplication", "div": "a division", "neg": "a negation", "cat": "a concatenation",
-    "abs": "abs", "clamp": "clamp", "hardtanh": "Hardtanh", "stack": "a stack (torch.stack: a new dimension)",
+    "abs": "abs", "clamp": "clamp", "hardtanh": "Hardtanh", "dropout": "Dropout", "stack": "a stack (torch.stack: a new dimension)",
 }  # fmt: skip
 _SHOWN_ZH = {"max_pool2d": "最大池化", "avg_pool2d": "平均池化", "add": "加法 (+)", "cat": "拼接", "mul": "乘法",
              "sub": "减法", "div": "除法", "neg": "取负"}  # fmt: skip
@@ -108,8 +108,6 @@ def _describe(ops, idxs: list[int], lang: str, label: dict[int, str] | None = No
     feeds = ancestors(list(ops))
     shown = []
     for i in idxs:
-        if ops[i]["kind"] == "dropout":
-            continue
         text = _op_text(ops[i], lang)
         if ops[i]["kind"] == "cat" and label is not None:
             parts = [x for j in ops[i]["inputs"] for x in _labels(ops, j, label, feeds)]
@@ -258,10 +256,12 @@ def before(
         return _both(f"the concatenation order is ({', '.join(order[0])}); expected ({', '.join(order[1])}) "
                      f"(at the input of {name})",
                      f"拼接顺序为 ({', '.join(order[0])})，应为 ({', '.join(order[1])})（{name} 的输入处）")  # fmt: skip
-    return _differ(ref, trace, ref_chain, mine, _agree_through(ref, t), name, smap)
+    my_ins = [i for i in trace[j]["inputs"] if i < j] if 0 <= j < len(trace) else []
+    ends = (ins[0] if ins else -2, my_ins[0] if my_ins else -2)
+    return _differ(ref, trace, ref_chain, mine, _agree_through(ref, t), name, smap, ends)
 
 
-def _differ(ref, trace, ref_chain, mine, through, name, smap) -> Text:
+def _differ(ref, trace, ref_chain, mine, through, name, smap, ends) -> Text:
     ref_kinds = [ref.ops[i]["kind"] for i in ref_chain]
     kinds = [trace[i]["kind"] for i in mine]
     label = names(ref)
@@ -285,13 +285,14 @@ def _differ(ref, trace, ref_chain, mine, through, name, smap) -> Text:
     if ref_acts and not acts:
         return _both(f"no activation {target}: the reference applies {ref_text}, yours {text}",
                      f"{target_zh}缺少激活函数：参考实现为 {ref_zh}，你的为 {zh}")  # fmt: skip
-    if ref_text == text and ref_chain and mine:  # same ops, other wiring: show both as formulas
-        ref_expr, expr = (
-            expression(ref.ops, ref_chain[-1], label),
-            expression(trace, mine[-1], smap),
-        )
-        return _both(f"outputs agree through {through[0]}; then the reference computes {ref_expr}, yours {expr}",
-                     f"到 {through[1]} 为止输出一致；之后参考实现计算 {ref_expr}，你的计算 {expr}")  # fmt: skip
+    if ref_text == text:  # the same ops in between, wired otherwise: show both as formulas
+        ref_expr, expr = expression(ref.ops, ends[0], label), expression(trace, ends[1], smap)
+        if ref_expr != expr:
+            return _both(f"outputs agree through {through[0]}; then the reference computes {ref_expr}, yours {expr}",
+                         f"到 {through[1]} 为止输出一致；之后参考实现计算 {ref_expr}，你的计算 {expr}")  # fmt: skip
+        return _both(f"outputs agree through {through[0]}; {where} both compute {expr} but the values differ: "
+                     "check which tensor goes where",
+                     f"到 {through[1]} 为止输出一致；{where_zh}两者都计算 {expr}，但数值不同：检查各张量的连接")  # fmt: skip
     return _both(f"outputs agree through {through[0]}; after it the reference applies {ref_text}, yours {text}",
                  f"到 {through[1]} 为止输出一致；之后参考实现为 {ref_zh}，你的为 {zh}")  # fmt: skip
 
@@ -336,9 +337,8 @@ def after(
                      f"你的输出等于参考输出乘 {scaled[0]:.4g} 再加 {scaled[1]:.4g}：去掉末尾多余的缩放或平移")  # fmt: skip
     ref_chain = chain(list(ref.ops), ref.output)
     mine = chain(trace, out_src) if 0 <= out_src < len(trace) else []
-    return _differ(
-        ref, trace, ref_chain, mine, _agree_through(ref, ref.output, itself=True), "", smap
-    )
+    through = _agree_through(ref, ref.output, itself=True)
+    return _differ(ref, trace, ref_chain, mine, through, "", smap, (ref.output, out_src))
 
 
 def describe_signature(sig: tuple) -> str:

@@ -73,10 +73,11 @@ def _run_convention(exercise: CodeExercise, convention: str, inv: Invocation) ->
         block = exercise.references(convention, tuple(inv.alternatives[0])).double()
     xs = [torch.from_numpy(np.asarray(x, dtype=np.float64)) for x in inv.inputs]
     tracer = OpTracer(block, leaves=True)
-    tracer.start(xs[0])
+    x0 = xs[0].clone()
+    tracer.start(x0)
     block.eval()
     with torch.no_grad(), tracer:
-        y = block(xs[0])
+        y = block(x0)
     tracer.close()
     ops = tracer.ops
     output = tracer.source(y)
@@ -87,10 +88,11 @@ def _run_convention(exercise: CodeExercise, convention: str, inv: Invocation) ->
         TiedOp(ops[t]["kind"], tuple(ops[t]["params"]), tuple(a), tuple(after[p]), paths[p])
         for p, (t, a) in enumerate(zip(tied, arrays, strict=True))))  # fmt: skip
     outputs, values = {}, {}
-    for k, x in enumerate(xs):
+    for k, x0 in enumerate(xs):
         for mode in inv.modes:
             _load(block, ops, tied, arrays)
             block.train(mode == "train")
+            x = x0.clone()
             keep = OpTracer(block, keep=True, leaves=True) if k == 0 else None
             if keep is not None:
                 keep.start(x)
@@ -98,7 +100,10 @@ def _run_convention(exercise: CodeExercise, convention: str, inv: Invocation) ->
                 outputs[(k, mode)] = block(x).numpy().copy()
             if keep is not None:
                 keep.close()
-                values[mode] = {i: tuple(v.numpy() if v is not None else None for v in pair) for i, pair in keep.values.items()}  # fmt: skip
+                values[mode] = {
+                    i: tuple(v.numpy() if v is not None else None for v in pair)
+                    for i, pair in keep.values.items()
+                }
     return ReferenceRun(convention, tuple(ops), tuple(tied), sent, outputs, values, output)
 
 

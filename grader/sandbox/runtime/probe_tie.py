@@ -88,10 +88,38 @@ def candidates(student: list[dict], reference: list[dict], limit: int) -> list[d
     for mine, theirs in ((refined(sigs, after, paths), refined(ref_sigs, ref_after, ref_paths)),
                          (refined(sigs, after, bare), refined(ref_sigs, ref_after, ref_bare)),
                          (refined(sigs, after), refined(ref_sigs, ref_after)), (sigs, ref_sigs)):  # fmt: skip
-        for m in _assignments(mine, theirs, limit):
+        found = _assignments(mine, theirs, limit)
+        if mine is sigs and found:  # wired differently: the most alike ops first, then in order
+            found.insert(0, _closest(sigs, ref_sigs, (after, ref_after), (paths, ref_paths)))
+        for m in found:
             mapping = {tied[j]: i for j, i in m.items()}
             if mapping not in out and len(out) < limit:
                 out.append(mapping)
+    return out
+
+
+def _closest(sigs: list, ref_sigs: list, afters: tuple, paths: tuple) -> dict[int, int]:
+    """Within each signature group, the assignment whose ops are most alike: the signatures of the
+    ops feeding and fed by each, and the parameter-free op kinds before it (groups over 7: order)."""
+
+    def features(sg: list, after: list, path: list, p: int) -> set:
+        feeds = {("in", repr(sg[a]) if a >= 0 else "input") for a in after[p]}
+        fed = {("out", repr(sg[q])) for q in range(len(sg)) if p in after[q]}
+        return feeds | fed | {("path", k) for k in path[p]}
+
+    mine = [features(sigs, afters[0], paths[0], p) for p in range(len(sigs))]
+    theirs = [features(ref_sigs, afters[1], paths[1], p) for p in range(len(ref_sigs))]
+    groups: dict = defaultdict(lambda: ([], []))
+    for p, k in enumerate(sigs):
+        groups[k][0].append(p)
+    for p, k in enumerate(ref_sigs):
+        groups[k][1].append(p)
+    out = {}
+    for js, is_ in groups.values():
+        best = tuple(js)
+        if len(js) <= 7:
+            best = max(itertools.permutations(js), key=lambda perm: sum(len(mine[j] & theirs[i]) for j, i in zip(perm, is_, strict=True)))  # fmt: skip
+        out.update(zip(best, is_, strict=True))
     return out
 
 
@@ -111,6 +139,7 @@ def _load(
 
 def _run(model, x, mode: str, keep: bool):
     model.train(mode == "train")
+    x = x.clone()  # a forward that writes into its input must not change the next run's
     if not keep:
         with torch.no_grad():
             return model(x), None
@@ -162,11 +191,12 @@ def run_tied(cls, call: dict, ctx: dict) -> dict:
         xs = [convert.decode(spec, ctx["inputs"], backend) for spec in call["inputs"]]
         model.eval()
         with torch.no_grad():
-            model(xs[0])  # materializes lazy layers before anything reads the parameters
+            model(xs[0].clone())  # materializes lazy layers before anything reads the parameters
         tracer = OpTracer(model)
-        tracer.start(xs[0])
+        x0 = xs[0].clone()
+        tracer.start(x0)
         with torch.no_grad(), tracer:
-            y = model(xs[0])
+            y = model(x0)
         student = tracer.ops
         output = tracer.source(y) if isinstance(y, torch.Tensor) else -2
         packer.add([0, 0, 0, "eval", "raw"], y)  # its own weights: for the output shape only

@@ -1,0 +1,30 @@
+"""Wrong LeNet: a dropout layer the course's LeNet does not have (training mode drops activations).
+
+Deserves: status wrong.
+Feedback: (in training mode; eval mode agrees)
+"""
+
+from torch import nn
+
+
+class LeNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv2d(1, 6, 5, padding=2),
+            nn.Sigmoid(),
+            nn.AvgPool2d(2),
+            nn.Conv2d(6, 16, 5),
+            nn.Sigmoid(),
+            nn.AvgPool2d(2),
+            nn.Flatten(),
+            nn.Linear(400, 120),
+            nn.Sigmoid(),
+            nn.Dropout(0.5),
+            nn.Linear(120, 84),
+            nn.Sigmoid(),
+            nn.Linear(84, 10),
+        )
+
+    def forward(self, x):
+        return self.net(x)
