@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from cnngrade.grader.cli.app import app
-from cnngrade.grader.neutralize import for_rich, for_terminal
+from cnngrade.grader.neutralize import for_terminal
 
 __all__ = ["examples_dir"]
 
@@ -26,13 +26,14 @@ def examples_dir() -> Path:
 def _summary_table(book, title: str) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=title)
     for column in ("student", "total", "max", "problems"):
         table.add_column(column, justify="right" if column != "student" else "left")
     for row in book.itertuples(index=False):
-        table.add_row(
-            for_rich(row.student_id),
+        table.add_row(  # a folder name is plain Text: no markup, no :emoji: codes, escapes shown
+            Text(for_terminal(row.student_id, one_line=True)),
             f"{round(row.total, 2):g}",
             f"{row.max:g}",
             str(row.errors or ""),

@@ -141,6 +141,7 @@ def test_the_terminal_shows_no_escape_and_no_rendered_markup(klass):
     _, result = klass
     assert not HIDDEN.search(result.output), ascii(HIDDEN.search(result.output).group())
     assert "[white on white]s03" in result.output  # the folder name as written, not styled away
+    assert ":skull::white_check_mark:s09" in result.output  # no emoji faking a verdict
     assert "s05\\x1b]0;pwned\\x07" in result.output  # the escape shown, not run
 
 
