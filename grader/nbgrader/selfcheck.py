@@ -104,6 +104,10 @@ def check(slot: str, *, lang: str = "en", seed: int = 0) -> None:
     except ValueError as exc:
         print(f"cnngrade: {for_terminal(exc)}")
         return
+    except Exception as exc:  # the sandbox could not run here: one line, never a traceback
+        print(f"cnngrade: the self-check could not run ({for_terminal(type(exc).__name__)}: "
+              f"{for_terminal(exc)}); ask your instructor")  # fmt: skip
+        return
     head = "得分" if lang == "zh" else "score"
     lines = [
         f"{report.exercise}: {head} {report.score:g} / {report.max_score:g}",

@@ -80,3 +80,20 @@ def test_check_is_quiet_while_nbgrader_runs_the_notebook(monkeypatch, capsys):
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     check("conv2d.1")
     assert "skipped while nbgrader runs the notebook" in capsys.readouterr().out
+
+
+def test_a_sandbox_that_cannot_run_is_one_line(monkeypatch, capsys):
+    from cnngrade.grader.nbgrader import selfcheck
+    from cnngrade.grader.sandbox import WorkerError
+
+    def broken(*args, **kwargs):
+        raise WorkerError("the sandbox worker did not start")
+
+    monkeypatch.setattr(selfcheck, "_history", lambda: [CORRECT])
+    monkeypatch.setattr(selfcheck, "self_check", broken)
+    check("conv2d.1")
+    out = capsys.readouterr().out
+    assert (
+        out.count("\n") == 1
+        and "could not run (WorkerError: the sandbox worker did not start)" in out
+    )
