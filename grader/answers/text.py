@@ -50,7 +50,7 @@ _DELIMITED = re.compile(r"^\s*(?:\$\$?|\\\(|\\\[)(?P<inner>.*?)(?:\$\$?|\\\)|\\\
 _TEX_LABEL = re.compile(
     r"^\s*(?P<name>[A-Za-z]+)"
     r"(?:_\{\s*(?:\\(?:text|mathrm|rm|mathit|operatorname)\s*\{\s*(?P<sub>\w+)\s*\}|(?P<sub2>\w+))\s*\}"
-    r"|_(?P<sub3>\w))?(?P<prime>['’′]*|\^\{?\\prime\}?)\s*(?=[:=≈])"
+    r"|_(?P<sub3>\w+))?(?P<prime>['’′]*|\^\{?\\prime\}?)\s*(?=[:=≈])"
 )
 
 

@@ -202,3 +202,23 @@ def test_any_right_matrix_scores_full_and_its_transpose_is_named(rows, cols, dat
     finding = grade_answer(_problem(answer.tolist(), MAT), transposed).findings[0]
     symmetric = rows == cols and (answer == answer.T).all()
     assert finding.kind == "correct" if symmetric else finding.note == "transposed"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    lhs=st.sampled_from(["H_{out}", r"W_{\text{out}}", "H'", "n_{out}", "H_out", "H_{o}", "out"]),
+    rhs=st.sampled_from(
+        [
+            r"\left\lfloor \frac{n+2p-k}{s} \right\rfloor + 1",
+            "floor((n + 2p - k)/s) + 1",
+            "⌊(n-k+2p)/s⌋+1",
+            r"\lfloor (n - k + 2 p) / s \rfloor + 1",
+        ]
+    ),
+    wrap=st.sampled_from(["{}", "${}$", r"\({}\)", "$${}$$"]),
+    space=st.sampled_from(["=", " = ", "= "]),
+)
+def test_any_right_formula_as_an_equation_in_any_notation_scores_full(lhs, rhs, wrap, space):
+    typed = wrap.format(f"{lhs}{space}{rhs}")
+    verdict = grade_answer(_problem("floor((n + 2*p - k)/s) + 1", SIZE), typed)
+    assert verdict.score == 2.0, (typed, verdict.findings)
