@@ -11,6 +11,7 @@ grader itself raises (the caller flags the cell for manual grading).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -21,7 +22,7 @@ from cnngrade.exercises.seeding import graded_case_seed
 from cnngrade.grader.nbgrader.tags import SlotCells, nbgrader_meta
 from cnngrade.grader.types import Finding, Verdict
 
-__all__ = ["answer_text", "grade_slot"]
+__all__ = ["answer_text", "grade_slot", "markdown_answer"]
 
 #: the longest typed answer read (a longer cell is cut; answers are a line or a small matrix)
 MAX_ANSWER_CHARS = 20_000
@@ -37,6 +38,35 @@ def _cell(nb: Any, grade_id: str | None) -> Any:
     )
 
 
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_BLOCK_MARK = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d{1,3}[.)][ \t]+)", re.M)
+# emphasis only where Markdown sees it: the markers touch the text inside and no word outside, so
+# k**2*C/g (a power) and C_in*C_out keep every character
+_EMPHASIS = re.compile(
+    r"(?<![\w*)\]])(\*\*|__|\*|_)(?=[^\s*_])(.+?)(?<=[^\s*_])\1(?![\w*(\[])", re.S
+)
+_STUB = "YOUR ANSWER HERE"
+
+
+def markdown_answer(text: str) -> str:
+    """The answer typed in a Markdown cell without its Markdown: comments, heading, quote and list
+    markers, emphasis, inline code and ``$`` math delimiters (none of them is part of an answer).
+
+    >>> markdown_answer("**Answer:** `(1, 64, 16, 16)`")
+    'Answer: (1, 64, 16, 16)'
+    >>> markdown_answer("> $k**2*C_in/g$")
+    'k**2*C_in/g'
+    """
+    text = _COMMENT.sub("", text)
+    if text.strip() != _STUB:
+        text = text.replace(_STUB, "")
+    text = _BLOCK_MARK.sub("", text).replace("`", "").replace("$", "")
+    previous = None
+    while previous != text:  # nested emphasis (***x***) peels one layer per pass
+        previous, text = text, _EMPHASIS.sub(r"\2", text)
+    return text.strip()
+
+
 def answer_text(cell: Any) -> str | None:
     """A typed answer cell's text, or None when it is empty or unchanged since release."""
     source = cell.get("source", "")
@@ -48,7 +78,7 @@ def answer_text(cell: Any) -> str | None:
 
         if compute_checksum(from_dict(cell)) == checksum:
             return None
-    text = text[:MAX_ANSWER_CHARS].strip()
+    text = markdown_answer(text[:MAX_ANSWER_CHARS])
     return text or None
 
 

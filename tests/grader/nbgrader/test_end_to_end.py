@@ -62,8 +62,8 @@ def _fill(path: Path, student: str) -> None:
     answer, code = _work(student)
     for cell in nb.cells:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if gid == "answer-shape" and answer is not None:
-            cell.source = f"My answer: {answer}"
+        if gid == "answer-shape" and answer is not None:  # Markdown as students write it
+            cell.source = f"**My answer:** `{answer}`" if student == "s01" else f"My answer: {answer}"
         elif gid == "conv2d-code":
             cell.source = code
         elif gid == "double":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from cnngrade.exercises.assignment import parse_manifest, personal_problems
 from cnngrade.exercises.render import answer_text as canonical
-from cnngrade.grader.nbgrader.grading import answer_text, grade_slot
+from cnngrade.grader.nbgrader.grading import answer_text, grade_slot, markdown_answer
 from cnngrade.grader.nbgrader.tags import slot_cells
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from nbgrader.utils import compute_checksum
@@ -91,3 +91,25 @@ def test_a_kept_self_check_line_does_not_cost_the_slot():
     nb.cells.insert(1, new_code_cell("from cnngrade.grader.nbgrader import check"))
     nb.cells[3].source += '\ncheck("conv2d.1", lang="en")'
     assert _grade(nb, "conv2d.1").score == 4.0
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("**Answer:** `(1, 64, 16, 16)`", "Answer: (1, 64, 16, 16)"),
+        ("YOUR ANSWER HERE\n\n> $(1, 64, 16, 16)$ <!-- checked twice -->", "(1, 64, 16, 16)"),
+        ("# *B*", "B"),
+        ("C_in*C_out*k**2/g", "C_in*C_out*k**2/g"),  # a power and subscripts are not emphasis
+        ("$$\\frac{C_{in} C_{out} k^2}{g}$$", "\\frac{C_{in} C_{out} k^2}{g}"),
+        ("-3 2; 1 0", "-3 2; 1 0"),  # a negative entry is not a list marker
+        ("| 1 | 2 |\n|---|---|\n| 3 | 4 |", "| 1 | 2 |\n|---|---|\n| 3 | 4 |"),
+    ],
+)
+def test_markdown_decoration_is_not_part_of_the_answer(typed, read):
+    assert markdown_answer(typed) == read
+
+
+def test_a_decorated_answer_gets_full_marks():
+    problem = personal_problems(MANIFEST, "s1")[0]
+    nb = _nb(f"**Answer:** `{canonical(problem.answer, problem.spec)}`", CORRECT)
+    assert _grade(nb, "conv_output_shape.1").score == 2.0
