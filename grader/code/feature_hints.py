@@ -32,12 +32,12 @@ FEATURE_HINTS: dict[str, tuple[Text, Text]] = {
              Text("route the gradient to the first maximum only", "梯度只传给第一个最大值")),
     "stride": (Text("stride > 1", "步幅大于 1"),
                Text("check how you step the window and the output size", "检查窗口移动与输出尺寸")),
-    "padding": (Text("padding", "填充"), Text("check your padding", "检查你的填充")),
+    "padding": (Text("padding", "有填充"), Text("check your padding", "检查你的填充")),
     "dilation": (Text("dilation > 1", "空洞大于 1"),
                  Text("the kernel taps are d apart", "卷积核各点相隔 d")),
     "groups": (Text("groups > 1", "分组数大于 1"),
                Text("each group sees only its own channels", "每组只看自己的通道")),
-    "uneven": (Text("an (H, W) pair of two different values", "取值不同的 (H, W) 二元组"),
+    "uneven": (Text("an (H, W) pair of two different values", "参数为取值不同的 (H, W) 二元组"),
                Text("kernel_size, stride, padding and dilation may be pairs: use the first value "
                     "for rows and the second for columns",
                     "kernel_size、stride、padding、dilation 都可能是二元组：第一个值用于行方向，"
@@ -79,6 +79,8 @@ _UNINFORMATIVE = ("not_run", "forbidden", "crashed")
 
 def _text(name: str, chosen: Sequence[str], besides: bool) -> Text:
     has, advice = FEATURE_HINTS[name]
+    if has.zh[-1:].isascii():  # "步幅大于 1 时", not "1时"
+        has = Text(has.en, has.zh + " ")
     lead = (
         Text("Among the cases no other hint explains, your", "在其他提示未能解释的用例中，你的")
         if besides
