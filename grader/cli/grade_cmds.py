@@ -145,7 +145,7 @@ def check_answer_cmd(
     from cnngrade.grader.answers.check import check_answer, student_lang
 
     shown = lang or student_lang(load_manifest(assignment), student, roster)
-    verdict = check_answer(assignment, student, exercise, answer, lang=shown, roster=roster)  # type: ignore[arg-type]
+    verdict = check_answer(assignment, student, exercise, answer, lang=shown, roster=roster)
     words = _KIND_WORDS.get(shown, {})  # English shows the kinds as they are
     for finding in verdict.findings:
         typer.echo(f"[{words.get(finding.kind, finding.kind)}] {for_terminal(finding.message)}")

@@ -43,10 +43,10 @@ def _rules(exercise: CodeExercise, outcomes, invs, open_: set[int]) -> Claims:
 
 def _named_causes(exercise: CodeExercise, outcomes, invs, open_: set[int]) -> Claims:
     found: Claims = []
-    py2 = {i for i in open_ if E.python2_hint(outcomes[i]) is not None}
+    py2 = {i: hint for i in open_ if (hint := E.python2_hint(outcomes[i])) is not None}
     if py2:
-        found.append((E.python2_hint(outcomes[min(py2)]), py2))  # type: ignore[arg-type]
-    if cases := E.empty_slice_cases(outcomes, open_ - py2):
+        found.append((py2[min(py2)], set(py2)))
+    if cases := E.empty_slice_cases(outcomes, open_ - set(py2)):
         found.append((E.EMPTY_SLICE, cases))
     return found
 
