@@ -4,6 +4,7 @@ gradebook.db scores and comments, feedback, export, ``autograde --force``, a gra
 from __future__ import annotations
 
 import csv
+import html
 import re
 import shlex
 import shutil
@@ -13,7 +14,11 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("nbgrader")
-pytestmark = pytest.mark.slow  # nbgrader runs each notebook in a kernel: ~45 s on 2 cores
+pytestmark = [
+    pytest.mark.slow,  # nbgrader runs each notebook in a kernel: ~45 s on 2 cores
+    # nbgrader's own collect step, run in-process, trips SQLAlchemy's autoflush warnings
+    pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning"),
+]
 
 import nbformat  # noqa: E402
 from cnngrade.exercises import registry  # noqa: E402
@@ -63,7 +68,9 @@ def _fill(path: Path, student: str) -> None:
     for cell in nb.cells:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id")
         if gid == "answer-shape" and answer is not None:  # Markdown as students write it
-            cell.source = f"**My answer:** `{answer}`" if student == "s01" else f"My answer: {answer}"
+            cell.source = (
+                f"**My answer:** `{answer}`" if student == "s01" else f"My answer: {answer}"
+            )
         elif gid == "conv2d-code":
             cell.source = code
         elif gid == "double":
@@ -254,6 +261,12 @@ def test_feedback_shows_problem_and_findings(run):
         assert str(problem.prompt.split("$")[1]).split("=")[-1].strip() in page  # their input shape
         assert "cnngrade" in page and "case 1" in page
     assert "forbids" in (run["course"] / "feedback/s03/ps1/ps1.html").read_text()
+    no_bias = html.unescape((run["course"] / "feedback/s02/ps1/ps1.html").read_text())
+    problem = personal_problems(manifest, "s02")[0]
+    note = next(iter(problem.misconception_answers))
+    sentence = next(m for m in registry.get(problem.exercise_id).misconceptions if m.note == note)
+    assert "Hint" in no_bias and "Smallest failing case" in no_bias
+    assert _unescape(sentence.feedback("en"))[:40] in _unescape(re.sub(r"<[^>]+>", "", no_bias))
 
 
 def test_export_has_a_column_per_slot(run):
