@@ -139,8 +139,9 @@ _WRAPPER_KEYS = frozenset(
 
 
 @functools.lru_cache(maxsize=32)
-def kernel_plan(patterns: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(operator, dispatch keys holding a computing kernel) for every operator ``patterns`` name.
+def kernel_plan(patterns: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...], str], ...]:
+    """(operator, dispatch keys holding a computing kernel, name shown to the student) for every
+    operator ``patterns`` name.
 
     The keys are the backends (``CPU``, ``CUDA``, ``MkldnnCPU``, ``QuantizedCPU``...) and the
     composite aliases; wrapper keys are skipped (they redispatch into those). Computed in the warm
@@ -151,7 +152,7 @@ def kernel_plan(patterns: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]],
         if ops.matches(op, patterns):
             keys = set(_KEY_LINE.findall(torch._C._dispatch_dump(op))) - {"debug"}
             keys = {k for k in keys if k not in _WRAPPER_KEYS and not k.startswith("Autocast")}
-            plan.append((op, tuple(sorted(keys))))
+            plan.append((op, tuple(sorted(keys)), ops.friendly(op)))
     return tuple(plan)
 
 
@@ -180,7 +181,7 @@ def python_impl_plan(patterns: tuple[str, ...]) -> tuple[tuple[object, object, s
     return tuple(found)
 
 
-def install_kernel_guard(plan: tuple[tuple[str, tuple[str, ...]], ...]) -> int:
+def install_kernel_guard(plan: tuple[tuple[str, tuple[str, ...], str], ...]) -> int:
     """Shadow every kernel of the planned operators, on every dispatch key, with a refusal.
 
     The dispatcher is process-wide, so the refusal holds in every thread, under any mode or
@@ -193,11 +194,11 @@ def install_kernel_guard(plan: tuple[tuple[str, tuple[str, ...]], ...]) -> int:
     count = 0
     with warnings.catch_warnings():  # "Overriding a previously registered kernel": the point
         warnings.simplefilter("ignore")
-        for op, keys in plan:
+        for op, keys, shown in plan:
             namespace, _, name = op.partition("::")
             if namespace not in libraries:
                 libraries[namespace] = torch._C._dispatch_library("IMPL", namespace, "")
-            refuse = _kernel_raiser(op)
+            refuse = _refuser(shown)
             for key in keys:
                 libraries[namespace].impl(name, key, refuse, False)
                 count += 1
@@ -208,8 +209,10 @@ def install_kernel_guard(plan: tuple[tuple[str, tuple[str, ...]], ...]) -> int:
 
 
 def _kernel_raiser(op: str):
-    shown = ops.friendly(op)
+    return _refuser(ops.friendly(op))
 
+
+def _refuser(shown: str):
     def refuse(*args, **kwargs):
         ATTEMPTS.append(shown)
         raise ForbiddenUse(shown)
