@@ -29,7 +29,19 @@ exercises:
 SHAPE, CONV = "conv_output_shape.1", "conv2d.1"
 CORRECT = (ROOT / "examples/code/conv2d_correct.py").read_text()
 NO_BIAS = (ROOT / "solutions/conv2d/wrong_missing_bias.py").read_text()
-F_CONV = (ROOT / "examples/code/conv2d_forbidden.py").read_text()
+# torch's own convolution, imported inside the function as students often do (so the kernel that
+# nbgrader runs never loads torch: the test stays quick)
+F_CONV = """import numpy as np
+
+
+def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    import torch
+    import torch.nn.functional as F
+
+    b = None if bias is None else torch.from_numpy(bias)
+    out = F.conv2d(torch.from_numpy(x), torch.from_numpy(weight), b, stride, padding, dilation, groups)
+    return out.numpy()
+"""
 
 
 def _nbgrader(grade_id: str, *, grade=False, solution=False, locked=False, points=None) -> dict:
