@@ -208,13 +208,14 @@ def _looks_empty(o: CaseOutcome) -> bool:
 
 
 def empty_slice_cases(outcomes: Sequence[CaseOutcome], open_: set[int]) -> set[int]:
-    """The open failing cases an empty ``x[p:-p]`` slice explains: failures with a zero padding
-    (most showing an empty array), while every case padded on both sides passes."""
+    """The open failing cases an empty ``x[p:-p]`` slice explains: those with a zero padding that
+    show an empty array, when they are most of the open failures with a zero padding, no case
+    padded on both sides shows one, and some case padded on both sides passes."""
     if not outcomes or "ph" not in outcomes[0].params or "pw" not in outcomes[0].params:
         return set()
     padded = [o for o in outcomes if not _zero_padding(o.params)]
-    if not padded or not all(o.passed for o in padded):
+    if any(_looks_empty(o) for o in padded) or not any(o.passed for o in padded):
         return set()
     cases = {i for i in open_ if _zero_padding(outcomes[i].params)}
-    shown = [i for i in cases if _looks_empty(outcomes[i])]
-    return cases if shown and 2 * len(shown) >= len(cases) else set()
+    shown = {i for i in cases if _looks_empty(outcomes[i])}
+    return shown if shown and 2 * len(shown) >= len(cases) else set()

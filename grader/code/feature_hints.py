@@ -3,7 +3,8 @@
 A case's features (``exercise.features(params)``: ``stride``, ``padding``, ``groups`` ...) are what
 it exercises beyond the simplest call. A set S of features explains the open failures when every
 open failing case has a feature of S and every other case without one passes. Of the sets that do
-(at most three features, each the only one of S in some failing case), the one kept has the highest
+(at most three features, each the only one of S in some failing case, and at least two passing
+cases without any of them to contrast with), the one kept has the highest
 share of failing cases among the cases with S (a feature most of whose cases pass, such as a bias
 that nearly every case has, says little), a small penalty per extra feature, then the fewest cases.
 """
@@ -72,6 +73,8 @@ ABOUT: dict[str, str] = {
 }  # fmt: skip
 
 _MAX_FEATURES = 3
+#: Passing cases without the chosen features needed to say "only with F" (one could be chance).
+_MIN_CONTRAST = 2
 _PER_EXTRA_FEATURE = 0.15
 #: Statuses that say nothing about the case's features (the run stopped, a forbidden call).
 _UNINFORMATIVE = ("not_run", "forbidden", "crashed")
@@ -151,8 +154,8 @@ def _score(
 ) -> tuple[float, int, int] | None:
     """How well ``chosen`` explains the failures (higher is better), None if it does not."""
     has = {i for i in considered if sets[i] & set(chosen)}
-    if not set(failing) <= has or len(has) == len(considered):
-        return None  # a failure it does not cover, or no case without it to compare with
+    if not set(failing) <= has or len(considered) - len(has) < _MIN_CONTRAST:
+        return None  # a failure it does not cover, or too few passing cases without it
     for name in chosen:  # each feature is needed: the only chosen one of some failing case
         if not any(sets[i] & set(chosen) == {name} for i in failing):
             return None
