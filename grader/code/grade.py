@@ -21,6 +21,7 @@ from cnngrade.grader.code.report import CodeReport, group_scores, load_error_tex
 from cnngrade.grader.code.run_cases import limits_for, run_invocations
 from cnngrade.grader.code.shrink import as_json, show, shrink
 from cnngrade.grader.sandbox.api import CallResult, Limits, RunReport
+from cnngrade.grader.sandbox.forbidden import NESTED_MARK
 from cnngrade.grader.types import Verdict
 
 
@@ -117,7 +118,13 @@ def check_source(
 
 def _forbidden(o: CaseOutcome, violations: Sequence[str]) -> CaseOutcome:
     shown = "; ".join(violations)
-    text = Text(shown, f"使用了本题禁止的 API：{shown}")
+    if any(NESTED_MARK in v for v in violations):  # the scan could not walk the file
+        text = Text(
+            shown,
+            f"文件嵌套过深，无法分析（请把过长的调用、属性链、运算或括号拆成多条语句）：{shown}",
+        )
+    else:
+        text = Text(shown, f"使用了本题禁止的 API：{shown}")
     return CaseOutcome(
         o.group,
         o.params,

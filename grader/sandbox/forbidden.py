@@ -47,8 +47,9 @@ REACH_AROUND = (
     "torch._dynamo", "torch.compile", "torch.library", "torch._C._dispatch_library",
 )  # fmt: skip
 #: The finding for a file the scan cannot walk (it would be refused by the child's compiler too).
+NESTED_MARK = "too deeply nested to analyse"
 TOO_NESTED = (
-    "line 1: your file is too deeply nested to analyse ({why}); "
+    f"line 1: your file is {NESTED_MARK} ({{why}}); "
     "split long chains of calls, attributes, operators or brackets into several statements"
 )
 
