@@ -81,8 +81,9 @@ _FLOAT_HINT = Hint(
     "float_size",
     Text(
         "A size or an index is a float: compute the output size with integer division, "
-        "(H + 2p - k) // s + 1, not with /.",
-        "某个尺寸或下标是浮点数：输出尺寸请用整除计算，(H + 2p - k) // s + 1，不要用 /。",
+        "(H + 2p - k) // s + 1, not with / (which rounded down between ints only in Python 2).",
+        "某个尺寸或下标是浮点数：输出尺寸请用整除计算，(H + 2p - k) // s + 1，不要用 /"
+        "（只有 Python 2 中整数相除才向下取整）。",
     ),
 )
 _TENSOR_HINT = Hint(

@@ -181,3 +181,18 @@ def test_cs231n_int_only_code_gets_the_stride_hint_before_the_pair_hint() -> Non
     assert notes.index("fails_with_stride") < notes.index("pair_argument")
     source = (styles / "wrong_cs231n_pad_bottom_right.py").read_text()
     assert [h.note for h in _hints("conv2d", source)] == ["one_sided_padding_end", "pair_argument"]
+
+
+def test_fails_only_with_f_needs_two_passing_cases_without_f() -> None:
+    """One passing case without a bias cannot show that the bias is the problem."""
+    e = np.zeros((1, 1, 2, 2))
+    failing = [
+        CaseOutcome("basic", {**BASE, "bias": True, "H": h}, "wrong", Text("", ""),
+                    actual=(e,), expected=(e,))
+        for h in (5, 6, 7)
+    ]  # fmt: skip
+    one = [CaseOutcome("basic", {**BASE, "bias": False}, "passed", Text("", ""))]
+    assert feature_hint(failing + one) is None
+    two = one + [CaseOutcome("basic", {**BASE, "bias": False, "H": 7}, "passed", Text("", ""))]
+    hint = feature_hint(failing + two)
+    assert hint is not None and hint.note == "fails_with_bias"
