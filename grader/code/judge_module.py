@@ -64,9 +64,11 @@ def clean_trace(raw) -> list[dict] | None:
         inputs, attrs = op.get("inputs", []), op.get("attrs", {})
         if not (isinstance(params, dict) and isinstance(shapes, dict) and isinstance(inputs, list) and isinstance(attrs, dict)):  # fmt: skip
             return None
+        if len(params) > 8 or len(inputs) > 64 or len(attrs) > 32:
+            return None
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in params.items()):
             return None
-        if set(shapes) != set(params) or not all(isinstance(v, list) and all(type(n) is int for n in v) for v in shapes.values()):  # fmt: skip
+        if set(shapes) != set(params) or not all(isinstance(v, list) and len(v) <= 8 and all(type(n) is int for n in v) for v in shapes.values()):  # fmt: skip
             return None
         if not all(type(j) is int and -2 <= j < i for j in inputs):
             return None

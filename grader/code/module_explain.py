@@ -90,14 +90,14 @@ def _chain_before(ops, t: int) -> list[int]:
     return chain(ops, ins[0]) if ins else []
 
 
-def _labels(ops, j: int, label: dict[int, str], feeds) -> list[str]:
+def _labels(ops, j: int, label: dict[int, str], feeds, depth: int = 0) -> list[str]:
     """What a concatenation part is: ``input``, the ops it comes from, or an earlier concat's parts."""
     if j == -1:
         return ["input"]
-    if j < 0:
+    if j < 0 or depth > 16:
         return ["?"]
     if ops[j]["kind"] == "cat":
-        return [x for i in ops[j]["inputs"] for x in _labels(ops, i, label, feeds)]
+        return [x for i in ops[j]["inputs"][:16] if i < j for x in _labels(ops, i, label, feeds, depth + 1)][:32]  # fmt: skip
     if ops[j]["params"]:
         return [label.get(j, "?")]
     srcs = [label.get(a, "input") if a >= 0 else "input" for a in feeds[j]]
@@ -122,16 +122,23 @@ _EXPR = {"relu": "ReLU", "sigmoid": "Sigmoid", "tanh": "Tanh", "max_pool2d": "Ma
          "adaptive_avg_pool2d": "AdaptiveAvgPool", "neg": "-", "abs": "abs", "clamp": "clamp"}  # fmt: skip
 
 
-def expression(ops, j: int, label: dict[int, str], depth: int = 0) -> str:
-    """What op ``j`` computes, written with the tied ops' names: ``ReLU(bn2 + x)``."""
+def expression(
+    ops, j: int, label: dict[int, str], depth: int = 0, budget: list | None = None
+) -> str:
+    """What op ``j`` computes, written with the tied ops' names: ``ReLU(bn2 + x)`` (at most 60
+    terms: a wide or deep graph is cut with ``…``)."""
+    budget = [60] if budget is None else budget
+    budget[0] -= 1
     if j == -1:
         return "x"
-    if j < 0 or j >= len(ops) or depth > 12:
+    if j < 0 or j >= len(ops) or depth > 12 or budget[0] < 0:
         return "…"
     op = ops[j]
     if op["params"]:
         return label.get(j, op["kind"])
-    args = [expression(ops, i, label, depth + 1) for i in op["inputs"] if i < j] or ["…"]
+    args = [expression(ops, i, label, depth + 1, budget) for i in op["inputs"][:8] if i < j] or [
+        "…"
+    ]
     scalar = op.get("attrs", {}).get("scalar")
     if op["kind"] in ("add", "sub", "mul", "div"):
         sign = {"add": " + ", "sub": " - ", "mul": "·", "div": "/"}[op["kind"]]

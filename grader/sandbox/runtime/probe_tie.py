@@ -59,11 +59,22 @@ def _assignments(mine: list, theirs: list, limit: int) -> list[dict[int, int]]:
         return []
     keys = list(groups_m)
     out = []
-    for combo in itertools.product(*(itertools.permutations(groups_m[k]) for k in keys)):
+    for combo in _lazy_product([groups_m[k] for k in keys]):
         out.append({j: i for k, perm in zip(keys, combo, strict=True) for j, i in zip(perm, groups_t[k], strict=True)})  # fmt: skip
         if len(out) >= limit:
             break
     return out
+
+
+def _lazy_product(groups: list[list[int]]):
+    """The product of each group's permutations, produced lazily (``itertools.product`` would
+    first list every permutation of every group: 60 equal-shaped ops would never finish)."""
+    if not groups:
+        yield ()
+        return
+    for head in itertools.permutations(groups[-1]):
+        for rest in _lazy_product(groups[:-1]):
+            yield (*rest, head)
 
 
 def _structural(paths: list) -> list[tuple[str, ...]]:

@@ -15,6 +15,8 @@ flatten, reshape ...) are not recorded; data flows through them to their input's
 
 from __future__ import annotations
 
+import hashlib
+
 import torch
 from torch.overrides import TorchFunctionMode
 
@@ -237,26 +239,31 @@ def ancestors(ops: list[dict]) -> list[list[int]]:
     return [sorted(frozenset().union(*(through(j) for j in op["inputs"] if j < i))) for i, op in enumerate(ops)]  # fmt: skip
 
 
-def refined(sigs: list, after: list[list[int]], paths: list | None = None) -> list:
+def _digest(value) -> str:
+    return hashlib.blake2b(repr(value).encode(), digest_size=12).hexdigest()
+
+
+def refined(sigs: list, after: list[list[int]], paths: list | None = None) -> list[str]:
     """Signatures refined by place in the data flow: the refined signatures of the ops feeding
     each one (positions into ``sigs``; ``-1`` the input), the kinds of parameter-free ops on the
-    way (``paths``), and the signatures of the ops it feeds. Ops in the same place get the same."""
-    memo: dict[int, tuple] = {}
+    way (``paths``), and the signatures of the ops it feeds. Ops in the same place get the same.
+    Each refined signature is a fixed-size digest, so deep or wide graphs stay linear in size."""
+    memo: dict[int, str] = {}
     paths = paths or [()] * len(sigs)
 
-    def up(p: int, depth: int = 0) -> tuple:
-        if p < 0 or depth > 64:
-            return ("input",)
+    def up(p: int) -> str:
+        if p < 0:
+            return "input"
         if p not in memo:
-            feeds = tuple(sorted((up(a, depth + 1) for a in after[p] if a < p), key=repr))
-            memo[p] = (sigs[p], feeds, tuple(paths[p]))
+            memo[p] = "?"  # positions only point backwards; this guards a malformed list
+            feeds = sorted(up(a) for a in after[p] if a < p)
+            memo[p] = _digest((sigs[p], feeds, tuple(paths[p])))
         return memo[p]
 
-    ups = [up(p) for p in range(len(sigs))]
-    down = [
-        sorted(repr(ups[q]) for q in range(len(sigs)) if p in after[q]) for p in range(len(sigs))
-    ]
-    return [repr((ups[p], tuple(down[p]))) for p in range(len(sigs))]
+    for p in range(len(sigs)):  # feeding ops first: no deep recursion
+        up(p)
+    down = [sorted(memo[q] for q in range(len(sigs)) if p in after[q]) for p in range(len(sigs))]
+    return [_digest((memo[p], down[p])) for p in range(len(sigs))]
 
 
 def path_kinds(ops: list[dict], t: int) -> tuple[str, ...]:

@@ -253,3 +253,17 @@ def test_clean_trace_keeps_only_known_kinds_and_plain_hyper_parameters() -> None
     (clean,) = clean_trace([op])
     assert clean["kind"] == "other"
     assert clean["attrs"] == {"padding": [1, 1]}
+
+
+def test_a_densely_wired_trace_is_handled_in_linear_size() -> None:
+    """Every op fed by all earlier ones: nested refined signatures would be 2**60 long."""
+    from cnngrade.grader.code.module_explain import expression
+    from cnngrade.grader.sandbox.runtime.probe_tie import candidates
+
+    ops = []
+    for i in range(60):
+        ops.append({"kind": "cat", "params": {}, "shapes": {}, "inputs": list(range(max(-1, i - 64), i)) or [-1], "attrs": {}})  # fmt: skip
+        ops.append({"kind": "conv2d", "params": {"weight": f"w{i}"}, "shapes": {"weight": [2, 2, 1, 1]}, "inputs": [len(ops) - 1], "attrs": {}})  # fmt: skip
+    ref = [{"kind": "conv2d", "shapes": {"weight": [2, 2, 1, 1]}, "after": [-1]}] * 60
+    assert len(candidates(ops, ref, 8)) == 8
+    assert len(expression(ops, len(ops) - 1, {})) < 2000
