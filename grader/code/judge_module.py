@@ -7,6 +7,8 @@ departs from the closest convention, or, when no weights could be tied, which la
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from cnngrade.exercises.code.core import CodeExercise, ModuleExpected
 from cnngrade.exercises.core import Text
@@ -44,7 +46,7 @@ def unpack(result: CallResult) -> dict[tuple, np.ndarray] | None:
                 and isinstance(part, str) and len(part) < 16 and isinstance(shape, list) and len(shape) <= 8
                 and all(type(n) is int and n >= 0 for n in shape)):  # fmt: skip
             return None
-        n = int(np.prod(shape, dtype=np.int64))
+        n = math.prod(shape)  # Python ints: a hostile shape cannot overflow
         if offset + n > flat.size:
             return None
         out[(r, c, k, mode, part)] = flat[offset : offset + n].reshape(shape)

@@ -267,3 +267,32 @@ def test_a_densely_wired_trace_is_handled_in_linear_size() -> None:
     ref = [{"kind": "conv2d", "shapes": {"weight": [2, 2, 1, 1]}, "after": [-1]}] * 60
     assert len(candidates(ops, ref, 8)) == 8
     assert len(expression(ops, len(ops) - 1, {})) < 2000
+
+
+@pytest.mark.parametrize(
+    "probe",
+    [
+        {},
+        {"segments": [[0, 0, 0, "eval", "out", [2**40, 2**40]]]},
+        {"segments": [[0, 0, 0, "eval", "out", [6]]], "candidates": [5, "x"], "trace": "nope"},
+        {
+            "segments": [[0, 0, 0, "eval", "raw", [6]]],
+            "candidates": [0],
+            "output": 10**9,
+            "trace": [
+                {
+                    "kind": "conv2d",
+                    "params": {"weight": "w"},
+                    "shapes": {"weight": [6]},
+                    "inputs": [-1],
+                }
+            ],
+        },  # fmt: skip
+    ],
+)
+def test_hostile_probe_facts_are_a_student_failure_never_a_grader_crash(probe) -> None:
+    exercise = get("lenet")
+    case = exercise.cases(rng_for(0))[1]
+    result = CallResult("ok", outputs=(np.arange(6.0),), probe=probe)
+    outcome = judge_module(exercise, case.group, case.params, result, ModuleExpected(exercise.build(case.params)), 20.0)  # fmt: skip
+    assert outcome.status in ("invalid_output", "wrong", "shape")
