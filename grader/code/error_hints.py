@@ -136,12 +136,27 @@ def python2_hint(outcome: CaseOutcome) -> Hint | None:
     return None
 
 
+#: Arguments that may be an int or an (H, W) pair (torch's convention).
+PAIR_ARGUMENTS = frozenset(
+    ("kernel_size", "stride", "strides", "padding", "dilation", "output_padding")
+)
+
+
 def _arguments(inv: Invocation) -> list[object]:
     return [*inv.args, *inv.kwargs.values(), *inv.init_kwargs.values()]
 
 
-def _passes_int(inv: Invocation) -> bool:
-    return any(isinstance(v, int) and not isinstance(v, bool) for v in _arguments(inv))
+def _named_arguments(exercise: CodeExercise, inv: Invocation) -> dict[str, object]:
+    positional = dict(zip(exercise.arg_names, inv.args, strict=False))
+    return {**positional, **inv.kwargs, **inv.init_kwargs}
+
+
+def _passes_int(exercise: CodeExercise, inv: Invocation) -> bool:
+    """Does the call pass a plain int for an argument that may also be a pair?"""
+    return any(
+        name in PAIR_ARGUMENTS and isinstance(v, int) and not isinstance(v, bool)
+        for name, v in _named_arguments(exercise, inv).items()
+    )
 
 
 def passes_pair(inv: Invocation) -> bool:
@@ -151,8 +166,9 @@ def passes_pair(inv: Invocation) -> bool:
 def exception_hints(exercise: CodeExercise, outcome: CaseOutcome, inv: Invocation) -> list[Hint]:
     """The hint for a known exception message (at most one) that the case's call explains.
 
-    An "int where a pair was expected" message gets its hint only when the call passes an int, a
-    "pair used as a number" message only when it passes a pair.
+    An "int where a pair was expected" message gets its hint only when the call passes an int for
+    an argument that may be a pair (stride, padding ...), a "pair used as a number" message only
+    when it passes a pair.
 
     >>> from cnngrade.exercises.code import get
     >>> ex = get("corr2d")
@@ -170,7 +186,7 @@ def exception_hints(exercise: CodeExercise, outcome: CaseOutcome, inv: Invocatio
     if _SIGNATURE.search(text):
         return [_signature(exercise, inv)]
     for pattern, hint, explains in (
-        (_INT_NOT_PAIR, _INT_HINT, _passes_int),
+        (_INT_NOT_PAIR, _INT_HINT, lambda inv: _passes_int(exercise, inv)),
         (_PAIR_NOT_INT, _PAIR_HINT, passes_pair),
         (_FLOAT_SIZE, _FLOAT_HINT, lambda inv: True),
         (_NUMPY_INTO_TENSOR, _TENSOR_HINT, lambda inv: True),

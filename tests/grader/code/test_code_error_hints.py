@@ -3,6 +3,8 @@ Python 2 idioms; blanking the __main__ self-test."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from cnngrade.exercises.code import get
 from cnngrade.exercises.core import Text
@@ -87,6 +89,12 @@ def test_an_argument_form_hint_needs_that_form_in_the_call() -> None:
     for case, want in ((only_ints, []), (with_pair, ["pair_argument"])):
         outcome = CaseOutcome(case.group, case.params, "exception", Text(pair_msg, pair_msg))
         assert [h.note for h in exception_hints(ex, outcome, ex.build(case.params))] == want
+    inv = ex.build(with_pair.params)
+    paired = replace(inv, kwargs={**inv.kwargs, "stride": (1, 2), "padding": (0, 1),
+                                   "dilation": (1, 1), "groups": 1})  # fmt: skip
+    int_msg = "raised TypeError at line 4: cannot unpack non-iterable int object"
+    outcome = CaseOutcome(with_pair.group, with_pair.params, "exception", Text(int_msg, int_msg))
+    assert exception_hints(ex, outcome, paired) == []  # only groups is an int: never a pair
     corr = get("corr2d")  # corr2d(X, K) takes no int argument at all
     case = corr.cases(rng_for(0))[0]
     int_msg = "raised TypeError at line 4: cannot unpack non-iterable int object"
