@@ -95,10 +95,10 @@ POOL_ATTACK = (
     "    return f(t, torch.full((c, 1, k, k), 1.0 / (k * k), dtype=t.dtype), stride=stride or k,\n"
     "             padding=padding, groups=c).numpy()\n"
 )
-#: A correct student who needs 640 MB at import: it would not fit beside the attacker's 1.6 GB hog
+#: A correct student who needs 512 MB at import: it would not fit beside the attacker's 1.6 GB hog
 #: (the class run's budget is 2048 MB per worker).
 HUNGRY = (
-    "import numpy as np\nBALLAST = np.ones(640 * 2**20 // 8)\nassert BALLAST.sum() > 0\n" + CONV
+    "import numpy as np\nBALLAST = np.ones(512 * 2**20 // 8)\nassert BALLAST.sum() > 0\n" + CONV
 )
 
 DRIVER = """

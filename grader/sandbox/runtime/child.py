@@ -16,7 +16,7 @@ import time
 import traceback
 import types
 
-from . import convert, guards, probe
+from . import convert, guards, kernels, probe
 
 MAX_TEXT = 4000
 
@@ -119,7 +119,7 @@ def serve(job: dict, msg_fd: int, job_fd: int) -> None:
     """Load the submission and run calls ``job["start"]:``; every outcome goes to ``msg_fd``."""
     filename = job["filename"]
     forbidden = job["forbidden"]
-    guards.guard_operators(forbidden["aten_ops"], job.get("guard_plans"))
+    kernels.guard_operators(forbidden["aten_ops"], job.get("guard_plans"))
     guards.install_import_block(forbidden["modules"])
     guards.patch_forbidden_names(forbidden["names"])
     ctx = {

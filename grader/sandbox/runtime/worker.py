@@ -17,7 +17,7 @@ import time
 import numpy  # noqa: F401 - imported once here so every fork starts warm
 import torch  # noqa: F401
 
-from . import confine, guards, jail, outcome
+from . import confine, jail, kernels, outcome
 from .watch import MAX_MESSAGE_BYTES, Watch
 
 
@@ -204,7 +204,7 @@ def handle(request: dict) -> dict:
     job["keep"] = plan["keep"] = confine.keep_dirs()
     patterns = tuple(job["forbidden"]["aten_ops"])
     job["guard_plans"] = (
-        (guards.kernel_plan(patterns), guards.python_impl_plan(patterns)) if patterns else None
+        (kernels.kernel_plan(patterns), kernels.python_impl_plan(patterns)) if patterns else None
     )
     deadline_total = time.monotonic() + job["limits"]["wall_s_total"]
     runs, start = [], 0
@@ -220,7 +220,7 @@ def handle(request: dict) -> dict:
 
 def warm_up() -> None:
     """Pay torch's lazy imports (≈800 modules behind the first dispatch/function mode) once, here."""
-    from . import probe
+    from . import guards, probe
 
     x = torch.ones(1, 1, 4, 4)
     layer = torch.nn.Sequential(
@@ -228,7 +228,7 @@ def warm_up() -> None:
     )
     with guards.refusing_uses(), probe.RecordFunctional(), torch.no_grad():
         layer.eval()(x).as_subclass(torch.Tensor)
-    guards.kernel_plan(("never_an_op",))  # the dispatcher's operator names, listed once
+    kernels.kernel_plan(("never_an_op",))  # the dispatcher's operator names, listed once
     with torch._C.DisableTorchFunctionSubclass():
         torch.Tensor.numpy(torch.Tensor.detach(x))
 
