@@ -89,13 +89,44 @@ def _cases_from(table: list[tuple[str, dict[str, Any], list[tuple[int, ...]]]]):
     return cases
 
 
-def _shrink(p: dict[str, Any]) -> list[dict[str, Any]]:
-    """Fewer inputs, then a batch of one (the constructor arguments are the case's own)."""
-    inputs = p["inputs"]
-    out = [{**p, "inputs": inputs[:1]}] if len(inputs) > 1 else []
-    if inputs[0][0] > 1:
-        out.append({**p, "inputs": [[1, *inputs[0][1:]]]})
+def _shrinker(smaller, min_side: int | None):
+    """``shrink``: smaller constructor arguments first (channels, layers; the inputs follow the new
+    in_channels), then fewer inputs, a batch of one, smaller images (never below ``min_side``)."""
+
+    def shrink(p: dict[str, Any]) -> list[dict[str, Any]]:
+        inputs, init = p["inputs"], dict(p["init"])
+        out = []
+        for new in smaller(init):
+            if new != init:
+                channels = new.get("in_channels")
+                shapes = [[s[0], channels if channels else s[1], *s[2:]] for s in inputs]
+                out.append({**p, "init": new, "inputs": shapes})
+        if len(inputs) > 1:
+            out.append({**p, "inputs": inputs[:1]})
+        first = inputs[0]
+        if first[0] > 1:
+            out.append({**p, "inputs": [[1, *first[1:]]]})
+        if min_side is not None and max(first[2:]) > min_side:
+            side = [max(min_side, (n + 1) // 2) for n in first[2:]]
+            out.append({**p, "inputs": [[*first[:2], *side]]})
+        return out
+
+    return shrink
+
+
+def _fewer(init: dict, *, layers: str | None = None, ones: tuple[str, ...] = (), pairs: tuple[str, ...] = ()) -> list[dict]:  # fmt: skip
+    out = []
+    if layers and init[layers] > 1:
+        out.append({**init, layers: init[layers] - 1})
+    smaller = {**init, **{k: 1 for k in ones}, **{k: (1, 1) for k in pairs}}
+    out.append(smaller)
     return out
+
+
+def _residual_smaller(init: dict) -> list[dict]:
+    if init["use_1x1conv"]:
+        return [{**init, "in_channels": 1, "out_channels": 1}, {**init, "stride": 1}]
+    return [{**init, "in_channels": 1, "out_channels": 1}]
 
 
 def _accepts(conventions: tuple[str, ...]) -> Text:
@@ -107,13 +138,15 @@ def _accepts(conventions: tuple[str, ...]) -> Text:
 
 
 def _module(id_: str, entry: str, title: Text, statement: Text, table, groups, *, names=(),
-            lazy=(), modes=("eval", "train"), conventions=("d2l",)) -> CodeExercise:  # fmt: skip
+            lazy=(), modes=("eval", "train"), conventions=("d2l",), smaller=lambda init: [],
+            min_side=None) -> CodeExercise:  # fmt: skip
     accepted = _accepts(conventions)
     return CodeExercise(
         id=id_, topic="architectures", title=title,
         statement=Text(statement.en + accepted.en, statement.zh + accepted.zh), entry=entry,
         kind="module", backend="torch", groups=groups, cases=_cases_from(table),
-        build=_build_for(tuple(names), tuple(lazy), tuple(modes)), expected=_expected, shrink=_shrink,
+        build=_build_for(tuple(names), tuple(lazy), tuple(modes)), expected=_expected,
+        shrink=_shrinker(smaller, min_side),
         forbidden_modules=("scipy.signal", "scipy.ndimage", "torchvision", "reference"),
         seconds_per_case=20.0, references=_references(entry), conventions=tuple(conventions),
     )  # fmt: skip
@@ -164,7 +197,8 @@ VGG_BLOCK = _module(
     [("values", {"num_convs": 1, "in_channels": 3, "out_channels": 8}, [(2, 3, 8, 8), (1, 3, 6, 10)]),
      ("other_sizes", {"num_convs": 2, "in_channels": 4, "out_channels": 6}, [(1, 4, 7, 9)]),
      ("other_sizes", {"num_convs": 3, "in_channels": 2, "out_channels": 4}, [(2, 2, 6, 6)])],
-    (_VALUES, _OTHER), names=("num_convs", "in_channels", "out_channels"), lazy=("in_channels",),
+    (_VALUES, _OTHER), names=("num_convs", "in_channels", "out_channels"), lazy=("in_channels",), min_side=2,
+    smaller=lambda init: _fewer(init, layers="num_convs", ones=("in_channels", "out_channels")),
 )  # fmt: skip
 
 RESIDUAL = _module(
@@ -183,6 +217,7 @@ RESIDUAL = _module(
      ("other_sizes", {"in_channels": 4, "out_channels": 4, "use_1x1conv": True, "stride": 1}, [(2, 4, 5, 6)]),
      ("other_sizes", {"in_channels": 2, "out_channels": 5, "use_1x1conv": True, "stride": 1}, [(3, 2, 4, 4)])],
     (_VALUES, _OTHER), names=("in_channels", "out_channels", "use_1x1conv", "stride"), lazy=("in_channels",),
+    smaller=_residual_smaller, min_side=4,  # stride 2 leaves 2x2: BN in training needs > 1 value
     conventions=("d2l", "paper"),
 )  # fmt: skip
 
@@ -197,7 +232,8 @@ INCEPTION = _module(
     [("values", {"in_channels": 4, "c1": 2, "c2": (3, 4), "c3": (1, 2), "c4": 2}, [(2, 4, 6, 5)]),
      ("other_sizes", {"in_channels": 6, "c1": 4, "c2": (2, 6), "c3": (2, 3), "c4": 1}, [(1, 6, 7, 7)]),
      ("other_sizes", {"in_channels": 3, "c1": 2, "c2": (2, 2), "c3": (2, 2), "c4": 2}, [(2, 3, 5, 5)])],
-    (_VALUES, _OTHER), names=("in_channels", "c1", "c2", "c3", "c4"), lazy=("in_channels",),
+    (_VALUES, _OTHER), names=("in_channels", "c1", "c2", "c3", "c4"), lazy=("in_channels",), min_side=1,
+    smaller=lambda init: _fewer(init, ones=("in_channels", "c1", "c4"), pairs=("c2", "c3")),
 )  # fmt: skip
 
 DENSE_BLOCK = _module(
@@ -211,7 +247,8 @@ DENSE_BLOCK = _module(
          "输出即该拼接，通道数为 in_channels + num_convs * num_channels。d2l：卷积带偏置；paper：卷积无偏置。"),
     [("values", {"num_convs": 2, "in_channels": 3, "num_channels": 4}, [(2, 3, 6, 6), (2, 3, 5, 7)]),
      ("other_sizes", {"num_convs": 3, "in_channels": 2, "num_channels": 3}, [(2, 2, 5, 7)])],
-    (_VALUES, _OTHER), names=("num_convs", "in_channels", "num_channels"), lazy=("in_channels",),
+    (_VALUES, _OTHER), names=("num_convs", "in_channels", "num_channels"), lazy=("in_channels",), min_side=2,
+    smaller=lambda init: _fewer(init, layers="num_convs", ones=("in_channels", "num_channels")),
     conventions=("d2l", "paper"),
 )  # fmt: skip
 
@@ -224,7 +261,8 @@ TRANSITION_BLOCK = _module(
          "1x1 卷积（in_channels -> num_channels）、AvgPool2d(2, stride 2)。d2l：卷积带偏置；paper：卷积无偏置。"),
     [("values", {"in_channels": 6, "num_channels": 3}, [(2, 6, 8, 8), (2, 6, 7, 5)]),
      ("other_sizes", {"in_channels": 10, "num_channels": 4}, [(2, 10, 6, 6)])],
-    (_VALUES, _OTHER), names=("in_channels", "num_channels"), lazy=("in_channels",),
+    (_VALUES, _OTHER), names=("in_channels", "num_channels"), lazy=("in_channels",), min_side=2,
+    smaller=lambda init: _fewer(init, ones=("in_channels", "num_channels")),
     conventions=("d2l", "paper"),
 )  # fmt: skip
 

@@ -56,3 +56,20 @@ def test_a_manifest_convention_narrows_the_exercise_and_its_statement() -> None:
     assert get("residual:paper").conventions == ("paper",)
     with pytest.raises(ValueError, match="convention 'torch' is not offered by 'residual'"):
         with_convention(RESIDUAL, "torch")
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_every_shrink_step_is_a_case_the_references_accept(exercise) -> None:
+    """Shrinking never proposes arguments or sizes the reference refuses (BN in training mode on
+    one value, a 1x1 image under a stride-2 conv ...): those would be grader crashes."""
+    todo = [case.params for case in exercise.cases(rng_for(5))]
+    seen = 0
+    while todo and seen < 60:
+        params = todo.pop()
+        for smaller in exercise.shrink(params):
+            assert smaller != params
+            inv = exercise.build(smaller)
+            assert references(exercise, inv)
+            todo.append(smaller)
+            seen += 1
+    assert seen > 0
