@@ -265,7 +265,24 @@ def before(
                      f"拼接顺序为 ({', '.join(order[0])})，应为 ({', '.join(order[1])})（{name} 的输入处）")  # fmt: skip
     my_ins = [i for i in trace[j]["inputs"] if i < j] if 0 <= j < len(trace) else []
     ends = (ins[0] if ins else -2, my_ins[0] if my_ins else -2)
+    theirs, yours = _sources(list(ref.ops), t, names(ref)), _sources(trace, j, smap)
+    joins = {trace[i]["kind"] for i in mine} - {ref.ops[i]["kind"] for i in ref_chain}
+    if theirs != yours and not joins & {
+        "add",
+        "cat",
+    }:  # a sum or concat in the wrong place says more
+        return _both(f"{name} reads {theirs} in the reference (then {_describe(ref.ops, ref_chain, 'en', names(ref))}); "
+                     f"yours reads {yours} (then {_describe(trace, mine, 'en', smap)})",
+                     f"参考实现中 {name} 的输入来自 {theirs}（之后 {_describe(ref.ops, ref_chain, 'zh', names(ref))}）；"
+                     f"你的来自 {yours}（之后 {_describe(trace, mine, 'zh', smap)}）")  # fmt: skip
     return _differ(ref, trace, ref_chain, mine, _agree_through(ref, t), name, smap, ends)
+
+
+def _sources(ops, t: int, label: dict[int, str]) -> str:
+    """The tied ops (or the input) whose outputs reach op ``t`` through parameter-free ops."""
+    feeds = ancestors(list(ops))[t] if 0 <= t < len(ops) else []
+    found = sorted({label.get(a, "?") if a >= 0 else "the input" for a in feeds})
+    return " and ".join(found) or "nothing"
 
 
 def _differ(ref, trace, ref_chain, mine, through, name, smap, ends) -> Text:
