@@ -70,11 +70,12 @@ CONV2D_BACKWARD = CodeExercise(
         "Write `conv2d_backward(dout, x, weight, stride=1, padding=0)` in NumPy returning the tuple "
         "(dx, dweight, dbias) of the gradients of L = sum(conv2d(x, weight, bias) * dout) (no groups, "
         "no dilation): dx has x's shape (N, C_in, H, W), dweight weight's (C_out, C_in, kH, kW), dbias "
-        "(C_out,). Windows overlap when stride < kernel: accumulate. Do not modify the inputs.",
+        "(C_out,). Windows overlap when stride < kernel: accumulate. Do not modify the inputs; "
+        "library convolution, unfold/fold and autograd calls are forbidden.",
         "用 NumPy 实现 `conv2d_backward(dout, x, weight, stride=1, padding=0)`，返回 (dx, dweight, dbias)："
         "L = sum(conv2d(x, weight, bias) * dout) 的梯度（无分组、无空洞）。dx 形状同 x (N, C_in, H, W)，"
         "dweight 同 weight (C_out, C_in, kH, kW)，dbias 为 (C_out,)。步幅小于核时窗口重叠，梯度要累加。"
-        "不得修改输入。",
+        "不得修改输入；禁止调用库中的卷积、unfold/fold 和自动求导。",
     ),
     entry="conv2d_backward",
     kind="function",

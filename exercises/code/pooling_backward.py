@@ -78,11 +78,12 @@ MAX_POOL2D_BACKWARD = CodeExercise(
         "Write `max_pool2d_backward(dout, x, kernel_size, stride=None, padding=0)` in NumPy: the gradient "
         "of sum(max_pool2d(x, ...) * dout) with respect to x, shape (N, C, H, W). Each window sends its "
         "dout to the position of its maximum; on ties, to the FIRST maximum in row-major order (as "
-        "torch); windows may overlap, so accumulate. Padding is -inf. Do not modify the inputs.",
+        "torch); windows may overlap, so accumulate. Padding is -inf. Do not modify the inputs; "
+        "library pooling, convolution, unfold/fold and autograd calls are forbidden.",
         "用 NumPy 实现 `max_pool2d_backward(dout, x, kernel_size, stride=None, padding=0)`：返回 "
         "sum(max_pool2d(x, ...) * dout) 对 x 的梯度，形状 (N, C, H, W)。每个窗口把 dout 传给其最大值所在"
         "位置；并列时传给按行优先的第一个最大值（与 torch 相同）；窗口可能重叠，需累加。填充值为 -inf。"
-        "不得修改输入。",
+        "不得修改输入；禁止调用库中的池化、卷积、unfold/fold 和自动求导。",
     ),
     entry="max_pool2d_backward",
     kind="function",

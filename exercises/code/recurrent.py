@@ -102,11 +102,12 @@ LSTM_CELL = CodeExercise(
         "Write `lstm_cell(x, h, c, w_ih, w_hh, b_ih, b_hh)` in NumPy returning (h_next, c_next), torch's "
         "LSTMCell: gates = x @ w_ih.T + b_ih + h @ w_hh.T + b_hh, split in 4 chunks in the order i, f, g, o; "
         "I, F, O = sigmoid(i, f, o), G = tanh(g); c_next = F*c + I*G; h_next = O*tanh(c_next). Shapes: x "
-        "(N, D), h and c (N, H), w_ih (4H, D), w_hh (4H, H), biases (4H,).",
+        "(N, D), h and c (N, H), w_ih (4H, D), w_hh (4H, H), biases (4H,). Library LSTM/GRU/RNN "
+        "cells and layers are forbidden.",
         "用 NumPy 实现 `lstm_cell(x, h, c, w_ih, w_hh, b_ih, b_hh)`，返回 (h_next, c_next)，与 torch 的 LSTMCell "
         "相同：gates = x @ w_ih.T + b_ih + h @ w_hh.T + b_hh，按 i, f, g, o 顺序切成 4 块；I, F, O = sigmoid(i, f, o)，"
         "G = tanh(g)；c_next = F*c + I*G；h_next = O*tanh(c_next)。形状：x (N, D)，h 与 c (N, H)，w_ih (4H, D)，"
-        "w_hh (4H, H)，偏置 (4H,)。",
+        "w_hh (4H, H)，偏置 (4H,)。禁止调用库中的 LSTM/GRU/RNN 单元与层。",
     ),
     entry="lstm_cell",
     kind="function",
@@ -191,11 +192,13 @@ GRU_CELL = CodeExercise(
         "Write `gru_cell(x, h, w_ih, w_hh, b_ih, b_hh)` in NumPy returning h_next, torch's GRUCell: split "
         "x @ w_ih.T + b_ih into (x_r, x_z, x_n) and h @ w_hh.T + b_hh into (h_r, h_z, h_n) (order r, z, n); "
         "R = sigmoid(x_r + h_r), Z = sigmoid(x_z + h_z), N = tanh(x_n + R * h_n); h_next = (1 - Z) * N + Z * h. "
-        "Shapes: x (N, D), h (N, H), w_ih (3H, D), w_hh (3H, H), biases (3H,).",
+        "Shapes: x (N, D), h (N, H), w_ih (3H, D), w_hh (3H, H), biases (3H,). Library "
+        "LSTM/GRU/RNN cells and layers are forbidden.",
         "用 NumPy 实现 `gru_cell(x, h, w_ih, w_hh, b_ih, b_hh)`，返回 h_next，与 torch 的 GRUCell 相同：把 "
         "x @ w_ih.T + b_ih 切成 (x_r, x_z, x_n)，h @ w_hh.T + b_hh 切成 (h_r, h_z, h_n)（顺序 r, z, n）；"
         "R = sigmoid(x_r + h_r)，Z = sigmoid(x_z + h_z)，N = tanh(x_n + R * h_n)；h_next = (1 - Z) * N + Z * h。"
-        "形状：x (N, D)，h (N, H)，w_ih (3H, D)，w_hh (3H, H)，偏置 (3H,)。",
+        "形状：x (N, D)，h (N, H)，w_ih (3H, D)，w_hh (3H, H)，偏置 (3H,)。"
+        "禁止调用库中的 LSTM/GRU/RNN 单元与层。",
     ),
     entry="gru_cell",
     kind="function",

@@ -118,12 +118,13 @@ CONV_TRANSPOSE2D = CodeExercise(
         "dilation=1)` in NumPy with torch.nn.functional.conv_transpose2d's contract (note: groups before "
         "dilation): x (N, C_in, H, W), weight (C_in, C_out/groups, kH, kW); every input x[n, c, i, j] adds "
         "x * weight[c] into the output at (i*s, j*s) (taps d apart); then crop padding from each side; "
-        "output_padding adds rows/cols at the bottom/right. H_out = (H-1)s - 2p + d(kH-1) + op + 1.",
+        "output_padding adds rows/cols at the bottom/right. H_out = (H-1)s - 2p + d(kH-1) + op + 1. "
+        "Library convolution and unfold/fold calls are forbidden.",
         "用 NumPy 实现 `conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0, "
         "groups=1, dilation=1)`，接口与 torch.nn.functional.conv_transpose2d 相同（注意 groups 在 dilation "
         "之前）：x 形状 (N, C_in, H, W)，weight 形状 (C_in, C_out/groups, kH, kW)；每个输入 x[n, c, i, j] 把 "
         "x * weight[c] 加到输出 (i*s, j*s) 处（核各点相隔 d）；再从每侧裁掉 padding；output_padding 在下/右侧"
-        "增加行列。H_out = (H-1)s - 2p + d(kH-1) + op + 1。",
+        "增加行列。H_out = (H-1)s - 2p + d(kH-1) + op + 1。禁止调用库中的卷积和 unfold/fold。",
     ),
     entry="conv_transpose2d",
     kind="function",
@@ -249,11 +250,12 @@ DEPTHWISE_SEPARABLE = CodeExercise(
         "pointwise_bias=None, stride=1, padding=0)` in NumPy: a depthwise conv (depthwise_weight "
         "(C_in*m, 1, kH, kW): output channel j convolves input channel j // m alone; stride and padding "
         "apply here), then a 1x1 pointwise conv (pointwise_weight (C_out, C_in*m, 1, 1)); biases are "
-        "(C_in*m,) and (C_out,) or None.",
+        "(C_in*m,) and (C_out,) or None. Library convolution and unfold/fold calls are forbidden.",
         "用 NumPy 实现 `depthwise_separable_conv2d(x, depthwise_weight, pointwise_weight, depthwise_bias=None, "
         "pointwise_bias=None, stride=1, padding=0)`：先做逐通道卷积（depthwise_weight 形状 (C_in*m, 1, kH, kW)："
         "输出通道 j 只与输入通道 j // m 卷积；stride 和 padding 作用于此），再做 1x1 逐点卷积（pointwise_weight "
-        "形状 (C_out, C_in*m, 1, 1)）；偏置形状为 (C_in*m,) 与 (C_out,)，或 None。",
+        "形状 (C_out, C_in*m, 1, 1)）；偏置形状为 (C_in*m,) 与 (C_out,)，或 None。"
+        "禁止调用库中的卷积和 unfold/fold。",
     ),
     entry="depthwise_separable_conv2d",
     kind="function",
