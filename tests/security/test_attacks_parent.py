@@ -219,3 +219,14 @@ def test_a_fake_done_for_every_call_still_needs_outputs() -> None:
 def test_expected_values_unchanged() -> None:
     assert EXPECTED.shape == (1, 3, 4, 3) and FAST.memory_mb == 384 and ISOLATION.level >= 1
     assert Limits().max_output_bytes == 64 * 2**20 and np is not None and run is not None
+
+
+def test_an_endless_line_on_the_pipe_stops_the_run_promptly() -> None:
+    report = attack(
+        FIND_FDS + "def conv2d(x, w):\n    fd = _pipe()\n    chunk = b'x' * 65536\n"
+        "    while True:\n        os.write(fd, chunk)\n",
+        limits=Limits(wall_s_per_call=20.0, wall_s_total=25.0, memory_mb=384),
+    )
+    r = report.results[0]
+    assert r.status == "crashed" and "unreadable message" in r.message, r
+    assert report.timings["calls_s"] < 15  # stopped by the reader, not by the 20 s deadline

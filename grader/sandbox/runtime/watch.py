@@ -67,9 +67,13 @@ class Watch:
             return
         self.received += len(data)
         lines = (self.buffers[fd] + data).split(b"\n")
-        self.buffers[fd] = lines.pop()[:MAX_MESSAGE_BYTES]
+        self.buffers[fd] = lines.pop()
         for line in lines:
             self._line(fd, line)
+        if len(self.buffers[fd]) > MAX_MESSAGE_BYTES:  # a line longer than any message: refused
+            self.buffers[fd] = b""
+            if fd == self.msg_r:
+                self.garbled += 1
 
     def _line(self, fd: int, line: bytes) -> None:
         if fd == self.ctl_r:
