@@ -21,7 +21,7 @@ from cnngrade.grader.code.judge import CaseOutcome
 
 _SIGNATURE = re.compile(
     r"unexpected keyword argument|missing \d+ required (positional|keyword-only) argument"
-    r"|takes \d+ positional arguments? but \d+ (were|was) given"
+    r"|takes (from \d+ to )?\d+ positional arguments? but \d+ (were|was) given"
 )
 _INT_NOT_PAIR = re.compile(
     r"cannot unpack non-iterable int object|'int' object is not (subscriptable|iterable)"
@@ -41,6 +41,13 @@ _NUMPY_INTO_TENSOR = re.compile(
 
 
 def _signature(exercise: CodeExercise, inv: Invocation) -> Hint:
+    if exercise.kind == "module" and inv.alternatives:  # blocks are built from positional arguments
+        call = f"{exercise.entry}({', '.join(inv.init_kwargs)})"
+        return Hint("signature", Text(
+            f"The grader calls {call} with these arguments by position, in this order (any parameter "
+            "names; d2l's lazy version without in_channels works too): keep the statement's order.",
+            f"评分程序以 {call} 按位置依次传参（参数名不限；不带 in_channels 的 d2l 惰性版本也可以）："
+            "请保持题目中的参数顺序。"))  # fmt: skip
     if exercise.kind == "module":
         names = ", ".join(f"{k}=..." for k in inv.init_kwargs)
         call = f"{exercise.entry}({names})"
