@@ -119,6 +119,9 @@ def _explain(exercise, refs, got, trace, out_src, counts) -> Text:
     maps = candidates(trace, _sent_ops(ref), 1)
     if not maps:
         return E.structure(trace, refs)
+    shared = _shared_layer(trace, maps[0], ref)
+    if shared is not None:
+        return shared
     inverse = {p: j for j, p in maps[0].items()}
     label = E.names(ref)
     smap = {j: label[ref.tied[p]] for j, p in maps[0].items()}
@@ -140,6 +143,20 @@ def _explain(exercise, refs, got, trace, out_src, counts) -> Text:
             text.zh + "（训练模式下；评估模式一致）",
         )
     return text
+
+
+def _shared_layer(trace: list[dict], mapping: dict[int, int], ref: ReferenceRun) -> Text | None:
+    """Two tied ops using one parameter: the block reuses a layer where the reference has two."""
+    label, seen = E.names(ref), {}
+    for j in sorted(mapping):
+        for name in trace[j]["params"].values():
+            if name in seen:
+                a, b = label[ref.tied[mapping[seen[name]]]], label[ref.tied[mapping[j]]]
+                return Text(f"your block uses one layer twice where the reference has two ({a} and {b}): "
+                            "create a separate layer for each use",
+                            f"你的模块把同一层用了两次，而参考实现是两个独立的层（{a} 与 {b}）：每次使用请创建单独的层")  # fmt: skip
+            seen[name] = j
+    return None
 
 
 def _departure(ref, r, got, trace, out_src, inverse, mode, smap) -> Text:

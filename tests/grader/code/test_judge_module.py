@@ -296,3 +296,25 @@ def test_hostile_probe_facts_are_a_student_failure_never_a_grader_crash(probe) -
     result = CallResult("ok", outputs=(np.arange(6.0),), probe=probe)
     outcome = judge_module(exercise, case.group, case.params, result, ModuleExpected(exercise.build(case.params)), 20.0)  # fmt: skip
     assert outcome.status in ("invalid_output", "wrong", "shape")
+
+
+class SharedVGG(nn.Module):
+    """One conv applied num_convs times (when the channels allow): fewer weights than the block."""
+
+    def __init__(self, num_convs, in_channels, out_channels):
+        super().__init__()
+        self.first = nn.Conv2d(in_channels, out_channels, 3, padding=1)
+        self.again = nn.Conv2d(out_channels, out_channels, 3, padding=1)
+        self.n = num_convs
+
+    def forward(self, x):
+        x = F.relu(self.first(x))
+        for _ in range(self.n - 1):
+            x = F.relu(self.again(x))
+        return F.max_pool2d(x, 2)
+
+
+def test_a_layer_used_twice_is_named() -> None:
+    outcomes = _outcomes("vgg_block", SharedVGG)
+    assert [o.status for o in outcomes] == ["passed", "passed", "wrong"]  # 1 and 2 convs are right
+    assert "uses one layer twice where the reference has two (conv2 and conv3)" in outcomes[2].message.en
