@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-import json
+import json  # noqa: F401 - the doctests build notebooks with it
 import re
 from collections.abc import Sequence
 
