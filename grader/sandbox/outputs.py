@@ -10,6 +10,8 @@ Every failure is a ``ValueError`` saying what was wrong: the student's ``invalid
 from __future__ import annotations
 
 import math
+import os
+import stat
 
 import numpy as np
 from numpy.lib import format as npy_format
@@ -32,7 +34,9 @@ def load_plain_npy(path: str, max_bytes: int) -> np.ndarray:
     ...
     ValueError: the .npy header claims 24 bytes of data but the file holds 16
     """
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            raise ValueError("no output was written")
         try:
             version = npy_format.read_magic(fh)
             shape, fortran, dtype = _read_header(fh, version)
@@ -53,6 +57,19 @@ def load_plain_npy(path: str, max_bytes: int) -> np.ndarray:
         )
     flat = np.frombuffer(data, dtype=dtype, count=math.prod(shape))
     return flat.reshape(shape, order="F" if fortran else "C").copy(order="C")
+
+
+def open_regular(path: str):
+    """``path`` opened for reading, or ValueError when the child replaced it by something that is
+    not a regular file (a link, a FIFO that would block the grader, a device)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        raise ValueError(f"the file could not be opened ({exc.strerror})") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise ValueError("the file was replaced by something that is not a regular file")
+    return os.fdopen(fd, "rb")
 
 
 def _read_header(fh, version: tuple[int, int]):

@@ -45,8 +45,11 @@ def _validate(source: str, entry: str, limits: Limits, filename: str, device) ->
 
 
 def _read_capped(path: str, cap: int) -> str:
-    with open(path, "rb") as fh:
-        data = fh.read(cap + 1)
+    try:
+        with outputs.open_regular(path) as fh:
+            data = fh.read(cap + 1)
+    except ValueError as exc:
+        return f"[not read: {exc}]"
     text = data[:cap].decode("utf-8", errors="replace")
     return text + ("\n[... output truncated]" if len(data) > cap else "")
 
@@ -54,8 +57,6 @@ def _read_capped(path: str, cap: int) -> str:
 def _load_output(path: str, limits: Limits) -> np.ndarray:
     """A plain numeric ndarray from the child's .npy, or ValueError saying why not (never allocating
     more than the header's claimed size, checked against the limit and the file first)."""
-    if os.path.getsize(path) == 0:
-        raise ValueError("no output was written")
     return outputs.load_plain_npy(path, limits.max_output_bytes)
 
 

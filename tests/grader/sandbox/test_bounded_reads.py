@@ -43,7 +43,9 @@ def _npy(tmp_path, header: str, data: bytes = b"") -> str:
 
 
 def test_npy_claiming_2_60_elements_is_refused_before_allocating(tmp_path) -> None:
-    path = _npy(tmp_path, "{'descr': '<f8', 'fortran_order': False, 'shape': (1152921504606846976,), }")
+    path = _npy(
+        tmp_path, "{'descr': '<f8', 'fortran_order': False, 'shape': (1152921504606846976,), }"
+    )
     with pytest.raises(ValueError, match="9223372036854775808 bytes is over the limit"):
         load_plain_npy(path, 2**26)
 
@@ -95,5 +97,20 @@ def test_one_rule_for_the_scan_and_the_child() -> None:
 
 
 def test_a_pattern_that_is_not_a_regular_expression_is_refused() -> None:
-    with pytest.raises(ValueError, match="Forbidden.aten_ops: 'conv\\(' is not a regular expression"):
+    with pytest.raises(
+        ValueError, match="Forbidden.aten_ops: 'conv\\(' is not a regular expression"
+    ):
         Forbidden(aten_ops=("conv(",))
+
+
+def test_an_output_replaced_by_a_fifo_or_a_link_is_refused_without_blocking(tmp_path) -> None:
+    fifo, link = tmp_path / "fifo.npy", tmp_path / "link.npy"
+    os.mkfifo(fifo)
+    os.symlink("/dev/zero", link)
+    for path, says in ((fifo, "not a regular file"), (link, "could not be opened")):
+        with pytest.raises(ValueError, match=says):
+            load_plain_npy(str(path), 100)
+    empty = tmp_path / "empty.npy"
+    empty.write_bytes(b"")
+    with pytest.raises(ValueError, match="no output was written"):
+        load_plain_npy(str(empty), 100)
