@@ -14,7 +14,9 @@ from cnngrade.exercises.code.core import CodeExercise, ModuleExpected
 from cnngrade.exercises.core import Text
 from cnngrade.grader.code import module_explain as E
 from cnngrade.grader.code.judge import CaseOutcome, _status_text, compare_outputs
+from cnngrade.grader.code.module_patterns import close
 from cnngrade.grader.code.module_reference import ReferenceRun, references
+from cnngrade.grader.code.module_structure import structure
 from cnngrade.grader.sandbox.api import CallResult
 from cnngrade.grader.sandbox.runtime.probe_tie import candidates
 from cnngrade.grader.sandbox.runtime.probe_trace import HYPER, KINDS
@@ -113,12 +115,12 @@ def _sent_ops(ref: ReferenceRun) -> list[dict]:
 def _explain(exercise, refs, got, trace, out_src, counts) -> Text:
     tied = [r for r in range(len(refs)) if r < len(counts) and counts[r] > 0]
     if not tied or trace is None:
-        return E.structure(trace or [], refs)
+        return structure(trace or [], refs)
     r = tied[0]
     ref = refs[r]
     maps = candidates(trace, _sent_ops(ref), 1)
     if not maps:
-        return E.structure(trace, refs)
+        return structure(trace, refs)
     shared = _shared_layer(trace, maps[0], ref)
     if shared is not None:
         return shared
@@ -147,7 +149,7 @@ def _explain(exercise, refs, got, trace, out_src, counts) -> Text:
 
 def _shared_layer(trace: list[dict], mapping: dict[int, int], ref: ReferenceRun) -> Text | None:
     """Two tied ops using one parameter: the block reuses a layer where the reference has two."""
-    label, seen = E.names(ref), {}
+    label, seen = E.names(ref), dict[str, int]()
     for j in sorted(mapping):
         for name in trace[j]["params"].values():
             if name in seen:
@@ -167,9 +169,9 @@ def _departure(ref, r, got, trace, out_src, inverse, mode, smap) -> Text:
         s_in, s_out = got.get((r, 0, 0, mode, f"in:{p}")), got.get((r, 0, 0, mode, f"op:{p}"))
         if j is None or s_in is None:
             continue
-        if not E._close(s_in, e_in):
+        if not close(s_in, e_in):
             return E.before(ref, t, trace, j, s_in, mode, smap)
-        if not E._close(s_out, e_out):
+        if not close(s_out, e_out):
             return E.at(ref, t, trace, j, mode)
     student, expected = got.get((r, 0, 0, mode, "out")), ref.outputs[(0, mode)]
     return E.after(ref, trace, out_src, student, expected, mode, smap)

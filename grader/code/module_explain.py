@@ -1,7 +1,8 @@
 """Say where a student's block departs from the reference: the first tied op whose input or output
 differs, what each side applies before it, or, when no weights could be tied, which layers differ.
 
-Everything here reads the child's untrusted facts only through ``module_unpack``'s checked forms.
+Everything here reads the child's untrusted facts only in the forms ``judge_module`` has checked
+(``unpack``, ``clean_trace``); the layer diff is ``module_structure``, patterns ``module_patterns``.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from collections import Counter
 
 import numpy as np
 from cnngrade.exercises.core import Text
+from cnngrade.grader.code.module_patterns import affine, concat_order
 from cnngrade.grader.code.module_reference import ReferenceRun
-from cnngrade.grader.sandbox.runtime.probe_trace import ancestors, signature
+from cnngrade.grader.sandbox.runtime.probe_trace import ancestors
 
 _SHORT = {"conv2d": "conv", "batch_norm": "bn", "linear": "fc"}
 _SHOWN = {
@@ -151,87 +153,6 @@ def expression(
     return f"{name}({inner})"
 
 
-def _close(a, b, rtol=1e-3, atol=1e-4) -> bool:
-    return a is not None and b is not None and np.shape(a) == np.shape(b) and bool(np.allclose(a, b, rtol=rtol, atol=atol))  # fmt: skip
-
-
-def concat_order(
-    student: np.ndarray, ref: ReferenceRun, mode: str, index: int
-) -> tuple[list, list] | None:
-    """(student part order, reference part order) when ``student`` is the reference's concatenation
-    at trace ``index`` with its parts in another order; names of parts: input, or the op's name."""
-    op = ref.ops[index] if 0 <= index < len(ref.ops) else None
-    if op is None or op["kind"] != "cat" or index not in ref.values.get(mode, {}):
-        return None
-    whole = ref.values[mode][index][1]
-    if np.shape(student) != np.shape(whole) or whole.ndim < 2:
-        return None
-    parts, start = [], 0
-    labels = _part_labels(ref, op)
-    sizes = _part_sizes(ref, op, whole.shape[1])
-    if sizes is None:
-        return None
-    for size in sizes:
-        parts.append((start, size))
-        start += size
-    found = []
-    for n, (s0, size) in enumerate(parts):
-        piece = whole[:, s0 : s0 + size]
-        at = [
-            o for o in range(whole.shape[1] - size + 1) if _close(student[:, o : o + size], piece)
-        ]
-        if not at:
-            return None
-        found.append((at[0], labels[n]))
-    order = [label for _, label in sorted(found)]
-    return (order, labels) if order != labels else None
-
-
-def _part_sizes(ref: ReferenceRun, op: dict, total: int) -> list[int] | None:
-    sizes = []
-    for j in op["inputs"]:
-        shape = ref.ops[j]["out_shape"] if j >= 0 else None
-        if j == -1:
-            shape = _input_shape(ref)
-        if not shape or len(shape) < 2:
-            return None
-        sizes.append(int(shape[1]))
-    return sizes if sum(sizes) == total else None
-
-
-def _input_shape(ref: ReferenceRun):
-    for t in ref.tied:
-        if -1 in ref.ops[t]["inputs"] and ref.values:
-            pair = next(iter(ref.values.values())).get(t)
-            return list(pair[0].shape) if pair and pair[0] is not None else None
-    return None
-
-
-def _part_labels(ref: ReferenceRun, op: dict) -> list[str]:
-    """``input`` (the block input or an earlier concatenation), ``new``, or ``path k``."""
-    ins = op["inputs"]
-    out = []
-    for n, j in enumerate(ins):
-        if j == -1 or (j >= 0 and ref.ops[j]["kind"] == "cat"):
-            out.append("input")
-        else:
-            out.append("new" if len(ins) == 2 else f"path {n + 1}")
-    return out
-
-
-def affine(student: np.ndarray, expected: np.ndarray) -> tuple[float, float] | None:
-    """(scale, shift) when ``student == scale * expected + shift`` and that is not the identity."""
-    if np.shape(student) != np.shape(expected) or expected.size < 3 or np.ptp(expected) == 0:
-        return None
-    e, s = expected.reshape(-1), student.reshape(-1)
-    scale, shift = np.polyfit(e, s, 1)
-    if not np.allclose(scale * e + shift, s, rtol=1e-3, atol=1e-4 * max(1.0, np.abs(s).max())):
-        return None
-    if abs(scale - 1) < 1e-3 and abs(shift) < 1e-4:
-        return None
-    return float(scale), float(shift)
-
-
 def _agree_through(ref: ReferenceRun, t: int, itself: bool = False) -> tuple[str, str]:
     label = names(ref)
     if itself and t in label:
@@ -245,10 +166,6 @@ def _agree_through(ref: ReferenceRun, t: int, itself: bool = False) -> tuple[str
 
 def _both(en: str, zh: str) -> Text:
     return Text(en, zh)
-
-
-def _chain_cat(ops, idxs: list[int]) -> int:
-    return idxs[-1] if idxs and ops[idxs[-1]]["kind"] == "cat" else -2
 
 
 def before(
@@ -363,92 +280,3 @@ def after(
     mine = chain(trace, out_src) if 0 <= out_src < len(trace) else []
     through = _agree_through(ref, ref.output, itself=True)
     return _differ(ref, trace, ref_chain, mine, through, "", smap, (ref.output, out_src))
-
-
-def describe_signature(sig: tuple) -> str:
-    kind, shapes = sig[0], dict(sig[1])
-    bias = ", bias" if "bias" in shapes else ""
-    w = shapes.get("weight")
-    if kind == "conv2d" and w and len(w) == 4:
-        return f"Conv2d({w[1]}, {w[0]}, {w[2]}x{w[3]}{bias})"
-    if kind == "linear" and w and len(w) == 2:
-        return f"Linear({w[1]}, {w[0]}{bias})"
-    if kind == "batch_norm":
-        c = (w or shapes.get("running_mean") or [0])[0]
-        return f"BatchNorm2d({c})"
-    return kind
-
-
-def _strip(sig: tuple) -> tuple:
-    return (sig[0], tuple(x for x in sig[1] if x[0] != "bias"))
-
-
-def structure(trace: list[dict], refs: tuple[ReferenceRun, ...]) -> Text:
-    """No convention's parametrized ops match the student's: which layers differ, biases first."""
-    mine = Counter(signature(op) for op in trace if op["params"])
-    if not mine:
-        return _both("forward uses none of the block's own parameters: create the layers in __init__ "
-                     "(as attributes, nn.Sequential, nn.ModuleList ...) and use them in forward",
-                     "forward 没有使用模块自己的参数：请在 __init__ 中创建各层（属性、nn.Sequential、nn.ModuleList 等）"
-                     "并在 forward 中使用")  # fmt: skip
-
-    def distance(r: ReferenceRun) -> int:
-        theirs = Counter(signature(r.ops[t]) for t in r.tied)
-        a, b = Counter(map(_strip, mine.elements())), Counter(map(_strip, theirs.elements()))
-        return 10 * sum(((a - b) + (b - a)).values()) + sum(
-            ((mine - theirs) + (theirs - mine)).values()
-        )
-
-    ranked = sorted(refs, key=distance)
-    shown = ranked  # closest first; at most a few conventions
-    parts = [_layer_diff(mine, r) for r in shown]
-    accepted = ", ".join(r.convention for r in refs)
-    return _both(f"the layers match no accepted convention ({accepted}); "
-                 + "; ".join(f"against {r.convention}: {p.en}" for r, p in zip(shown, parts, strict=True)),
-                 f"各层与任何可接受的写法（{accepted}）都不一致；"
-                 + "；".join(f"与 {r.convention} 相比：{p.zh}" for r, p in zip(shown, parts, strict=True)))  # fmt: skip
-
-
-def _layer_diff(mine: Counter, best: ReferenceRun) -> Text:
-    theirs = Counter(signature(best.ops[t]) for t in best.tied)
-    s_mine, s_theirs = (
-        Counter(map(_strip, mine.elements())),
-        Counter(map(_strip, theirs.elements())),
-    )
-    parts_en, parts_zh = [], []
-    missing, extra = s_theirs - s_mine, s_mine - s_theirs
-    if missing:
-        listed = ", ".join(describe_signature(s) for s in missing.elements())
-        parts_en.append(f"missing {listed}")
-        parts_zh.append(f"缺少 {listed}")
-    if extra:
-        listed = ", ".join(describe_signature(s) for s in extra.elements())
-        parts_en.append(f"extra {listed}")
-        parts_zh.append(f"多出 {listed}")
-    note = _bias_note(mine, theirs, s_mine == s_theirs)
-    if note is not None:
-        parts_en.append(note.en)
-        parts_zh.append(note.zh)
-    return Text(", ".join(parts_en), "，".join(parts_zh))
-
-
-def _bias_note(mine: Counter, theirs: Counter, same_layers: bool) -> Text | None:
-    """Conv biases, when they are what differs: all vs none, or the only difference."""
-
-    def share(c: Counter) -> tuple[int, int]:
-        convs = [s for s in c.elements() if s[0] == "conv2d"]
-        return sum("bias" in dict(s[1]) for s in convs), len(convs)
-
-    (b_m, n_m), (b_t, n_t) = share(mine), share(theirs)
-    if n_m and b_m == n_m and b_t == 0 and n_t:
-        return Text("your convolutions have a bias where the reference's have none (bias=False: a BatchNorm follows)",
-                    "你的卷积带偏置，参考实现的没有（bias=False：后面接 BatchNorm）")  # fmt: skip
-    if n_t and b_m == 0 and b_t == n_t and n_m:
-        return Text(
-            "your convolutions lack the bias the reference's have", "你的卷积缺少参考实现中的偏置"
-        )
-    if same_layers and mine != theirs:
-        extra = [describe_signature(s) for s in (mine - theirs).elements()]
-        return Text(f"these convolutions differ in their bias: yours {', '.join(extra)}",
-                    f"这些卷积的偏置不同：你的 {', '.join(extra)}")  # fmt: skip
-    return None

@@ -125,7 +125,7 @@ def _closest(sigs: list, ref_sigs: list, afters: tuple, paths: tuple) -> dict[in
         groups[k][0].append(p)
     for p, k in enumerate(ref_sigs):
         groups[k][1].append(p)
-    out = {}
+    out: dict[int, int] = {}
     for js, is_ in groups.values():
         best = tuple(js)
         if len(js) <= 7:
