@@ -23,6 +23,7 @@ __all__ = [
     "LINKED_FOLDER",
     "MAX_ENTRIES",
     "NO_FOLDER",
+    "SubmissionFileError",
     "file_problem",
     "fingerprint",
     "folder_findings",
@@ -176,6 +177,11 @@ def lstat(path: Path) -> os.stat_result | None:
         return os.lstat(path)
     except OSError:
         return None
+
+
+class SubmissionFileError(ValueError):
+    """A student's file that cannot be graded as handed in (a link, too large, not a regular file):
+    the student's failure, never a grader fault."""
 
 
 def read_bounded(path: Path, limit: int) -> tuple[bytes | None, str | None]:

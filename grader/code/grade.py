@@ -25,12 +25,25 @@ from cnngrade.grader.sandbox.forbidden import NESTED_MARK
 from cnngrade.grader.types import Verdict
 
 
+# the same bounds as the class run's (grader/submissions.py): a .py up to 1 MB, a notebook up to 20 MB
+_MAX_SOURCE_BYTES = {".py": 1_000_000, ".ipynb": 20_000_000}
+
+
 def read_source(path: str | Path, entry: str) -> str:
     """The submission's code: a .py file as is, a notebook's code cells extracted (never executed)."""
+    from cnngrade.grader.folders import SubmissionFileError, read_bounded
+    from cnngrade.grader.neutralize import for_terminal
+
     path = Path(path)
     if not path.is_file():
-        raise ValueError(f"submission file {str(path)!r} does not exist: pass a .py or .ipynb file")
-    text = path.read_text(encoding="utf-8", errors="replace")
+        shown = for_terminal(str(path), one_line=True)
+        raise ValueError(f"submission file {shown!r} does not exist: pass a .py or .ipynb file")
+    # bounded and never through a link: the class run checked the file, but it may be swapped since
+    limit = _MAX_SOURCE_BYTES.get(path.suffix, _MAX_SOURCE_BYTES[".py"])
+    data, problem = read_bounded(path, limit)
+    if problem is not None:
+        raise SubmissionFileError(problem)
+    text = data.decode("utf-8", errors="replace")
     if path.suffix == ".ipynb":
         from cnngrade.grader.sandbox.notebook import extract_notebook_code
 

@@ -358,3 +358,43 @@ def test_a_refused_code_file_is_an_error_saying_why_not_missing(tmp_path, monkey
     finding = _run(tmp_path, folder, settings)[0].verdicts[1].findings[0]
     assert finding.kind == "error" and "'corr2d.py' is a symbolic link" in finding.message
     assert finding.message.startswith("Your code file was not graded:")
+
+
+def test_a_code_file_swapped_for_a_link_after_the_folder_was_read_is_the_students_error(
+    tmp_path, monkeypatch
+):
+    """read_source refuses links itself: the class run's folder check may be raced."""
+    from cnngrade.grader.code import grade as code_grade
+
+    target = tmp_path / "classmate.py"
+    target.write_text("def corr2d(X, K):\n    return X\n")
+    settings = _code_settings(tmp_path)
+    folder = write_answers(tmp_path / "subs", "s1", {})
+    (folder / "corr2d.py").write_text("def corr2d(X, K):\n    return X\n")
+    real = code_grade.read_source
+
+    def swapped(path, entry):  # the attacker swaps the file between the check and the read
+        path.unlink()
+        path.symlink_to(target)
+        return real(path, entry)
+
+    monkeypatch.setattr(code_grade, "read_source", swapped)
+    verdict = _run(tmp_path, folder, settings)[0].verdicts[1]
+    finding = verdict.findings[0]
+    assert verdict.score == 0.0 and finding.note != pipeline.GRADER_FAULT
+    assert finding.message.startswith("Your code file was not graded:")
+    assert "is a symbolic link" in finding.message
+
+
+def test_read_source_refuses_an_oversized_file(tmp_path):
+    from cnngrade.grader.code.grade import read_source
+    from cnngrade.grader.folders import SubmissionFileError
+
+    big = tmp_path / "conv2d.py"
+    big.write_text("#" * 1_000_001)
+    try:
+        read_source(big, "conv2d")
+    except SubmissionFileError as exc:
+        assert "1,000,001 bytes; the limit is 1,000,000" in str(exc)
+    else:
+        raise AssertionError("an oversized file was read")
