@@ -80,6 +80,26 @@ def _entries(submissions: Path) -> list[str]:
     return sorted(names)
 
 
+def _looks_like_nbgrader(submissions: Path, assignment_id: str) -> bool:
+    """True when every student folder holds ``<assignment>/`` and none holds a hand-in of ours:
+    nbgrader's ``submitted/<student>/<assignment>/<notebook>.ipynb`` layout (grading it here would
+    give everyone 0)."""
+    folders = [
+        submissions / name
+        for name in _entries(submissions)
+        if not os.path.islink(submissions / name)
+    ]
+    if not folders:
+        return False
+    for folder in folders:
+        inner = folder / assignment_id
+        if os.path.islink(inner) or not inner.is_dir():
+            return False
+        if any((folder / name).exists() for name in ("answers.yaml", "answers.yml", "answers.json")):
+            return False
+    return True
+
+
 def _jobs(submissions: Path, roster: Path | None, settings: Settings) -> list[Job]:
     """One job per student: roster order first, then folders not on the roster (flagged)."""
     assignment = settings.assignment
@@ -194,6 +214,12 @@ def grade_class(
         from cnngrade.reference._device import resolve_device
 
         device = str(resolve_device(device))  # one clear line when CUDA is asked for but absent
+    if _looks_like_nbgrader(submissions, assignment.id):
+        raise ValueError(
+            f"{submissions} is laid out as nbgrader's submitted/<student>/{assignment.id}/ folders; "
+            "grade it with nbgrader after `cnngrade nbgrader init COURSE_DIR` (README: nbgrader), "
+            "or give the folder of student folders that hold answers.yaml and code files"
+        )
     key = load_course_key(manifest, key_file=course_key_file)
     settings = Settings(
         assignment,

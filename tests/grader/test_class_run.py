@@ -200,3 +200,18 @@ def test_links_are_their_own_students_and_the_key_is_recorded(tmp_path, monkeypa
     doc = json.loads((tmp_path / "out" / "results" / "s2.json").read_text(encoding="utf-8"))
     assert doc["course_key"] == key.fingerprint
     assert "the folder is a symbolic link; hand in a real folder" in doc["errors"]
+
+
+def test_an_nbgrader_submitted_folder_is_a_one_line_error_not_a_class_of_zeros(tmp_path):
+    manifest = write_manifest(tmp_path)
+    submitted = tmp_path / "submitted"
+    for student in ("alice", "bob"):
+        (submitted / student / "test-hw").mkdir(parents=True)
+        (submitted / student / "test-hw" / "hw.ipynb").write_text("{}", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"nbgrader's submitted/<student>/test-hw/ .*nbgrader init"):
+        grade_class(submitted, manifest, tmp_path / "out")
+    assert not (tmp_path / "out" / "gradebook.csv").exists()
+    # one real hand-in among them: the class layout, graded as usual
+    write_answers(submitted, "carol", {"find_stride.1": "1"})
+    summary = grade_class(submitted, manifest, tmp_path / "out")
+    assert summary.graded == 3
