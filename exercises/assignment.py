@@ -51,6 +51,11 @@ class Slot:
     seconds: float | None = None  # code slots: the per-case time budget (None: the exercise's own)
     convention: str | None = None  # module slots: the one accepted convention (None: all offered)
 
+    @property
+    def code_id(self) -> str:
+        """The code registry id of this slot: ``residual:paper`` when a convention narrows it."""
+        return f"{self.exercise_id}:{self.convention}" if self.convention else self.exercise_id
+
 
 @dataclass(frozen=True)
 class Assignment:

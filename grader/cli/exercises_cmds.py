@@ -50,7 +50,7 @@ def _tasks(assignment: Assignment, lang: Lang) -> list[Task]:
     code = code_registry()
     tasks = []
     for slot in code_slots(assignment):
-        exercise = code.get(slot.exercise_id)
+        exercise = code.get(slot.code_id)
         tasks.append(Task(slot.slot, exercise.title(lang), exercise.statement(lang), slot.points))
     return tasks
 

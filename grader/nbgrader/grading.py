@@ -105,7 +105,7 @@ def _grade_code(slot: Slot, cells: SlotCells, nb: Any, assignment: Assignment, s
     from cnngrade.grader.sandbox.api import Limits
     from cnngrade.grader.sandbox.notebook import extract_answer_code
 
-    exercise = get_code_exercise(slot.exercise_id)
+    exercise = get_code_exercise(slot.code_id)
     source = extract_answer_code(json.dumps(_without_self_checks(nb)), cells.answer or "", skip_ids)
     seed = graded_case_seed(assignment.id, student_id, slot.slot, assignment.attempt, secret)
     limits = Limits(wall_s_per_call=slot.seconds) if slot.seconds else None

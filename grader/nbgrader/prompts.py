@@ -45,7 +45,7 @@ def slot_prompts(assignment: Assignment, student_id: str) -> dict[str, str]:
         prompts[problem.slot] = _section(page)
     code = code_registry()
     for slot in (s for s in assignment.slots if s.kind == "code"):
-        exercise = code.get(slot.exercise_id)
+        exercise = code.get(slot.code_id)
         task = Task(slot.slot, exercise.title(lang), exercise.statement(lang), slot.points)
         page = problem_set_markdown([], title="", student_id=student_id, lang=lang, tasks=[task])
         line = f'from cnngrade.grader.nbgrader import check; check("{slot.slot}", lang="{lang}")'
@@ -71,6 +71,8 @@ def public_manifest(assignment: Assignment) -> str:
         entry = {"id": slot.exercise_id, "difficulty": slot.difficulty, "points": slot.points}
         if slot.seconds is not None:
             entry["seconds"] = slot.seconds
+        if slot.convention is not None:
+            entry["convention"] = slot.convention
         entries.append(entry)
     body = {"id": assignment.id, "title": assignment.title, "language": assignment.language,
             "attempt": assignment.attempt, "exercises": entries}  # fmt: skip
