@@ -73,3 +73,17 @@ def test_every_shrink_step_is_a_case_the_references_accept(exercise) -> None:
             todo.append(smaller)
             seen += 1
     assert seen > 0
+
+
+def test_manifest_convention_field() -> None:
+    from cnngrade.exercises.assignment import parse_manifest
+
+    a = parse_manifest("id: hw\nexercises:\n  - {id: residual, convention: paper}\n  - {id: lenet}\n")
+    assert [s.code_id for s in a.slots] == ["residual:paper", "lenet"]
+    for entry, message in [
+        ("{id: lenet, convention: paper}", "convention 'paper' is not offered by 'lenet'; use one of ('d2l',)"),
+        ("{id: conv2d, convention: d2l}", "convention applies to module code exercises only"),
+        ("{id: residual, convention: torch}", "convention 'torch' is not offered by 'residual'"),
+    ]:  # fmt: skip
+        with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+            parse_manifest(f"id: hw\nexercises:\n  - {entry}\n")
