@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from cnngrade.exercises import registry
 from cnngrade.exercises.core import LANGS, Lang, Problem
 from cnngrade.exercises.instantiate import instantiate
@@ -174,7 +173,9 @@ def _item_slots(node: yaml.Node, where: _Where, counter: dict[str, int], code: A
     if points < 0:
         raise where.error(fields["points"], f"points must be >= 0, got {points}")
     seconds = _seconds(fields.get("seconds"), where, ex_id, kind)
-    convention = _convention(fields.get("convention"), where, ex_id, exercise if kind == "code" else None)
+    convention = _convention(
+        fields.get("convention"), where, ex_id, exercise if kind == "code" else None
+    )
     slots = []
     for _ in range(count):
         counter[ex_id] = counter.get(ex_id, 0) + 1
@@ -202,10 +203,14 @@ def _convention(node: yaml.Node | None, where: _Where, ex_id: str, exercise: Any
         return None
     offered = tuple(getattr(exercise, "conventions", ()) or ())
     if not offered:
-        raise where.error(node, f"convention applies to module code exercises only, not to {ex_id!r}")
+        raise where.error(
+            node, f"convention applies to module code exercises only, not to {ex_id!r}"
+        )
     value = _scalar(node, where, "convention", (str,), None)
     if value not in offered:
-        raise where.error(node, f"convention {value!r} is not offered by {ex_id!r}; use one of {offered}")
+        raise where.error(
+            node, f"convention {value!r} is not offered by {ex_id!r}; use one of {offered}"
+        )
     return value
 
 

@@ -29,7 +29,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
-
 from cnngrade.exercises.assignment import load_manifest, load_roster
 from cnngrade.grader.course_key import course_key_path, load_course_key
 from cnngrade.grader.gradebook import gradebook_frame, write_gradebook
@@ -95,7 +94,9 @@ def _looks_like_nbgrader(submissions: Path, assignment_id: str) -> bool:
         inner = folder / assignment_id
         if os.path.islink(inner) or not inner.is_dir():
             return False
-        if any((folder / name).exists() for name in ("answers.yaml", "answers.yml", "answers.json")):
+        if any(
+            (folder / name).exists() for name in ("answers.yaml", "answers.yml", "answers.json")
+        ):
             return False
     return True
 

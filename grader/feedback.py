@@ -20,7 +20,7 @@ from cnngrade.exercises.render_html import html_page, markdown_body, text_to_htm
 from cnngrade.grader.neutralize import for_html, for_markdown, for_terminal
 from cnngrade.grader.types import Finding, StudentResult, Verdict
 
-__all__ = ["feedback_html", "feedback_markdown"]
+__all__ = ["exercise_title", "feedback_html", "feedback_markdown"]
 
 _T = {
     "title": Text("Feedback", "反馈"),
@@ -79,7 +79,7 @@ def _solution(finding: Finding) -> str | None:
     return finding.detail.get("solution") if isinstance(finding.detail, dict) else None
 
 
-def _title(verdict: Verdict, lang: Lang) -> str:
+def exercise_title(verdict: Verdict, lang: Lang) -> str:
     """The exercise's title from the bank (answer or code), else its id."""
     from cnngrade.exercises import registry
     from cnngrade.exercises.assignment import code_registry
@@ -97,7 +97,7 @@ def _title(verdict: Verdict, lang: Lang) -> str:
 
 
 def _heading(verdict: Verdict, lang: Lang) -> str:
-    return f"{verdict.slot} · {_title(verdict, lang)} — {_score(verdict.score)} / {_score(verdict.max_score)}"
+    return f"{verdict.slot} · {exercise_title(verdict, lang)} — {_score(verdict.score)} / {_score(verdict.max_score)}"
 
 
 def _page_title(result: StudentResult, lang: Lang, title: str) -> str:

@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-
 from cnngrade.exercises.assignment import load_manifest, load_roster
 from cnngrade.grader.gradebook import read_gradebook
 from cnngrade.grader.neutralize import for_csv

@@ -27,9 +27,9 @@ from typing import Protocol
 from cnngrade.exercises.assignment import Assignment, Slot, personal_problems
 from cnngrade.exercises.core import Lang, Problem, Text
 from cnngrade.exercises.seeding import graded_case_seed, variant_seed
+from cnngrade.grader import folders
 from cnngrade.grader.answers import grade_answer, missing_verdict
 from cnngrade.grader.course_key import CourseKey
-from cnngrade.grader import folders
 from cnngrade.grader.feedback import feedback_html, feedback_markdown
 from cnngrade.grader.store import ResultStore, atomic_write_text, file_stem
 from cnngrade.grader.submissions import read_submission
@@ -227,7 +227,9 @@ def _grade_code(
             hide_paths=hide,
             device=device,
         )
-    except folders.SubmissionFileError as exc:  # swapped for a link or grown since the folder was read
+    except (
+        folders.SubmissionFileError
+    ) as exc:  # swapped for a link or grown since the folder was read
         why = _REFUSED.format(why=str(exc))(lang)
         return _error_verdict(slot.slot, slot.exercise_id, slot.points, why)
     except Exception as exc:  # the code grader's own failure is a finding, never a stopped class

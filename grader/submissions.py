@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from cnngrade.exercises.assignment import Slot
 from cnngrade.grader.folders import (
     LINKED_FOLDER,

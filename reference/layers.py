@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import torch
-
 from cnngrade.reference._trace import traced
 
 

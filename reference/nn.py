@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-
 from cnngrade.reference import layers as _layers
 from cnngrade.reference.nn_conv import (
     Conv1d,
@@ -230,6 +229,8 @@ class ChannelShuffle(torch.nn.ChannelShuffle):
     """
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
-        from cnngrade.reference.separable import channel_shuffle  # a sibling module; imported on use
+        from cnngrade.reference.separable import (
+            channel_shuffle,  # a sibling module; imported on use
+        )
 
         return channel_shuffle(input, self.groups)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import torch
-
 from cnngrade.reference import pooling as _pool
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import torch
-
 from cnngrade.reference import activations as _act
 from cnngrade.reference import recurrent as _rec
 

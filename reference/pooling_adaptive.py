@@ -11,7 +11,6 @@ import functools
 from collections.abc import Sequence
 
 import torch
-
 from cnngrade.reference import _pooling as P
 from cnngrade.reference._trace import traced
 

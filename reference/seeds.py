@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import torch
-
 from cnngrade.reference.analysis.receptive import LayerSpec, receptive_field
-from cnngrade.reference.analysis.sizes import conv_output_size, full_padding, pool_output_size, same_padding
+from cnngrade.reference.analysis.sizes import (
+    conv_output_size,
+    full_padding,
+    pool_output_size,
+    same_padding,
+)
 from cnngrade.reference.conv import conv2d, corr2d
 
 F001 = "001_e1c1884862443026.txt"

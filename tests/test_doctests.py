@@ -12,8 +12,6 @@ import pkgutil
 
 import pytest
 
-import cnngrade
-
 # the sandbox runtime is loaded by file path inside the child, never imported in the grader
 _SKIP_PREFIXES = ("cnngrade.grader.sandbox.runtime", "cnngrade.__main__")
 
@@ -47,4 +45,6 @@ def test_docstring_examples_run(name: str) -> None:
     for test in finder.find(module, name):
         runner.run(test)
     result = runner.summarize(verbose=False)
-    assert result.failed == 0, f"{result.failed} of {result.attempted} doctest examples failed in {name}"
+    assert result.failed == 0, (
+        f"{result.failed} of {result.attempted} doctest examples failed in {name}"
+    )

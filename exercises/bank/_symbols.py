@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sympy
-
 from cnngrade.exercises.core import AnswerSpec, Misconception, Params, Text
 
 #: Symbol name → (sympy assumptions, AnswerSpec domain).

@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 import torch
-
 from cnngrade.exercises.bank.concepts import (
     Role,
     _same,

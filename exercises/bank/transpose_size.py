@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
 from cnngrade.exercises.bank._shapes import (
     ASK,
     BATCHES,

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-
 from cnngrade.exercises.code import _conv_params as cp
-from cnngrade.exercises.code._common import arrays, n64, pair, t64
 from cnngrade.exercises.code import forbidden_apis as fa
+from cnngrade.exercises.code._common import arrays, n64, pair, t64
 from cnngrade.exercises.code.conv import CONV_ATEN, CONV_FORBIDDEN
-from cnngrade.exercises.code.core import BuggyRule, Case, CaseGroup, CodeExercise, Invocation, Params
+from cnngrade.exercises.code.core import (
+    BuggyRule,
+    Case,
+    CaseGroup,
+    CodeExercise,
+    Invocation,
+    Params,
+)
 from cnngrade.exercises.core import Text
 from cnngrade.reference.analysis.sizes import conv_output_size
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-
 from cnngrade.exercises.code import _pool_params as pp
+from cnngrade.exercises.code import forbidden_apis as fa
 from cnngrade.exercises.code._common import arrays, n64, t64
 from cnngrade.exercises.code.core import BuggyRule, CaseGroup, CodeExercise, Invocation, Params
-from cnngrade.exercises.code import forbidden_apis as fa
 from cnngrade.exercises.code.pooling import GROUPS, POOL_ATEN, POOL_FORBIDDEN
 from cnngrade.exercises.core import Text
 from cnngrade.reference.analysis.sizes import pool_output_size

@@ -7,10 +7,16 @@ from typing import Any
 
 import numpy as np
 import torch
-
 from cnngrade.exercises.code import forbidden_apis as fa
 from cnngrade.exercises.code._common import arrays, down_to, draw_seed, n64, shrink_steps, t64, to
-from cnngrade.exercises.code.core import BuggyRule, Case, CaseGroup, CodeExercise, Invocation, Params
+from cnngrade.exercises.code.core import (
+    BuggyRule,
+    Case,
+    CaseGroup,
+    CodeExercise,
+    Invocation,
+    Params,
+)
 from cnngrade.exercises.core import Text
 
 RNN_FORBIDDEN = fa.RECURRENT_NAMES

@@ -5,11 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
 from cnngrade.exercises.code import _conv_params as cp
-from cnngrade.exercises.code._common import arrays, down_to, draw_seed, n64, pair, shrink_steps, t64, to
+from cnngrade.exercises.code._common import (
+    arrays,
+    down_to,
+    draw_seed,
+    n64,
+    pair,
+    shrink_steps,
+    t64,
+    to,
+)
 from cnngrade.exercises.code.conv import CONV_ATEN, CONV_FORBIDDEN
-from cnngrade.exercises.code.core import BuggyRule, Case, CaseGroup, CodeExercise, Invocation, Params
+from cnngrade.exercises.code.core import (
+    BuggyRule,
+    Case,
+    CaseGroup,
+    CodeExercise,
+    Invocation,
+    Params,
+)
 from cnngrade.exercises.core import Text
 from cnngrade.reference.analysis.sizes import conv_transpose_output_size
 

@@ -6,11 +6,10 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
-
 from cnngrade.grader.cli.app import app
 from cnngrade.reference.seeds import SeedExample, seed_examples
+from rich.console import Console
+from rich.table import Table
 
 
 def _text(value) -> str:

@@ -24,7 +24,6 @@ from cnngrade.grader.sandbox.api import CallResult, Limits, RunReport
 from cnngrade.grader.sandbox.forbidden import NESTED_MARK
 from cnngrade.grader.types import Verdict
 
-
 # the same bounds as the class run's (grader/submissions.py): a .py up to 1 MB, a notebook up to 20 MB
 _MAX_SOURCE_BYTES = {".py": 1_000_000, ".ipynb": 20_000_000}
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import cnngrade
 from cnngrade.exercises.assignment import Assignment
 from cnngrade.exercises.core import Lang, Text
+from cnngrade.grader.feedback import exercise_title
 from cnngrade.grader.neutralize import for_terminal
 from cnngrade.grader.pipeline import GRADER_FAULT
 from cnngrade.grader.types import Finding, StudentResult, Verdict
+
+import cnngrade
 
 __all__ = ["refused_document", "results_document", "verdict_text"]
 
@@ -44,23 +46,6 @@ def _number(x: float) -> float:
 
 def _mark(finding: Finding) -> str:
     return _MARK.get(finding.kind, "◐" if finding.score > 0 else "✗")
-
-
-def _title(verdict: Verdict, lang: Lang) -> str:
-    """The exercise's title from the bank (answer or code exercise), else its id."""
-    from cnngrade.exercises import registry
-    from cnngrade.exercises.assignment import code_registry
-
-    try:
-        return registry.get(verdict.exercise_id).title(lang)
-    except ValueError:
-        pass
-    code = code_registry()
-    try:
-        title = code.get(verdict.exercise_id).title if code is not None else None
-        return title(lang) if callable(title) else str(title or verdict.exercise_id)
-    except (ValueError, KeyError, AttributeError):
-        return verdict.exercise_id
 
 
 def verdict_text(verdict: Verdict, lang: Lang) -> str:
@@ -100,7 +85,7 @@ def results_document(
     """Gradescope's results.json for one graded student."""
     tests = [
         {
-            "name": f"{verdict.slot} · {_title(verdict, lang)}",
+            "name": f"{verdict.slot} · {exercise_title(verdict, lang)}",
             "number": str(i),
             "score": _number(verdict.score),
             "max_score": _number(verdict.max_score),

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-
 from cnngrade.exercises.assignment import Assignment, Slot
 from cnngrade.grader.classrun import is_faulted
 from cnngrade.grader.pipeline import GRADER_FAULT

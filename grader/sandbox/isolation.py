@@ -251,7 +251,10 @@ def hidden_paths(extra: tuple[str, ...] = ()) -> list[str]:
 def _package_dirs() -> list[str]:
     """Our own packages, wherever they are installed (a non-editable install puts them in
     site-packages, which the child must see): always covered."""
-    return [str(REPO_ROOT / name) for name in ("cnngrade", "reference", "exercises", "grader", "solutions")]
+    return [
+        str(REPO_ROOT / name)
+        for name in ("cnngrade", "reference", "exercises", "grader", "solutions")
+    ]
 
 
 def check_required(require_level: int | None) -> Isolation:

@@ -76,7 +76,9 @@ def extract_answer_code(ipynb_text: str, grade_id: str, skip_ids: Sequence[str] 
     """
     cells = _code_cells(ipynb_text)
     if not any(_grade_id(meta) == grade_id for meta, _ in cells):
-        raise ValueError(f"grade_id={grade_id!r}: no code cell of the notebook has this nbgrader id")
+        raise ValueError(
+            f"grade_id={grade_id!r}: no code cell of the notebook has this nbgrader id"
+        )
     skip = set(skip_ids) - {grade_id}
     keep = [
         src

@@ -18,15 +18,29 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
-
 from cnngrade.grader.sandbox import isolation, jobdir, outputs, pool
-from cnngrade.grader.sandbox.api import Call, CallResult, LayerRecord, Limits, ModuleProbe, RunReport
+from cnngrade.grader.sandbox.api import (
+    Call,
+    CallResult,
+    LayerRecord,
+    Limits,
+    ModuleProbe,
+    RunReport,
+)
 from cnngrade.grader.sandbox.forbidden import Forbidden, static_scan
-
 
 #: Every status a ``CallResult`` may have (a child claiming another one crashed).
 STATUSES = frozenset(
-    ("ok", "exception", "timeout", "memory", "forbidden", "invalid_output", "mutated_input", "crashed")
+    (
+        "ok",
+        "exception",
+        "timeout",
+        "memory",
+        "forbidden",
+        "invalid_output",
+        "mutated_input",
+        "crashed",
+    )
 )
 
 
@@ -85,7 +99,11 @@ def _result(raw: dict, i: int, n_out: int, job_dir: str, limits: Limits) -> Call
         except (ValueError, OSError, EOFError) as exc:
             status, message, outputs = "invalid_output", f"the output could not be read: {exc}", []
         except MemoryError:
-            status, message, outputs = "invalid_output", "the output could not be read: too large", []
+            status, message, outputs = (
+                "invalid_output",
+                "the output could not be read: too large",
+                [],
+            )
     layers = tuple(
         LayerRecord(
             str(r.get("type", "")),

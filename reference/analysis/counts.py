@@ -28,7 +28,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import sympy
-
 from cnngrade.reference._validate import is_symbolic
 from cnngrade.reference.analysis.sizes import conv_output_size
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import sympy
-
 from cnngrade.reference._validate import is_symbolic
 from cnngrade.reference.analysis.sizes import effective_kernel_size
 

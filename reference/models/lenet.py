@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import torch
-
-from cnngrade.reference.models._layers import AvgPool2d, Conv2d, Flatten, Linear, Module, Sequential, Sigmoid
+from cnngrade.reference.models._layers import (
+    AvgPool2d,
+    Conv2d,
+    Flatten,
+    Linear,
+    Module,
+    Sequential,
+    Sigmoid,
+)
 from cnngrade.reference.models._sizes import size_after
 
 

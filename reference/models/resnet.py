@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import torch
-
 from cnngrade.reference.models._layers import (
     AdaptiveAvgPool2d,
     BatchNorm2d,

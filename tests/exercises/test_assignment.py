@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from cnngrade.exercises.assignment import (
     Slot,
     load_manifest,

@@ -13,13 +13,17 @@ import re
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from cnngrade.exercises import registry
 from cnngrade.exercises.core import LANGS, Exercise, Problem
 from cnngrade.exercises.instantiate import instantiate, same_answer
-from cnngrade.exercises.render import answer_forms, problem_from_json, problem_set_markdown, problem_to_json
+from cnngrade.exercises.render import (
+    answer_forms,
+    problem_from_json,
+    problem_set_markdown,
+    problem_to_json,
+)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 SEEDS = 200
 MIN_SEEDS = 6

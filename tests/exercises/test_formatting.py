@@ -6,9 +6,6 @@ import numpy as np
 import pytest
 import sympy
 import torch
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from cnngrade.exercises.formatting import (
     as_int_matrix,
     as_matrix,
@@ -20,6 +17,8 @@ from cnngrade.exercises.formatting import (
     markdown_table,
     sum_of_products,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 @pytest.mark.parametrize(

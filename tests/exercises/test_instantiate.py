@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 import sympy
 import torch
-
 from cnngrade.exercises.core import AnswerSpec, Exercise, Misconception, Text
 from cnngrade.exercises.instantiate import canonical, instantiate, same_answer
 

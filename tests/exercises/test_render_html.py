@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from cnngrade.exercises import registry
 from cnngrade.exercises.formatting import bmatrix
 from cnngrade.exercises.instantiate import instantiate

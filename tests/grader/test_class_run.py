@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from cnngrade.exercises.assignment import load_manifest, personal_problems
 from cnngrade.grader.classrun import grade_class
 from cnngrade.grader.gradebook import read_gradebook
@@ -208,7 +207,9 @@ def test_an_nbgrader_submitted_folder_is_a_one_line_error_not_a_class_of_zeros(t
     for student in ("alice", "bob"):
         (submitted / student / "test-hw").mkdir(parents=True)
         (submitted / student / "test-hw" / "hw.ipynb").write_text("{}", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"nbgrader's submitted/<student>/test-hw/ .*nbgrader init"):
+    with pytest.raises(
+        ValueError, match=r"nbgrader's submitted/<student>/test-hw/ .*nbgrader init"
+    ):
         grade_class(submitted, manifest, tmp_path / "out")
     assert not (tmp_path / "out" / "gradebook.csv").exists()
     # one real hand-in among them: the class layout, graded as usual

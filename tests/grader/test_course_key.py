@@ -7,7 +7,6 @@ import stat
 import threading
 
 import pytest
-
 from cnngrade.grader.course_key import (
     KEY_ENV,
     CourseKey,

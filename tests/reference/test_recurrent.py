@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 import torch
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from cnngrade.reference import recurrent as R
 from cnngrade.reference.compare import compare
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 TIGHT = {"rtol": 1e-10, "atol": 1e-12}
 SIZES = {

@@ -7,11 +7,10 @@ import itertools
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from cnngrade.reference.analysis.sizes import conv_output_size
 from cnngrade.reference.windows import sliding_windows
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 @pytest.fixture(autouse=True, scope="module")

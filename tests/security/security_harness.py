@@ -14,10 +14,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-
 from cnngrade.grader.sandbox import Call, Forbidden, Limits, RunReport, probe_isolation, run
 from cnngrade.grader.sandbox import pool as sandbox_pool
 
+#: a right corr2d (d2l's loop), the victim of the class-run attacks
+CORRECT_CORR2D = (
+    "import numpy as np\n\n"
+    "def corr2d(X, K):\n"
+    "    h, w = K.shape\n"
+    "    Y = np.zeros((X.shape[0] - h + 1, X.shape[1] - w + 1))\n"
+    "    for i in range(Y.shape[0]):\n"
+    "        for j in range(Y.shape[1]):\n"
+    "            Y[i, j] = (X[i:i + h, j:j + w] * K).sum()\n"
+    "    return Y\n"
+)
 RNG = np.random.default_rng(20240601)
 X = RNG.standard_normal((1, 2, 6, 5))
 W = RNG.standard_normal((3, 2, 3, 3))

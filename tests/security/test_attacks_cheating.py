@@ -14,11 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from security_harness import EXPECTED, X, attack, needs_level, passes
-
 from cnngrade.grader.sandbox import probe_isolation
 from cnngrade.grader.sandbox.isolation import REPO_ROOT
 from cnngrade.grader.sandbox.runtime import confine
+from security_harness import EXPECTED, X, attack, needs_level, passes
 
 MINIMAL_ROOT = "minimal-root" in probe_isolation().mechanisms
 #: what the child's /tmp may hold: its scratch folder, and the way to an interpreter kept under /tmp

@@ -9,9 +9,8 @@ from __future__ import annotations
 import socket
 
 import pytest
-from security_harness import FAST, ISOLATION, W, X, attack, needs_level, passes
-
 from cnngrade.grader.sandbox import Call, Forbidden, Limits
+from security_harness import FAST, ISOLATION, W, X, attack, needs_level, passes
 
 WRITE_EVERYWHERE = (
     "import os\n"

@@ -10,7 +10,14 @@ from security_harness import attack, passes
 
 
 def test_importing_our_packages_is_forbidden() -> None:
-    for module in ("reference", "reference.conv", "solutions", "grader.sandbox", "cnngrade", "cnngrade.reference.conv"):
+    for module in (
+        "reference",
+        "reference.conv",
+        "solutions",
+        "grader.sandbox",
+        "cnngrade",
+        "cnngrade.reference.conv",
+    ):
         report = attack(
             f"import importlib\nimportlib.import_module({module!r})\n"
             "def conv2d(x, w):\n    return x\n"

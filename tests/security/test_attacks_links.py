@@ -15,11 +15,11 @@ import os
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
 from cnngrade.exercises.assignment import load_manifest, personal_problems
 from cnngrade.grader.cli.main import app
 from cnngrade.grader.submissions import MAX_ENTRIES, fingerprint
+from security_harness import CORRECT_CORR2D as CORRECT
+from typer.testing import CliRunner
 
 MANIFEST = """id: sec-links
 language: en
@@ -27,16 +27,6 @@ exercises:
   - {id: find_stride, points: 1}
   - {id: corr2d, points: 3}
 """
-CORRECT = (
-    "import numpy as np\n\n"
-    "def corr2d(X, K):\n"
-    "    h, w = K.shape\n"
-    "    Y = np.zeros((X.shape[0] - h + 1, X.shape[1] - w + 1))\n"
-    "    for i in range(Y.shape[0]):\n"
-    "        for j in range(Y.shape[1]):\n"
-    "            Y[i, j] = (X[i:i + h, j:j + w] * K).sum()\n"
-    "    return Y\n"
-)
 
 
 def _answers(manifest: Path, student: str) -> str:

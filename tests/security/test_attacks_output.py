@@ -18,11 +18,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from markdown_it import MarkdownIt
-from typer.testing import CliRunner
-
 from cnngrade.exercises.assignment import load_manifest, personal_problems
 from cnngrade.grader.cli.main import app
+from markdown_it import MarkdownIt
+from security_harness import CORRECT_CORR2D as CORRECT
+from typer.testing import CliRunner
 
 MANIFEST = """id: sec-out
 title: Output attacks
@@ -31,16 +31,6 @@ exercises:
   - {id: find_stride, points: 1}
   - {id: corr2d, points: 3}
 """
-CORRECT = (
-    "import numpy as np\n\n"
-    "def corr2d(X, K):\n"
-    "    h, w = K.shape\n"
-    "    Y = np.zeros((X.shape[0] - h + 1, X.shape[1] - w + 1))\n"
-    "    for i in range(Y.shape[0]):\n"
-    "        for j in range(Y.shape[1]):\n"
-    "            Y[i, j] = (X[i:i + h, j:j + w] * K).sum()\n"
-    "    return Y\n"
-)
 TITLE = "\x1b]0;pwned\x07"
 CLIPBOARD = "\x1b]52;c;cm0gLXJmIH4=\x07"
 CLEAR = "\x1b[2J\x1b[H"

@@ -12,10 +12,9 @@ import os
 
 import numpy as np
 import pytest
-from security_harness import EXPECTED, FAST, ISOLATION, W, X, attack, needs_level, passes
-
 from cnngrade.grader.sandbox import Call, Forbidden, Limits, configure, run, static_scan
 from cnngrade.grader.sandbox import pool as sandbox_pool
+from security_harness import EXPECTED, FAST, ISOLATION, W, X, attack, needs_level, passes
 
 #: Finds the message pipe (the child's only pipe) and the job directory (its only directory fd).
 FIND_FDS = (

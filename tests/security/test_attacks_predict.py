@@ -16,13 +16,13 @@ import stat
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
 from cnngrade.exercises.code import get
 from cnngrade.exercises.seeding import rng_for, variant_seed
 from cnngrade.grader.cli.main import app
 from cnngrade.grader.code import check
 from cnngrade.grader.course_key import KEY_ENV, load_course_key
+from security_harness import CORRECT_CORR2D as CORRECT
+from typer.testing import CliRunner
 
 MANIFEST = """id: sec-predict
 language: en
@@ -30,16 +30,6 @@ exercises:
   - {id: find_stride, points: 1}
   - {id: corr2d, points: 3}
 """
-CORRECT = (
-    "import numpy as np\n\n"
-    "def corr2d(X, K):\n"
-    "    h, w = K.shape\n"
-    "    Y = np.zeros((X.shape[0] - h + 1, X.shape[1] - w + 1))\n"
-    "    for i in range(Y.shape[0]):\n"
-    "        for j in range(Y.shape[1]):\n"
-    "            Y[i, j] = (X[i:i + h, j:j + w] * K).sum()\n"
-    "    return Y\n"
-)
 
 
 def lookup_table_submission(seed: int) -> str:

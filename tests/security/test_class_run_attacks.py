@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from security_harness import ISOLATION, marker_paths
-
 from cnngrade.grader.gradebook import read_gradebook
+from security_harness import ISOLATION, marker_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = """id: hardening

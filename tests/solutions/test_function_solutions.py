@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from cnngrade.exercises.code import names
 
 from .solution_files import (

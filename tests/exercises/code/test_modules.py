@@ -78,7 +78,9 @@ def test_every_shrink_step_is_a_case_the_references_accept(exercise) -> None:
 def test_manifest_convention_field() -> None:
     from cnngrade.exercises.assignment import parse_manifest
 
-    a = parse_manifest("id: hw\nexercises:\n  - {id: residual, convention: paper}\n  - {id: lenet}\n")
+    a = parse_manifest(
+        "id: hw\nexercises:\n  - {id: residual, convention: paper}\n  - {id: lenet}\n"
+    )
     assert [s.code_id for s in a.slots] == ["residual:paper", "lenet"]
     for entry, message in [
         ("{id: lenet, convention: paper}", "convention 'paper' is not offered by 'lenet'; use one of ('d2l',)"),

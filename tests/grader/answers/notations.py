@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 import sympy
-
 from cnngrade.exercises.core import AnswerSpec
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from cnngrade.exercises.core import AnswerSpec, Problem, Text
 from cnngrade.grader.answers import FormatError, grade_answer, parse_answer
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 SPECS = {
     "integer": AnswerSpec("integer", units=True),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from cnngrade.exercises import registry
 from cnngrade.exercises.core import AnswerSpec, Problem
 from cnngrade.exercises.instantiate import instantiate

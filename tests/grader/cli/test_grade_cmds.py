@@ -7,14 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
-
 import cnngrade.grader.cli.main  # noqa: F401  (registers every command)
+import pytest
 from cnngrade.exercises.assignment import load_manifest, personal_problems
 from cnngrade.grader.cli.app import app
 from cnngrade.grader.cli.grade_cmds import examples_dir
 from cnngrade.grader.gradebook import read_gradebook
+from typer.testing import CliRunner
 
 from ..classdata import write_answers, write_manifest
 
@@ -78,7 +77,11 @@ def test_check_answer_answers_each_student_in_the_rosters_language():
     zh = _check("--student", "s01", "--exercise", "same_padding.1", "--answer", "two")
     assert zh.exit_code == 0
     lines = zh.output.strip().splitlines()
-    assert lines[0].startswith("[格式] ") and lines[1].startswith("得分：") and lines[2].startswith("（")
+    assert (
+        lines[0].startswith("[格式] ")
+        and lines[1].startswith("得分：")
+        and lines[2].startswith("（")
+    )
     assert "score" not in zh.output and "format" not in zh.output
     en = _check("--student", "s02", "--exercise", "same_padding.1", "--answer", "two")
     assert en.exit_code == 0 and _is_english(en.output) and "[format]" in en.output

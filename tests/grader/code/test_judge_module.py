@@ -317,4 +317,7 @@ class SharedVGG(nn.Module):
 def test_a_layer_used_twice_is_named() -> None:
     outcomes = _outcomes("vgg_block", SharedVGG)
     assert [o.status for o in outcomes] == ["passed", "passed", "wrong"]  # 1 and 2 convs are right
-    assert "uses one layer twice where the reference has two (conv2 and conv3)" in outcomes[2].message.en
+    assert (
+        "uses one layer twice where the reference has two (conv2 and conv3)"
+        in outcomes[2].message.en
+    )

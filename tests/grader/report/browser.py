@@ -8,6 +8,7 @@ JavaScript in it once the load event fired.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -89,10 +90,8 @@ class Browser:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        try:
+        with contextlib.suppress(Exception):  # the browser may already be gone
             self._send("Browser.close")
-        except Exception:
-            pass
         try:
             self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:

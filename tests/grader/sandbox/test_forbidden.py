@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from cnngrade.grader.sandbox import Forbidden, static_scan
 
 CONV = Forbidden(

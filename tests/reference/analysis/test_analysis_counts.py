@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 import sympy
 import torch
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from cnngrade.reference.analysis import counts
 from cnngrade.reference.analysis.sizes import conv_output_size
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 def _numel(module: torch.nn.Module) -> int:

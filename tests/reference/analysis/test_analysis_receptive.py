@@ -5,9 +5,6 @@ from __future__ import annotations
 import pytest
 import sympy
 import torch
-from hypothesis import assume, given, settings
-from hypothesis import strategies as st
-
 from cnngrade.reference.analysis import (
     LayerSpec,
     RFInfo,
@@ -20,6 +17,8 @@ from cnngrade.reference.analysis import (
     summarize,
 )
 from cnngrade.reference.models import get
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 
 def _trunk_specs(model: torch.nn.Module) -> list[tuple[torch.nn.Module, LayerSpec]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from cnngrade.reference.analysis import summarize
 from cnngrade.reference.models import get, names
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import torch
-
 from cnngrade.reference.analysis.summary import summarize
 from cnngrade.reference.models import get
 
