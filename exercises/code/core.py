@@ -120,6 +120,9 @@ class CodeExercise:
     references: Callable[[str, tuple[Any, ...]], Any] | None = None
     #: modules: the accepted conventions, e.g. ``("d2l", "paper")`` (a manifest may narrow them)
     conventions: tuple[str, ...] = ()
+    #: the textbook's own names for ``entry`` (d2l's ``vgg_block`` function, its module-level ``net``):
+    #: a file that defines one of these and not ``entry`` is graded through it
+    textbook_names: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in ("function", "module"):

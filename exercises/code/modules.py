@@ -139,7 +139,7 @@ def _accepts(conventions: tuple[str, ...]) -> Text:
 
 def _module(id_: str, entry: str, title: Text, statement: Text, table, groups, *, names=(),
             lazy=(), modes=("eval", "train"), conventions=("d2l",), smaller=lambda init: [],
-            min_side=None) -> CodeExercise:  # fmt: skip
+            min_side=None, textbook_names=()) -> CodeExercise:  # fmt: skip
     accepted = _accepts(conventions)
     return CodeExercise(
         id=id_, topic="architectures", title=title,
@@ -149,6 +149,7 @@ def _module(id_: str, entry: str, title: Text, statement: Text, table, groups, *
         shrink=_shrinker(smaller, min_side),
         forbidden_modules=("scipy.signal", "scipy.ndimage", "torchvision", "reference"),
         seconds_per_case=20.0, references=_references(entry), conventions=tuple(conventions),
+        textbook_names=tuple(textbook_names),
     )  # fmt: skip
 
 
@@ -185,7 +186,7 @@ LENET = _module(
          "AvgPool2d(2, 2)、Conv2d(6, 16, 5)、Sigmoid、AvgPool2d(2, 2)、Flatten、Linear(400, 120)、Sigmoid、"
          "Linear(120, 84)、Sigmoid、Linear(84, 10)。输出 (N, 10)。"),
     [("values", {}, [(2, 1, 28, 28), (3, 1, 28, 28)]), ("other_sizes", {}, [(1, 1, 28, 28)])],
-    (_VALUES, _OTHER),
+    (_VALUES, _OTHER), textbook_names=("net",),  # d2l: net = nn.Sequential(...)
 )  # fmt: skip
 
 VGG_BLOCK = _module(
@@ -199,6 +200,7 @@ VGG_BLOCK = _module(
      ("other_sizes", {"num_convs": 3, "in_channels": 2, "out_channels": 4}, [(2, 2, 6, 6)])],
     (_VALUES, _OTHER), names=("num_convs", "in_channels", "out_channels"), lazy=("in_channels",), min_side=2,
     smaller=lambda init: _fewer(init, layers="num_convs", ones=("in_channels", "out_channels")),
+    textbook_names=("vgg_block",),  # d2l: def vgg_block(num_convs, in_channels, out_channels)
 )  # fmt: skip
 
 RESIDUAL = _module(

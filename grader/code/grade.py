@@ -17,6 +17,7 @@ from cnngrade.grader.code.hint_rank import collect_hints
 from cnngrade.grader.code.judge import SHRINKABLE, CaseOutcome, describe_call, judge
 from cnngrade.grader.code.judge_module import judge_module
 from cnngrade.grader.code.main_block import strip_main_blocks
+from cnngrade.grader.code.textbook_entry import with_textbook_entry
 from cnngrade.grader.code.report import CodeReport, group_scores, load_error_text
 from cnngrade.grader.code.run_cases import limits_for, run_invocations
 from cnngrade.grader.code.shrink import as_json, show, shrink
@@ -102,6 +103,7 @@ def check_source(
         raise ValueError(f"lang must be one of {LANGS}, got {lang!r}")
     start = time.perf_counter()
     source = strip_main_blocks(source)  # self-tests there never run, and may call forbidden APIs
+    source, _ = with_textbook_entry(source, exercise)  # d2l's vgg_block / net as the entry
     run = SubmissionRun(
         exercise, source, limits, filename, require_level, device, tuple(hide_paths)
     )
