@@ -99,7 +99,7 @@ CONV2D_BACKWARD = CodeExercise(
     arg_names=("dout", "x", "weight"),
     output_names=("dx", "dweight", "dbias"),
     forbidden_names=CONV_FORBIDDEN + fa.AUTOGRAD_NAMES,
-    forbidden_aten_ops=CONV_ATEN,
+    forbidden_aten_ops=CONV_ATEN + fa.AUTOGRAD_OPS,
     buggy_rules=(
         BuggyRule(
             "dx_kernel_not_rotated",

@@ -43,5 +43,7 @@ RECURRENT_OPS = ("lstm", "gru", "rnn")
 #: Backward exercises: autograd would compute the gradients.
 AUTOGRAD_NAMES = (
     "torch.autograd.grad", "torch.autograd.backward", "torch.Tensor.backward",
-    "torch.autograd.functional", "torch.func",
+    "torch.autograd.functional", "torch.autograd.forward_ad", "torch.func",
 )  # fmt: skip
+#: Forward-mode autograd (``forward_ad``, ``torch.func.jvp``) goes through dual-tensor operators.
+AUTOGRAD_OPS = (r"make_dual|unpack_dual|fw_primal",)

@@ -96,7 +96,7 @@ MAX_POOL2D_BACKWARD = CodeExercise(
     arg_names=("dout", "x", "kernel_size"),
     output_names=("dx",),
     forbidden_names=POOL_FORBIDDEN + fa.AUTOGRAD_NAMES,
-    forbidden_aten_ops=POOL_ATEN,
+    forbidden_aten_ops=POOL_ATEN + fa.AUTOGRAD_OPS,
     buggy_rules=(
         BuggyRule(
             "ties_to_all_maxima",

@@ -34,6 +34,16 @@ EQUIVALENT_NAMES: dict[str, tuple[str, ...]] = {
     "torch.nn.AvgPool2d": ("torch.nn.modules.pooling.AvgPool2d",),
     "torch.nn.LSTMCell": ("torch.nn.modules.rnn.LSTMCell",),
     "torch.nn.GRUCell": ("torch.nn.modules.rnn.GRUCell",),
+    # calling a tensor's autograd node is backward by hand
+    "torch.Tensor.backward": ("torch.Tensor.grad_fn", "torch.Tensor._grad_fn"),
+    # the engine that torch.autograd.backward and grad call, reached directly
+    "torch.autograd.backward": (
+        "torch.autograd.Variable._execution_engine",
+        "torch.autograd.variable.Variable._execution_engine",
+        "torch.autograd.variable.ImperativeEngine",
+        "torch._C._ImperativeEngine",
+        "torch._C._EngineBase",
+    ),
 }
 #: Namespaces whose attributes are torch operators: ``torch.convolution``, ``torch._C._nn.im2col``.
 OP_NAMESPACES = (

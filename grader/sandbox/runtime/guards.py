@@ -12,6 +12,7 @@ import contextlib
 import importlib
 import importlib.abc
 import sys
+import types
 
 import torch
 
@@ -78,13 +79,27 @@ def _checked_import(original, hook: BlockImports):
     return __import__
 
 
-def _raiser(name: str):
-    def forbidden(*args, **kwargs):
-        ATTEMPTS.append(name)
-        raise ForbiddenUse(name)
+class _Raiser:
+    """Stands in for a forbidden name: calling it, or reading an attribute of it (an engine's
+    ``run_backward``, a module's function; dunders excepted), raises ForbiddenUse, recorded."""
 
-    forbidden.__name__ = name.rsplit(".", 1)[-1]
-    return forbidden
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self.__name__ = name.rsplit(".", 1)[-1]
+
+    def __call__(self, *args, **kwargs):
+        ATTEMPTS.append(self._name)
+        raise ForbiddenUse(self._name)
+
+    def __getattr__(self, attr: str):
+        if attr.startswith("__") and attr.endswith("__"):
+            raise AttributeError(attr)
+        ATTEMPTS.append(self._name)
+        raise ForbiddenUse(self._name)
+
+
+def _raiser(name: str) -> _Raiser:
+    return _Raiser(name)
 
 
 def patch_forbidden_names(names: list[str]) -> None:
@@ -93,11 +108,45 @@ def patch_forbidden_names(names: list[str]) -> None:
     Classes (``torch.nn.Conv2d``) become raisers too: building one is the forbidden use.
     """
     for name in names:
+        if name in _GRAPH_NAMES:
+            _refuse_graph(name)
+            continue
         module_name, _, attr = name.rpartition(".")
         owner = _import_owner(module_name)
-        if owner is not None and hasattr(owner, attr):
+        # a module stays (torch reads torch.autograd.forward_ad when printing any tensor): its
+        # functions are refused by name or on the dispatcher, its import by the scan
+        if (
+            owner is not None
+            and hasattr(owner, attr)
+            and not isinstance(getattr(owner, attr), types.ModuleType)
+        ):
             with contextlib.suppress(AttributeError, TypeError):
                 setattr(owner, attr, _raiser(name))
+
+
+#: A tensor's autograd node: calling it (or walking ``next_functions``) computes gradients by hand.
+_GRAPH_NAMES = frozenset({"torch.Tensor.grad_fn", "torch.Tensor._grad_fn"})
+
+
+def _refuse_graph(name: str) -> None:
+    """Make reading ``name`` on a tensor that has an autograd node a forbidden use.
+
+    A property on ``torch.Tensor`` (the C base type cannot be patched): ``None`` for tensors outside
+    any graph, so printing or converting plain tensors is unaffected.
+    """
+    attr = name.rpartition(".")[2]
+    original = getattr(torch._C.TensorBase, attr, None)
+    if original is None or not hasattr(original, "__get__"):
+        return
+
+    def read(tensor):
+        if original.__get__(tensor) is None:
+            return None
+        ATTEMPTS.append(name)
+        raise ForbiddenUse(name)
+
+    with contextlib.suppress(AttributeError, TypeError):
+        setattr(torch.Tensor, attr, property(read))
 
 
 def _import_owner(dotted: str):
