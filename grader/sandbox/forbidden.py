@@ -34,6 +34,20 @@ EQUIVALENT_NAMES: dict[str, tuple[str, ...]] = {
     "torch.nn.AvgPool2d": ("torch.nn.modules.pooling.AvgPool2d",),
     "torch.nn.LSTMCell": ("torch.nn.modules.rnn.LSTMCell",),
     "torch.nn.GRUCell": ("torch.nn.modules.rnn.GRUCell",),
+    # NumPy's own modules hold the same functions (and the C kernels behind them)
+    "numpy.correlate": (
+        "numpy._core.numeric.correlate",
+        "numpy._core.multiarray.correlate2",
+        "numpy._core._multiarray_umath.correlate2",
+    ),
+    "numpy.convolve": (
+        "numpy._core.numeric.convolve",
+        "numpy._core.multiarray.correlate",
+        "numpy._core._multiarray_umath.correlate",
+    ),
+    "numpy.lib.stride_tricks.sliding_window_view": (
+        "numpy.lib._stride_tricks_impl.sliding_window_view",
+    ),
     # calling a tensor's autograd node is backward by hand
     "torch.Tensor.backward": ("torch.Tensor.grad_fn", "torch.Tensor._grad_fn"),
     # the engine that torch.autograd.backward and grad call, reached directly

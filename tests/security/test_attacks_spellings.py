@@ -1,0 +1,81 @@
+"""A forbidden NumPy function reached through NumPy's own modules: ``numpy._core`` holds
+``correlate``/``convolve`` and the C kernels behind them, ``numpy.lib._stride_tricks_impl`` holds
+``sliding_window_view``. Module names are computed so that only the run-time guard can see them;
+each attack must end as ``forbidden``, and computes when nothing is forbidden (the control).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from cnngrade.exercises.code import get as get_exercise
+from cnngrade.grader.code.run_cases import forbidden_of
+from cnngrade.grader.sandbox import Call, Forbidden
+from security_harness import attack
+
+CORR2D = forbidden_of(get_exercise("corr2d"))
+IM2COL = forbidden_of(get_exercise("im2col"))
+RNG = np.random.default_rng(7)
+X2, K2 = RNG.standard_normal((5, 6)), RNG.standard_normal((2, 3))
+X4 = RNG.standard_normal((1, 2, 4, 4))
+
+#: corr2d by rows: each output row is a sum of 1-D correlations (a library convolution).
+_ROWS = (
+    "    h, w = K.shape\n"
+    "    Y = np.zeros((X.shape[0] - h + 1, X.shape[1] - w + 1))\n"
+    "    for i in range(Y.shape[0]):\n"
+    "        for a in range(h):\n"
+    "            Y[i] += f(X[i + a], K[a])\n"
+    "    return Y\n"
+)
+CORR_ROUTES = {
+    "numeric-correlate": (
+        "    m = importlib.import_module('numpy._core.' + 'numeric')\n"
+        "    f = lambda a, b: getattr(m, 'corr' + 'elate')(a, b, 'valid')\n"
+    ),
+    "multiarray-correlate2": (
+        "    m = importlib.import_module('numpy._core.' + 'multiarray')\n"
+        "    f = lambda a, b: getattr(m, 'correlate' + '2')(a, b, 0)\n"
+    ),
+    "umath-correlate2": (
+        "    m = importlib.import_module('numpy._core.' + '_multiarray_umath')\n"
+        "    f = lambda a, b: getattr(m, 'correlate' + '2')(a, b, 0)\n"
+    ),
+    "numeric-convolve": (
+        "    m = importlib.import_module('numpy._core.' + 'numeric')\n"
+        "    f = lambda a, b: getattr(m, 'con' + 'volve')(a, b[::-1], 'valid')\n"
+    ),
+    "polymul": ("    f = lambda a, b: np.polymul(a, b[::-1])[len(b) - 1 : len(a)]\n"),
+}
+
+
+def _corr(route: str) -> str:
+    return (
+        "import importlib\nimport numpy as np\n\ndef conv2d(X, K):\n" + CORR_ROUTES[route] + _ROWS
+    )
+
+
+@pytest.mark.parametrize("route", sorted(CORR_ROUTES))
+def test_numpy_correlate_through_numpy_core_is_refused(route: str) -> None:
+    calls = [Call((X2, K2))]
+    expected = sum(
+        np.array([[X2[i + a, j : j + 3] @ K2[a] for j in range(4)] for i in range(4)])
+        for a in range(2)
+    )
+    control = attack(_corr(route), calls=calls, forbidden=Forbidden(), tag=route)
+    assert control.results[0].ok and np.allclose(control.results[0].outputs[0], expected)
+    report = attack(_corr(route), calls=calls, forbidden=CORR2D, tag=route)
+    assert report.results[0].status == "forbidden", report.results[0]
+
+
+def test_sliding_window_view_through_its_implementation_module_is_refused() -> None:
+    source = (
+        "import importlib\n\ndef conv2d(x):\n"
+        "    m = importlib.import_module('numpy.lib.' + '_stride_tricks_impl')\n"
+        "    return getattr(m, 'sliding_window' + '_view')(x, (2, 2), axis=(2, 3)).copy()\n"
+    )
+    calls = [Call((X4,))]
+    control = attack(source, calls=calls, forbidden=Forbidden(), tag="swv")
+    assert control.results[0].ok
+    report = attack(source, calls=calls, forbidden=IM2COL, tag="swv")
+    assert report.results[0].status == "forbidden", report.results[0]
