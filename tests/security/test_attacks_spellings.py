@@ -79,3 +79,26 @@ def test_sliding_window_view_through_its_implementation_module_is_refused() -> N
     assert control.results[0].ok
     report = attack(source, calls=calls, forbidden=IM2COL, tag="swv")
     assert report.results[0].status == "forbidden", report.results[0]
+
+
+def test_a_python_implementation_of_a_refused_operator_is_named_as_spelled() -> None:
+    """torch's own Python lstm_cell (a decomposition) is refused, and the verdict names it."""
+    from security_harness import FAST
+
+    lstm = forbidden_of(get_exercise("lstm_cell"))
+    source = (
+        "import importlib, torch\n\ndef conv2d(x, h, c, w_ih, w_hh, b_ih, b_hh):\n"
+        "    d = importlib.import_module('torch._de' + 'comp.decompositions')\n"
+        "    t = torch.from_numpy\n    inp = t(x) @ t(w_ih).T + t(b_ih)\n"
+        "    hy, cy = getattr(d, 'lstm' + '_cell')(inp, t(h), t(c), t(w_hh), t(b_hh), None, 1)\n"
+        "    return hy.numpy()\n"
+    )
+    x, h = RNG.standard_normal((2, 3)), RNG.standard_normal((2, 4))
+    calls = [Call((x, h, h, RNG.standard_normal((16, 3)), RNG.standard_normal((16, 4)),
+                   RNG.standard_normal(16), RNG.standard_normal(16)))]  # fmt: skip
+    report = attack(source, calls=calls, forbidden=lstm, limits=FAST, tag="decomp")
+    r = report.results[0]
+    assert r.status == "forbidden", r
+    assert r.message == (
+        "uses torch._decomp.decompositions.lstm_cell, which this exercise forbids"
+    ), r.message

@@ -127,7 +127,8 @@ def _refuser(shown: str):
 def refuse_python_impls(plan: tuple[tuple[object, object, str], ...]) -> None:
     """Replace each planned Python implementation with a raiser (and drop the op's Python kernels)."""
     for namespace, key, name in plan:
-        refuse = _kernel_raiser(name)
+        # an operator ("aten::im2col") gets its friendly name; a function is named as it is spelled
+        refuse = _kernel_raiser(name) if "::" in name else _refuser(name)
         if isinstance(namespace, dict):
             namespace[key] = refuse
             with contextlib.suppress(AttributeError):
