@@ -37,6 +37,8 @@ POOLING_OPS = (r"pool[123]d",)
 RECURRENT_NAMES = (
     "torch.nn.LSTMCell", "torch.nn.GRUCell", "torch.nn.RNNCell", "torch.nn.LSTM", "torch.nn.GRU",
     "torch.nn.RNN", f"{_F}lstm_cell", f"{_F}gru_cell", "torch.lstm_cell", "torch.gru_cell",
+    # torch's quantizable LSTM is written in Python from Linear layers: no LSTM operator to refuse
+    "torch.ao.nn.quantizable.LSTMCell", "torch.ao.nn.quantizable.LSTM",
 )  # fmt: skip
 RECURRENT_OPS = ("lstm", "gru", "rnn")
 

@@ -34,6 +34,18 @@ EQUIVALENT_NAMES: dict[str, tuple[str, ...]] = {
     "torch.nn.AvgPool2d": ("torch.nn.modules.pooling.AvgPool2d",),
     "torch.nn.LSTMCell": ("torch.nn.modules.rnn.LSTMCell",),
     "torch.nn.GRUCell": ("torch.nn.modules.rnn.GRUCell",),
+    "torch.ao.nn.quantizable.LSTMCell": (
+        "torch.ao.nn.quantizable.modules.LSTMCell",
+        "torch.ao.nn.quantizable.modules.rnn.LSTMCell",
+        "torch.nn.quantizable.LSTMCell",
+        "torch.nn.quantizable.modules.rnn.LSTMCell",
+    ),
+    "torch.ao.nn.quantizable.LSTM": (
+        "torch.ao.nn.quantizable.modules.LSTM",
+        "torch.ao.nn.quantizable.modules.rnn.LSTM",
+        "torch.nn.quantizable.LSTM",
+        "torch.nn.quantizable.modules.rnn.LSTM",
+    ),
     # NumPy's own modules hold the same functions (and the C kernels behind them)
     "numpy.correlate": (
         "numpy._core.numeric.correlate",

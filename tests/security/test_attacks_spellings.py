@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 from cnngrade.exercises.code import get as get_exercise
 from cnngrade.grader.code.run_cases import forbidden_of
 from cnngrade.grader.sandbox import Call, Forbidden
@@ -102,3 +103,34 @@ def test_a_python_implementation_of_a_refused_operator_is_named_as_spelled() -> 
     assert r.message == (
         "uses torch._decomp.decompositions.lstm_cell, which this exercise forbids"
     ), r.message
+
+
+#: torch's quantizable LSTMCell is plain Python over Linear layers: no LSTM operator runs.
+QUANTIZABLE_LSTM = (
+    "import importlib, torch\n\ndef conv2d(x, h, c, w_ih, w_hh, b_ih, b_hh):\n"
+    "    q = importlib.import_module('torch.ao.nn.quantiz' + 'able.modules.rnn')\n"
+    "    t = torch.from_numpy\n"
+    "    cell = getattr(q, 'LSTM' + 'Cell')(x.shape[1], h.shape[1]).double()\n"
+    "    with torch.no_grad():\n"
+    "        cell.igates.weight.copy_(t(w_ih))\n        cell.igates.bias.copy_(t(b_ih))\n"
+    "        cell.hgates.weight.copy_(t(w_hh))\n        cell.hgates.bias.copy_(t(b_hh))\n"
+    "        hy, cy = cell(t(x), (t(h), t(c)))\n"
+    "    return hy.numpy()\n"
+)
+
+
+def test_torchs_python_lstm_cell_is_refused() -> None:
+    from security_harness import FAST
+
+    x, h = RNG.standard_normal((2, 3)), RNG.standard_normal((2, 4))
+    args = (x, h, h, RNG.standard_normal((16, 3)), RNG.standard_normal((16, 4)),
+            RNG.standard_normal(16), RNG.standard_normal(16))  # fmt: skip
+    t = [torch.from_numpy(a) for a in args]
+    expected = torch.lstm_cell(t[0], (t[1], t[2]), *t[3:])[0].numpy()
+    control = attack(QUANTIZABLE_LSTM, calls=[Call(args)], forbidden=Forbidden(), limits=FAST)
+    assert control.results[0].ok and np.allclose(control.results[0].outputs[0], expected)
+    lstm = forbidden_of(get_exercise("lstm_cell"))
+    report = attack(QUANTIZABLE_LSTM, calls=[Call(args)], forbidden=lstm, limits=FAST, tag="qlstm")
+    r = report.results[0]
+    assert r.status == "forbidden", r
+    assert "torch.ao.nn.quantizable" in r.message, r.message
