@@ -21,7 +21,7 @@ from cnngrade.grader.sandbox.api import CallResult
 from cnngrade.grader.sandbox.runtime.probe_tie import candidates
 from cnngrade.grader.sandbox.runtime.probe_trace import HYPER, KINDS
 
-_MODES = ("eval", "train")
+_MODES = ("eval", "train", "after_train")
 _KNOWN = frozenset(KINDS.values())
 _ATTRS = frozenset(a for names in HYPER.values() for a in names) | {
     "scalar",
@@ -132,9 +132,18 @@ def _explain(exercise, refs, got, trace, out_src, counts) -> Text:
         for (k, m), e in ref.outputs.items()
         if not _ok(exercise, got.get((r, 0, k, m, "out")), e)
     ]
+    if fails and all(m == "after_train" for _, m in fails):
+        return E.running_stats(ref, trace, maps[0])
     first = [m for k, m in fails if k == 0]
     if not first:
         k, m = fails[0] if fails else (0, "eval")
+        g, e = got.get((r, 0, k, m, "out")), ref.outputs.get((k, m))
+        if g is not None and e is not None and np.shape(g) != np.shape(e):
+            return Text(f"outputs agree on the first input, but on input {k + 1} the output shape is "
+                        f"{tuple(np.shape(g))}, expected {tuple(np.shape(e))}: does the block depend on "
+                        "the input size?",
+                        f"第一个输入的输出一致，但第 {k + 1} 个输入的输出形状为 {tuple(np.shape(g))}，应为 "
+                        f"{tuple(np.shape(e))}：模块是否依赖于输入尺寸？")  # fmt: skip
         return Text(f"outputs agree on the first input but differ on input {k + 1} ({m} mode)",
                     f"第一个输入的输出一致，但第 {k + 1} 个输入（{m} 模式）的输出不同")  # fmt: skip
     mode = first[0]
@@ -167,12 +176,17 @@ def _departure(ref, r, got, trace, out_src, inverse, mode, smap) -> Text:
         j = inverse.get(p)
         e_in, e_out = values.get(t, (None, None))
         s_in, s_out = got.get((r, 0, 0, mode, f"in:{p}")), got.get((r, 0, 0, mode, f"op:{p}"))
+        if j is not None and (r, 0, 0, mode, f"skip:{p}") in got:
+            return E.skipped(ref, t, mode)
         if j is None or s_in is None:
             continue
         if not close(s_in, e_in):
             return E.before(ref, t, trace, j, s_in, mode, smap)
         if not close(s_out, e_out):
-            return E.at(ref, t, trace, j, mode)
+            batch = got.get((r, 0, 0, mode, f"bn:{p}"))
+            return E.at(
+                ref, t, trace, j, mode, None if batch is None or batch.size != 1 else bool(batch[0])
+            )
     student, expected = got.get((r, 0, 0, mode, "out")), ref.outputs[(0, mode)]
     return E.after(ref, trace, out_src, student, expected, mode, smap)
 

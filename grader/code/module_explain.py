@@ -22,7 +22,8 @@ _SHOWN = {
     "max_pool2d": "max pooling", "avg_pool2d": "average pooling", "adaptive_avg_pool2d": "adaptive average pooling",
     "adaptive_max_pool2d": "adaptive max pooling", "add": "a sum (+)", "sub": "a subtraction",
     "mul": "a multiplication", "div": "a division", "neg": "a negation", "cat": "a concatenation",
-    "abs": "abs", "clamp": "clamp", "hardtanh": "Hardtanh", "dropout": "Dropout", "stack": "a stack (torch.stack: a new dimension)",
+    "abs": "abs", "clamp": "clamp", "hardtanh": "Hardtanh", "dropout": "Dropout",
+    "pad": "an explicit pad (F.pad, or a padding_mode other than zeros)", "stack": "a stack (torch.stack: a new dimension)",
 }  # fmt: skip
 _SHOWN_ZH = {"max_pool2d": "最大池化", "avg_pool2d": "平均池化", "add": "加法 (+)", "cat": "拼接", "mul": "乘法",
              "sub": "减法", "div": "除法", "neg": "取负"}  # fmt: skip
@@ -53,7 +54,8 @@ def _op_text(op: dict, lang: str) -> str:
         stride = (
             attrs.get("stride") if attrs.get("stride") not in (None, []) else attrs["kernel_size"]
         )
-        return f"{base} ({_fmt(attrs['kernel_size'])}, stride {_fmt(stride)})"
+        ceil = ", ceil_mode" if attrs.get("ceil_mode") else ""
+        return f"{base} ({_fmt(attrs['kernel_size'])}, stride {_fmt(stride)}{ceil})"
     if kind in ("mul", "add", "sub", "div") and "scalar" in attrs:
         return f"{base} by {attrs['scalar']:g}" if lang == "en" else f"{base} {attrs['scalar']:g}"
     return base
@@ -241,19 +243,21 @@ def _differ(ref, trace, ref_chain, mine, through, name, smap, ends) -> Text:
 _HYPER_SHOWN = ("stride", "padding", "dilation", "groups", "kernel_size", "eps")
 
 
-def at(ref: ReferenceRun, t: int, trace: list[dict], j: int, mode: str) -> Text:
-    """Same input and weights, different output: a hyper-parameter (or the BN mode) differs."""
+def at(
+    ref: ReferenceRun, t: int, trace: list[dict], j: int, mode: str, batch: bool | None = None
+) -> Text:
+    """Same input and weights, different output: a hyper-parameter (or the BN mode) differs.
+    ``batch``: whether the student's BN used batch statistics in this mode's run (``trace`` is the
+    eval-mode trace: its ``training`` flag holds for eval only)."""
     name = names(ref)[t]
     mine, theirs = trace[j].get("attrs", {}), ref.ops[t].get("attrs", {})
-    if (
-        ref.ops[t]["kind"] == "batch_norm"
-        and "training" in mine
-        and bool(mine["training"]) != (mode == "train")
-    ):
-        stats = "batch statistics" if mine["training"] else "running statistics"
+    if batch is None and mode == "eval" and "training" in mine:
+        batch = bool(mine["training"])
+    if ref.ops[t]["kind"] == "batch_norm" and batch is not None and batch != (mode == "train"):
+        stats = "batch statistics" if batch else "running statistics"
         return _both(f"in {mode} mode your {name} normalizes with {stats}; the reference uses the other ones "
                      "(do not pass training= yourself; BatchNorm2d follows the module's mode)",
-                     f"{mode} 模式下你的 {name} 使用了{'批统计量' if mine['training'] else '滑动统计量'}；参考实现相反"
+                     f"{mode} 模式下你的 {name} 使用了{'批统计量' if batch else '滑动统计量'}；参考实现相反"
                      "（不要自己传 training=；BatchNorm2d 随模块模式变化）")  # fmt: skip
     for attr in _HYPER_SHOWN:
         if attr in mine and attr in theirs and _pair(mine[attr]) != _pair(theirs[attr]):
@@ -276,7 +280,53 @@ def after(
         return _both(f"your output is the reference's times {scaled[0]:.4g} plus {scaled[1]:.4g}: remove the "
                      "extra scaling or shift at the end",
                      f"你的输出等于参考输出乘 {scaled[0]:.4g} 再加 {scaled[1]:.4g}：去掉末尾多余的缩放或平移")  # fmt: skip
+    dims = _cat_dims(ref, trace, out_src)
+    if dims is not None:
+        return _both(f"you concatenate on dim {dims[0]}; the reference on dim {dims[1]} (the channels)",
+                     f"你在第 {dims[0]} 维拼接；参考实现在第 {dims[1]} 维（通道）")  # fmt: skip
     ref_chain = chain(list(ref.ops), ref.output)
     mine = chain(trace, out_src) if 0 <= out_src < len(trace) else []
     through = _agree_through(ref, ref.output, itself=True)
     return _differ(ref, trace, ref_chain, mine, through, "", smap, (ref.output, out_src))
+
+
+def skipped(ref: ReferenceRun, t: int, mode: str) -> Text:
+    """The block uses op ``t`` in eval mode but its forward in ``mode`` skips it."""
+    name = names(ref)[t]
+    return _both(f"in {mode} mode your block does not apply {name} (it does in eval mode): do not branch "
+                 "on self.training; the layers follow the module's mode themselves",
+                 f"{mode} 模式下你的模块没有使用 {name}（评估模式下使用了）：不要根据 self.training 分支；"
+                 "各层会自行随模块模式变化")  # fmt: skip
+
+
+def running_stats(ref: ReferenceRun, trace: list[dict], mapping: dict[int, int]) -> Text:
+    """Outputs agree in both modes; only the running stats a training forward leaves differ."""
+    label = names(ref)
+    for j, p in sorted(mapping.items()):
+        t = ref.tied[p]
+        mine, theirs = trace[j].get("attrs", {}), ref.ops[t].get("attrs", {})
+        if ref.ops[t]["kind"] == "batch_norm" and mine.get("momentum") != theirs.get("momentum"):
+            return _both(f"{label[t]} uses momentum {mine.get('momentum')}, the reference {theirs.get('momentum')}: "
+                         "after a training-mode forward the running statistics differ (PyTorch's momentum is "
+                         "the weight of the new batch: 0.1, where Keras writes 0.9)",
+                         f"{label[t]} 的 momentum 为 {mine.get('momentum')}，参考实现为 {theirs.get('momentum')}："
+                         "训练模式前向之后滑动统计量不同（PyTorch 的 momentum 是新批次的权重：0.1，Keras 写作 0.9）")  # fmt: skip
+    return _both("outputs agree in eval and training mode, but after a training-mode forward the running "
+                 "statistics differ from the reference's: check BatchNorm2d's momentum and track_running_stats",
+                 "评估与训练模式下输出一致，但训练模式前向之后滑动统计量与参考实现不同："
+                 "请检查 BatchNorm2d 的 momentum 与 track_running_stats")  # fmt: skip
+
+
+def _cat_dims(ref: ReferenceRun, trace: list[dict], out_src: int) -> tuple[int, int] | None:
+    """(your dim, the reference's) when both outputs are concatenations on different dimensions."""
+
+    def dim(op: dict) -> int | None:
+        d, n = op.get("attrs", {}).get("dim", 0), len(op.get("out_shape", []))
+        return d + n if type(d) is int and d < 0 else d if type(d) is int else None
+
+    theirs = ref.ops[ref.output] if 0 <= ref.output < len(ref.ops) else None
+    mine = trace[out_src] if 0 <= out_src < len(trace) else None
+    if not (theirs and mine and theirs["kind"] == mine["kind"] == "cat"):
+        return None
+    a, b = dim(mine), dim(theirs)
+    return (a, b) if a is not None and b is not None and a != b else None

@@ -27,7 +27,8 @@ class ReferenceRun:
     """One convention's reference block run on a case.
 
     ``ops``: its trace (see ``probe_trace``); ``tied``: trace indices of its parametrized ops (the
-    order of ``sent.ops``); ``outputs[(k, mode)]``: output for input ``k``; ``values[mode]``:
+    order of ``sent.ops``); ``outputs[(k, mode)]``: output for input ``k`` (mode ``after_train``: eval
+    after a training-mode forward, with the running stats it left); ``values[mode]``:
     ``{trace index: (input, output)}`` of the parametrized ops (and cat outputs) on input 0;
     ``output``: the trace index of the op whose result the block returns.
     """
@@ -99,6 +100,10 @@ def _run_convention(exercise: CodeExercise, convention: str, inv: Invocation) ->
                 keep.start(x)
             with torch.no_grad(), keep or contextlib.nullcontext():
                 outputs[(k, mode)] = block(x).numpy().copy()
+            if mode == "train":  # eval, with the running stats this forward left (BN momentum)
+                block.eval()
+                with torch.no_grad():
+                    outputs[(k, "after_train")] = block(x0.clone()).numpy().copy()
             if keep is not None:
                 keep.close()
                 values[mode] = {

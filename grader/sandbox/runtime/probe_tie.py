@@ -161,6 +161,40 @@ def _run(model, x, mode: str, keep: bool):
     return y, tracer
 
 
+def _align(first: list[dict], again: list[dict]) -> dict[int, int]:
+    """Trace index in ``first`` -> index of the same parametrized op (same kind and tensors, same
+    occurrence) in ``again``: a forward in another mode may run other ops (BatchNorm's
+    ``num_batches_tracked += 1`` in training, a branch on ``self.training``)."""
+    where: dict = defaultdict(list)
+    for i, op in enumerate(again):
+        if op["params"]:
+            where[(op["kind"], tuple(sorted(op["params"].items())))].append(i)
+    out, used = {}, defaultdict(int)
+    for j, op in enumerate(first):
+        if op["params"]:
+            k = (op["kind"], tuple(sorted(op["params"].items())))
+            if used[k] < len(where[k]):
+                out[j] = where[k][used[k]]
+            used[k] += 1
+    return out
+
+
+def _add_values(packer, label: list, mapping: dict[int, int], student: list[dict], seen) -> None:
+    """Each tied op's input and output in this run (``skip:i`` when this mode's forward skips it)."""
+    align = _align(student, seen.ops)
+    for j, i in mapping.items():
+        a = align.get(j)
+        if a is None:
+            packer.add([*label, f"skip:{i}"], np.zeros((0,)))
+        elif a in seen.values and seen.values[a][0] is not None:
+            packer.add([*label, f"in:{i}"], seen.values[a][0].numpy())
+            packer.add([*label, f"op:{i}"], seen.values[a][1].numpy())
+            if "training" in seen.ops[a]["attrs"]:  # batch stats or running stats, in this run
+                packer.add(
+                    [*label, f"bn:{i}"], np.array([float(bool(seen.ops[a]["attrs"]["training"]))])
+                )
+
+
 class _Packer:
     def __init__(self, max_bytes: int) -> None:
         self.parts: list[np.ndarray] = []
@@ -209,6 +243,8 @@ def run_tied(cls, call: dict, ctx: dict) -> dict:
         with torch.no_grad(), tracer:
             y = model(x0)
         student = tracer.ops
+        if isinstance(y, (tuple, list)):
+            raise convert.InvalidOutput(f"forward returned a {type(y).__name__}, not a tensor: return the block's output only")  # fmt: skip
         output = tracer.source(y) if isinstance(y, torch.Tensor) else -2
         packer.add([0, 0, 0, "eval", "raw"], y)  # its own weights: for the output shape only
         found = []
@@ -223,14 +259,10 @@ def run_tied(cls, call: dict, ctx: dict) -> dict:
                         y, seen = _run(model, x, mode, keep)
                         packer.add([r, c, k, mode, "out"], y)
                         if seen is not None:
-                            for j, i in mapping.items():
-                                if j in seen.values and seen.values[j][0] is not None:
-                                    packer.add(
-                                        [r, c, k, mode, f"in:{i}"], seen.values[j][0].numpy()
-                                    )
-                                    packer.add(
-                                        [r, c, k, mode, f"op:{i}"], seen.values[j][1].numpy()
-                                    )
+                            _add_values(packer, [r, c, k, mode], mapping, student, seen)
+                        if mode == "train":  # eval, with the running stats this forward left
+                            y, _ = _run(model, x, "eval", False)
+                            packer.add([r, c, k, "after_train", "out"], y)
     convert.save_outputs([packer.array()], ctx["index"], ctx["job_fd"])
     params = int(sum(np.prod(p.shape) for p in model.parameters()))
     facts = {

@@ -32,7 +32,7 @@ KINDS = {
                                   "softplus", "softmax", "log_softmax", "selu", "celu", "prelu")},
     **{n: "max_pool2d" for n in ("max_pool2d", "_max_pool2d", "max_pool2d_with_indices")},
     "avg_pool2d": "avg_pool2d", "adaptive_avg_pool2d": "adaptive_avg_pool2d",
-    "adaptive_max_pool2d": "adaptive_max_pool2d", "dropout": "dropout",
+    "adaptive_max_pool2d": "adaptive_max_pool2d", "dropout": "dropout", "pad": "pad",
     **{n: "cat" for n in ("cat", "concat", "concatenate")}, "stack": "stack",
     **{n: "add" for n in ("add", "add_", "__add__", "__radd__", "__iadd__")},
     **{n: "sub" for n in ("sub", "sub_", "__sub__", "__rsub__", "__isub__", "rsub")},
@@ -61,7 +61,7 @@ LEAF_KINDS = {
     "Sigmoid": "sigmoid", "Tanh": "tanh", "MaxPool2d": "max_pool2d", "AvgPool2d": "avg_pool2d",
     "AdaptiveAvgPool2d": "adaptive_avg_pool2d", "Dropout": "dropout",
 }  # fmt: skip
-_LEAF_ATTRS = ("kernel_size", "stride", "padding", "dilation", "groups", "eps")
+_LEAF_ATTRS = ("kernel_size", "stride", "padding", "dilation", "groups", "eps", "momentum")
 MAX_OPS = 400
 ACTIVATIONS = frozenset(("relu", "sigmoid", "tanh", "relu6", "leaky_relu", "elu", "gelu", "silu", "mish",
                          "hardtanh", "hardsigmoid", "hardswish", "softplus", "selu", "celu", "prelu"))  # fmt: skip

@@ -321,3 +321,58 @@ def test_a_layer_used_twice_is_named() -> None:
         "uses one layer twice where the reference has two (conv2 and conv3)"
         in outcomes[2].message.en
     )
+
+
+class _Transition(nn.Module):
+    """d2l's transition block with a knob for each bug below."""
+
+    def __init__(self, cin, cout, momentum=0.1, skip_bn_in_training=False, eps=1e-5):
+        super().__init__()
+        self.bn = nn.BatchNorm2d(cin, eps=eps, momentum=momentum)
+        self.conv = nn.Conv2d(cin, cout, 1)
+        self.skip = skip_bn_in_training
+
+    def forward(self, x):
+        h = x if (self.skip and self.training) else self.bn(x)
+        return F.avg_pool2d(self.conv(F.relu(h)), 2)
+
+
+def _transition(**kw):
+    return lambda cin, cout: _Transition(cin, cout, **kw)
+
+
+def test_bn_momentum_fails_on_the_running_statistics_it_leaves() -> None:
+    _assert_passes("transition_block", _transition(), "d2l")
+    _assert_fails(
+        "transition_block", _transition(momentum=0.9), "bn1 uses momentum 0.9, the reference 0.1"
+    )
+
+
+def test_a_training_mode_departure_reads_that_mode_s_trace() -> None:
+    """In training mode BatchNorm runs an extra op (num_batches_tracked += 1) and a branch on
+    self.training may skip a layer: the departure is found in that mode's own trace."""
+    _assert_fails("transition_block", _transition(skip_bn_in_training=True),
+                  "in train mode your block does not apply bn1")  # fmt: skip
+
+
+def test_a_shape_that_differs_on_a_later_input_is_named() -> None:
+    class Fixed(nn.Module):
+        def __init__(self, cin, cout):
+            super().__init__()
+            self.net = nn.Sequential(
+                nn.BatchNorm2d(cin), nn.ReLU(), nn.Conv2d(cin, cout, 1), nn.AdaptiveAvgPool2d(4)
+            )
+
+        def forward(self, x):
+            return self.net(x)
+
+    _assert_fails("transition_block", Fixed, "on input 2 the output shape is")
+
+
+def test_a_tuple_output_is_named() -> None:
+    class Pair(_Transition):
+        def forward(self, x):
+            return super().forward(x), x
+
+    with pytest.raises(convert.InvalidOutput, match="returned a tuple"):
+        _outcomes("transition_block", lambda a, b: Pair(a, b))

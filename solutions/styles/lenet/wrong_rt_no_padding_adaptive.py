@@ -1,0 +1,20 @@
+"""Wrong LeNet: the first conv without padding, "fixed" with AdaptiveAvgPool2d(14) so the sizes fit.
+
+Deserves: status wrong.
+Feedback: padding
+"""
+
+from torch import nn
+
+
+class LeNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv2d(1, 6, 5), nn.Sigmoid(), nn.AdaptiveAvgPool2d(14),
+            nn.Conv2d(6, 16, 5), nn.Sigmoid(), nn.AvgPool2d(2, 2), nn.Flatten(),
+            nn.Linear(400, 120), nn.Sigmoid(), nn.Linear(120, 84), nn.Sigmoid(), nn.Linear(84, 10),
+        )
+
+    def forward(self, x):
+        return self.net(x)
