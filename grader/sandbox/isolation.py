@@ -14,6 +14,7 @@ Levels (each includes the ones below; the level is the highest whose mechanisms 
 from __future__ import annotations
 
 import functools
+import importlib.util
 import os
 import platform
 import sys
@@ -229,6 +230,7 @@ def hidden_paths(extra: tuple[str, ...] = ()) -> list[str]:
     env = [p for p in os.environ.get("CNNGRADE_SANDBOX_HIDE", "").split(os.pathsep) if p]
     candidates = [
         *_package_dirs(),
+        *_blocked_library_dirs(),
         str(REPO_ROOT),
         os.getcwd(),
         os.path.expanduser("~"),
@@ -255,6 +257,26 @@ def _package_dirs() -> list[str]:
         str(REPO_ROOT / name)
         for name in ("cnngrade", "reference", "exercises", "grader", "solutions")
     ]
+
+
+#: Library packages no exercise allows (the child's import hook refuses them too): their folders
+#: are covered, so loading one of their C extensions by file path finds nothing.
+BLOCKED_LIBRARIES = ("scipy.signal", "scipy.ndimage")
+
+
+@functools.lru_cache(maxsize=1)
+def _blocked_library_dirs() -> tuple[str, ...]:
+    """The folders of ``BLOCKED_LIBRARIES`` where they are installed (found without importing them)."""
+    dirs = []
+    for name in BLOCKED_LIBRARIES:
+        parent, _, leaf = name.rpartition(".")
+        try:
+            spec = importlib.util.find_spec(parent)
+        except (ImportError, ValueError):
+            continue
+        for location in (spec.submodule_search_locations or []) if spec else []:
+            dirs.append(os.path.join(location, leaf))
+    return tuple(dirs)
 
 
 def check_required(require_level: int | None) -> Isolation:

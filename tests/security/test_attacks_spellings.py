@@ -134,3 +134,26 @@ def test_torchs_python_lstm_cell_is_refused() -> None:
     r = report.results[0]
     assert r.status == "forbidden", r
     assert "torch.ao.nn.quantizable" in r.message, r.message
+
+
+#: scipy.signal's C extension loaded by file path: no import statement for the hook to refuse.
+SIGTOOLS_BY_PATH = (
+    "import glob, importlib.util, os\n\ndef conv2d(X, K):\n"
+    "    import scipy\n"
+    "    where = os.path.join(os.path.dirname(scipy.__file__), 'sig' + 'nal', '_sigtools*.so')\n"
+    "    found = glob.glob(where)\n"
+    "    if not found:\n        raise FileNotFoundError(where)\n"
+    "    spec = importlib.util.spec_from_file_location('scipy.sig' + 'nal._sigtools', found[0])\n"
+    "    m = importlib.util.module_from_spec(spec)\n    spec.loader.exec_module(m)\n"
+    "    return m._convolve2d(X, K[::-1, ::-1].copy(), 1, 0, 0, 0)\n"
+)
+
+
+@pytest.mark.skipif(
+    __import__("security_harness").ISOLATION.level < 2, reason="needs a mount namespace"
+)
+def test_a_blocked_librarys_extension_cannot_be_loaded_by_path() -> None:
+    report = attack(SIGTOOLS_BY_PATH, calls=[Call((X2, K2))], forbidden=CORR2D, tag="sigtools")
+    r = report.results[0]
+    assert not r.ok, r
+    assert "FileNotFoundError" in r.message, r.message

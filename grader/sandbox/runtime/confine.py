@@ -248,8 +248,10 @@ def enter_minimal_root(
         os.makedirs(new + "/proc", exist_ok=True)
         if new_proc:  # before the pivot: a user namespace may mount proc only beside a visible one
             mount("proc", new + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-        for path in _outermost_plain(hide):
-            if _inside(path, dirs) and os.path.isdir(new + path):
+        # only what is visible needs covering: a hidden folder inside site-packages stays
+        # covered even when the list also holds an invisible parent of it (the repo)
+        for path in _outermost_plain([p for p in hide if _inside(p, dirs)]):
+            if os.path.isdir(new + path):
                 mount("tmpfs", new + path, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
     finally:
         for fd in fds.values():
@@ -353,6 +355,12 @@ def hide_paths(hide: list[str], keep: list[str], tmpfs_mb: int, strict: bool = T
             mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
             mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
         os.close(fd)
+    # hidden folders inside what was re-bound (a blocked library in the venv's site-packages)
+    kept = list(keep_fds)
+    for path in _outermost([p for p in hide if os.path.isdir(p) and _inside(p, kept)]):
+        if any(path == k for k in kept):
+            continue
+        mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
 
 
 def mount_proc() -> None:
