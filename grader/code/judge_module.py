@@ -18,7 +18,7 @@ from cnngrade.grader.code.module_patterns import close
 from cnngrade.grader.code.module_reference import ReferenceRun, references
 from cnngrade.grader.code.module_structure import structure
 from cnngrade.grader.sandbox.api import CallResult
-from cnngrade.grader.sandbox.runtime.probe_tie import candidates
+from cnngrade.grader.sandbox.runtime.probe_tie import LARGE, candidates
 from cnngrade.grader.sandbox.runtime.probe_trace import HYPER, KINDS
 
 _MODES = ("eval", "train", "after_train")
@@ -138,6 +138,8 @@ def _explain(exercise, refs, got, trace, out_src, counts) -> Text:
     if not first:
         k, m = fails[0] if fails else (0, "eval")
         g, e = got.get((r, 0, k, m, "out")), ref.outputs.get((k, m))
+        if k == max(i for i, _ in ref.outputs):
+            return E.large(ref, trace, LARGE, m)
         if g is not None and e is not None and np.shape(g) != np.shape(e):
             return Text(f"outputs agree on the first input, but on input {k + 1} the output shape is "
                         f"{tuple(np.shape(g))}, expected {tuple(np.shape(e))}: does the block depend on "

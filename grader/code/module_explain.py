@@ -22,7 +22,7 @@ _SHOWN = {
     "max_pool2d": "max pooling", "avg_pool2d": "average pooling", "adaptive_avg_pool2d": "adaptive average pooling",
     "adaptive_max_pool2d": "adaptive max pooling", "add": "a sum (+)", "sub": "a subtraction",
     "mul": "a multiplication", "div": "a division", "neg": "a negation", "cat": "a concatenation",
-    "abs": "abs", "clamp": "clamp", "hardtanh": "Hardtanh", "dropout": "Dropout",
+    "abs": "abs", "clamp": "clamp", "hardtanh": "Hardtanh (nn.ReLU6 is one)", "dropout": "Dropout",
     "pad": "an explicit pad (F.pad, or a padding_mode other than zeros)", "stack": "a stack (torch.stack: a new dimension)",
 }  # fmt: skip
 _SHOWN_ZH = {"max_pool2d": "最大池化", "avg_pool2d": "平均池化", "add": "加法 (+)", "cat": "拼接", "mul": "乘法",
@@ -330,3 +330,18 @@ def _cat_dims(ref: ReferenceRun, trace: list[dict], out_src: int) -> tuple[int, 
         return None
     a, b = dim(mine), dim(theirs)
     return (a, b) if a is not None and b is not None and a != b else None
+
+
+def large(ref: ReferenceRun, trace: list[dict], factor: float, mode: str) -> Text:
+    """Outputs agree on the inputs but not on the first one times ``factor`` (large values)."""
+    theirs = {op["kind"] for op in ref.ops} & set(_ACTIVATIONS)
+    mine = [
+        k for k in dict.fromkeys(op["kind"] for op in trace) if k in _ACTIVATIONS or k == "clamp"
+    ]
+    odd = [k for k in mine if k not in theirs]
+    what = ", ".join(_SHOWN.get(k, k) for k in odd) or "an op that clips or saturates"
+    ref_acts = ", ".join(_SHOWN.get(k, k) for k in sorted(theirs)) or "no such op"
+    return _both(f"outputs agree on the inputs but differ on the first input times {factor:g} ({mode} mode): "
+                 f"on large values your {what} departs from the reference's {ref_acts}",
+                 f"在各输入上输出一致，但在第一个输入乘以 {factor:g} 后不同（{mode} 模式）：数值较大时你的 {what} "
+                 f"与参考实现的 {ref_acts} 不同")  # fmt: skip

@@ -19,6 +19,7 @@ import torch
 from cnngrade.exercises.code.core import CodeExercise, Invocation
 from cnngrade.exercises.seeding import rng_for
 from cnngrade.grader.sandbox.api import ModuleProbe, TiedOp, TiedReference
+from cnngrade.grader.sandbox.runtime.probe_tie import LARGE
 from cnngrade.grader.sandbox.runtime.probe_trace import OpTracer, tied_view
 
 
@@ -27,7 +28,8 @@ class ReferenceRun:
     """One convention's reference block run on a case.
 
     ``ops``: its trace (see ``probe_trace``); ``tied``: trace indices of its parametrized ops (the
-    order of ``sent.ops``); ``outputs[(k, mode)]``: output for input ``k`` (mode ``after_train``: eval
+    order of ``sent.ops``); ``outputs[(k, mode)]``: output for input ``k`` (the last ``k``: the first input times
+    ``LARGE``; mode ``after_train``: eval
     after a training-mode forward, with the running stats it left); ``values[mode]``:
     ``{trace index: (input, output)}`` of the parametrized ops (and cat outputs) on input 0;
     ``output``: the trace index of the op whose result the block returns.
@@ -74,6 +76,7 @@ def _run_convention(exercise: CodeExercise, convention: str, inv: Invocation) ->
     with torch.random.fork_rng(devices=[]):  # the reference's own init must not touch global state
         block = exercise.references(convention, tuple(inv.alternatives[0])).double()
     xs = [torch.from_numpy(np.asarray(x, dtype=np.float64)) for x in inv.inputs]
+    xs.append(xs[0] * LARGE)  # large values: an activation that clips departs from ReLU there
     tracer = OpTracer(block, leaves=True)
     x0 = xs[0].clone()
     tracer.start(x0)

@@ -6,7 +6,7 @@ positional arguments (the first argument list its signature accepts: ``Residual(
 d2l's lazy ``Residual(out, ...)``), materialized by a dry forward, and traced; its parametrized ops
 are tied to the reference's by use order within each (kind, parameter shapes) group, and where
 that order may differ, by the other shape-consistent assignments (at most ``max_candidates``).
-For each assignment the block runs every input in every mode with the weights reloaded first; the
+For each assignment the block runs every input (and the first one times ``LARGE``) in every mode with the weights reloaded first; the
 outputs (and, for the first assignment and the first input, every tied op's input and output) go
 back as ONE packed float64 array described by ``segments``. The expected outputs never come here.
 """
@@ -24,6 +24,9 @@ from . import convert
 from .probe_trace import ACTIVATIONS, OpTracer, refined, tied_view
 
 MAX_SEGMENTS = 4000
+#: the last probe input is the first one times this: large values, where an activation that clips
+#: (ReLU6, clamp, Hardtanh) departs from ReLU (the reference's side: ``module_reference``)
+LARGE = 10.0
 
 
 def _construct(cls, call: dict, ctx: dict):
@@ -234,6 +237,7 @@ def run_tied(cls, call: dict, ctx: dict) -> dict:
         if device:
             model.to(device)
         xs = [convert.decode(spec, ctx["inputs"], backend) for spec in call["inputs"]]
+        xs.append(xs[0] * LARGE)
         model.eval()
         with torch.no_grad():
             model(xs[0].clone())  # materializes lazy layers before anything reads the parameters

@@ -30,8 +30,9 @@ def test_every_case_builds_every_convention_and_draws_weights_from_its_seed(exer
         assert [r.convention for r in runs] == list(exercise.conventions)
         for run in runs:
             after = ("after_train",) if "train" in inv.modes else ()  # eval after a training step
+            # inputs: the case's, and the first one times LARGE
             assert run.tied and set(run.outputs) == {
-                (k, m) for k in range(len(inv.inputs)) for m in (*inv.modes, *after)
+                (k, m) for k in range(len(inv.inputs) + 1) for m in (*inv.modes, *after)
             }
             assert all(np.isfinite(v).all() for v in run.outputs.values())
         probe = module_probe(exercise, inv)

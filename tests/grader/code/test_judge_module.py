@@ -376,3 +376,14 @@ def test_a_tuple_output_is_named() -> None:
 
     with pytest.raises(convert.InvalidOutput, match="returned a tuple"):
         _outcomes("transition_block", lambda a, b: Pair(a, b))
+
+
+def test_an_activation_that_clips_fails_on_large_values() -> None:
+    """ReLU6 equals ReLU below 6: the probe's large input (the first one times LARGE) tells them apart."""
+
+    def relu6(cin, cout):
+        return nn.Sequential(
+            nn.BatchNorm2d(cin), nn.ReLU6(), nn.Conv2d(cin, cout, 1), nn.AvgPool2d(2)
+        )
+
+    _assert_fails("transition_block", relu6, "on large values your Hardtanh")
