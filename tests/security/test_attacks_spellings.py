@@ -157,3 +157,25 @@ def test_a_blocked_librarys_extension_cannot_be_loaded_by_path() -> None:
     r = report.results[0]
     assert not r.ok, r
     assert "FileNotFoundError" in r.message, r.message
+
+
+def test_a_forbidden_class_found_again_through_subclasses_is_refused() -> None:
+    """The class itself is disarmed, not only its name: ``Module.__subclasses__()`` finds it."""
+    from security_harness import FAST
+
+    source = QUANTIZABLE_LSTM.replace(
+        "cell = getattr(q, 'LSTM' + 'Cell')",
+        "cls = [c for c in torch.nn.Module.__subclasses__()\n"
+        "           if c.__name__ == 'LSTM' + 'Cell' and 'quantiz' in c.__module__][0]\n"
+        "    cell = cls",
+    )
+    x, h = RNG.standard_normal((2, 3)), RNG.standard_normal((2, 4))
+    args = (x, h, h, RNG.standard_normal((16, 3)), RNG.standard_normal((16, 4)),
+            RNG.standard_normal(16), RNG.standard_normal(16))  # fmt: skip
+    control = attack(source, calls=[Call(args)], forbidden=Forbidden(), limits=FAST)
+    assert control.results[0].ok, control.results[0]
+    lstm = forbidden_of(get_exercise("lstm_cell"))
+    report = attack(source, calls=[Call(args)], forbidden=lstm, limits=FAST, tag="subclasses")
+    r = report.results[0]
+    assert r.status == "forbidden", r
+    assert r.message == "uses torch.ao.nn.quantizable.LSTMCell, which this exercise forbids", r

@@ -120,8 +120,21 @@ def patch_forbidden_names(names: list[str]) -> None:
             and hasattr(owner, attr)
             and not isinstance(getattr(owner, attr), types.ModuleType)
         ):
+            _disarm_class(getattr(owner, attr), name)
             with contextlib.suppress(AttributeError, TypeError):
                 setattr(owner, attr, _raiser(name))
+
+
+def _disarm_class(value: object, name: str) -> None:
+    """A forbidden Python class refuses to be built or run, however it is found again
+    (``torch.nn.Module.__subclasses__()``, an object's ``type``): its own ``__init__`` and
+    ``forward`` become raisers. Extension types cannot be changed (their work is on the dispatcher)."""
+    if not isinstance(value, type):
+        return
+    for method in ("__init__", "forward"):
+        if method in vars(value) and not isinstance(vars(value)[method], _Raiser):
+            with contextlib.suppress(AttributeError, TypeError):
+                setattr(value, method, _raiser(name))
 
 
 #: A tensor's autograd node: calling it (or walking ``next_functions``) computes gradients by hand.
