@@ -177,6 +177,12 @@ def before(
     name = names(ref)[t]
     ref_chain, mine = _chain_before(ref.ops, t), _chain_before(trace, j)
     ins = [i for i in ref.ops[t]["inputs"] if i < t]
+    e_in = ref.values.get(mode, {}).get(t, (None, None))[0]
+    if _reordered(s_in, e_in):
+        return _both(f"{name} gets the right values in another order: flatten (N, C, H, W) as the reference "
+                     "does (x.flatten(1), x.view(x.size(0), -1)), not channels-last",
+                     f"{name} 的输入数值正确但顺序不同：请按 (N, C, H, W) 展平（x.flatten(1)、x.view(x.size(0), -1)），"
+                     "不要先把通道移到最后")  # fmt: skip
     order = concat_order(s_in, ref, mode, ins[0]) if ins else None
     if order is not None:
         return _both(f"the concatenation order is ({', '.join(order[0])}); expected ({', '.join(order[1])}) "
@@ -259,10 +265,18 @@ def at(
                      "(do not pass training= yourself; BatchNorm2d follows the module's mode)",
                      f"{mode} 模式下你的 {name} 使用了{'批统计量' if batch else '滑动统计量'}；参考实现相反"
                      "（不要自己传 training=；BatchNorm2d 随模块模式变化）")  # fmt: skip
-    for attr in _HYPER_SHOWN:
-        if attr in mine and attr in theirs and _pair(mine[attr]) != _pair(theirs[attr]):
-            return _both(f"{name} uses {attr} {_fmt(mine[attr])}, the reference {_fmt(theirs[attr])}",
-                         f"{name} 的 {attr} 为 {_fmt(mine[attr])}，参考实现为 {_fmt(theirs[attr])}")  # fmt: skip
+    differ = [
+        a for a in _HYPER_SHOWN if a in mine and a in theirs and _pair(mine[a]) != _pair(theirs[a])
+    ]
+    if len(differ) == 1:
+        a = differ[0]
+        return _both(f"{name} uses {a} {_fmt(mine[a])}, the reference {_fmt(theirs[a])}",
+                     f"{name} 的 {a} 为 {_fmt(mine[a])}，参考实现为 {_fmt(theirs[a])}")  # fmt: skip
+    if differ:  # every one that differs: dilation 2 often comes with padding 2
+        yours = ", ".join(f"{a} {_fmt(mine[a])}" for a in differ)
+        ref_ = ", ".join(f"{a} {_fmt(theirs[a])}" for a in differ)
+        return _both(f"{name} uses {yours}; the reference {ref_}",
+                     f"{name} 的 {yours.replace(', ', '、')}；参考实现为 {ref_.replace(', ', '、')}")  # fmt: skip
     return _both(f"{name} gets the right input and weights but gives another output",
                  f"{name} 的输入与权重都正确，但输出不同")  # fmt: skip
 
@@ -345,3 +359,13 @@ def large(ref: ReferenceRun, trace: list[dict], factor: float, mode: str) -> Tex
                  f"on large values your {what} departs from the reference's {ref_acts}",
                  f"在各输入上输出一致，但在第一个输入乘以 {factor:g} 后不同（{mode} 模式）：数值较大时你的 {what} "
                  f"与参考实现的 {ref_acts} 不同")  # fmt: skip
+
+
+def _reordered(got, expected) -> bool:
+    """The same values per sample in another order (a flatten in another layout)."""
+    if got is None or expected is None or np.shape(got) != np.shape(expected) or np.ndim(got) != 2:
+        return False
+    a, b = np.sort(got, axis=1), np.sort(expected, axis=1)
+    return bool(np.allclose(a, b, rtol=1e-3, atol=1e-4)) and not np.allclose(
+        got, expected, rtol=1e-3, atol=1e-4
+    )
