@@ -5,7 +5,6 @@ Deserves: status wrong.
 Feedback: fc1 gets the right values in another order
 """
 
-import torch
 from torch import nn
 
 
