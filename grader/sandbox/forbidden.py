@@ -48,13 +48,17 @@ EQUIVALENT_NAMES: dict[str, tuple[str, ...]] = {
     ),
     # NumPy's own modules hold the same functions (and the C kernels behind them)
     "numpy.correlate": (
+        "numpy._core.correlate",
         "numpy._core.numeric.correlate",
         "numpy._core.multiarray.correlate2",
+        "numpy._core.umath.correlate2",
         "numpy._core._multiarray_umath.correlate2",
     ),
     "numpy.convolve": (
+        "numpy._core.convolve",
         "numpy._core.numeric.convolve",
         "numpy._core.multiarray.correlate",
+        "numpy._core.umath.correlate",
         "numpy._core._multiarray_umath.correlate",
     ),
     "numpy.lib.stride_tricks.sliding_window_view": (

@@ -42,6 +42,14 @@ CORR_ROUTES = {
         "    m = importlib.import_module('numpy._core.' + '_multiarray_umath')\n"
         "    f = lambda a, b: getattr(m, 'correlate' + '2')(a, b, 0)\n"
     ),
+    "core-correlate": (
+        "    m = importlib.import_module('numpy.' + '_core')\n"
+        "    f = lambda a, b: getattr(m, 'corr' + 'elate')(a, b, 'valid')\n"
+    ),
+    "umath-correlate": (
+        "    m = importlib.import_module('numpy._core.' + 'umath')\n"
+        "    f = lambda a, b: getattr(m, 'correlate' + '2')(a, b, 0)\n"
+    ),
     "numeric-convolve": (
         "    m = importlib.import_module('numpy._core.' + 'numeric')\n"
         "    f = lambda a, b: getattr(m, 'con' + 'volve')(a, b[::-1], 'valid')\n"
