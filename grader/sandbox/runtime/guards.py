@@ -81,7 +81,7 @@ def _checked_import(original, hook: BlockImports):
 
 class _Raiser:
     """Stands in for a forbidden name: calling it, or reading an attribute of it (an engine's
-    ``run_backward``, a module's function; dunders excepted), raises ForbiddenUse, recorded."""
+    ``run_backward``; private names excepted), raises ForbiddenUse, recorded."""
 
     def __init__(self, name: str) -> None:
         self._name = name
@@ -92,7 +92,7 @@ class _Raiser:
         raise ForbiddenUse(self._name)
 
     def __getattr__(self, attr: str):
-        if attr.startswith("__") and attr.endswith("__"):
+        if attr.startswith("_"):  # a probe by torch's own machinery (jit, dynamo flags): absent
             raise AttributeError(attr)
         ATTEMPTS.append(self._name)
         raise ForbiddenUse(self._name)
