@@ -20,7 +20,8 @@ def describe_signature(sig: tuple) -> str:
         return f"Linear({w[1]}, {w[0]}{bias})"
     if kind == "batch_norm":
         c = (w or shapes.get("running_mean") or [0])[0]
-        return f"BatchNorm2d({c})"
+        extra = ("" if w else ", affine=False") + ("" if "running_mean" in shapes else ", track_running_stats=False")  # fmt: skip
+        return f"BatchNorm2d({c}{extra})"
     return kind
 
 
