@@ -21,7 +21,7 @@ from cnngrade.grader.sandbox.api import CallResult
 from cnngrade.grader.sandbox.runtime.probe_tie import LARGE, candidates
 from cnngrade.grader.sandbox.runtime.probe_trace import HYPER, KINDS
 
-_MODES = ("eval", "train", "after_train")
+_MODES = ("eval", "train", "after_train", "grad")
 _KNOWN = frozenset(KINDS.values())
 _ATTRS = frozenset(a for names in HYPER.values() for a in names) | {
     "scalar",
@@ -101,7 +101,10 @@ def _matching(exercise, refs, got, counts) -> tuple[int, int] | None:
     for r, ref in enumerate(refs):
         for c in range(counts[r] if r < len(counts) else 0):
             if all(
-                _ok(exercise, got.get((r, c, k, m, "out")), e) for (k, m), e in ref.outputs.items()
+                _ok(exercise, got.get((r, c, k, m, "out")), e)
+                for (k, m), e in ref.outputs.items()
+                if m != "grad"
+                or (r, c, k, m, "out") in got  # no gradient: forward not differentiable
             ):
                 return r, c
     return None
@@ -132,9 +135,15 @@ def _explain(exercise, refs, got, trace, out_src, counts) -> Text:
         for (k, m), e in ref.outputs.items()
         if not _ok(exercise, got.get((r, 0, k, m, "out")), e)
     ]
+    fails = [(k, m) for k, m in fails if m != "grad" or (r, 0, k, m, "out") in got]
+    if fails and all(m == "grad" for _, m in fails):
+        return Text("outputs agree, but the gradient with respect to the input differs: does forward detach a "
+                    "tensor (.detach(), .data) or run part of the block under torch.no_grad()?",
+                    "输出一致，但对输入的梯度不同：forward 中是否 detach 了某个张量（.detach()、.data）"
+                    "或在 torch.no_grad() 下计算了部分模块？")  # fmt: skip
     if fails and all(m == "after_train" for _, m in fails):
         return E.running_stats(ref, trace, maps[0])
-    first = [m for k, m in fails if k == 0]
+    first = [m for k, m in fails if k == 0 and m in ("eval", "train")]
     if not first:
         k, m = fails[0] if fails else (0, "eval")
         g, e = got.get((r, 0, k, m, "out")), ref.outputs.get((k, m))

@@ -19,7 +19,7 @@ import torch
 from cnngrade.exercises.code.core import CodeExercise, Invocation
 from cnngrade.exercises.seeding import rng_for
 from cnngrade.grader.sandbox.api import ModuleProbe, TiedOp, TiedReference
-from cnngrade.grader.sandbox.runtime.probe_tie import LARGE
+from cnngrade.grader.sandbox.runtime.probe_tie import LARGE, grad_weights
 from cnngrade.grader.sandbox.runtime.probe_trace import OpTracer, tied_view
 
 
@@ -30,7 +30,8 @@ class ReferenceRun:
     ``ops``: its trace (see ``probe_trace``); ``tied``: trace indices of its parametrized ops (the
     order of ``sent.ops``); ``outputs[(k, mode)]``: output for input ``k`` (the last ``k``: the first input times
     ``LARGE``; mode ``after_train``: eval
-    after a training-mode forward, with the running stats it left); ``values[mode]``:
+    after a training-mode forward, with the running stats it left; ``(0, "grad")``: the gradient
+    of ``sum(y * grad_weights)`` with respect to input 0, eval mode); ``values[mode]``:
     ``{trace index: (input, output)}`` of the parametrized ops (and cat outputs) on input 0;
     ``output``: the trace index of the op whose result the block returns.
     """
@@ -113,6 +114,13 @@ def _run_convention(exercise: CodeExercise, convention: str, inv: Invocation) ->
                     i: tuple(v.numpy() if v is not None else None for v in pair)
                     for i, pair in keep.values.items()
                 }
+    _load(block, ops, tied, arrays)
+    block.eval()
+    xg = xs[0].clone().requires_grad_(True)
+    with torch.enable_grad():
+        y = block(xg * 1.0)
+        (y * grad_weights(y.shape)).sum().backward()
+    outputs[(0, "grad")] = xg.grad.numpy().copy()  # d(sum(y * w))/dx, eval mode
     return ReferenceRun(convention, tuple(ops), tuple(tied), sent, outputs, values, output)
 
 

@@ -29,6 +29,30 @@ MAX_SEGMENTS = 4000
 LARGE = 10.0
 
 
+def grad_weights(shape) -> torch.Tensor:
+    """The fixed output weights of the gradient probe: d(sum(y * w))/dx on both sides."""
+    n = 1
+    for d in shape:
+        n *= int(d)
+    return torch.cos(torch.arange(n, dtype=torch.float64)).reshape(tuple(shape))
+
+
+def _input_grad(model, x) -> np.ndarray | None:
+    """d(sum(y * w))/dx in eval mode (None when the block's forward cannot be differentiated): a
+    block that detaches a tensor or runs part of forward under no_grad computes another gradient."""
+    model.eval()
+    xg = x.clone().requires_grad_(True)
+    try:
+        with torch.enable_grad():
+            y = model(xg * 1.0)  # not the leaf itself: a forward may write into its input
+            if not isinstance(y, torch.Tensor) or not y.requires_grad:
+                return None if not isinstance(y, torch.Tensor) else np.zeros(tuple(x.shape))
+            (y * grad_weights(y.shape).to(y.dtype).to(y.device)).sum().backward()
+    except RuntimeError:
+        return None
+    return None if xg.grad is None else xg.grad.detach().cpu().double().numpy()
+
+
 def _construct(cls, call: dict, ctx: dict):
     """``cls(*args)`` for the first argument list its signature binds (index of that list too)."""
     options = [[convert.decode(v, ctx["inputs"], "torch") for v in args] for args in call["alternatives"]]  # fmt: skip
@@ -264,6 +288,11 @@ def run_tied(cls, call: dict, ctx: dict) -> dict:
                         packer.add([r, c, k, mode, "out"], y)
                         if seen is not None:
                             _add_values(packer, [r, c, k, mode], mapping, student, seen)
+                        if mode == "eval" and k == 0:
+                            _load(model, student, ops, mapping, arrays)
+                            g = _input_grad(model, x)
+                            if g is not None:
+                                packer.add([r, c, k, "grad", "out"], g)
                         if mode == "train":  # eval, with the running stats this forward left
                             y, _ = _run(model, x, "eval", False)
                             packer.add([r, c, k, "after_train", "out"], y)

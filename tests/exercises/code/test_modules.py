@@ -33,7 +33,7 @@ def test_every_case_builds_every_convention_and_draws_weights_from_its_seed(exer
             # inputs: the case's, and the first one times LARGE
             assert run.tied and set(run.outputs) == {
                 (k, m) for k in range(len(inv.inputs) + 1) for m in (*inv.modes, *after)
-            }
+            } | {(0, "grad")}
             assert all(np.isfinite(v).all() for v in run.outputs.values())
         probe = module_probe(exercise, inv)
         assert probe.alternatives == inv.alternatives and probe.modes == inv.modes
