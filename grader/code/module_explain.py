@@ -348,17 +348,25 @@ def _cat_dims(ref: ReferenceRun, trace: list[dict], out_src: int) -> tuple[int, 
 
 def large(ref: ReferenceRun, trace: list[dict], factor: float, mode: str) -> Text:
     """Outputs agree on the inputs but not on the first one times ``factor`` (large values)."""
-    theirs = {op["kind"] for op in ref.ops} & set(_ACTIVATIONS)
-    mine = [
-        k for k in dict.fromkeys(op["kind"] for op in trace) if k in _ACTIVATIONS or k == "clamp"
-    ]
+    acts = (*_ACTIVATIONS, "clamp")
+    theirs = Counter(op["kind"] for op in ref.ops if op["kind"] in acts)
+    mine = Counter(op["kind"] for op in trace if op["kind"] in acts)
+    head = (f"outputs agree on the inputs but differ on the first input times {factor:g} ({mode} mode): ",
+            f"在各输入上输出一致，但在第一个输入乘以 {factor:g} 后不同（{mode} 模式）：")  # fmt: skip
     odd = [k for k in mine if k not in theirs]
-    what = ", ".join(_SHOWN.get(k, k) for k in odd) or "an op that clips or saturates"
-    ref_acts = ", ".join(_SHOWN.get(k, k) for k in sorted(theirs)) or "no such op"
-    return _both(f"outputs agree on the inputs but differ on the first input times {factor:g} ({mode} mode): "
-                 f"on large values your {what} departs from the reference's {ref_acts}",
-                 f"在各输入上输出一致，但在第一个输入乘以 {factor:g} 后不同（{mode} 模式）：数值较大时你的 {what} "
-                 f"与参考实现的 {ref_acts} 不同")  # fmt: skip
+    if odd:
+        what = ", ".join(_SHOWN.get(k, k) for k in odd)
+        ref_acts = ", ".join(_SHOWN.get(k, k) for k in sorted(theirs)) or "none"
+        return _both(head[0] + f"on large values your {what} departs from the reference's {ref_acts}",
+                     head[1] + f"数值较大时你的 {what} 与参考实现的 {ref_acts} 不同")  # fmt: skip
+    fewer = [k for k in theirs if mine[k] < theirs[k]]
+    if fewer:
+        k = fewer[0]
+        return _both(head[0] + f"your block applies {_SHOWN.get(k, k)} {mine[k]} times, the reference "
+                     f"{theirs[k]}: is an activation missing?",
+                     head[1] + f"你的模块使用 {_SHOWN.get(k, k)} {mine[k]} 次，参考实现 {theirs[k]} 次：是否缺少激活函数？")  # fmt: skip
+    return _both(head[0] + "check the activations and anything that depends on the size of the values",
+                 head[1] + "请检查激活函数以及与数值大小有关的操作")  # fmt: skip
 
 
 def _reordered(got, expected) -> bool:
