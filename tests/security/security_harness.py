@@ -28,6 +28,20 @@ CORRECT_CORR2D = (
     "            Y[i, j] = (X[i:i + h, j:j + w] * K).sum()\n"
     "    return Y\n"
 )
+#: Finds the message pipe (the child's only pipe) and the job directory (its only directory fd).
+FIND_FDS = (
+    "import os, time, numpy as np\n"
+    "def _pipe():\n"
+    "    for fd in os.listdir('/proc/self/fd'):\n"
+    "        try:\n            if os.readlink(f'/proc/self/fd/{fd}').startswith('pipe:'):\n"
+    "                return int(fd)\n"
+    "        except OSError:\n            pass\n"
+    "def _job():\n"
+    "    for fd in os.listdir('/proc/self/fd'):\n"
+    "        if os.path.isdir(f'/proc/self/fd/{fd}') and os.path.exists(f'/proc/self/fd/{fd}/inputs.bin'):\n"
+    "            return f'/proc/self/fd/{fd}'\n"
+    "DEEP = b'[' * 100000 + b']' * 100000 + b'\\n'\n"
+)
 RNG = np.random.default_rng(20240601)
 X = RNG.standard_normal((1, 2, 6, 5))
 W = RNG.standard_normal((3, 2, 3, 3))
@@ -62,7 +76,7 @@ def _sandbox_uids() -> set[int]:
     return {w.uid for w in workers}
 
 
-def _leftovers(uids: set[int]) -> list[str]:
+def live_processes(uids: set[int]) -> list[str]:
     """Live processes (not zombies) owned by a sandbox uid."""
     found = []
     for entry in os.listdir("/proc"):
@@ -127,9 +141,9 @@ def attack(
     )
     uids = _sandbox_uids()
     deadline = time.monotonic() + 3.0
-    while _leftovers(uids) and time.monotonic() < deadline:
+    while live_processes(uids) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert _leftovers(uids) == [], "a sandbox process survived the run"
+    assert live_processes(uids) == [], "a sandbox process survived the run"
     assert _children_of_workers() == [], "an orphan of the sandbox survived the run"
     if ISOLATION.level >= 4:
         workers = {

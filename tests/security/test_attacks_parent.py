@@ -14,22 +14,18 @@ import numpy as np
 import pytest
 from cnngrade.grader.sandbox import Call, Forbidden, Limits, configure, run, static_scan
 from cnngrade.grader.sandbox import pool as sandbox_pool
-from security_harness import EXPECTED, FAST, ISOLATION, W, X, attack, needs_level, passes
-
-#: Finds the message pipe (the child's only pipe) and the job directory (its only directory fd).
-FIND_FDS = (
-    "import os, time, numpy as np\n"
-    "def _pipe():\n"
-    "    for fd in os.listdir('/proc/self/fd'):\n"
-    "        try:\n            if os.readlink(f'/proc/self/fd/{fd}').startswith('pipe:'):\n"
-    "                return int(fd)\n"
-    "        except OSError:\n            pass\n"
-    "def _job():\n"
-    "    for fd in os.listdir('/proc/self/fd'):\n"
-    "        if os.path.isdir(f'/proc/self/fd/{fd}') and os.path.exists(f'/proc/self/fd/{fd}/inputs.bin'):\n"
-    "            return f'/proc/self/fd/{fd}'\n"
-    "DEEP = b'[' * 100000 + b']' * 100000 + b'\\n'\n"
+from security_harness import (
+    EXPECTED,
+    FAST,
+    FIND_FDS,
+    ISOLATION,
+    W,
+    X,
+    attack,
+    needs_level,
+    passes,
 )
+
 CORRECT = (
     "import numpy as np\n"
     "def conv2d(x, w):\n"

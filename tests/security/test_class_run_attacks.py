@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 from cnngrade.grader.gradebook import read_gradebook
-from security_harness import ISOLATION, marker_paths
+from security_harness import FIND_FDS, ISOLATION, live_processes, marker_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = """id: hardening
@@ -29,18 +29,6 @@ exercises:
 CONV = (ROOT / "solutions" / "conv2d" / "correct.py").read_text(encoding="utf-8")
 POOL = (ROOT / "solutions" / "avg_pool2d" / "correct.py").read_text(encoding="utf-8")
 SIG = "def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):\n"
-FIND_FDS = (
-    "import os, time, numpy as np\n"
-    "def _pipe():\n"
-    "    for fd in os.listdir('/proc/self/fd'):\n"
-    "        try:\n            if os.readlink(f'/proc/self/fd/{fd}').startswith('pipe:'):\n"
-    "                return int(fd)\n"
-    "        except OSError:\n            pass\n"
-    "def _job():\n"
-    "    for fd in os.listdir('/proc/self/fd'):\n"
-    "        if os.path.isdir(f'/proc/self/fd/{fd}') and os.path.exists(f'/proc/self/fd/{fd}/inputs.bin'):\n"
-    "            return f'/proc/self/fd/{fd}'\n"
-)
 
 
 def _writer(tag: str) -> str:
@@ -65,7 +53,7 @@ ATTACKERS = {
     + SIG
     + "    if os.fork() == 0:\n        os.setsid()\n        hog = np.ones(1600 * 2**20 // 8)\n"
     "        time.sleep(120)\n        os._exit(0)\n"
-    "    time.sleep(1.0)\n    os.write(_pipe(), b'[' * 100000 + b']' * 100000 + b'\\n')\n"
+    "    time.sleep(1.0)\n    os.write(_pipe(), DEEP)\n"
     "    time.sleep(30)\n",
     # an .npy header claiming 2**60 elements and a forged 'done ok'
     "a_npy": FIND_FDS
@@ -111,20 +99,6 @@ uids = [w.uid for w in pool.shared_pool()._all if isinstance(w, pool.Worker)]
 pids = [w.proc.pid for w in pool.shared_pool()._all if isinstance(w, pool.Worker)]
 print(json.dumps({"exit": result.exit_code, "uids": uids, "pids": pids, "output": result.output[-3000:]}))
 """
-
-
-def _live_with_uid(uids: set[int]) -> list[str]:
-    found = []
-    for pid in (p for p in os.listdir("/proc") if p.isdigit()):
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        uid = int(fields.get("Uid", "-1").split()[0])
-        if uid in uids and not fields.get("State", "").strip().startswith("Z"):
-            found.append(f"{pid} {fields.get('Name', '').strip()}")
-    return found
 
 
 @pytest.mark.skipif(
@@ -180,9 +154,9 @@ def test_attackers_and_victims_on_one_worker(tmp_path) -> None:
         assert text in plain, (attacker, feedback[:2000])
 
     deadline = time.monotonic() + 5
-    while _live_with_uid(set(info["uids"])) and time.monotonic() < deadline:
+    while live_processes(set(info["uids"])) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert _live_with_uid(set(info["uids"])) == [], "a sandbox process outlived the class run"
+    assert live_processes(set(info["uids"])) == [], "a sandbox process outlived the class run"
     written = [str(m) for m in marker_paths("classrun") if m.exists()]
     for m in marker_paths("classrun"):
         m.unlink(missing_ok=True)
