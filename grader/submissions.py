@@ -137,13 +137,19 @@ def _answers(raw: Any, name: str, slots: Sequence[Slot]) -> tuple[dict[str, str]
     return answers, errors
 
 
+def _code_names(slot: Slot) -> tuple[str, ...]:
+    """The file names a code slot is looked for under, first choice first."""
+    return tuple(
+        f"{stem}{ext}" for stem in (slot.slot, slot.exercise_id) for ext in _MAX_CODE_BYTES
+    )
+
+
 def _code_files(folder: Path, slots: Sequence[Slot]) -> tuple[dict[str, Path], dict[str, str]]:
     """Each code slot's file (the first acceptable candidate), and why refused ones were refused."""
     found: dict[str, Path] = {}
     rejected: dict[str, str] = {}
     for slot in (s for s in slots if s.kind == "code"):
-        for candidate in (folder / f"{stem}{ext}" for stem in (slot.slot, slot.exercise_id)
-                          for ext in (".py", ".ipynb")):  # fmt: skip
+        for candidate in (folder / name for name in _code_names(slot)):
             info = lstat(candidate)
             if info is None:
                 continue
@@ -190,9 +196,6 @@ def read_submission(folder: Path | None, student_id: str, slots: Sequence[Slot])
         errors.append(f"no answers file ({' / '.join(ANSWER_FILES)}) in the submission folder")
     code_files, rejected = _code_files(folder, slots)
     reported = {answer_file.name} if answer_file is not None else set()
-    reported |= {
-        f"{stem}{ext}" for s in slots if s.kind == "code" for stem in (s.slot, s.exercise_id)
-        for ext in (".py", ".ipynb")
-    }  # fmt: skip
+    reported |= {name for s in slots if s.kind == "code" for name in _code_names(s)}
     errors += folder_findings(folder, reported)
     return Submission(student_id, answers, code_files, tuple(errors), rejected)
