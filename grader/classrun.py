@@ -35,12 +35,12 @@ from cnngrade.grader.gradebook import gradebook_frame, write_gradebook
 from cnngrade.grader.item_analysis import item_analysis_frame, write_item_analysis
 from cnngrade.grader.neutralize import for_terminal, has_hidden
 from cnngrade.grader.pipeline import (
-    GRADER_FAULT,
     Job,
     SaveResult,
     Settings,
     WriteFeedback,
     feedback_is_current,
+    grader_faulted,
     run_steps,
     write_feedback,
 )
@@ -268,7 +268,7 @@ def grade_class(
 def is_faulted(result) -> bool:
     """True when the grader, not the student, left part of this result ungraded."""
     return any(e.startswith(_STOPPED) for e in result.errors) or any(
-        f.note == GRADER_FAULT for v in result.verdicts for f in v.findings
+        grader_faulted(v) for v in result.verdicts
     )
 
 

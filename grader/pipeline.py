@@ -42,6 +42,7 @@ __all__ = [
     "code_case_seed",
     "feedback_is_current",
     "grade_code_slot",
+    "grader_faulted",
     "run_steps",
     "student_result",
     "write_feedback",
@@ -93,6 +94,11 @@ class Step(Protocol):
 
 #: answer note of a verdict the grader itself failed to produce (retried on the next run)
 GRADER_FAULT = "grader_error"
+
+
+def grader_faulted(verdict: Verdict) -> bool:
+    """True when the grader itself, not the student's work, failed on this slot."""
+    return any(f.note == GRADER_FAULT for f in verdict.findings)
 
 
 def _error_verdict(
@@ -194,7 +200,7 @@ class GradeCode:
                                         (Finding("missing", message, note="missing"),)))  # fmt: skip
                 continue
             verdicts.append(grade_code_slot(slot, path, job.student_id, job.lang, settings))
-        faulted = any(f.note == GRADER_FAULT for v in verdicts for f in v.findings)
+        faulted = any(grader_faulted(v) for v in verdicts)
         # a grader fault is not the student's result: no fingerprint, so the next run retries it
         return replace(
             job,

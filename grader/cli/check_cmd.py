@@ -143,7 +143,7 @@ def _replay(manifest: Path, student: str, slot_id: str, file: Path, exercise: st
     """Grade ``file`` exactly as the class run graded ``student``'s ``slot_id`` and print the verdict."""
     from cnngrade.exercises.assignment import load_manifest
     from cnngrade.grader.course_key import course_key_path, load_course_key
-    from cnngrade.grader.pipeline import GRADER_FAULT, Settings, grade_code_slot
+    from cnngrade.grader.pipeline import Settings, grade_code_slot, grader_faulted
 
     assignment = load_manifest(manifest)
     slot = _code_slot(assignment, slot_id)
@@ -169,7 +169,7 @@ def _replay(manifest: Path, student: str, slot_id: str, file: Path, exercise: st
         for finding in verdict.findings:
             mark = _MARKS.get(finding.kind, "")
             typer.echo(mark + for_terminal(finding.message))
-    if any(f.note == GRADER_FAULT for f in verdict.findings):
+    if grader_faulted(verdict):
         raise typer.Exit(3)
 
 

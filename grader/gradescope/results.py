@@ -16,7 +16,7 @@ from cnngrade.exercises.assignment import Assignment
 from cnngrade.exercises.core import Lang, Text
 from cnngrade.grader.feedback import exercise_title
 from cnngrade.grader.neutralize import for_terminal
-from cnngrade.grader.pipeline import GRADER_FAULT
+from cnngrade.grader.pipeline import grader_faulted
 from cnngrade.grader.types import Finding, StudentResult, Verdict
 
 import cnngrade
@@ -102,7 +102,7 @@ def results_document(
     ]
     if note:
         head += ["", note]
-    faulted = [v.slot for v in result.verdicts if any(f.note == GRADER_FAULT for f in v.findings)]
+    faulted = [v.slot for v in result.verdicts if grader_faulted(v)]
     if faulted:
         head += ["", _T["fault"].format(slots=", ".join(faulted))(lang)]
     if result.errors:
