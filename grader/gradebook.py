@@ -19,7 +19,7 @@ from cnngrade.grader.neutralize import for_csv
 from cnngrade.grader.store import atomic_write_text
 from cnngrade.grader.types import StudentResult
 
-__all__ = ["gradebook_frame", "read_gradebook", "safe_csv", "write_gradebook"]
+__all__ = ["gradebook_frame", "read_gradebook", "safe_csv", "safe_frame", "write_gradebook"]
 
 
 def gradebook_frame(results: Sequence[StudentResult], slots: Sequence[Slot]) -> pd.DataFrame:
@@ -47,6 +47,11 @@ def gradebook_frame(results: Sequence[StudentResult], slots: Sequence[Slot]) -> 
     return pd.DataFrame(rows, columns=columns)
 
 
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell and header made spreadsheet-safe (numbers stay numbers)."""
+    return frame.map(for_csv).rename(columns=for_csv)
+
+
 def safe_csv(frame: pd.DataFrame) -> str:
     """``frame`` as CSV text with every text cell and header made spreadsheet-safe (``for_csv``).
 
@@ -55,8 +60,7 @@ def safe_csv(frame: pd.DataFrame) -> str:
     '=1+1,-1.0
     s2,2.0
     """
-    safe = frame.map(for_csv).rename(columns=for_csv)
-    return safe.to_csv(index=False)
+    return safe_frame(frame).to_csv(index=False)
 
 
 def write_gradebook(frame: pd.DataFrame, path: Path) -> Path:

@@ -3,7 +3,7 @@
 Both read ``GRADED/gradebook.csv`` (written by ``cnngrade grade``), the roster (for the LMS's own
 student ids, kept in extra roster columns) and the assignment's title and points (the manifest, or
 the ``class.json`` a class run writes beside the gradebook). Every text cell goes through
-:func:`~cnngrade.grader.neutralize.for_csv`, so no name or id runs as a spreadsheet formula.
+:func:`~cnngrade.grader.gradebook.safe_frame`, so no name or id runs as a spreadsheet formula.
 
 Canvas — the Gradebook's "Import" takes the layout of its own export: ``Student``, ``ID``,
 ``SIS User ID``, ``SIS Login ID``, ``Section`` (in this order: the header check wants ``Student``
@@ -32,8 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 from cnngrade.exercises.assignment import load_manifest, load_roster
-from cnngrade.grader.gradebook import read_gradebook
-from cnngrade.grader.neutralize import for_csv
+from cnngrade.grader.gradebook import read_gradebook, safe_frame
 from cnngrade.grader.store import atomic_write_text
 
 __all__ = [
@@ -195,7 +194,7 @@ def canvas_gradebook(
         )
     columns = ["Student", *CANVAS_IDS, "Section", name]
     frame = pd.DataFrame(records, columns=columns).fillna("")
-    return Export(_neutral(frame), left_out, ungraded)
+    return Export(safe_frame(frame), left_out, ungraded)
 
 
 def moodle_grades(
@@ -241,14 +240,7 @@ def moodle_grades(
         for row in kept
     ]
     frame = pd.DataFrame(records, columns=[MOODLE_IDS[id_column], *grade_items])
-    return Export(_neutral(frame), left_out, ungraded)
-
-
-def _neutral(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every header and text cell made spreadsheet-safe (numbers stay numbers)."""
-    frame = frame.map(for_csv)
-    frame.columns = [for_csv(str(c)) for c in frame.columns]
-    return frame
+    return Export(safe_frame(frame), left_out, ungraded)
 
 
 def write_export(export: Export, path: str | Path) -> Path:
