@@ -98,19 +98,30 @@ def _walk(folder: Path) -> tuple[list[tuple[str, os.stat_result]], bool]:
     return found, False
 
 
+def _open_plain(path: Path) -> int:
+    """A read descriptor of ``path``, never through a link (OSError ``ELOOP``) nor blocking on a FIFO."""
+    return os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+
+
+def _chunks(fd: int, limit: int):
+    """The first ``limit`` bytes of ``fd``, a MiB at a time."""
+    while limit > 0 and (chunk := os.read(fd, min(1 << 20, limit))):
+        limit -= len(chunk)
+        yield chunk
+
+
 def _hash_file(path: Path, limit: int) -> bytes | None:
     """SHA-256 of a regular file's first ``limit`` bytes, opened without following a link."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = _open_plain(path)
     except OSError:
         return None
     h = hashlib.sha256()
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
-        while limit > 0 and (chunk := os.read(fd, min(1 << 20, limit))):
+        for chunk in _chunks(fd, limit):
             h.update(chunk)
-            limit -= len(chunk)
     except OSError:
         return None
     finally:
@@ -164,12 +175,16 @@ def _readlink(path: Path) -> str:
 def file_problem(path: Path, info: os.stat_result, limit: int) -> str | None:
     """Why a present file is refused: a link, not a regular file, or over ``limit`` bytes."""
     if stat.S_ISLNK(info.st_mode):
-        return f"{shown(path.name)} is a symbolic link; hand in the file itself, not a link"
+        return _linked(path)
     if not stat.S_ISREG(info.st_mode):
         return f"{shown(path.name)} is not a regular file; hand in a plain file"
     if info.st_size > limit:
         return f"{shown(path.name)} is {info.st_size:,} bytes; the limit is {limit:,}"
     return None
+
+
+def _linked(path: Path) -> str:
+    return f"{shown(path.name)} is a symbolic link; hand in the file itself, not a link"
 
 
 def lstat(path: Path) -> os.stat_result | None:
@@ -188,27 +203,20 @@ def read_bounded(path: Path, limit: int) -> tuple[bytes | None, str | None]:
     """At most ``limit`` bytes of a regular file, never through a link (checked again on the open
     descriptor, so a file swapped for a link or a FIFO after the ``lstat`` is refused too)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = _open_plain(path)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return (
-                None,
-                f"{shown(path.name)} is a symbolic link; hand in the file itself, not a link",
-            )
+            return None, _linked(path)
         return None, f"{shown(path.name)} could not be read ({exc.strerror})"
     try:
         problem = file_problem(path, os.fstat(fd), limit)
         if problem is not None:
             return None, problem
-        chunks, left = [], limit + 1
-        while left > 0 and (chunk := os.read(fd, min(1 << 20, left))):
-            chunks.append(chunk)
-            left -= len(chunk)
+        data = b"".join(_chunks(fd, limit + 1))
     except OSError as exc:
         return None, f"{shown(path.name)} could not be read ({exc.strerror})"
     finally:
         os.close(fd)
-    data = b"".join(chunks)
     if len(data) > limit:
         return None, f"{shown(path.name)} is larger than {limit:,} bytes"
     return data, None
