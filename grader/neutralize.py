@@ -64,9 +64,13 @@ _MD_ENTITY = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 _MD_LINE_START = re.compile(r"^([ \t]*)([-+=]|\d{1,9}(?=[.)]))", re.MULTILINE)
 
 
+def _is_hidden(char: str) -> bool:
+    return char in _INVISIBLE or unicodedata.category(char) in _HIDDEN_CATEGORIES
+
+
 def _visible(match: re.Match[str]) -> str:
     char = match.group()
-    if char not in _INVISIBLE and unicodedata.category(char) not in _HIDDEN_CATEGORIES:
+    if not _is_hidden(char):
         return char
     code = ord(char)
     if code <= 0xFF:
@@ -180,7 +184,7 @@ def for_html(text: object) -> str:
 
 def _json_escape(match: re.Match[str]) -> str:
     char = match.group()
-    if char not in _INVISIBLE and unicodedata.category(char) not in _HIDDEN_CATEGORIES:
+    if not _is_hidden(char):
         return char
     code = ord(char)
     if code > 0xFFFF:  # JSON spells an astral character as its UTF-16 surrogate pair
