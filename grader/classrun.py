@@ -45,7 +45,7 @@ from cnngrade.grader.pipeline import (
     write_feedback,
 )
 from cnngrade.grader.store import ResultStore, result_from_json
-from cnngrade.grader.submissions import fingerprint
+from cnngrade.grader.submissions import ANSWER_FILES, fingerprint
 
 __all__ = ["ClassSummary", "grade_class", "is_faulted"]
 
@@ -94,9 +94,7 @@ def _looks_like_nbgrader(submissions: Path, assignment_id: str) -> bool:
         inner = folder / assignment_id
         if os.path.islink(inner) or not inner.is_dir():
             return False
-        if any(
-            (folder / name).exists() for name in ("answers.yaml", "answers.yml", "answers.json")
-        ):
+        if any((folder / name).exists() for name in ANSWER_FILES):
             return False
     return True
 
