@@ -98,10 +98,6 @@ class _Raiser:
         raise ForbiddenUse(self._name)
 
 
-def _raiser(name: str) -> _Raiser:
-    return _Raiser(name)
-
-
 def patch_forbidden_names(names: list[str]) -> None:
     """Replace each importable forbidden ``module.attr`` with a function that raises ForbiddenUse.
 
@@ -122,7 +118,7 @@ def patch_forbidden_names(names: list[str]) -> None:
         ):
             _disarm_class(getattr(owner, attr), name)
             with contextlib.suppress(AttributeError, TypeError):
-                setattr(owner, attr, _raiser(name))
+                setattr(owner, attr, _Raiser(name))
 
 
 def _disarm_class(value: object, name: str) -> None:
@@ -134,7 +130,7 @@ def _disarm_class(value: object, name: str) -> None:
     for method in ("__init__", "forward"):
         if method in vars(value) and not isinstance(vars(value)[method], _Raiser):
             with contextlib.suppress(AttributeError, TypeError):
-                setattr(value, method, _raiser(name))
+                setattr(value, method, _Raiser(name))
 
 
 #: A tensor's autograd node: calling it (or walking ``next_functions``) computes gradients by hand.

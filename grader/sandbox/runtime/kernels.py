@@ -112,10 +112,6 @@ def install_kernel_guard(plan: tuple[tuple[str, tuple[str, ...], str], ...]) -> 
     return count
 
 
-def _kernel_raiser(op: str):
-    return _refuser(ops.friendly(op))
-
-
 def _refuser(shown: str):
     def refuse(*args, **kwargs):
         ATTEMPTS.append(shown)
@@ -128,7 +124,7 @@ def refuse_python_impls(plan: tuple[tuple[object, object, str], ...]) -> None:
     """Replace each planned Python implementation with a raiser (and drop the op's Python kernels)."""
     for namespace, key, name in plan:
         # an operator ("aten::im2col") gets its friendly name; a function is named as it is spelled
-        refuse = _kernel_raiser(name) if "::" in name else _refuser(name)
+        refuse = _refuser(ops.friendly(name) if "::" in name else name)
         if isinstance(namespace, dict):
             namespace[key] = refuse
             with contextlib.suppress(AttributeError):
