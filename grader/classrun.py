@@ -23,13 +23,15 @@ with the course key (:mod:`cnngrade.grader.course_key`), created on first use be
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
-from cnngrade.exercises.assignment import load_manifest, load_roster
+from cnngrade.exercises.assignment import Assignment, load_manifest, load_roster
 from cnngrade.grader.course_key import course_key_path, load_course_key
 from cnngrade.grader.gradebook import gradebook_frame, write_gradebook
 from cnngrade.grader.item_analysis import item_analysis_frame, write_item_analysis
@@ -44,10 +46,13 @@ from cnngrade.grader.pipeline import (
     run_steps,
     write_feedback,
 )
-from cnngrade.grader.store import ResultStore, result_from_json
+from cnngrade.grader.store import ResultStore, atomic_write_text, result_from_json
 from cnngrade.grader.submissions import ANSWER_FILES, fingerprint
 
-__all__ = ["ClassSummary", "grade_class", "is_faulted"]
+__all__ = ["CLASS_FILE", "ClassSummary", "grade_class", "is_faulted", "write_class_file"]
+
+#: the run's assignment and students, beside its results (read by the report and the LMS export)
+CLASS_FILE = "class.json"
 
 
 @dataclass(frozen=True)
@@ -247,8 +252,6 @@ def grade_class(
     items = item_analysis_frame(results, assignment.slots)
     write_gradebook(book, out_dir / "gradebook.csv")
     write_item_analysis(items, out_dir / "item_analysis.csv")
-    from cnngrade.grader.report.data import write_class_file  # (the report reads class.json)
-
     write_class_file(out_dir, assignment, [job.student_id for job in everyone])
     faults = tuple(r.student_id for r in results if is_faulted(r))
     return ClassSummary(
@@ -261,6 +264,26 @@ def grade_class(
         faults,
         key.fingerprint,
     )
+
+
+def write_class_file(out_dir: Path, assignment: Assignment, student_ids: Sequence[str]) -> Path:
+    """Record the assignment and the students of a run beside its results (read by the report)."""
+    slots = [
+        {"slot": s.slot, "exercise_id": s.exercise_id, "kind": s.kind, "points": float(s.points)}
+        for s in assignment.slots
+    ]
+    doc = {
+        "assignment": {
+            "id": assignment.id,
+            "title": assignment.title,
+            "language": assignment.language,
+        },
+        "slots": slots,
+        "students": list(student_ids),
+    }
+    path = Path(out_dir) / CLASS_FILE
+    atomic_write_text(path, json.dumps(doc, ensure_ascii=False, indent=1), durable=False)
+    return path
 
 
 def is_faulted(result) -> bool:

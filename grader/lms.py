@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 from cnngrade.exercises.assignment import load_manifest, load_roster
+from cnngrade.grader.classrun import CLASS_FILE
 from cnngrade.grader.gradebook import read_gradebook, safe_frame
 from cnngrade.grader.store import atomic_write_text
 
@@ -95,7 +96,7 @@ def _graded(graded: Path, manifest: Path | None) -> _Class:
 
 
 def _from_class_file(graded: Path) -> tuple[str, dict[str, float]]:
-    path = graded / "class.json"
+    path = graded / CLASS_FILE
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
         slots = {str(s["slot"]): float(s["points"]) for s in doc["slots"]}

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from cnngrade.exercises.assignment import Assignment, Slot
-from cnngrade.grader.classrun import is_faulted
+from cnngrade.exercises.assignment import Slot
+from cnngrade.grader.classrun import CLASS_FILE, is_faulted, write_class_file
 from cnngrade.grader.pipeline import GRADER_FAULT
-from cnngrade.grader.store import ResultStore, atomic_write_text, result_from_json
+from cnngrade.grader.store import ResultStore, result_from_json
 from cnngrade.grader.types import StudentResult
 
 __all__ = [
@@ -32,8 +32,6 @@ __all__ = [
     "write_class_file",
 ]
 
-CLASS_FILE = "class.json"
-
 
 @dataclass(frozen=True)
 class ClassData:
@@ -44,26 +42,6 @@ class ClassData:
     language: str
     slots: tuple[Slot, ...]
     results: tuple[StudentResult, ...]
-
-
-def write_class_file(out_dir: Path, assignment: Assignment, student_ids: Sequence[str]) -> Path:
-    """Record the assignment and the students of a run beside its results (read by the report)."""
-    slots = [
-        {"slot": s.slot, "exercise_id": s.exercise_id, "kind": s.kind, "points": float(s.points)}
-        for s in assignment.slots
-    ]
-    doc = {
-        "assignment": {
-            "id": assignment.id,
-            "title": assignment.title,
-            "language": assignment.language,
-        },
-        "slots": slots,
-        "students": list(student_ids),
-    }
-    path = Path(out_dir) / CLASS_FILE
-    atomic_write_text(path, json.dumps(doc, ensure_ascii=False, indent=1), durable=False)
-    return path
 
 
 def load_class(out_dir: str | Path) -> ClassData:
