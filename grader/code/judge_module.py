@@ -18,8 +18,8 @@ from cnngrade.grader.code.module_patterns import close
 from cnngrade.grader.code.module_reference import ReferenceRun, references
 from cnngrade.grader.code.module_structure import structure
 from cnngrade.grader.sandbox.api import CallResult
-from cnngrade.grader.sandbox.runtime.probe_tie import LARGE, candidates
-from cnngrade.grader.sandbox.runtime.probe_trace import HYPER, KINDS
+from cnngrade.grader.sandbox.runtime.probe_tie import LARGE, MAX_SEGMENTS, candidates
+from cnngrade.grader.sandbox.runtime.probe_trace import HYPER, KINDS, MAX_OPS
 
 _MODES = ("eval", "train", "after_train", "grad")
 _KNOWN = frozenset(KINDS.values())
@@ -29,14 +29,13 @@ _ATTRS = frozenset(a for names in HYPER.values() for a in names) | {
     "inplace",
     "kernel",
 }
-_MAX_OPS = 400
 
 
 def unpack(result: CallResult) -> dict[tuple, np.ndarray] | None:
     """The child's packed array cut into ``{(ref, candidate, input, mode, part): array}``; None
     when its (untrusted) segment list does not describe the array exactly."""
     segments = result.probe.get("segments")
-    if not result.outputs or not isinstance(segments, list) or len(segments) > 4000:
+    if not result.outputs or not isinstance(segments, list) or len(segments) > MAX_SEGMENTS:
         return None
     flat = np.asarray(result.outputs[0]).reshape(-1)
     out, offset = {}, 0
@@ -58,7 +57,7 @@ def unpack(result: CallResult) -> dict[tuple, np.ndarray] | None:
 
 def clean_trace(raw) -> list[dict] | None:
     """The student's op trace with every field type-checked (None when malformed)."""
-    if not isinstance(raw, list) or len(raw) > _MAX_OPS:
+    if not isinstance(raw, list) or len(raw) > MAX_OPS:
         return None
     ops = []
     for i, op in enumerate(raw):
@@ -96,16 +95,22 @@ def _ok(exercise: CodeExercise, got, expected) -> bool:
     return got is not None and compare_outputs(exercise, (got,), (expected,))[0].ok
 
 
+def _failures(exercise, ref: ReferenceRun, r: int, c: int, got) -> list[tuple[int, str]]:
+    """The (input, mode) whose output under reference ``r``'s candidate ``c`` differs from the
+    reference's (no gradient sent: the forward is not differentiable, nothing to compare)."""
+    return [
+        (k, m)
+        for (k, m), e in ref.outputs.items()
+        if (m != "grad" or (r, c, k, m, "out") in got)
+        and not _ok(exercise, got.get((r, c, k, m, "out")), e)
+    ]
+
+
 def _matching(exercise, refs, got, counts) -> tuple[int, int] | None:
     """(reference, candidate) whose outputs all equal that reference's, if any."""
     for r, ref in enumerate(refs):
         for c in range(counts[r] if r < len(counts) else 0):
-            if all(
-                _ok(exercise, got.get((r, c, k, m, "out")), e)
-                for (k, m), e in ref.outputs.items()
-                if m != "grad"
-                or (r, c, k, m, "out") in got  # no gradient: forward not differentiable
-            ):
+            if not _failures(exercise, ref, r, c, got):
                 return r, c
     return None
 
@@ -130,12 +135,7 @@ def _explain(exercise, refs, got, trace, out_src, counts) -> Text:
     inverse = {p: j for j, p in maps[0].items()}
     label = E.names(ref)
     smap = {j: label[ref.tied[p]] for j, p in maps[0].items()}
-    fails = [
-        (k, m)
-        for (k, m), e in ref.outputs.items()
-        if not _ok(exercise, got.get((r, 0, k, m, "out")), e)
-    ]
-    fails = [(k, m) for k, m in fails if m != "grad" or (r, 0, k, m, "out") in got]
+    fails = _failures(exercise, ref, r, 0, got)
     if fails and all(m == "grad" for _, m in fails):
         return Text("outputs agree, but the gradient with respect to the input differs: does forward detach a "
                     "tensor (.detach(), .data) or run part of the block under torch.no_grad()?",
@@ -225,9 +225,9 @@ def judge_module(exercise: CodeExercise, group: str, params: dict, result: CallR
     )
     out_src = result.probe.get("output")
     out_src = out_src if type(out_src) is int else -2
-    shown = refs[0].outputs[(0, expected.invocation.modes[0])]
-    tied = next((r for r, c in enumerate(counts) if c > 0), None)
     first_mode = expected.invocation.modes[0]
+    shown = refs[0].outputs[(0, first_mode)]
+    tied = next((r for r, c in enumerate(counts) if c > 0), None)
     mine = (
         got.get((tied, 0, 0, first_mode, "out"))
         if tied is not None
