@@ -37,7 +37,7 @@ def grad_weights(shape) -> torch.Tensor:
     return torch.cos(torch.arange(n, dtype=torch.float64)).reshape(tuple(shape))
 
 
-def _input_grad(model, x) -> np.ndarray | None:
+def input_grad(model, x) -> np.ndarray | None:
     """d(sum(y * w))/dx in eval mode (None when the block's forward cannot be differentiated): a
     block that detaches a tensor or runs part of forward under no_grad computes another gradient."""
     model.eval()
@@ -290,7 +290,7 @@ def run_tied(cls, call: dict, ctx: dict) -> dict:
                             _add_values(packer, [r, c, k, mode], mapping, student, seen)
                         if mode == "eval" and k == 0:
                             _load(model, student, ops, mapping, arrays)
-                            g = _input_grad(model, x)
+                            g = input_grad(model, x)
                             if g is not None:
                                 packer.add([r, c, k, "grad", "out"], g)
                         if mode == "train":  # eval, with the running stats this forward left
