@@ -11,7 +11,7 @@ from collections import Counter
 
 import numpy as np
 from cnngrade.exercises.core import Text
-from cnngrade.grader.code.module_patterns import affine, concat_order
+from cnngrade.grader.code.module_patterns import affine, close, concat_order
 from cnngrade.grader.code.module_reference import ReferenceRun
 from cnngrade.grader.sandbox.runtime.probe_trace import ancestors
 
@@ -166,10 +166,6 @@ def _agree_through(ref: ReferenceRun, t: int, itself: bool = False) -> tuple[str
     return ", ".join(srcs), "、".join(srcs)
 
 
-def _both(en: str, zh: str) -> Text:
-    return Text(en, zh)
-
-
 def before(
     ref: ReferenceRun, t: int, trace: list[dict], j: int, s_in, mode: str, smap: dict
 ) -> Text:
@@ -179,13 +175,13 @@ def before(
     ins = [i for i in ref.ops[t]["inputs"] if i < t]
     e_in = ref.values.get(mode, {}).get(t, (None, None))[0]
     if _reordered(s_in, e_in):
-        return _both(f"{name} gets the right values in another order: flatten (N, C, H, W) as the reference "
+        return Text(f"{name} gets the right values in another order: flatten (N, C, H, W) as the reference "
                      "does (x.flatten(1), x.view(x.size(0), -1)), not channels-last",
                      f"{name} 的输入数值正确但顺序不同：请按 (N, C, H, W) 展平（x.flatten(1)、x.view(x.size(0), -1)），"
                      "不要先把通道移到最后")  # fmt: skip
     order = concat_order(s_in, ref, mode, ins[0]) if ins else None
     if order is not None:
-        return _both(f"the concatenation order is ({', '.join(order[0])}); expected ({', '.join(order[1])}) "
+        return Text(f"the concatenation order is ({', '.join(order[0])}); expected ({', '.join(order[1])}) "
                      f"(at the input of {name})",
                      f"拼接顺序为 ({', '.join(order[0])})，应为 ({', '.join(order[1])})（{name} 的输入处）")  # fmt: skip
     my_ins = [i for i in trace[j]["inputs"] if i < j] if 0 <= j < len(trace) else []
@@ -196,7 +192,7 @@ def before(
         "add",
         "cat",
     }:  # a sum or concat in the wrong place says more
-        return _both(f"{name} reads {theirs} in the reference (then {_describe(ref.ops, ref_chain, 'en', names(ref))}); "
+        return Text(f"{name} reads {theirs} in the reference (then {_describe(ref.ops, ref_chain, 'en', names(ref))}); "
                      f"yours reads {yours} (then {_describe(trace, mine, 'en', smap)})",
                      f"参考实现中 {name} 的输入来自 {theirs}（之后 {_describe(ref.ops, ref_chain, 'zh', names(ref))}）；"
                      f"你的来自 {yours}（之后 {_describe(trace, mine, 'zh', smap)}）")  # fmt: skip
@@ -219,12 +215,12 @@ def _differ(ref, trace, ref_chain, mine, through, name, smap, ends) -> Text:
     where = f"before {name}" if name else "at the output"
     where_zh = f"{name} 之前" if name else "输出处"
     if "add" in kinds and "add" not in ref_kinds and name:
-        return _both(f"the shortcut is added before {name}; the reference adds it later (outputs agree "
+        return Text(f"the shortcut is added before {name}; the reference adds it later (outputs agree "
                      f"through {through[0]}; then the reference applies {ref_text}, yours {text})",
                      f"捷径在 {name} 之前就相加了；参考实现在之后才相加（到 {through[1]} 为止输出一致；"
                      f"之后参考实现为 {ref_zh}，你的为 {zh}）")  # fmt: skip
     if "add" in ref_kinds and "add" not in kinds:
-        return _both(f"outputs agree through {through[0]}; the reference then adds the shortcut ({ref_text}), "
+        return Text(f"outputs agree through {through[0]}; the reference then adds the shortcut ({ref_text}), "
                      f"yours applies {text} {where}: is the shortcut added?",
                      f"到 {through[1]} 为止输出一致；参考实现随后加上捷径（{ref_zh}），你的在{where_zh}为 {zh}：捷径加上了吗？")  # fmt: skip
     ref_acts = [k for k in ref_kinds if k in _ACTIVATIONS]
@@ -232,17 +228,17 @@ def _differ(ref, trace, ref_chain, mine, through, name, smap, ends) -> Text:
     target = f"between {through[0]} and {name}" if name else f"after {through[0]}"
     target_zh = f"{through[1]} 与 {name} 之间" if name else f"{through[1]} 之后"
     if ref_acts and not acts:
-        return _both(f"no activation {target}: the reference applies {ref_text}, yours {text}",
+        return Text(f"no activation {target}: the reference applies {ref_text}, yours {text}",
                      f"{target_zh}缺少激活函数：参考实现为 {ref_zh}，你的为 {zh}")  # fmt: skip
     if ref_text == text:  # the same ops in between, wired otherwise: show both as formulas
         ref_expr, expr = expression(ref.ops, ends[0], label), expression(trace, ends[1], smap)
         if ref_expr != expr:
-            return _both(f"outputs agree through {through[0]}; then the reference computes {ref_expr}, yours {expr}",
+            return Text(f"outputs agree through {through[0]}; then the reference computes {ref_expr}, yours {expr}",
                          f"到 {through[1]} 为止输出一致；之后参考实现计算 {ref_expr}，你的计算 {expr}")  # fmt: skip
-        return _both(f"outputs agree through {through[0]}; {where} both compute {expr} but the values differ: "
+        return Text(f"outputs agree through {through[0]}; {where} both compute {expr} but the values differ: "
                      "check which tensor goes where",
                      f"到 {through[1]} 为止输出一致；{where_zh}两者都计算 {expr}，但数值不同：检查各张量的连接")  # fmt: skip
-    return _both(f"outputs agree through {through[0]}; after it the reference applies {ref_text}, yours {text}",
+    return Text(f"outputs agree through {through[0]}; after it the reference applies {ref_text}, yours {text}",
                  f"到 {through[1]} 为止输出一致；之后参考实现为 {ref_zh}，你的为 {zh}")  # fmt: skip
 
 
@@ -261,7 +257,7 @@ def at(
         batch = bool(mine["training"])
     if ref.ops[t]["kind"] == "batch_norm" and batch is not None and batch != (mode == "train"):
         stats = "batch statistics" if batch else "running statistics"
-        return _both(f"in {mode} mode your {name} normalizes with {stats}; the reference uses the other ones "
+        return Text(f"in {mode} mode your {name} normalizes with {stats}; the reference uses the other ones "
                      "(do not pass training= yourself; BatchNorm2d follows the module's mode)",
                      f"{mode} 模式下你的 {name} 使用了{'批统计量' if batch else '滑动统计量'}；参考实现相反"
                      "（不要自己传 training=；BatchNorm2d 随模块模式变化）")  # fmt: skip
@@ -270,14 +266,14 @@ def at(
     ]
     if len(differ) == 1:
         a = differ[0]
-        return _both(f"{name} uses {a} {_fmt(mine[a])}, the reference {_fmt(theirs[a])}",
+        return Text(f"{name} uses {a} {_fmt(mine[a])}, the reference {_fmt(theirs[a])}",
                      f"{name} 的 {a} 为 {_fmt(mine[a])}，参考实现为 {_fmt(theirs[a])}")  # fmt: skip
     if differ:  # every one that differs: dilation 2 often comes with padding 2
         yours = ", ".join(f"{a} {_fmt(mine[a])}" for a in differ)
         ref_ = ", ".join(f"{a} {_fmt(theirs[a])}" for a in differ)
-        return _both(f"{name} uses {yours}; the reference {ref_}",
+        return Text(f"{name} uses {yours}; the reference {ref_}",
                      f"{name} 的 {yours.replace(', ', '、')}；参考实现为 {ref_.replace(', ', '、')}")  # fmt: skip
-    return _both(f"{name} gets the right input and weights but gives another output",
+    return Text(f"{name} gets the right input and weights but gives another output",
                  f"{name} 的输入与权重都正确，但输出不同")  # fmt: skip
 
 
@@ -287,16 +283,16 @@ def after(
     """Every tied op agrees: the difference is in what follows the last of them."""
     order = concat_order(student, ref, mode, ref.output)
     if order is not None:
-        return _both(f"the concatenation order is ({', '.join(order[0])}); expected ({', '.join(order[1])})",
+        return Text(f"the concatenation order is ({', '.join(order[0])}); expected ({', '.join(order[1])})",
                      f"拼接顺序为 ({', '.join(order[0])})，应为 ({', '.join(order[1])})")  # fmt: skip
     scaled = affine(np.asarray(student, dtype=np.float64), expected)
     if scaled is not None:
-        return _both(f"your output is the reference's times {scaled[0]:.4g} plus {scaled[1]:.4g}: remove the "
+        return Text(f"your output is the reference's times {scaled[0]:.4g} plus {scaled[1]:.4g}: remove the "
                      "extra scaling or shift at the end",
                      f"你的输出等于参考输出乘 {scaled[0]:.4g} 再加 {scaled[1]:.4g}：去掉末尾多余的缩放或平移")  # fmt: skip
     dims = _cat_dims(ref, trace, out_src)
     if dims is not None:
-        return _both(f"you concatenate on dim {dims[0]}; the reference on dim {dims[1]} (the channels)",
+        return Text(f"you concatenate on dim {dims[0]}; the reference on dim {dims[1]} (the channels)",
                      f"你在第 {dims[0]} 维拼接；参考实现在第 {dims[1]} 维（通道）")  # fmt: skip
     ref_chain = chain(list(ref.ops), ref.output)
     mine = chain(trace, out_src) if 0 <= out_src < len(trace) else []
@@ -307,7 +303,7 @@ def after(
 def skipped(ref: ReferenceRun, t: int, mode: str) -> Text:
     """The block uses op ``t`` in eval mode but its forward in ``mode`` skips it."""
     name = names(ref)[t]
-    return _both(f"in {mode} mode your block does not apply {name} (it does in eval mode): do not branch "
+    return Text(f"in {mode} mode your block does not apply {name} (it does in eval mode): do not branch "
                  "on self.training; the layers follow the module's mode themselves",
                  f"{mode} 模式下你的模块没有使用 {name}（评估模式下使用了）：不要根据 self.training 分支；"
                  "各层会自行随模块模式变化")  # fmt: skip
@@ -320,12 +316,12 @@ def running_stats(ref: ReferenceRun, trace: list[dict], mapping: dict[int, int])
         t = ref.tied[p]
         mine, theirs = trace[j].get("attrs", {}), ref.ops[t].get("attrs", {})
         if ref.ops[t]["kind"] == "batch_norm" and mine.get("momentum") != theirs.get("momentum"):
-            return _both(f"{label[t]} uses momentum {mine.get('momentum')}, the reference {theirs.get('momentum')}: "
+            return Text(f"{label[t]} uses momentum {mine.get('momentum')}, the reference {theirs.get('momentum')}: "
                          "after a training-mode forward the running statistics differ (PyTorch's momentum is "
                          "the weight of the new batch: 0.1, where Keras writes 0.9)",
                          f"{label[t]} 的 momentum 为 {mine.get('momentum')}，参考实现为 {theirs.get('momentum')}："
                          "训练模式前向之后滑动统计量不同（PyTorch 的 momentum 是新批次的权重：0.1，Keras 写作 0.9）")  # fmt: skip
-    return _both("outputs agree in eval and training mode, but after a training-mode forward the running "
+    return Text("outputs agree in eval and training mode, but after a training-mode forward the running "
                  "statistics differ from the reference's: check BatchNorm2d's momentum and track_running_stats",
                  "评估与训练模式下输出一致，但训练模式前向之后滑动统计量与参考实现不同："
                  "请检查 BatchNorm2d 的 momentum 与 track_running_stats")  # fmt: skip
@@ -357,15 +353,15 @@ def large(ref: ReferenceRun, trace: list[dict], factor: float, mode: str) -> Tex
     if odd:
         what = ", ".join(_SHOWN.get(k, k) for k in odd)
         ref_acts = ", ".join(_SHOWN.get(k, k) for k in sorted(theirs)) or "none"
-        return _both(head[0] + f"on large values your {what} departs from the reference's {ref_acts}",
+        return Text(head[0] + f"on large values your {what} departs from the reference's {ref_acts}",
                      head[1] + f"数值较大时你的 {what} 与参考实现的 {ref_acts} 不同")  # fmt: skip
     fewer = [k for k in theirs if mine[k] < theirs[k]]
     if fewer:
         k = fewer[0]
-        return _both(head[0] + f"your block applies {_SHOWN.get(k, k)} {mine[k]} times, the reference "
+        return Text(head[0] + f"your block applies {_SHOWN.get(k, k)} {mine[k]} times, the reference "
                      f"{theirs[k]}: is an activation missing?",
                      head[1] + f"你的模块使用 {_SHOWN.get(k, k)} {mine[k]} 次，参考实现 {theirs[k]} 次：是否缺少激活函数？")  # fmt: skip
-    return _both(head[0] + "check the activations and anything that depends on the size of the values",
+    return Text(head[0] + "check the activations and anything that depends on the size of the values",
                  head[1] + "请检查激活函数以及与数值大小有关的操作")  # fmt: skip
 
 
@@ -373,7 +369,4 @@ def _reordered(got, expected) -> bool:
     """The same values per sample in another order (a flatten in another layout)."""
     if got is None or expected is None or np.shape(got) != np.shape(expected) or np.ndim(got) != 2:
         return False
-    a, b = np.sort(got, axis=1), np.sort(expected, axis=1)
-    return bool(np.allclose(a, b, rtol=1e-3, atol=1e-4)) and not np.allclose(
-        got, expected, rtol=1e-3, atol=1e-4
-    )
+    return close(np.sort(got, axis=1), np.sort(expected, axis=1)) and not close(got, expected)
