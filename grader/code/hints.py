@@ -63,12 +63,3 @@ def rule_claims(
             cases = {i for i, v in enumerate(verdicts) if v.get(rule.note)}
             kept.append((Hint(rule.note, rule.feedback), cases))
     return kept
-
-
-def consistent_rule_hints(
-    exercise: CodeExercise, failing: Sequence[CaseOutcome], invs: Sequence[Invocation]
-) -> tuple[list[Hint], list[bool]]:
-    """The hints of :func:`rule_claims`, and for each failing case whether one of them explains it."""
-    kept = rule_claims(exercise, failing, invs)
-    explained = set().union(*(cases for _, cases in kept)) if kept else set()
-    return [h for h, _ in kept], [i in explained for i in range(len(failing))]

@@ -91,7 +91,7 @@ def test_integer_output_is_named() -> None:
 def test_a_rule_matching_only_a_minority_of_its_cases_is_not_the_bug() -> None:
     """gru_cell: b_hn added outside the reset gate equals d2l's equations when H = 1 only."""
     from cnngrade.exercises.seeding import rng_for
-    from cnngrade.grader.code.hints import consistent_rule_hints
+    from cnngrade.grader.code.hints import rule_claims
 
     ex = get("gru_cell")
     failing, invs = [], []
@@ -103,9 +103,11 @@ def test_a_rule_matching_only_a_minority_of_its_cases_is_not_the_bug() -> None:
         failing.append(CaseOutcome(case.group, case.params, "wrong", Text("", ""), actual=(actual,),
                                    expected=ex.expected(case.params, inv)))  # fmt: skip
         invs.append(inv)
-    hints, explained = consistent_rule_hints(ex, failing, invs)
-    assert [h.note for h in hints] == ["b_hn_outside_reset"] and all(explained)
-    d2l_matches = [h.note for h in consistent_rule_hints(ex, failing[:1], invs[:1])[0]]
+    claims = rule_claims(ex, failing, invs)
+    assert [(h.note, cases) for h, cases in claims] == [
+        ("b_hn_outside_reset", set(range(len(failing))))
+    ]
+    d2l_matches = [h.note for h, _ in rule_claims(ex, failing[:1], invs[:1])]
     assert "reset_before_matmul" in d2l_matches  # the 1x1 case alone cannot tell them apart
 
 
