@@ -12,15 +12,14 @@ from cnngrade.exercises.code import get as get_code_exercise
 from cnngrade.exercises.code.core import CodeExercise
 from cnngrade.exercises.core import LANGS, Text
 from cnngrade.exercises.seeding import rng_for
-from cnngrade.grader.code import hints as H
 from cnngrade.grader.code.hint_rank import collect_hints
 from cnngrade.grader.code.judge import SHRINKABLE, CaseOutcome, describe_call, judge
 from cnngrade.grader.code.judge_module import judge_module
 from cnngrade.grader.code.main_block import strip_main_blocks
-from cnngrade.grader.code.textbook_entry import with_textbook_entry
 from cnngrade.grader.code.report import CodeReport, group_scores, load_error_text
 from cnngrade.grader.code.run_cases import limits_for, run_invocations
 from cnngrade.grader.code.shrink import as_json, show, shrink
+from cnngrade.grader.code.textbook_entry import with_textbook_entry
 from cnngrade.grader.sandbox.api import CallResult, Limits, RunReport
 from cnngrade.grader.sandbox.forbidden import NESTED_MARK
 from cnngrade.grader.types import Verdict
@@ -85,11 +84,6 @@ class SubmissionRun:
         return outcomes, report
 
 
-def _collect_hints(exercise: CodeExercise, outcomes: list[CaseOutcome]) -> list[H.Hint]:
-    """The hints that explain the failures, ranked (:func:`grader.code.hint_rank.collect_hints`)."""
-    return collect_hints(exercise, outcomes)
-
-
 def check_source(
     exercise: CodeExercise, source: str, *, seed: int = 0, lang: str = "en", limits: Limits | None = None,
     device: Any = None, filename: str = "submission.py", require_level: int | None = None,
@@ -111,13 +105,13 @@ def check_source(
     load_error = load_error_text(report.load_error)(lang) if report.load_error else ""
     if report.static_violations:
         outcomes = [_forbidden(o, report.static_violations) for o in outcomes]
-    found = _collect_hints(exercise, outcomes)
+    found = collect_hints(exercise, outcomes)
     shrunk_text, shrunk = "", None
     first = next((o for o in outcomes if o.status in SHRINKABLE), None)
     if shrink_failures and first is not None and not report.load_error:
         result = shrink(exercise, first, lambda candidates: run.judge(candidates)[0])
         if not found:  # hints from the main cases are more reliable than from a tiny one
-            found = _collect_hints(exercise, [result.outcome])
+            found = collect_hints(exercise, [result.outcome])
         shrunk_text, shrunk = show(exercise, result, lang), as_json(exercise, result)
     forbidden = report.static_violations or any(o.status == "forbidden" for o in outcomes)
     score = (
