@@ -20,7 +20,13 @@ from cnngrade.exercises.render_html import html_page, markdown_body, text_to_htm
 from cnngrade.grader.neutralize import for_html, for_markdown, for_terminal
 from cnngrade.grader.types import Finding, StudentResult, Verdict
 
-__all__ = ["exercise_title", "feedback_html", "feedback_markdown"]
+__all__ = [
+    "exercise_title",
+    "feedback_html",
+    "feedback_markdown",
+    "finding_mark",
+    "finding_solution",
+]
 
 _T = {
     "title": Text("Feedback", "反馈"),
@@ -71,11 +77,13 @@ def _score(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
-def _mark(finding: Finding) -> str:
+def finding_mark(finding: Finding) -> str:
+    """The mark a finding is shown with: ✓ passed, ◐ partial credit, ✗ wrong, ⚠ format, – missing."""
     return _MARK.get(finding.kind, "◐" if finding.score > 0 else "✗")
 
 
-def _solution(finding: Finding) -> str | None:
+def finding_solution(finding: Finding) -> str | None:
+    """The worked solution a finding carries (shown only when the instructor enabled it)."""
     return finding.detail.get("solution") if isinstance(finding.detail, dict) else None
 
 
@@ -129,9 +137,9 @@ def feedback_markdown(result: StudentResult, lang: Lang, *, title: str = "") -> 
                 f" *({_T['note'](lang)}: {_note_md(f.note)})*" if f.kind == "misconception" else ""
             )
             first, _, rest = f.message.partition("\n")
-            lines.append(f"- {_mark(f)} {_safe_md(first)}{note}")
+            lines.append(f"- {finding_mark(f)} {_safe_md(first)}{note}")
             lines += _md_block(rest)
-            if solution := _solution(f):
+            if solution := finding_solution(f):
                 summary = _T["solution"](lang)
                 lines += [
                     "",
@@ -162,8 +170,8 @@ def _verdict_html(verdict: Verdict, lang: Lang) -> list[str]:
             if f.kind == "misconception"
             else ""
         )
-        parts.append(f"<li>{_mark(f)} {_message_html(f.message)}{note}</li>")
-        if solution := _solution(f):
+        parts.append(f"<li>{finding_mark(f)} {_message_html(f.message)}{note}</li>")
+        if solution := finding_solution(f):
             solutions.append(solution)
     parts.append("</ul>")
     for solution in solutions:

@@ -14,10 +14,10 @@ from typing import Any
 
 from cnngrade.exercises.assignment import Assignment
 from cnngrade.exercises.core import Lang, Text
-from cnngrade.grader.feedback import exercise_title
+from cnngrade.grader.feedback import exercise_title, finding_mark, finding_solution
 from cnngrade.grader.neutralize import for_terminal
 from cnngrade.grader.pipeline import grader_faulted
-from cnngrade.grader.types import Finding, StudentResult, Verdict
+from cnngrade.grader.types import StudentResult, Verdict
 
 import cnngrade
 
@@ -37,20 +37,16 @@ _T = {
         "评分程序在 {slots} 上自身出错：这不是对你作答的评判，教师会重新运行自动评分。",
     ),
 }
-_MARK = {"correct": "✓", "case_passed": "✓", "format": "⚠", "missing": "–", "isolation": "ℹ"}
 
 
 def _number(x: float) -> float:
     return round(float(x), 4)
 
 
-def _mark(finding: Finding) -> str:
-    return _MARK.get(finding.kind, "◐" if finding.score > 0 else "✗")
-
-
 def verdict_text(verdict: Verdict, lang: Lang) -> str:
     """A slot's findings as plain text: a mark and the message each, further lines indented.
 
+    >>> from cnngrade.grader.types import Finding
     >>> v = Verdict("a.1", "a", 0.0, 1.0, (Finding("misconception", "Off by one.\\n[[1]]", note="no_plus_one"),))
     >>> print(verdict_text(v, "en"))
     ✗ Off by one. (answer note: no_plus_one)
@@ -60,10 +56,9 @@ def verdict_text(verdict: Verdict, lang: Lang) -> str:
     for finding in verdict.findings:
         first, _, rest = for_terminal(finding.message).partition("\n")
         note = f" ({_T['note'](lang)}: {finding.note})" if finding.kind == "misconception" else ""
-        lines.append(f"{_mark(finding)} {first}{note}")
+        lines.append(f"{finding_mark(finding)} {first}{note}")
         lines += [f"    {line}" for line in rest.split("\n") if rest]
-        solution = finding.detail.get("solution") if isinstance(finding.detail, dict) else None
-        if solution:
+        if solution := finding_solution(finding):
             lines += ["", _T["solution"](lang), for_terminal(str(solution)), ""]
     return "\n".join(lines).rstrip() or _T["nothing"](lang)
 

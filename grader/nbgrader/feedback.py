@@ -9,11 +9,11 @@ wrote or printed, so every message is made inert Markdown first.
 from __future__ import annotations
 
 from cnngrade.exercises.core import Lang, Text
+from cnngrade.grader.feedback import finding_mark
 from cnngrade.grader.types import Verdict
 
 __all__ = ["fault_comment", "verdict_comment"]
 
-_MARK = {"correct": "✓", "case_passed": "✓", "format": "⚠", "missing": "–", "isolation": "ℹ"}
 _SCORE = Text("cnngrade: {score} / {points} points", "cnngrade：{score} / {points} 分")
 _NOT_RUN = Text("{count} test cases could not run.", "{count} 个测试用例无法运行。")
 _FAULT = Text(
@@ -52,8 +52,7 @@ def verdict_comment(verdict: Verdict, points: float, lang: Lang) -> str:
         if load_error and "status" in f.detail and f.kind != "case_passed":
             not_run += 1
             continue
-        mark = _MARK.get(f.kind, "◐" if f.score > 0 else "✗")
-        lines.append(f"- {mark} {for_markdown(f.message, one_line=True)}")
+        lines.append(f"- {finding_mark(f)} {for_markdown(f.message, one_line=True)}")
     if not_run:
         lines.append(f"- ✗ {_NOT_RUN(lang).format(count=not_run)}")
     for text in shrunk:
