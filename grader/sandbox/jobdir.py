@@ -94,7 +94,7 @@ def _alive(pid: int) -> bool:
     except (ProcessLookupError, OverflowError):
         return False
     except PermissionError:  # someone else's live process
-        return True
+        pass
     return True
 
 
@@ -140,19 +140,28 @@ def _encode(value, path: str, job_dir: str, counter: _Blob):
 def _encode_tied(call: ModuleProbe, i: int, job_dir: str, counter: _Blob) -> dict:
     """A behaviour probe's argument lists and reference weights (its outputs come packed as one)."""
     where = f"calls[{i}]"
+
+    def encode_op(op) -> dict:
+        return {
+            "kind": str(op.kind),
+            "slots": [str(s) for s in op.slots],
+            "after": [int(a) for a in op.after],
+            "path": [str(k) for k in op.path],
+            "arrays": [
+                _encode(np.asarray(a), f"{where}.references", job_dir, counter) for a in op.arrays
+            ],
+        }
+
     return {
-        "alternatives": [_encode(list(a), f"{where}.alternatives", job_dir, counter) for a in call.alternatives],
+        "alternatives": [
+            _encode(list(a), f"{where}.alternatives", job_dir, counter) for a in call.alternatives
+        ],
         "modes": [m for m in call.modes if m in ("train", "eval")],
         "max_candidates": int(call.max_candidates),
         "references": [
-            {"name": str(r.name), "ops": [
-                {"kind": str(op.kind), "slots": [str(s) for s in op.slots], "after": [int(a) for a in op.after],
-                 "path": [str(k) for k in op.path],
-                 "arrays": [_encode(np.asarray(a), f"{where}.references", job_dir, counter) for a in op.arrays]}
-                for op in r.ops]}
-            for r in call.references
+            {"name": str(r.name), "ops": [encode_op(op) for op in r.ops]} for r in call.references
         ],
-    }  # fmt: skip
+    }
 
 
 def _encode_call(
