@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import json  # noqa: F401 - the doctests build notebooks with it
 import re
 from collections.abc import Sequence
 
@@ -31,6 +30,7 @@ def extract_notebook_code(
         entry: the function or class name the exercise grades.
         grade_ids: nbgrader cell ids to take, or None to select by ``entry``.
 
+    >>> import json
     >>> nb = {"cells": [{"cell_type": "code", "metadata": {}, "source": ["import numpy as np\\n"]},
     ...   {"cell_type": "code", "metadata": {}, "source": "def f(x):\\n    return x\\n"},
     ...   {"cell_type": "code", "metadata": {}, "source": "f(3)\\n%timeit f(3)"}], "nbformat": 4}
