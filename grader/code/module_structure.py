@@ -29,6 +29,18 @@ def _strip(sig: tuple) -> tuple:
     return (sig[0], tuple(x for x in sig[1] if x[0] != "bias"))
 
 
+def _layers(ref: ReferenceRun) -> Counter:
+    return Counter(signature(ref.ops[t]) for t in ref.tied)
+
+
+def _unbiased(layers: Counter) -> Counter:
+    return Counter(map(_strip, layers.elements()))
+
+
+def _distance(a: Counter, b: Counter) -> int:
+    return sum(((a - b) + (b - a)).values())
+
+
 def structure(trace: list[dict], refs: tuple[ReferenceRun, ...]) -> Text:
     """No convention's parametrized ops match the student's: which layers differ, biases first."""
     mine = Counter(signature(op) for op in trace if op["params"])
@@ -37,30 +49,20 @@ def structure(trace: list[dict], refs: tuple[ReferenceRun, ...]) -> Text:
                      "(as attributes, nn.Sequential, nn.ModuleList ...) and use them in forward",
                      "forward 没有使用模块自己的参数：请在 __init__ 中创建各层（属性、nn.Sequential、nn.ModuleList 等）"
                      "并在 forward 中使用")  # fmt: skip
-
-    def distance(r: ReferenceRun) -> int:
-        theirs = Counter(signature(r.ops[t]) for t in r.tied)
-        a, b = Counter(map(_strip, mine.elements())), Counter(map(_strip, theirs.elements()))
-        return 10 * sum(((a - b) + (b - a)).values()) + sum(
-            ((mine - theirs) + (theirs - mine)).values()
-        )
-
-    ranked = sorted(refs, key=distance)
-    shown = ranked  # closest first; at most a few conventions
-    parts = [_layer_diff(mine, r) for r in shown]
+    theirs = {r.convention: _layers(r) for r in refs}
+    # closest first: a different layer weighs more than a bias present on one side only
+    ranked = sorted(refs, key=lambda r: 10 * _distance(_unbiased(mine), _unbiased(theirs[r.convention]))
+                    + _distance(mine, theirs[r.convention]))  # fmt: skip
+    parts = [_layer_diff(mine, theirs[r.convention]) for r in ranked]
     accepted = ", ".join(r.convention for r in refs)
     return Text(f"the layers match no accepted convention ({accepted}); "
-                 + "; ".join(f"against {r.convention}: {p.en}" for r, p in zip(shown, parts, strict=True)),
+                 + "; ".join(f"against {r.convention}: {p.en}" for r, p in zip(ranked, parts, strict=True)),
                  f"各层与任何可接受的写法（{accepted}）都不一致；"
-                 + "；".join(f"与 {r.convention} 相比：{p.zh}" for r, p in zip(shown, parts, strict=True)))  # fmt: skip
+                 + "；".join(f"与 {r.convention} 相比：{p.zh}" for r, p in zip(ranked, parts, strict=True)))  # fmt: skip
 
 
-def _layer_diff(mine: Counter, best: ReferenceRun) -> Text:
-    theirs = Counter(signature(best.ops[t]) for t in best.tied)
-    s_mine, s_theirs = (
-        Counter(map(_strip, mine.elements())),
-        Counter(map(_strip, theirs.elements())),
-    )
+def _layer_diff(mine: Counter, theirs: Counter) -> Text:
+    s_mine, s_theirs = _unbiased(mine), _unbiased(theirs)
     parts_en, parts_zh = [], []
     missing, extra = s_theirs - s_mine, s_mine - s_theirs
     if missing:
