@@ -119,7 +119,7 @@ def _describe(params: dict[str, Any]) -> str:
 def group_scores(exercise: CodeExercise, outcomes: tuple[CaseOutcome, ...]) -> float:
     """Points per group, in proportion to the group's passed cases.
 
-    >>> from exercises.code import get
+    >>> from cnngrade.exercises.code import get
     >>> ok = CaseOutcome("basic", {}, "passed", Text("", ""))
     >>> bad = CaseOutcome("basic", {}, "wrong", Text("", ""))
     >>> group_scores(get("corr2d"), (ok, bad))  # basic is worth 1 point, "shapes" has no outcome

@@ -19,23 +19,16 @@ from cnngrade.grader.sandbox.forbidden import Forbidden
 def to_call(exercise: CodeExercise, inv: Invocation) -> Call | ModuleProbe:
     """The sandbox request for one invocation.
 
-    >>> from exercises.code import get
+    >>> from cnngrade.exercises.code import get
     >>> ex = get("corr2d")
     >>> call = to_call(ex, ex.build(ex.cases(__import__("numpy").random.default_rng(0))[0].params))
     >>> (type(call).__name__, call.backend, len(call.args))
     ('Call', 'numpy', 2)
     """
-    if exercise.kind == "module" and exercise.references is not None:
+    if exercise.kind == "module":  # judged against its references (module_reference)
         from cnngrade.grader.code.module_reference import module_probe
 
         return module_probe(exercise, inv)
-    if exercise.kind == "module":
-        # tuples become lists: the child passes init_kwargs through as plain JSON
-        init = {k: list(v) if isinstance(v, tuple) else v for k, v in inv.init_kwargs.items()}
-        return ModuleProbe(
-            init_kwargs=init, inputs=tuple(inv.inputs), mode=inv.mode,
-            actions=tuple(inv.actions), seed=inv.seed,
-        )  # fmt: skip
     return Call(
         args=tuple(inv.args), kwargs=dict(inv.kwargs), backend=exercise.backend, outputs=inv.outputs
     )
