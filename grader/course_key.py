@@ -62,11 +62,16 @@ def fingerprint_of(secret: bytes) -> str:
     return f"sha256:{digest[:16]}"
 
 
+def _env_key_file() -> str:
+    """The key file ``$CNNGRADE_COURSE_KEY_FILE`` names, or ``""``."""
+    return os.environ.get(KEY_ENV, "").strip()
+
+
 def course_key_path(manifest_path: str | Path, key_file: str | Path | None = None) -> Path:
     """Where the key of the course whose manifest is ``manifest_path`` lives (see the module doc)."""
     if key_file is not None:
         return Path(key_file).expanduser()
-    env = os.environ.get(KEY_ENV, "").strip()
+    env = _env_key_file()
     if env:
         return Path(env).expanduser()
     return Path(manifest_path).expanduser().resolve().parent / _KEY_DIR / _KEY_NAME
@@ -87,7 +92,7 @@ def load_course_key(
                 f"no course key at {path}: grade the class once to create it, or point "
                 f"${KEY_ENV} at the key that graded it"
             )
-        _create(path, default_place=key_file is None and not os.environ.get(KEY_ENV, "").strip())
+        _create(path, default_place=key_file is None and not _env_key_file())
     return _read(path)
 
 
