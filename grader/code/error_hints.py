@@ -175,21 +175,19 @@ def exception_hints(exercise: CodeExercise, outcome: CaseOutcome, inv: Invocatio
 
     An "int where a pair was expected" message gets its hint only when the call passes an int for
     an argument that may be a pair (stride, padding ...), a "pair used as a number" message only
-    when it passes a pair.
+    when it passes a pair. Python 2 code is :func:`python2_hint`'s (``hint_rank`` asks it first).
 
     >>> from cnngrade.exercises.code import get
     >>> ex = get("corr2d")
     >>> case = ex.cases(__import__("numpy").random.default_rng(0))[0]
     >>> o = CaseOutcome("basic", case.params, "exception",
-    ...                 Text("raised NameError at line 3: name 'xrange' is not defined", ""))
+    ...                 Text("raised TypeError at line 3: 'float' object cannot be interpreted as an integer", ""))
     >>> [h.note for h in exception_hints(ex, o, ex.build(case.params))]
-    ['python2']
+    ['float_size']
     """
     if outcome.status != "exception":
         return []
     text = outcome.message.en
-    if (py2 := python2_hint(outcome)) is not None:
-        return [py2]
     if _SIGNATURE.search(text):
         return [_signature(exercise, inv)]
     for pattern, hint, explains in (

@@ -9,7 +9,7 @@ import pytest
 from cnngrade.exercises.code import get
 from cnngrade.exercises.core import Text
 from cnngrade.exercises.seeding import rng_for
-from cnngrade.grader.code.error_hints import exception_hints
+from cnngrade.grader.code.error_hints import exception_hints, python2_hint
 from cnngrade.grader.code.judge import CaseOutcome
 from cnngrade.grader.code.main_block import strip_main_blocks
 
@@ -64,13 +64,15 @@ def test_python2_idioms(message: str, shown: str) -> None:
     ex = get("max_pool2d")
     case = ex.cases(rng_for(0))[0]
     outcome = CaseOutcome(case.group, case.params, "exception", Text(message, message))
-    (hint,) = exception_hints(ex, outcome, ex.build(case.params))
+    hint = python2_hint(outcome)
     assert hint.note == "python2" and shown in hint.text("en") and shown in hint.text("zh")
 
 
 def test_python3_name_errors_are_not_python2() -> None:
-    assert _notes("conv2d", "raised NameError at line 3: name 'np' is not defined") == []
-    assert _notes("conv2d", "raised NameError at line 3: name 'xranges' is not defined") == []
+    for name in ("np", "xranges"):
+        message = f"raised NameError at line 3: name '{name}' is not defined"
+        assert _notes("conv2d", message) == []
+        assert python2_hint(CaseOutcome("basic", {}, "exception", Text(message, message))) is None
 
 
 def test_an_argument_form_hint_needs_that_form_in_the_call() -> None:
