@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from cnngrade.exercises.core import Text
 from cnngrade.grader.cli.app import app
 from cnngrade.grader.neutralize import for_terminal
 
@@ -112,11 +113,11 @@ _KIND_WORDS = {
     "zh": {"correct": "正确", "partial": "部分正确", "wrong": "错误", "misconception": "常见错误",
            "format": "格式", "missing": "未作答"},
 }  # fmt: skip
-_SCORE = {"en": "score: {s:g} / {m:g}", "zh": "得分：{s:g} / {m:g}"}
-_FORMAT_NOTE = {
-    "en": "(a format problem: this check does not count as an attempt)",
-    "zh": "（格式问题：本次检查不计入作答次数）",
-}
+_SCORE = Text("score: {s:g} / {m:g}", "得分：{s:g} / {m:g}")
+_FORMAT_NOTE = Text(
+    "(a format problem: this check does not count as an attempt)",
+    "（格式问题：本次检查不计入作答次数）",
+)
 
 
 @app.command("check-answer")
@@ -148,9 +149,9 @@ def check_answer_cmd(
     words = _KIND_WORDS.get(shown, {})  # English shows the kinds as they are
     for finding in verdict.findings:
         typer.echo(f"[{words.get(finding.kind, finding.kind)}] {for_terminal(finding.message)}")
-    typer.echo(_SCORE.get(shown, _SCORE["en"]).format(s=verdict.score, m=verdict.max_score))
+    typer.echo(_SCORE.format(s=verdict.score, m=verdict.max_score)(shown))
     if not verdict.counts_attempt:
-        typer.echo(_FORMAT_NOTE.get(shown, _FORMAT_NOTE["en"]))
+        typer.echo(_FORMAT_NOTE(shown))
 
 
 @app.command("demo")
