@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from . import convert
-from .probe_trace import ACTIVATIONS, OpTracer, refined, tied_view
+from .probe_trace import ACTIVATIONS, OpTracer, refined, signature, tied_view
 
 MAX_SEGMENTS = 4000
 #: the last probe input is the first one times this: large values, where an activation that clips
@@ -118,7 +118,7 @@ def candidates(student: list[dict], reference: list[dict], limit: int) -> list[d
     Empty when the parametrized ops differ: nothing to tie.
     """
     tied, sigs, after, paths = tied_view(student)
-    ref_sigs = [(op["kind"], tuple(sorted((s, tuple(v)) for s, v in op["shapes"].items()))) for op in reference]  # fmt: skip
+    ref_sigs = [signature(op) for op in reference]
     ref_after = [list(op.get("after", [])) for op in reference]
     ref_paths = [tuple(op.get("path", ())) for op in reference]
     out: list[dict[int, int]] = []
