@@ -22,8 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from cnngrade.exercises.assignment import Assignment, load_manifest
-from cnngrade.grader.nbgrader.tags import TAG, SlotCells, check_tags, manifest_path, nbgrader_meta
-from cnngrade.grader.nbgrader.tags import slot_cells as _slot_cells
+from cnngrade.grader.nbgrader.tags import (
+    TAG,
+    SlotCells,
+    check_tags,
+    manifest_path,
+    nbgrader_meta,
+    slot_cells,
+)
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 __all__ = ["CheckCnngradeTags", "GradeCnngradeCells", "PersonalizePrompts", "RestorePrompts"]
@@ -64,6 +70,18 @@ def _source_notebook(preprocessor: Any, resources: dict) -> Any:
     return None
 
 
+def _source_cells(preprocessor: Any, resources: dict) -> dict[str, SlotCells]:
+    """The tagged slots of the instructor's notebook for the one being converted ({}: none)."""
+    source = _source_notebook(preprocessor, resources)
+    return slot_cells(source) if source is not None else {}
+
+
+def _prompt_slots(cells: dict[str, SlotCells]) -> dict[str, str]:
+    """``{grade_id: slot}`` of the locked prompt cells (found by id: a submission's tags are not
+    trusted)."""
+    return {gid: c.slot for c in cells.values() for gid in c.prompts if gid is not None}
+
+
 def _hidden_folders(preprocessor: Any) -> tuple[str, ...]:
     """Folders a student's code must not see: the course (keys, gradebook, every submission) and the
     exchange (everyone's hand-ins)."""
@@ -87,7 +105,7 @@ class CheckCnngradeTags(NbGraderPreprocessor):
     """Check the notebook's slot tags against the manifest and keep the manifest in its metadata."""
 
     def preprocess(self, nb: Any, resources: dict) -> tuple[Any, dict]:
-        cells = _slot_cells(nb)
+        cells = slot_cells(nb)
         if not cells:
             return nb, resources
         name = resources["nbgrader"]["assignment"]
@@ -112,9 +130,7 @@ class RestorePrompts(NbGraderPreprocessor):
         from cnngrade.grader.nbgrader.prompts import slot_prompts
         from nbgrader.api import Gradebook, MissingEntry
 
-        source = _source_notebook(self, resources)
-        cells = _slot_cells(source) if source is not None else {}
-        by_id = {gid: c.slot for c in cells.values() for gid in c.prompts if gid is not None}
+        by_id = _prompt_slots(_source_cells(self, resources))
         if not by_id:
             return nb, resources
         info = resources["nbgrader"]
@@ -142,12 +158,10 @@ class PersonalizePrompts(NbGraderPreprocessor):
     def preprocess(self, nb: Any, resources: dict) -> tuple[Any, dict]:
         from cnngrade.grader.nbgrader.prompts import personalize_notebook
 
-        source = _source_notebook(self, resources)
-        cells = _slot_cells(source) if source is not None else {}
+        cells = _source_cells(self, resources)
         if not cells:
             return nb, resources
-        # locked prompts are found by their nbgrader id: the submission's own tags are not trusted
-        by_id = {gid: c.slot for c in cells.values() for gid in c.prompts if gid is not None}
+        by_id = _prompt_slots(cells)
         for cell in nb.cells:
             gid = nbgrader_meta(cell).get("grade_id")
             if gid in by_id and cell.cell_type == "markdown":
@@ -166,8 +180,7 @@ class GradeCnngradeCells(NbGraderPreprocessor):
     def preprocess(self, nb: Any, resources: dict) -> tuple[Any, dict]:
         from nbgrader.api import Gradebook
 
-        source = _source_notebook(self, resources)
-        cells = _slot_cells(source) if source is not None else {}
+        cells = _source_cells(self, resources)
         if not cells:
             return nb, resources
         info = resources["nbgrader"]
