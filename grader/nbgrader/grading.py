@@ -32,6 +32,12 @@ _NO_CELL = Text(
 )
 
 
+def _source(cell: Any) -> str:
+    """A cell's source as one string (nbformat allows a list of lines)."""
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
 def _cell(nb: Any, grade_id: str | None) -> Any:
     return next(
         (c for c in nb.get("cells", []) if nbgrader_meta(c).get("grade_id") == grade_id), None
@@ -69,8 +75,7 @@ def markdown_answer(text: str) -> str:
 
 def answer_text(cell: Any) -> str | None:
     """A typed answer cell's text, or None when it is empty or unchanged since release."""
-    source = cell.get("source", "")
-    text = "".join(source) if isinstance(source, list) else str(source)
+    text = _source(cell)
     checksum = nbgrader_meta(cell).get("checksum")
     if checksum is not None:
         from nbformat import from_dict
@@ -125,10 +130,7 @@ def _without_self_checks(nb: Any) -> dict:
     for cell in nb.get("cells", []):
         cell = dict(cell)
         if cell.get("cell_type") == "code":
-            source = cell.get("source", "")
-            cell["source"] = strip_self_checks(
-                "".join(source) if isinstance(source, list) else str(source)
-            )
+            cell["source"] = strip_self_checks(_source(cell))
         cells.append(cell)
     return {**dict(nb), "cells": cells}
 
