@@ -44,6 +44,7 @@ __all__ = [
     "grade_code_slot",
     "grader_faulted",
     "run_steps",
+    "scaled_to_slot",
     "student_result",
     "write_feedback",
 ]
@@ -245,6 +246,11 @@ def _grade_code(
             f"评分程序处理此文件时出错（{type(exc).__name__}: {exc}）；这不是对你代码的评判，将重新评分。",
         )(lang)
         return _error_verdict(slot.slot, slot.exercise_id, slot.points, message, GRADER_FAULT)
+    return scaled_to_slot(verdict, slot)
+
+
+def scaled_to_slot(verdict: Verdict, slot: Slot) -> Verdict:
+    """A code report's verdict with its score rescaled to the slot's points."""
     scale = slot.points / verdict.max_score if verdict.max_score else 0.0
     return replace(verdict, score=round(verdict.score * scale, 6), max_score=float(slot.points))
 

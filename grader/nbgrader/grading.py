@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 from cnngrade.exercises.assignment import Assignment, Slot, personal_problems
@@ -107,6 +106,7 @@ def _grade_code(slot: Slot, cells: SlotCells, nb: Any, assignment: Assignment, s
                 secret: bytes, skip_ids: Sequence[str], hide_paths: Sequence[str]) -> Verdict:  # fmt: skip
     from cnngrade.exercises.code import get as get_code_exercise
     from cnngrade.grader.code import check_source
+    from cnngrade.grader.pipeline import scaled_to_slot
     from cnngrade.grader.sandbox.api import Limits
     from cnngrade.grader.sandbox.notebook import extract_answer_code
 
@@ -116,9 +116,7 @@ def _grade_code(slot: Slot, cells: SlotCells, nb: Any, assignment: Assignment, s
     limits = Limits(wall_s_per_call=slot.seconds) if slot.seconds else None
     report = check_source(exercise, source, seed=seed, lang=assignment.language, limits=limits,
                           filename=f"{slot.slot}.py", hide_paths=tuple(hide_paths))  # fmt: skip
-    verdict = report.verdict(slot.slot)
-    scale = slot.points / verdict.max_score if verdict.max_score else 0.0
-    return replace(verdict, score=round(verdict.score * scale, 6), max_score=float(slot.points))
+    return scaled_to_slot(report.verdict(slot.slot), slot)
 
 
 def _without_self_checks(nb: Any) -> dict:
