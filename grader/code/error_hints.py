@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 from cnngrade.exercises.code.core import CodeExercise, Invocation
 from cnngrade.exercises.core import Text
-from cnngrade.grader.code.hints import Hint
+from cnngrade.grader.code.hints import Hint, half_or_more
 from cnngrade.grader.code.judge import CaseOutcome
 
 _SIGNATURE = re.compile(
@@ -238,6 +238,6 @@ def empty_slice_cases(outcomes: Sequence[CaseOutcome], open_: set[int]) -> set[i
     padded = [o for o in outcomes if not _zero_padding(o.params)]
     if any(_looks_empty(o) for o in padded) or not any(o.passed for o in padded):
         return set()
-    cases = {i for i in open_ if _zero_padding(outcomes[i].params)}
-    shown = {i for i in cases if _looks_empty(outcomes[i])}
-    return shown if shown and 2 * len(shown) >= len(cases) else set()
+    return half_or_more(
+        {i: _looks_empty(outcomes[i]) for i in open_ if _zero_padding(outcomes[i].params)}
+    )

@@ -10,7 +10,7 @@ applies to. Value patterns are in :mod:`grader.code.value_hints`, "fails only wh
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +25,18 @@ class Hint:
 
     note: str
     text: Text
+
+
+def half_or_more(verdicts: Mapping[int, bool | None]) -> set[int]:
+    """The cases a pattern explains (``True``), kept only when they are at least half of the cases
+    it applies to (not ``None``): one look-alike case never names a bug.
+
+    >>> sorted(half_or_more({0: True, 1: False, 2: None})), half_or_more({0: True, 1: False, 2: False})
+    ([0], set())
+    """
+    applies = [i for i, v in verdicts.items() if v is not None]
+    hits = {i for i in applies if verdicts[i]}
+    return hits if hits and 2 * len(hits) >= len(applies) else set()
 
 
 def _rule_verdicts(
@@ -58,8 +70,6 @@ def rule_claims(
     verdicts = [_rule_verdicts(exercise, o, inv) for o, inv in zip(failing, invs, strict=True)]
     kept = []
     for rule in exercise.buggy_rules:
-        seen = [v[rule.note] for v in verdicts if rule.note in v]
-        if any(seen) and 2 * sum(seen) >= len(seen):
-            cases = {i for i, v in enumerate(verdicts) if v.get(rule.note)}
+        if cases := half_or_more({i: v.get(rule.note) for i, v in enumerate(verdicts)}):
             kept.append((Hint(rule.note, rule.feedback), cases))
     return kept

@@ -4,7 +4,7 @@ dims swapped, mismatches confined to the padded border.
 Each test looks at one case and answers ``True`` (the pattern explains this case), ``False`` (the
 pattern applies to this case but does not explain it) or ``None`` (it does not apply: e.g. the
 border test on a case without padding). :func:`claim` keeps a pattern only when it explains at least
-half of the open failing cases it applies to, so one look-alike case never names a bug.
+half of the open failing cases it applies to (:func:`grader.code.hints.half_or_more`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 from cnngrade.exercises.core import Text
-from cnngrade.grader.code.hints import Hint
+from cnngrade.grader.code.hints import Hint, half_or_more
 from cnngrade.grader.code.judge import CaseOutcome
 
 #: Relative error below which a float16 output is "right up to its precision" (float16 keeps ~3 digits).
@@ -117,10 +117,7 @@ def border_only(o: CaseOutcome) -> bool | None:
 
 def claim(test: Test, outcomes: Sequence[CaseOutcome], open_: set[int]) -> set[int]:
     """The open failing cases ``test`` explains, if they are at least half of those it applies to."""
-    verdicts = {i: test(outcomes[i]) for i in sorted(open_)}
-    applies = [i for i, v in verdicts.items() if v is not None]
-    hits = {i for i in applies if verdicts[i]}
-    return hits if hits and 2 * len(hits) >= len(applies) else set()
+    return half_or_more({i: test(outcomes[i]) for i in sorted(open_)})
 
 
 def _dtype(outcomes: Sequence[CaseOutcome], cases: set[int], kinds: str) -> str:
