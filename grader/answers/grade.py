@@ -84,16 +84,12 @@ def _one_row(problem: Problem, got: Any, lang: Lang) -> Finding | None:
 
 
 def _transposed(problem: Problem, got: Any) -> bool:
-    """Is ``got`` the answer's transpose (and not the answer itself, nor a symmetric square)?"""
-    want = np.asarray(canonical(problem.answer, problem.spec), dtype=np.float64)
-    got = np.asarray(got, dtype=np.float64)
-    if want.ndim != 2 or min(want.shape) == 1 or got.shape != want.T.shape:
+    """Is ``got``, a wrong answer (so not a symmetric answer itself), the answer's transpose, with
+    the spec's tolerances (:func:`match`)?"""
+    want = np.asarray(canonical(problem.answer, problem.spec))
+    if want.ndim != 2 or min(want.shape) == 1:
         return False
-    spec = problem.spec
-    rtol = spec.rtol if (spec.rtol or spec.atol) else 1e-9
-    if got.shape == want.shape and np.allclose(got, want, rtol=rtol, atol=spec.atol):
-        return False
-    return bool(np.allclose(got, want.T, rtol=rtol, atol=spec.atol))
+    return match(got, want.T, problem.spec).equal
 
 
 def missing_verdict(problem: Problem, lang: Lang | None = None) -> Verdict:
