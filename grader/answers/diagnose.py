@@ -14,7 +14,6 @@ from cnngrade.grader.answers.equivalence import Match, canonical, match
 
 __all__ = [
     "describe",
-    "find_misconception",
     "find_misconceptions",
     "misconception_feedback",
     "misconceptions_feedback",
@@ -58,18 +57,6 @@ def find_misconceptions(problem: Problem, got: Any, rng: np.random.Generator) ->
         if match(got, expected, problem.spec, rng).equal:
             found.append(note)
     return found
-
-
-def find_misconception(problem: Problem, got: Any, rng: np.random.Generator) -> str | None:
-    """The note of the first misconception whose answer equals ``got``, else None.
-
-    >>> from exercises.core import AnswerSpec
-    >>> p = Problem("x", "x.1", 0, 1, "en", {}, "?", 10, AnswerSpec("integer"), "", {"no_bias": 9}, 1.0)
-    >>> find_misconception(p, 9, np.random.default_rng(0)), find_misconception(p, 8, np.random.default_rng(0))
-    ('no_bias', None)
-    """
-    found = find_misconceptions(problem, got, rng)
-    return found[0] if found else None
 
 
 def misconception_feedback(problem: Problem, note: str, lang: Lang) -> str:
