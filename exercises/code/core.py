@@ -62,8 +62,6 @@ class Invocation:
     outputs: int = 1
     init_kwargs: dict[str, Any] = field(default_factory=dict)
     inputs: tuple[np.ndarray, ...] = ()
-    actions: tuple[str, ...] = ()
-    mode: Literal["train", "eval"] = "eval"
     seed: int = 0
     alternatives: tuple[tuple[Any, ...], ...] = ()
     modes: tuple[str, ...] = ("eval",)
