@@ -234,9 +234,7 @@ def _grade_code(
             hide_paths=hide,
             device=device,
         )
-    except (
-        folders.SubmissionFileError
-    ) as exc:  # swapped for a link or grown since the folder was read
+    except folders.SubmissionFileError as exc:  # swapped for a link, or grown, since it was read
         why = _REFUSED.format(why=str(exc))(lang)
         return _error_verdict(slot.slot, slot.exercise_id, slot.points, why)
     except Exception as exc:  # the code grader's own failure is a finding, never a stopped class

@@ -50,9 +50,7 @@ def find_misconceptions(problem: Problem, got: Any, rng: np.random.Generator) ->
     for note, wrong in problem.misconception_answers.items():
         try:
             expected = canonical(wrong, problem.spec)
-        except (
-            ValueError
-        ):  # an unreadable buggy-rule answer cannot be diagnosed (the bank's tests say so)
+        except ValueError:  # an unreadable buggy-rule answer cannot be diagnosed (bank-tested)
             continue
         if match(got, expected, problem.spec, rng).equal:
             found.append(note)
