@@ -117,15 +117,6 @@ def _grade_and_print(exercise: str, file: Path, as_json: bool, **options) -> Non
     typer.echo(f"[isolation level {iso.level}: {iso.name}]")
 
 
-_MARKS = {
-    "case_passed": "✓ ",
-    "case_failed": "✗ ",
-    "error": "✗ ",
-    "forbidden": "✗ ",
-    "timeout": "✗ ",
-}
-
-
 def _code_slot(assignment, slot: str):
     """The manifest's code slot named ``slot`` (or the one slot of the exercise ``slot``)."""
     code = [s for s in assignment.slots if s.kind == "code"]
@@ -143,6 +134,7 @@ def _replay(manifest: Path, student: str, slot_id: str, file: Path, exercise: st
     """Grade ``file`` exactly as the class run graded ``student``'s ``slot_id`` and print the verdict."""
     from cnngrade.exercises.assignment import load_manifest
     from cnngrade.grader.course_key import course_key_path, load_course_key
+    from cnngrade.grader.feedback import finding_mark
     from cnngrade.grader.pipeline import Settings, grade_code_slot, grader_faulted
 
     assignment = load_manifest(manifest)
@@ -166,9 +158,8 @@ def _replay(manifest: Path, student: str, slot_id: str, file: Path, exercise: st
         who = for_terminal(student, one_line=True)
         typer.echo(f"{slot.slot} ({slot.exercise_id}), {who}: {head} {verdict.score:g} / "
                    f"{verdict.max_score:g}  [graded cases, course key {key.fingerprint}]")  # fmt: skip
-        for finding in verdict.findings:
-            mark = _MARKS.get(finding.kind, "")
-            typer.echo(mark + for_terminal(finding.message))
+        for finding in verdict.findings:  # marked as in the student's feedback
+            typer.echo(f"{finding_mark(finding)} {for_terminal(finding.message)}")
     if grader_faulted(verdict):
         raise typer.Exit(3)
 
