@@ -132,8 +132,8 @@ def feature_hints(
     best: tuple[tuple[float, int, int], tuple[str, ...]] | None = None
     for size in range(1, _MAX_FEATURES + 1):
         for chosen in itertools.combinations(names, size):
-            score = _score(chosen, sets, failing, considered)
-            if score is None or (besides and score[0] + _PER_EXTRA_FEATURE * (size - 1) < 1):
+            score = _score(chosen, sets, failing, considered, all_fail=besides)
+            if score is None:
                 continue
             if best is None or score > best[0]:
                 best = (score, chosen)
@@ -151,11 +151,15 @@ def _score(
     sets: dict[int, set[str]],
     failing: list[int],
     considered: list[int],
+    all_fail: bool = False,
 ) -> tuple[float, int, int] | None:
-    """How well ``chosen`` explains the failures (higher is better), None if it does not."""
+    """How well ``chosen`` explains the failures (higher is better), None if it does not (or,
+    with ``all_fail``, if some case with a chosen feature passes)."""
     has = {i for i in considered if sets[i] & set(chosen)}
     if not set(failing) <= has or len(considered) - len(has) < _MIN_CONTRAST:
         return None  # a failure it does not cover, or too few passing cases without it
+    if all_fail and len(failing) < len(has):
+        return None
     for name in chosen:  # each feature is needed: the only chosen one of some failing case
         if not any(sets[i] & set(chosen) == {name} for i in failing):
             return None
