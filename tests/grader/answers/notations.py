@@ -9,6 +9,17 @@ import numpy as np
 import sympy
 from cnngrade.exercises.core import AnswerSpec
 
+#: the output-size formula in the notation of the course (H_out from n, k, p, s)
+SIZE = AnswerSpec(
+    "symbolic",
+    symbols=(
+        ("n", "positive_integer"),
+        ("k", "positive_integer"),
+        ("p", "nonnegative_integer"),
+        ("s", "positive_integer"),
+    ),
+)
+
 
 def _integer(v: int, spec: AnswerSpec) -> list[str]:
     out = [str(v), f"{v:,}", f"{v:_}", f"{v:,}".replace(",", " "), str(v).translate(_FULL_DIGITS)]

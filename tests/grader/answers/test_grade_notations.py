@@ -13,15 +13,8 @@ from cnngrade.grader.answers import grade_answer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-SIZE = AnswerSpec(
-    "symbolic",
-    symbols=(
-        ("n", "positive_integer"),
-        ("k", "positive_integer"),
-        ("p", "nonnegative_integer"),
-        ("s", "positive_integer"),
-    ),
-)
+from .notations import SIZE
+
 SIDE = AnswerSpec("integer", side=True)
 MAT = AnswerSpec("int_matrix", partial="per_element")
 REAL = AnswerSpec("matrix", rtol=1e-3, atol=1e-3, partial="per_element")

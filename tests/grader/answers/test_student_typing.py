@@ -16,6 +16,8 @@ from cnngrade.exercises.core import AnswerSpec, Problem, Text
 from cnngrade.grader.answers import FormatError, grade_answer, parse_answer
 from cnngrade.grader.answers.symbolic import parse_symbolic
 
+from .notations import SIZE
+
 
 @dataclass(frozen=True)
 class Refused:
@@ -28,15 +30,6 @@ NUM = AnswerSpec("number", rtol=1e-3, atol=1e-6)
 SHAPE = AnswerSpec("shape", partial="per_dimension")
 MAT = AnswerSpec("int_matrix", partial="per_element")
 REAL = AnswerSpec("matrix", rtol=1e-3, atol=1e-3, partial="per_element")
-SIZE = AnswerSpec(
-    "symbolic",
-    symbols=(
-        ("n", "positive_integer"),
-        ("k", "positive_integer"),
-        ("p", "nonnegative_integer"),
-        ("s", "positive_integer"),
-    ),
-)
 PARAMS = AnswerSpec(
     "symbolic",
     symbols=(
