@@ -166,10 +166,10 @@ def with_convention(exercise: CodeExercise, convention: str) -> CodeExercise:
     if convention not in exercise.conventions:
         raise ValueError(f"convention {convention!r} is not offered by {exercise.id!r}; "
                          f"use one of {exercise.conventions}")  # fmt: skip
-    accepted = _accepts((convention,))
-    cut = [exercise.statement.en.rsplit(" Accepted: ", 1)[0], exercise.statement.zh.rsplit(" 接受：", 1)[0]]  # fmt: skip
-    return replace(exercise, conventions=(convention,),
-                   statement=Text(cut[0] + accepted.en, cut[1] + accepted.zh))  # fmt: skip
+    before, after = _accepts(exercise.conventions), _accepts((convention,))
+    statement = Text(exercise.statement.en.removesuffix(before.en) + after.en,
+                     exercise.statement.zh.removesuffix(before.zh) + after.zh)  # fmt: skip
+    return replace(exercise, conventions=(convention,), statement=statement)
 
 
 _VALUES = CaseGroup("values", 2.0, Text("outputs on random inputs", "随机输入下的输出"))
