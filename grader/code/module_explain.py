@@ -109,11 +109,12 @@ def _labels(ops, j: int, label: dict[int, str], feeds, depth: int = 0) -> list[s
 
 
 def _describe(ops, idxs: list[int], lang: str, label: dict[int, str] | None = None) -> str:
-    feeds = ancestors(list(ops))
+    feeds = None  # the data flow, traced only when a concatenation needs its parts named
     shown = []
     for i in idxs:
         text = _op_text(ops[i], lang)
         if ops[i]["kind"] == "cat" and label is not None:
+            feeds = ancestors(list(ops)) if feeds is None else feeds
             parts = [x for j in ops[i]["inputs"] for x in _labels(ops, j, label, feeds)]
             text += f" of ({', '.join(parts)})"
         shown.append(text)
