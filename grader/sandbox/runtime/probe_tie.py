@@ -192,14 +192,18 @@ def _align(first: list[dict], again: list[dict]) -> dict[int, int]:
     """Trace index in ``first`` -> index of the same parametrized op (same kind and tensors, same
     occurrence) in ``again``: a forward in another mode may run other ops (BatchNorm's
     ``num_batches_tracked += 1`` in training, a branch on ``self.training``)."""
+
+    def same(op: dict) -> tuple:
+        return (op["kind"], tuple(sorted(op["params"].items())))
+
     where: dict = defaultdict(list)
     for i, op in enumerate(again):
         if op["params"]:
-            where[(op["kind"], tuple(sorted(op["params"].items())))].append(i)
+            where[same(op)].append(i)
     out, used = {}, defaultdict(int)
     for j, op in enumerate(first):
         if op["params"]:
-            k = (op["kind"], tuple(sorted(op["params"].items())))
+            k = same(op)
             if used[k] < len(where[k]):
                 out[j] = where[k][used[k]]
             used[k] += 1
