@@ -19,14 +19,14 @@ from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
+
+from benchmarks._timing import interleaved_medians
 from cnngrade.reference._device import resolve_device
 from cnngrade.reference.compare import compare
 from cnngrade.reference.conv import conv2d
 from cnngrade.reference.conv_transpose import conv_transpose2d
 from cnngrade.reference.deformable import deform_conv2d
 from cnngrade.reference.separable import depthwise_conv2d
-
-from benchmarks._timing import interleaved_medians
 
 RESULTS = pathlib.Path(__file__).parent / "results" / "conv.json"
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc mallopt parameters

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import yaml
+
 from cnngrade.exercises.assignment import load_manifest, personal_problems
 from cnngrade.grader.answers import grade_answer
 from cnngrade.grader.classrun import grade_class

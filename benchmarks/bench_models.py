@@ -17,11 +17,11 @@ import time
 from pathlib import Path
 
 import torch
+
+from benchmarks._timing import interleaved_medians
 from cnngrade.reference._device import resolve_device
 from cnngrade.reference.analysis.summary import summarize
 from cnngrade.reference.models import get, names
-
-from benchmarks._timing import interleaved_medians
 
 RESULTS = Path(__file__).parent / "results" / "models.json"
 

@@ -26,6 +26,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+
 from cnngrade.grader.sandbox import Call, Forbidden, pool, probe_isolation, run
 
 RESULTS = pathlib.Path(__file__).parent / "results" / "sandbox.json"

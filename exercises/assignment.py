@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from cnngrade.exercises import registry
 from cnngrade.exercises.core import LANGS, Lang, Problem
 from cnngrade.exercises.instantiate import instantiate

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import sympy
+
 from cnngrade.exercises.core import LANGS, AnswerSpec, Exercise, Lang, Problem
 from cnngrade.exercises.seeding import rng_for
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sympy
+
 from cnngrade.exercises.core import AnswerSpec, Lang, Problem, Text
 from cnngrade.exercises.formatting import bmatrix, fmt_number, markdown_table
 from cnngrade.exercises.problem_json import problem_from_json, problem_to_json

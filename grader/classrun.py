@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
+
 from cnngrade.exercises.assignment import Assignment, load_manifest, load_roster
 from cnngrade.grader.course_key import course_key_path, load_course_key
 from cnngrade.grader.gradebook import gradebook_frame, write_gradebook

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
+
 from cnngrade.exercises.assignment import Slot
 from cnngrade.grader.neutralize import for_csv
 from cnngrade.grader.store import atomic_write_text

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
+
 from cnngrade.exercises.assignment import Slot
 from cnngrade.grader.gradebook import safe_csv
 from cnngrade.grader.store import atomic_write_text

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
 from cnngrade.exercises.assignment import load_manifest, load_roster
 from cnngrade.grader.classrun import CLASS_FILE
 from cnngrade.grader.gradebook import read_gradebook, safe_frame

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from cnngrade.exercises.assignment import Slot
 from cnngrade.grader.folders import (
     LINKED_FOLDER,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
+
 from cnngrade.reference._validate import check_non_negative, check_positive, ntuple
 from cnngrade.reference.analysis.sizes import pool_output_size
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sympy
 import torch
+
 from cnngrade.reference.analysis.counts import (
     conv_macs,
     conv_params,

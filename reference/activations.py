@@ -6,6 +6,7 @@ All are elementwise except :func:`softmax`; all keep the input's shape, device a
 from __future__ import annotations
 
 import torch
+
 from cnngrade.reference._trace import traced
 
 

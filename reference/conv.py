@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 
 import torch
+
 from cnngrade.reference._conv_checks import check_bias, check_input, check_weight
 from cnngrade.reference._trace import traced
 from cnngrade.reference._validate import check_positive, ntuple

@@ -24,6 +24,7 @@ import math
 from typing import Any
 
 import torch
+
 from cnngrade.reference._conv_checks import check_bias, check_input
 from cnngrade.reference._trace import traced
 from cnngrade.reference._validate import check_non_negative, check_positive, ntuple

@@ -15,6 +15,7 @@ that share offsets, and into ``C_in / weight.shape[1]`` weight groups as in a gr
 from __future__ import annotations
 
 import torch
+
 from cnngrade.reference._conv_checks import check_bias, check_input
 from cnngrade.reference._trace import traced
 from cnngrade.reference._validate import check_non_negative, check_positive, ntuple

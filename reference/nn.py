@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+
 from cnngrade.reference import layers as _layers
 from cnngrade.reference.nn_conv import (
     Conv1d,

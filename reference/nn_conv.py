@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import torch
+
 from cnngrade.reference import conv as _conv
 from cnngrade.reference import conv_transpose as _convt
 from cnngrade.reference.analysis.sizes import conv_transpose_output_size

@@ -9,6 +9,7 @@ unrolled :mod:`reference.recurrent` functions layer by layer; parameter names ar
 from __future__ import annotations
 
 import torch
+
 from cnngrade.reference import recurrent as _rec
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import torch
+
 from cnngrade.reference import activations as _act
 from cnngrade.reference import recurrent as _rec
 

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import torch
+
 from cnngrade.reference._trace import traced
 from cnngrade.reference._validate import ntuple
 from cnngrade.reference.analysis.sizes import full_padding, same_padding

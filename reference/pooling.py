@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import torch
+
 from cnngrade.reference import _pooling as P
 from cnngrade.reference._trace import traced
 from cnngrade.reference.pooling_adaptive import (

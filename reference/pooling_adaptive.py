@@ -11,6 +11,7 @@ import functools
 from collections.abc import Sequence
 
 import torch
+
 from cnngrade.reference import _pooling as P
 from cnngrade.reference._trace import traced
 

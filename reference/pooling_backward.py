@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import torch
+
 from cnngrade.reference import _pooling as P
 from cnngrade.reference._trace import traced
 from cnngrade.reference._validate import ntuple

@@ -10,6 +10,7 @@ GRU ``R, Z, N``. Gates are named as in the equations. Inputs are ``(N, input_siz
 from __future__ import annotations
 
 import torch
+
 from cnngrade.reference._trace import traced
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import torch
+
 from cnngrade.reference.analysis.receptive import LayerSpec, receptive_field
 from cnngrade.reference.analysis.sizes import (
     conv_output_size,

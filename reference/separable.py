@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 import torch
+
 from cnngrade.reference._conv_checks import check_input
 from cnngrade.reference._trace import traced
 from cnngrade.reference._validate import check_positive, ntuple

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import torch
+
 from cnngrade.reference._validate import check_positive, ntuple
 from cnngrade.reference.analysis.sizes import conv_output_size, effective_kernel_size
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import doctest
 
 import pytest
-from cnngrade.exercises.assignment import load_manifest, load_roster
 
 import cnngrade.sample
+from cnngrade.exercises.assignment import load_manifest, load_roster
 from cnngrade.sample import MARKER, copy_sample_class, sample_class_dir
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+
 from cnngrade.exercises.assignment import load_manifest, load_roster, personal_problems
 
 REPO = Path(__file__).resolve().parents[1]

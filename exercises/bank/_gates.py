@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import torch
+
 from cnngrade.exercises.core import AnswerSpec, Lang, Misconception, Params, Text
 from cnngrade.exercises.formatting import bmatrix, fmt_number, sum_of_products
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import torch
+
 from cnngrade.exercises.core import AnswerSpec, Lang, Params, Text
 from cnngrade.exercises.formatting import as_int_matrix, as_matrix, display_matrix, fmt_number
 from cnngrade.exercises.render import answer_line

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+
 from cnngrade.exercises.core import AnswerSpec, Exercise, Misconception, Params, Text
 from cnngrade.reference.analysis.sizes import effective_kernel_size
 

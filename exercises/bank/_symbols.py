@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sympy
+
 from cnngrade.exercises.core import AnswerSpec, Misconception, Params, Text
 
 #: Symbol name → (sympy assumptions, AnswerSpec domain).

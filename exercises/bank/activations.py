@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import torch
+
 from cnngrade.exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
 from cnngrade.exercises.formatting import as_matrix, bmatrix
 from cnngrade.exercises.render import answer_line

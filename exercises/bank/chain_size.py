@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 from cnngrade.exercises.bank._shapes import pick
 from cnngrade.exercises.bank.architecture import conv, pool, propagate, table_exercise
 from cnngrade.exercises.core import Text

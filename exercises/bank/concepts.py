@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import torch
+
 from cnngrade.exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
 from cnngrade.exercises.render import answer_line
 from cnngrade.reference.analysis.sizes import same_padding

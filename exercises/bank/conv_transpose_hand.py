@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import torch
+
 from cnngrade.exercises.bank._handconv import SPEC, nonzero_integers
 from cnngrade.exercises.core import Exercise, Lang, Misconception, Params, Text
 from cnngrade.exercises.formatting import as_int_matrix, display_matrix, fmt_number, sum_of_products

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import torch
+
 from cnngrade.exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
 from cnngrade.exercises.formatting import fmt_number, markdown_table
 from cnngrade.exercises.render import answer_line

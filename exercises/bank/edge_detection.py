@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 from cnngrade.exercises.bank import _handconv as hc
 from cnngrade.exercises.core import Exercise, Lang, Misconception, Params, Text
 from cnngrade.exercises.formatting import display_matrix

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import torch
+
 from cnngrade.exercises.bank._shapes import pick
 from cnngrade.exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
 from cnngrade.exercises.formatting import as_int_matrix, display_matrix, markdown_table

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 from cnngrade.exercises.bank._shapes import pick
 from cnngrade.exercises.bank._sums import Term, sum_exercise
 from cnngrade.exercises.core import Lang, Params, Text

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 from cnngrade.exercises.bank._sums import Term, sum_exercise
 from cnngrade.exercises.bank.params import conv_terms
 from cnngrade.exercises.core import Lang, Params, Text

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 from cnngrade.exercises.bank._shapes import pick
 from cnngrade.exercises.bank._sums import Term, sum_exercise
 from cnngrade.exercises.bank.params import BIAS_WHEN_NONE, BIASES, WEIGHTS

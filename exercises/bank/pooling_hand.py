@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 from cnngrade.exercises.bank._poolhand import (
     AVG_SPEC,
     MAX_SPEC,

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import torch
+
 from cnngrade.exercises.bank import _gates as g
 from cnngrade.exercises.core import Exercise, Lang, Params, Text
 from cnngrade.exercises.formatting import as_matrix, display_matrix, fmt_factor, fmt_number

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 from cnngrade.exercises.bank import _gates as g
 from cnngrade.exercises.core import Exercise, Lang, Params, Text
 from cnngrade.exercises.formatting import as_matrix, bmatrix, fmt_number

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 from cnngrade.exercises.bank._sums import Term, sum_exercise
 from cnngrade.exercises.core import Lang, Text
 from cnngrade.reference.analysis.counts import gru_params, linear_params, lstm_params, rnn_params

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import torch
+
 from cnngrade.exercises.core import AnswerSpec, Exercise, Lang, Misconception, Params, Text
 from cnngrade.exercises.formatting import bmatrix, display_matrix
 from cnngrade.exercises.render import answer_line

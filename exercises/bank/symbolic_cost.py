@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import sympy
+
 from cnngrade.exercises.bank._symbols import mis, spec_of, symbols_of
 from cnngrade.exercises.core import Exercise, Lang, Params, Text
 from cnngrade.exercises.render import answer_line

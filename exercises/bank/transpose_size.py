@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 from cnngrade.exercises.bank._shapes import (
     ASK,
     BATCHES,

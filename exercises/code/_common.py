@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import torch
+
 from cnngrade.exercises.seeding import rng_for
 
 

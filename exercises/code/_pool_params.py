@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 from cnngrade.exercises.code._common import down_to, draw_seed, pair, shrink_steps, to
 from cnngrade.exercises.code.core import Case, Params
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+
 from cnngrade.exercises.code import _conv_params as cp
 from cnngrade.exercises.code import forbidden_apis as fa
 from cnngrade.exercises.code._common import arrays, n64, pair, t64

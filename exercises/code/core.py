@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+
 from cnngrade.exercises.core import Text
 
 Params = Mapping[str, Any]

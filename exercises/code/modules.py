@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import torch
+
 from cnngrade.exercises.code._common import arrays, draw_seed
 from cnngrade.exercises.code.core import (
     Case,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 from cnngrade.exercises.code import _pool_params as pp
 from cnngrade.exercises.code import forbidden_apis as fa
 from cnngrade.exercises.code._common import arrays, n64, t64

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import torch
+
 from cnngrade.exercises.code import forbidden_apis as fa
 from cnngrade.exercises.code._common import arrays, down_to, draw_seed, n64, shrink_steps, t64, to
 from cnngrade.exercises.code.core import (

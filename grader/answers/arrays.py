@@ -23,6 +23,7 @@ import re
 from fractions import Fraction
 
 import numpy as np
+
 from cnngrade.grader.answers.text import format_error, normalize, strip_label
 
 _MAX_DIM = 10**9

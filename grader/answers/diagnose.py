@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 from cnngrade.exercises.core import Lang, Problem, Text
 from cnngrade.grader.answers.equivalence import Match, canonical, match
 

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import sympy
+
 from cnngrade.exercises.core import AnswerSpec
 from cnngrade.grader.answers.symbolic import parse_symbolic, symbols_for
 from cnngrade.grader.answers.text import FormatError

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 from cnngrade.exercises.core import Lang, Problem, Text
 from cnngrade.exercises.seeding import rng_for
 from cnngrade.grader.answers.diagnose import (

@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+
 from cnngrade.exercises.core import AnswerSpec, Text
 from cnngrade.grader.answers.arrays import MATRIX_HELP, SHAPE_HELP, parse_matrix, parse_shape
 from cnngrade.grader.answers.numbers import expected_number, parse_number

@@ -23,8 +23,6 @@ import re
 from functools import cache, lru_cache
 
 import sympy
-from cnngrade.grader.answers.latex import latex_to_plain
-from cnngrade.grader.answers.text import FormatError, format_error, normalize, strip_label
 from sympy.parsing.sympy_parser import (
     convert_xor,
     implicit_multiplication,
@@ -32,6 +30,9 @@ from sympy.parsing.sympy_parser import (
     rationalize,
     standard_transformations,
 )
+
+from cnngrade.grader.answers.latex import latex_to_plain
+from cnngrade.grader.answers.text import FormatError, format_error, normalize, strip_label
 
 MAX_CHARS = 300
 _MAX_DEPTH = 12

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
 from cnngrade.grader.cli.app import app
 from cnngrade.grader.neutralize import for_json, for_terminal
 

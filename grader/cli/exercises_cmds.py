@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
 from cnngrade.exercises import registry
 from cnngrade.exercises.assignment import (
     Assignment,

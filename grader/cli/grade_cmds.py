@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
 from cnngrade.exercises.core import Text
 from cnngrade.grader.cli.app import app
 from cnngrade.grader.neutralize import for_terminal
@@ -167,7 +168,6 @@ def demo(
     from cnngrade.exercises.assignment import load_manifest, load_roster
     from cnngrade.grader.classrun import grade_class
     from cnngrade.grader.cli.exercises_cmds import write_class
-
     from cnngrade.sample import copy_sample_class
 
     sample = copy_sample_class(out / "class")

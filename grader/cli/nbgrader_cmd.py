@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
 from cnngrade.grader.cli.app import app
 
 nbgrader_app = typer.Typer(

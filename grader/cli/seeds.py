@@ -6,10 +6,11 @@ import json
 from typing import Annotated
 
 import typer
-from cnngrade.grader.cli.app import app
-from cnngrade.reference.seeds import SeedExample, seed_examples
 from rich.console import Console
 from rich.table import Table
+
+from cnngrade.grader.cli.app import app
+from cnngrade.reference.seeds import SeedExample, seed_examples
 
 
 def _text(value) -> str:

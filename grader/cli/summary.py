@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 import yaml
+
 from cnngrade.grader.cli.app import app
 from cnngrade.grader.neutralize import for_rich
 

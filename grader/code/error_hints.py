@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
+
 from cnngrade.exercises.code.core import CodeExercise, Invocation
 from cnngrade.exercises.core import Text
 from cnngrade.grader.code.hints import Hint, half_or_more

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
 from cnngrade.exercises.code.core import CodeExercise, Invocation
 from cnngrade.exercises.core import Text
 from cnngrade.grader.code.judge import CaseOutcome, compare_outputs

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
 from cnngrade.exercises.code.core import CodeExercise
 from cnngrade.exercises.core import Text
 from cnngrade.grader.sandbox.api import CallResult

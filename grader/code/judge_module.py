@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
 from cnngrade.exercises.code.core import CodeExercise, ModuleExpected
 from cnngrade.exercises.core import Text
 from cnngrade.grader.code import module_explain as E

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
+
 from cnngrade.exercises.core import Text
 from cnngrade.grader.code.module_patterns import affine, close, concat_order
 from cnngrade.grader.code.module_reference import ReferenceRun

@@ -4,6 +4,7 @@ reference's output scaled and shifted."""
 from __future__ import annotations
 
 import numpy as np
+
 from cnngrade.grader.code.module_reference import ReferenceRun
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+
 from cnngrade.exercises.code.core import CodeExercise, Invocation
 from cnngrade.exercises.seeding import rng_for
 from cnngrade.grader.sandbox.api import ModuleProbe, TiedOp, TiedReference

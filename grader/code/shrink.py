@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
 from cnngrade.exercises.code.core import CodeExercise, Invocation
 from cnngrade.exercises.core import Text
 from cnngrade.grader.code.judge import CaseOutcome

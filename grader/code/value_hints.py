@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
+
 from cnngrade.exercises.core import Text
 from cnngrade.grader.code.hints import Hint, half_or_more
 from cnngrade.grader.code.judge import CaseOutcome

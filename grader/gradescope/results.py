@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import cnngrade
 from cnngrade.exercises.assignment import Assignment
 from cnngrade.exercises.core import Lang, Text
 from cnngrade.grader.feedback import exercise_title, finding_mark, finding_solution
 from cnngrade.grader.neutralize import for_terminal
 from cnngrade.grader.pipeline import grader_faulted
 from cnngrade.grader.types import StudentResult, Verdict
-
-import cnngrade
 
 __all__ = ["refused_document", "results_document", "verdict_text"]
 

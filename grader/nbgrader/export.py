@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from cnngrade.grader.nbgrader.tags import slot_cells
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.plugins.export import ExportPlugin
+
+from cnngrade.grader.nbgrader.tags import slot_cells
 
 __all__ = ["NBGRADER_COLUMNS", "SlotExportPlugin", "slot_columns"]
 

@@ -17,8 +17,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from cnngrade.grader.nbgrader.tags import TAG
 from nbgrader.exchange.default.fetch_assignment import ExchangeFetchAssignment
+
+from cnngrade.grader.nbgrader.tags import TAG
 
 __all__ = ["PersonalizedFetchAssignment", "fetching_student", "personalize_file"]
 
@@ -51,6 +52,7 @@ def personalize_file(path: str | Path, student_id: str) -> int:
     A notebook without cnngrade metadata (or unreadable as a notebook) is not touched (0).
     """
     import nbformat
+
     from cnngrade.exercises.assignment import parse_manifest
     from cnngrade.grader.nbgrader.prompts import personalize_notebook
 

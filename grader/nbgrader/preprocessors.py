@@ -21,6 +21,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from nbgrader.preprocessors import NbGraderPreprocessor
+
 from cnngrade.exercises.assignment import Assignment, load_manifest
 from cnngrade.grader.nbgrader.tags import (
     TAG,
@@ -30,7 +32,6 @@ from cnngrade.grader.nbgrader.tags import (
     nbgrader_meta,
     slot_cells,
 )
-from nbgrader.preprocessors import NbGraderPreprocessor
 
 __all__ = ["CheckCnngradeTags", "GradeCnngradeCells", "PersonalizePrompts", "RestorePrompts"]
 
@@ -127,8 +128,9 @@ class RestorePrompts(NbGraderPreprocessor):
     """
 
     def preprocess(self, nb: Any, resources: dict) -> tuple[Any, dict]:
-        from cnngrade.grader.nbgrader.prompts import slot_prompts
         from nbgrader.api import Gradebook, MissingEntry
+
+        from cnngrade.grader.nbgrader.prompts import slot_prompts
 
         by_id = _prompt_slots(_source_cells(self, resources))
         if not by_id:

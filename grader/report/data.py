@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
 from cnngrade.exercises.assignment import Slot
 from cnngrade.grader.classrun import CLASS_FILE, is_faulted, write_class_file
 from cnngrade.grader.pipeline import GRADER_FAULT

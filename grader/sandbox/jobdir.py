@@ -17,6 +17,7 @@ import threading
 from collections.abc import Sequence
 
 import numpy as np
+
 from cnngrade.grader.sandbox.api import Call, ModuleProbe
 
 _SCALARS = (bool, int, float, str, type(None))

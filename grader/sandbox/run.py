@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+
 from cnngrade.grader.sandbox import isolation, jobdir, outputs, pool
 from cnngrade.grader.sandbox.api import (
     Call,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import torch
+
 from cnngrade.reference.analysis import counts
 from cnngrade.reference.padding import resolve_padding
 

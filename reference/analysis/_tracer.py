@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import torch
+from torch.overrides import TorchFunctionMode
+
 from cnngrade.reference._trace import inside_traced_op
 from cnngrade.reference.analysis import _ops
 from cnngrade.reference.analysis.receptive import (
@@ -24,7 +26,6 @@ from cnngrade.reference.analysis.receptive import (
     rf_transposed_step,
     rf_union,
 )
-from torch.overrides import TorchFunctionMode
 
 
 @dataclass(frozen=True)

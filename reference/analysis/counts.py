@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import sympy
+
 from cnngrade.reference._validate import is_symbolic
 from cnngrade.reference.analysis.sizes import conv_output_size
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sympy
+
 from cnngrade.reference._validate import is_symbolic
 from cnngrade.reference.analysis.sizes import effective_kernel_size
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import sympy
+
 from cnngrade.reference._validate import is_symbolic
 
 Size = Any  # int or sympy expression

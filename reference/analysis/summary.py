@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 import sympy
 import torch
+
 from cnngrade.reference._device import resolve_device
 from cnngrade.reference._trace import listening
 from cnngrade.reference.analysis import _ops

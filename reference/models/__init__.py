@@ -18,6 +18,7 @@ import inspect
 from collections.abc import Callable
 
 import torch
+
 from cnngrade.reference.models.alexnet import alexnet, alexnet_2gpu
 from cnngrade.reference.models.densenet import DenseBlock, conv_block, densenet, transition_block
 from cnngrade.reference.models.googlenet import GoogLeNet, Inception, googlenet, inception

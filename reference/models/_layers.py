@@ -7,6 +7,7 @@ containers.
 from __future__ import annotations
 
 import torch
+
 from cnngrade.reference.nn import (
     AdaptiveAvgPool2d,
     AvgPool2d,

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import torch
+
 from cnngrade.reference.analysis.sizes import conv_output_size, pool_output_size
 
 

@@ -8,6 +8,7 @@ d2l's LeNet, VGG and Inception blocks are the zoo's ``lenet5``, ``vgg_block`` an
 from __future__ import annotations
 
 import torch
+
 from cnngrade.reference.models._layers import (
     AvgPool2d,
     BatchNorm2d,

@@ -9,6 +9,7 @@ stem's max pools use padding 1 so that 224 → 112 → 56 → 28 → 14 → 7 as
 from __future__ import annotations
 
 import torch
+
 from cnngrade.reference.models._layers import (
     AdaptiveAvgPool2d,
     AvgPool2d,

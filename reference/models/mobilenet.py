@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import torch
+
 from cnngrade.reference.models._layers import (
     AdaptiveAvgPool2d,
     BatchNorm2d,

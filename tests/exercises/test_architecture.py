@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 import torch
+from torch import nn
+
 from cnngrade.exercises import registry
 from cnngrade.exercises.bank.architecture import propagate
 from cnngrade.exercises.instantiate import instantiate
 from cnngrade.reference import models
-from torch import nn
 
 _POOLS = {"max_pool": nn.MaxPool2d, "avg_pool": nn.AvgPool2d}
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from cnngrade.exercises.assignment import (
     Slot,
     load_manifest,

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+
 from cnngrade.exercises.bank import concepts, concepts_corr, concepts_layers
 from cnngrade.exercises.instantiate import canonical
 from cnngrade.exercises.render import answer_line

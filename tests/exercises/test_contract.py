@@ -13,6 +13,9 @@ import re
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from cnngrade.exercises import registry
 from cnngrade.exercises.core import LANGS, Exercise, Problem
 from cnngrade.exercises.instantiate import instantiate, same_answer
@@ -22,8 +25,6 @@ from cnngrade.exercises.render import (
     problem_set_markdown,
     problem_to_json,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 SEEDS = 200
 MIN_SEEDS = 6

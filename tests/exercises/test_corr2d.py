@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+
 from cnngrade.exercises.bank import _handconv as hc
 from cnngrade.exercises.bank import conv_transpose_hand, corr2d
 from cnngrade.exercises.instantiate import canonical, same_answer

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+
 from cnngrade.exercises.bank import edge_detection as ed
 from cnngrade.exercises.instantiate import canonical, same_answer
 from cnngrade.exercises.render import answer_line

@@ -6,6 +6,9 @@ import numpy as np
 import pytest
 import sympy
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cnngrade.exercises.formatting import (
     as_int_matrix,
     as_matrix,
@@ -17,8 +20,6 @@ from cnngrade.exercises.formatting import (
     markdown_table,
     sum_of_products,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from cnngrade.exercises import registry
 from cnngrade.exercises.core import Exercise
 from cnngrade.exercises.instantiate import instantiate

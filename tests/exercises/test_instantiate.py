@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import sympy
 import torch
+
 from cnngrade.exercises.core import AnswerSpec, Exercise, Misconception, Text
 from cnngrade.exercises.instantiate import canonical, instantiate, same_answer
 

@@ -6,9 +6,10 @@ import math
 
 import torch
 import torch.nn.functional as F
+from torch import nn
+
 from cnngrade.exercises import registry
 from cnngrade.exercises.instantiate import instantiate
-from torch import nn
 
 
 def test_max_pool_backward_matches_autograd() -> None:

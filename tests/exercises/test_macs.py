@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+from torch.utils.flop_counter import FlopCounterMode
+
 from cnngrade.exercises import registry
 from cnngrade.exercises.instantiate import instantiate
-from torch.utils.flop_counter import FlopCounterMode
 
 SEEDS = range(40)
 

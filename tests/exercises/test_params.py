@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 import torch
+from torch import nn
+
 from cnngrade.exercises import registry
 from cnngrade.exercises.instantiate import instantiate
 from cnngrade.reference import models
-from torch import nn
 
 SEEDS = range(60)
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 import torch
+from torch import nn
+
 from cnngrade.exercises import registry
 from cnngrade.exercises.instantiate import instantiate
-from torch import nn
 
 
 def _torch_pool(params: dict) -> list[int]:

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+
 from cnngrade.exercises.bank import pooling_hand as ph
 from cnngrade.exercises.instantiate import canonical, same_answer
 from cnngrade.exercises.render import answer_line

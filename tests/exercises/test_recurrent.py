@@ -8,6 +8,7 @@ from collections import Counter
 import numpy as np
 import pytest
 import torch
+
 from cnngrade.exercises.bank import _gates, recurrent_gru
 from cnngrade.exercises.bank import recurrent as rec
 from cnngrade.exercises.bank import recurrent_params as rec_params

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from cnngrade.exercises import registry
 from cnngrade.exercises.core import AnswerSpec
 from cnngrade.exercises.instantiate import instantiate

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from cnngrade.exercises import registry
 from cnngrade.exercises.formatting import bmatrix
 from cnngrade.exercises.instantiate import instantiate

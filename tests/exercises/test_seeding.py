@@ -6,6 +6,7 @@ import hashlib
 import hmac
 
 import pytest
+
 from cnngrade.exercises.seeding import graded_case_seed, variant_seed
 
 SECRET = bytes(range(32))

@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pytest
 import torch
+
 from cnngrade.exercises.bank import separable as sep
 from cnngrade.exercises.instantiate import canonical, same_answer
 from cnngrade.exercises.render import answer_line

@@ -11,6 +11,7 @@ import pytest
 import sympy
 import torch
 import torch.nn.functional as F
+
 from cnngrade.exercises.bank import _symbols, symbolic_cost
 from cnngrade.exercises.bank import symbolic as sym
 from cnngrade.exercises.instantiate import canonical, same_answer

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from cnngrade.exercises.assignment import load_manifest, personal_problems
 from cnngrade.grader.classrun import grade_class
 from cnngrade.grader.gradebook import read_gradebook

@@ -7,6 +7,7 @@ import stat
 import threading
 
 import pytest
+
 from cnngrade.grader.course_key import (
     KEY_ENV,
     CourseKey,

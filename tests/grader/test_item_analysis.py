@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from cnngrade.exercises.assignment import Slot
 from cnngrade.grader.item_analysis import item_analysis_frame, write_item_analysis
 from cnngrade.grader.types import Finding, StudentResult, Verdict

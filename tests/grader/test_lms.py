@@ -5,14 +5,15 @@ from __future__ import annotations
 import csv
 import io
 
-import cnngrade.grader.cli.main  # noqa: F401  (registers every command)
 import pytest
+from typer.testing import CliRunner
+
+import cnngrade.grader.cli.main  # noqa: F401  (registers every command)
 from cnngrade.exercises.assignment import load_manifest, personal_problems
 from cnngrade.grader.classrun import grade_class
 from cnngrade.grader.cli.app import app
 from cnngrade.grader.gradebook import read_gradebook
 from cnngrade.grader.lms import canvas_gradebook, moodle_grades, write_export
-from typer.testing import CliRunner
 
 from .classdata import write_answers, write_manifest
 

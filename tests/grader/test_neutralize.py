@@ -8,6 +8,12 @@ import json
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+from rich.console import Console
+from rich.table import Table
+
 from cnngrade.grader.neutralize import (
     for_csv,
     for_html,
@@ -18,11 +24,6 @@ from cnngrade.grader.neutralize import (
     for_terminal,
     has_hidden,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from markdown_it import MarkdownIt
-from rich.console import Console
-from rich.table import Table
 
 ATTACKS = [
     "\x1b]0;pwned\x07",  # window title (OSC 0, BEL)

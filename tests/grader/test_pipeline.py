@@ -240,9 +240,10 @@ def test_a_grader_fault_on_code_is_saved_flagged_and_retried_by_the_next_run(tmp
     (without --force) grades the student again instead of keeping the zero."""
     import types
 
+    from typer.testing import CliRunner
+
     from cnngrade.grader.classrun import grade_class
     from cnngrade.grader.cli.main import app
-    from typer.testing import CliRunner
 
     state = {"broken": True}
 
@@ -280,6 +281,7 @@ def test_grade_device_reaches_the_code_grader_and_a_bad_name_is_one_line(
     import types
 
     import pytest
+
     from cnngrade.grader.classrun import grade_class
     from cnngrade.grader.cli.main import main
 

@@ -6,6 +6,7 @@ import json
 import os
 
 import pytest
+
 from cnngrade.grader.store import (
     ResultStore,
     atomic_write_text,

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 import torch
 import torch.nn.functional as F
-from cnngrade.reference import activations as A
-from cnngrade.reference.compare import compare, compare_with_gradients
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from cnngrade.reference import activations as A
+from cnngrade.reference.compare import compare, compare_with_gradients
 
 PAIRS = {
     "relu": (A.relu, F.relu),

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 import torch
 import torch.nn.functional as F
-from cnngrade.reference.compare import compare, compare_with_gradients
-from cnngrade.reference.conv import conv1d, conv2d, conv3d, convolve2d, corr2d
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from cnngrade.reference.compare import compare, compare_with_gradients
+from cnngrade.reference.conv import conv1d, conv2d, conv3d, convolve2d, corr2d
 
 
 @pytest.fixture(autouse=True, scope="module")

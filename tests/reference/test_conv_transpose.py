@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 import torch
 import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cnngrade.reference.analysis.sizes import conv_output_size
 from cnngrade.reference.compare import compare_with_gradients
 from cnngrade.reference.conv import conv1d, conv2d, conv3d
 from cnngrade.reference.conv_transpose import conv_transpose1d, conv_transpose2d, conv_transpose3d
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cnngrade.reference.analysis.sizes import conv_output_size
 from cnngrade.reference.compare import compare
 from cnngrade.reference.deformable import deform_conv2d
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 
 @pytest.fixture(autouse=True, scope="module")

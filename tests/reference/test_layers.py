@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from cnngrade.reference import layers as L
-from cnngrade.reference.compare import compare, compare_with_gradients
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from cnngrade.reference import layers as L
+from cnngrade.reference.compare import compare, compare_with_gradients
 
 TIGHT = {"rtol": 1e-10, "atol": 1e-12}
 

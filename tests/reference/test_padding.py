@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from cnngrade.reference.compare import compare, compare_with_gradients
-from cnngrade.reference.padding import normalize_mode, pad, resolve_padding
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from cnngrade.reference.compare import compare, compare_with_gradients
+from cnngrade.reference.padding import normalize_mode, pad, resolve_padding
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 import torch
 import torch.nn.functional as F
-from cnngrade.reference import pooling as R
-from cnngrade.reference.compare import compare, compare_with_gradients
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from cnngrade.reference import pooling as R
+from cnngrade.reference.compare import compare, compare_with_gradients
 
 MAX = {
     1: (R.max_pool1d, F.max_pool1d),

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 import torch
-from cnngrade.reference import recurrent as R
-from cnngrade.reference.compare import compare
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from cnngrade.reference import recurrent as R
+from cnngrade.reference.compare import compare
 
 TIGHT = {"rtol": 1e-10, "atol": 1e-12}
 SIZES = {

@@ -7,6 +7,7 @@ the expected value is the correct one and the example must carry a note.
 from __future__ import annotations
 
 import sympy
+
 from cnngrade.reference.seeds import seed_examples
 
 F000, F001, F002, F003, F004 = (
@@ -178,9 +179,10 @@ def test_every_seed_file_is_covered():
 def test_cli_prints_the_table_and_json():
     import json
 
+    from typer.testing import CliRunner
+
     import cnngrade.grader.cli.main  # noqa: F401  (registers the commands)
     from cnngrade.grader.cli.app import app
-    from typer.testing import CliRunner
 
     runner = CliRunner()
     table = runner.invoke(app, ["seeds"], env={"COLUMNS": "200"})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 import torch
+
 from cnngrade.reference.conv import conv1d, conv2d, convolve2d, corr2d
 from cnngrade.reference.conv_transpose import conv_transpose2d
 from cnngrade.reference.padding import pad

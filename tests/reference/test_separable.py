@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 import torch
 import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cnngrade.reference.compare import compare, compare_with_gradients
 from cnngrade.reference.conv import conv2d
 from cnngrade.reference.separable import (
@@ -15,8 +18,6 @@ from cnngrade.reference.separable import (
     pointwise_conv2d,
     spatially_separable_conv2d,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -7,10 +7,11 @@ import itertools
 import pytest
 import torch
 import torch.nn.functional as F
-from cnngrade.reference.analysis.sizes import conv_output_size
-from cnngrade.reference.windows import sliding_windows
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from cnngrade.reference.analysis.sizes import conv_output_size
+from cnngrade.reference.windows import sliding_windows
 
 
 @pytest.fixture(autouse=True, scope="module")

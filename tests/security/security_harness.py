@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+
 from cnngrade.grader.sandbox import Call, Forbidden, Limits, RunReport, probe_isolation, run
 from cnngrade.grader.sandbox import pool as sandbox_pool
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+
 from cnngrade.exercises.code import get as get_exercise
 from cnngrade.grader.code.run_cases import forbidden_of
 from cnngrade.grader.sandbox import Call, Forbidden, Limits

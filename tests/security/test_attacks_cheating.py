@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+
 from cnngrade.grader.sandbox import probe_isolation
 from cnngrade.grader.sandbox.isolation import REPO_ROOT
 from cnngrade.grader.sandbox.runtime import confine

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from cnngrade.exercises.code import get as get_exercise
 from cnngrade.grader.code.run_cases import forbidden_of
 from cnngrade.grader.sandbox import Call, Limits
@@ -318,6 +319,7 @@ def test_control_each_convolution_route_works_when_nothing_is_forbidden(body: st
 @pytest.mark.parametrize("body", _bodies(test_avg_pool2d_in_disguise_is_refused))
 def test_control_each_avg_pool_route_works_when_nothing_is_forbidden(body: str) -> None:
     import torch
+
     from cnngrade.grader.sandbox import Forbidden
 
     expected = torch.nn.functional.avg_pool2d(torch.from_numpy(POOL_X), 2).numpy()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import socket
 
 import pytest
+
 from cnngrade.grader.sandbox import Call, Forbidden, Limits
 from security_harness import FAST, ISOLATION, W, X, attack, needs_level, passes
 

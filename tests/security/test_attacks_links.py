@@ -15,11 +15,12 @@ import os
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
 from cnngrade.exercises.assignment import load_manifest, personal_problems
 from cnngrade.grader.cli.main import app
 from cnngrade.grader.submissions import MAX_ENTRIES, fingerprint
 from security_harness import CORRECT_CORR2D as CORRECT
-from typer.testing import CliRunner
 
 MANIFEST = """id: sec-links
 language: en

@@ -18,11 +18,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
+from typer.testing import CliRunner
+
 from cnngrade.exercises.assignment import load_manifest, personal_problems
 from cnngrade.grader.cli.main import app
-from markdown_it import MarkdownIt
 from security_harness import CORRECT_CORR2D as CORRECT
-from typer.testing import CliRunner
 
 MANIFEST = """id: sec-out
 title: Output attacks

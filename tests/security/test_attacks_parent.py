@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 
 import pytest
+
 from cnngrade.grader.sandbox import Call, Forbidden, Limits, configure, static_scan
 from cnngrade.grader.sandbox import pool as sandbox_pool
 from security_harness import (

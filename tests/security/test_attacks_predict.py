@@ -16,13 +16,14 @@ import stat
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
 from cnngrade.exercises.code import get
 from cnngrade.exercises.seeding import rng_for, variant_seed
 from cnngrade.grader.cli.main import app
 from cnngrade.grader.code import check
 from cnngrade.grader.course_key import KEY_ENV, load_course_key
 from security_harness import CORRECT_CORR2D as CORRECT
-from typer.testing import CliRunner
 
 MANIFEST = """id: sec-predict
 language: en

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from cnngrade.grader.gradebook import read_gradebook
 from security_harness import FIND_FDS, ISOLATION, live_processes, marker_paths
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from cnngrade.exercises.code import names
 
 from .solution_files import (

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from cnngrade.exercises.code import get
 from cnngrade.grader.code import check
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from cnngrade.exercises.code import names
 
 from .solution_files import SOLUTIONS, assert_passes, assert_wrong_fails_as_deserved

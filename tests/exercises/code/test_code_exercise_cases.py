@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+
 from cnngrade.exercises.code import get, names
 from cnngrade.exercises.seeding import rng_for
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+
 from cnngrade.exercises.code import get
 from cnngrade.exercises.code.modules import EXERCISES, RESIDUAL, with_convention
 from cnngrade.exercises.seeding import rng_for

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import sympy
+
 from cnngrade.exercises.core import AnswerSpec
 
 #: the output-size formula in the notation of the course (H_out from n, k, p, s)

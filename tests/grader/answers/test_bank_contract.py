@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 
 import pytest
+
 from cnngrade.exercises import registry
 from cnngrade.exercises.instantiate import instantiate
 from cnngrade.exercises.seeding import variant_seed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from cnngrade.exercises.core import AnswerSpec
 from cnngrade.grader.answers import parse_answer
 from cnngrade.grader.answers.equivalence import canonical, match

@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-from cnngrade.exercises.core import AnswerSpec, Problem, Text
-from cnngrade.grader.answers import FormatError, grade_answer, parse_answer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from cnngrade.exercises.core import AnswerSpec, Problem, Text
+from cnngrade.grader.answers import FormatError, grade_answer, parse_answer
 
 SPECS = {
     "integer": AnswerSpec("integer", units=True),

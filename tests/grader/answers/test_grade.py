@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from cnngrade.exercises import registry
 from cnngrade.exercises.core import AnswerSpec, Problem
 from cnngrade.exercises.instantiate import instantiate

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cnngrade.exercises import registry
 from cnngrade.exercises.core import AnswerSpec, Problem
 from cnngrade.exercises.instantiate import instantiate
 from cnngrade.grader.answers import grade_answer
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from .notations import SIZE
 

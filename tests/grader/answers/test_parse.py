@@ -6,10 +6,11 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from cnngrade.exercises.core import AnswerSpec, Text
-from cnngrade.grader.answers import FormatError, parse_answer
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from cnngrade.exercises.core import AnswerSpec, Text
+from cnngrade.grader.answers import FormatError, parse_answer
 
 INT = AnswerSpec("integer")
 UNITS = AnswerSpec("integer", units=True)
@@ -206,6 +207,7 @@ def test_matrix_format_errors(typed):
 )
 def test_symbolic_notations(typed, expected):
     import sympy
+
     from cnngrade.grader.answers.symbolic import symbols_for
 
     got = parse_answer(typed, SYM)

@@ -6,6 +6,7 @@ import os
 import time
 
 import pytest
+
 from cnngrade.exercises.core import AnswerSpec, Problem, Text
 from cnngrade.grader.answers import grade_answer
 

@@ -12,6 +12,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+
 from cnngrade.exercises.core import AnswerSpec, Problem, Text
 from cnngrade.grader.answers import FormatError, grade_answer, parse_answer
 from cnngrade.grader.answers.symbolic import parse_symbolic

@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 import json
 
-import cnngrade.grader.cli.main  # noqa: F401  (registers every command)
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
+
+import cnngrade.grader.cli.main  # noqa: F401  (registers every command)
 from cnngrade.grader.cli.app import app
 from cnngrade.grader.cli.main import main
-from typer.testing import CliRunner
 
 runner = CliRunner()
 

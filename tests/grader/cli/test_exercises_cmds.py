@@ -7,13 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import cnngrade.grader.cli.exercises_cmds  # noqa: F401  (registers the commands)
 import pytest
+from typer.testing import CliRunner
+
+import cnngrade.grader.cli.exercises_cmds  # noqa: F401  (registers the commands)
 from cnngrade.exercises.assignment import load_manifest, personal_problems
 from cnngrade.exercises.render import answer_text
 from cnngrade.grader.cli.app import app
 from cnngrade.grader.cli.exercises_cmds import bank_rows
-from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[3]
 MANIFEST = """\

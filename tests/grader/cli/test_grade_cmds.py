@@ -7,13 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import cnngrade.grader.cli.main  # noqa: F401  (registers every command)
 import pytest
+from typer.testing import CliRunner
+
+import cnngrade.grader.cli.main  # noqa: F401  (registers every command)
 from cnngrade.exercises.assignment import load_manifest, personal_problems
 from cnngrade.grader.cli.app import app
 from cnngrade.grader.cli.grade_cmds import examples_dir
 from cnngrade.grader.gradebook import read_gradebook
-from typer.testing import CliRunner
 
 from ..classdata import write_answers, write_manifest
 

@@ -6,15 +6,16 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-import cnngrade.grader.cli.main  # noqa: F401  (registers every command)
 import pytest
+from typer.testing import CliRunner
+
+import cnngrade.grader.cli.main  # noqa: F401  (registers every command)
 from cnngrade.exercises.code import get
 from cnngrade.exercises.seeding import rng_for
 from cnngrade.grader.cli.app import app
 from cnngrade.grader.code import check, check_source, grade_code_file
 from cnngrade.grader.code.grade import SubmissionRun
 from cnngrade.grader.sandbox.api import Limits
-from typer.testing import CliRunner
 
 ROOT = Path(__file__).parents[3]
 SOLUTIONS, EXAMPLES = ROOT / "solutions", ROOT / "examples" / "code"
@@ -194,8 +195,9 @@ def test_cli_reports_a_sandbox_that_cannot_grade(monkeypatch) -> None:
 
 def test_only_inputs_cross_into_the_sandbox(monkeypatch) -> None:
     """The sandbox receives Calls whose arrays are the inputs; no expected output is among them."""
-    import cnngrade.grader.sandbox
     import numpy as np
+
+    import cnngrade.grader.sandbox
 
     seen = []
     real_run = cnngrade.grader.sandbox.run

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+
 from cnngrade.exercises.code import get
 from cnngrade.exercises.core import Text
 from cnngrade.exercises.seeding import rng_for

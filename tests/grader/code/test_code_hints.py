@@ -4,6 +4,7 @@ and, on real-looking student code run in the sandbox, the failures issue 9 found
 from __future__ import annotations
 
 import numpy as np
+
 from cnngrade.exercises.code import get
 from cnngrade.exercises.core import Text
 from cnngrade.grader.code import check_source

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 from cnngrade.exercises.code import get
 from cnngrade.grader.code.judge import judge, tolerance
 from cnngrade.grader.sandbox.api import CallResult

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+
 from cnngrade.exercises.code import get, names
 from cnngrade.exercises.code.core import BuggyRule, CodeExercise, Invocation
 from cnngrade.exercises.seeding import rng_for

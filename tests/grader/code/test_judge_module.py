@@ -12,6 +12,9 @@ import tempfile
 import numpy as np
 import pytest
 import torch
+from torch import nn
+from torch.nn import functional as F
+
 from cnngrade.exercises.code import get
 from cnngrade.exercises.code.core import ModuleExpected
 from cnngrade.exercises.code.modules import with_convention
@@ -22,8 +25,6 @@ from cnngrade.grader.code.module_reference import module_probe
 from cnngrade.grader.sandbox import jobdir
 from cnngrade.grader.sandbox.api import CallResult
 from cnngrade.grader.sandbox.runtime import convert, probe_tie
-from torch import nn
-from torch.nn import functional as F
 
 
 def _probe(exercise, entry, case):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from cnngrade.grader.gradescope import Bundle, build_bundle
 
 from ..classdata import MANIFEST

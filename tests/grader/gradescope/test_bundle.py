@@ -6,13 +6,14 @@ import json
 import stat
 import zipfile
 
-import cnngrade.grader.cli.main  # noqa: F401  (registers every command)
 import pytest
 import torch
+from typer.testing import CliRunner
+
+import cnngrade.grader.cli.main  # noqa: F401  (registers every command)
 from cnngrade.grader.cli.app import app
 from cnngrade.grader.course_key import course_key_path, load_course_key
 from cnngrade.grader.gradescope import build_bundle
-from typer.testing import CliRunner
 
 runner = CliRunner()
 

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from cnngrade.exercises.assignment import load_manifest, personal_problems
 from cnngrade.grader.code import grade_code_file
 from cnngrade.grader.course_key import load_course_key

@@ -154,9 +154,10 @@ def run_nbgrader(args: list[str], cwd: Path, env: dict[str, str]) -> str:
 
 
 def run_cnngrade(args: list[str], cwd: Path, env: dict[str, str]) -> str:
+    from typer.testing import CliRunner
+
     import cnngrade.grader.cli.main  # noqa: F401  (registers every command)
     from cnngrade.grader.cli.app import app
-    from typer.testing import CliRunner
 
     with _environment(cwd, env):
         result = CliRunner().invoke(app, args)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from cnngrade.grader.nbgrader.config import configure, with_step
 from nbgrader.converters import Autograde, GenerateAssignment
 from traitlets.config import Config
+
+from cnngrade.grader.nbgrader.config import configure, with_step
 
 
 def _names(steps):

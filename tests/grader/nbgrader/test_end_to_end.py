@@ -21,11 +21,11 @@ pytestmark = [
 ]
 
 import nbformat  # noqa: E402
+
 from cnngrade.exercises import registry  # noqa: E402
 from cnngrade.exercises.assignment import parse_manifest, personal_problems  # noqa: E402
 from cnngrade.exercises.render import answer_text  # noqa: E402
 from cnngrade.grader.nbgrader.prompts import slot_prompts  # noqa: E402
-
 from tests.grader.nbgrader.course import (  # noqa: E402
     ASSIGNMENT,
     CONV,

@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 import nbformat
-from cnngrade.grader.nbgrader.export import NBGRADER_COLUMNS, SlotExportPlugin, slot_columns
 from nbformat.v4 import new_markdown_cell, new_notebook
 from nbgrader.api import Gradebook
 from traitlets.config import Config
+
+from cnngrade.grader.nbgrader.export import NBGRADER_COLUMNS, SlotExportPlugin, slot_columns
 
 
 def _source(folder):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from markdown_it import MarkdownIt
+
 from cnngrade.grader.nbgrader.feedback import fault_comment, verdict_comment
 from cnngrade.grader.types import Finding, Verdict
-from markdown_it import MarkdownIt
 
 
 def test_comment_scales_the_score_and_lists_each_finding():

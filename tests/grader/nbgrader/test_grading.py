@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbgrader.utils import compute_checksum
+
 from cnngrade.exercises.assignment import parse_manifest, personal_problems
 from cnngrade.exercises.render import answer_text as canonical
 from cnngrade.grader.nbgrader.grading import answer_text, grade_slot, markdown_answer
 from cnngrade.grader.nbgrader.tags import slot_cells
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-from nbgrader.utils import compute_checksum
-
 from tests.grader.nbgrader.course import CORRECT, F_CONV
 
 MANIFEST = parse_manifest(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from traitlets.config.loader import PyFileConfigLoader
+from typer.testing import CliRunner
+
 import cnngrade.grader.cli.main  # noqa: F401
 from cnngrade.grader.cli.app import app
 from cnngrade.grader.nbgrader.init import BEGIN, END, init_course
-from traitlets.config.loader import PyFileConfigLoader
-from typer.testing import CliRunner
 
 OWN = "c = get_config()\nc.CourseDirectory.course_id = 'dl101'\nc.Autograde.sanitize_preprocessors = []\n"
 

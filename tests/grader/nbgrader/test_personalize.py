@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import nbformat
+from nbformat.v4 import new_markdown_cell, new_notebook
+
 from cnngrade.exercises.assignment import parse_manifest
 from cnngrade.grader.nbgrader.personalize import fetching_student, personalize_file
 from cnngrade.grader.nbgrader.prompts import slot_prompts
-from nbformat.v4 import new_markdown_cell, new_notebook
 
 MANIFEST = "id: ps1\nlanguage: en\nexercises:\n  - {id: find_stride}\n"
 

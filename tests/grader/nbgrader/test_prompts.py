@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbgrader.utils import compute_checksum
+
 from cnngrade.exercises.assignment import parse_manifest, personal_problems
 from cnngrade.exercises.render import answer_forms
 from cnngrade.grader.nbgrader.prompts import personalize_notebook, prompt_markdown, slot_prompts
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-from nbgrader.utils import compute_checksum
 
 MANIFEST = parse_manifest(
     "id: ps1\nlanguage: en\nexercises:\n  - {id: conv_output_shape, count: 2}\n  - {id: conv2d}\n"

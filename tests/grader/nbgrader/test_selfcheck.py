@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+
 from cnngrade.grader.nbgrader import check
 from cnngrade.grader.nbgrader.selfcheck import self_check
-
 from tests.grader.nbgrader.course import CORRECT, NO_BIAS
 
 

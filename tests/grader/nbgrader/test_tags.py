@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
 from cnngrade.exercises.assignment import parse_manifest
 from cnngrade.grader.nbgrader.tags import SlotCells, check_tags, manifest_path, slot_cells, slot_of
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 MANIFEST = parse_manifest("id: ps1\nexercises:\n  - {id: find_stride}\n  - {id: conv2d}\n")
 

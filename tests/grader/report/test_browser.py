@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from cnngrade.exercises import registry
 from cnngrade.exercises.instantiate import instantiate
 from cnngrade.exercises.render import answer_key, problem_set
@@ -18,7 +19,6 @@ from cnngrade.exercises.render_html import MATH
 from cnngrade.grader.feedback import feedback_html
 from cnngrade.grader.report import write_report
 from cnngrade.grader.types import Finding, StudentResult, Verdict
-
 from tests.grader.report.browser import Browser, PageVisit, find_chromium
 from tests.grader.report.classes import HOSTILE, write_graded
 

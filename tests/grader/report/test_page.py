@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+
 from cnngrade.grader.report import load_class, report_html, write_report
 from cnngrade.grader.report.data import misconception_counts, student_problems
-
 from tests.grader.report.classes import HOSTILE, results, write_graded
 
 

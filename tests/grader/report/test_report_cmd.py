@@ -7,10 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import cnngrade.grader.cli.main  # noqa: F401  (registers every command)
-from cnngrade.grader.cli.app import app
 from typer.testing import CliRunner
 
+import cnngrade.grader.cli.main  # noqa: F401  (registers every command)
+from cnngrade.grader.cli.app import app
 from tests.grader.classdata import write_answers, write_manifest
 from tests.grader.report.classes import write_graded
 

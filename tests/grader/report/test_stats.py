@@ -7,9 +7,10 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from cnngrade.grader.report.stats import corrected_item_total, slot_statistics
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from cnngrade.grader.report.stats import corrected_item_total, slot_statistics
 
 
 def test_hand_computation() -> None:

@@ -6,6 +6,7 @@ import os
 
 import numpy as np
 import pytest
+
 from cnngrade.grader.sandbox import Forbidden, static_scan
 from cnngrade.grader.sandbox.outputs import load_plain_npy
 from cnngrade.grader.sandbox.runtime import ops, safejson

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from cnngrade.grader.sandbox import Forbidden, static_scan
 
 CONV = Forbidden(

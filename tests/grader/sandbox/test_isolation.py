@@ -7,6 +7,7 @@ import os
 
 import numpy as np
 import pytest
+
 from cnngrade.grader.sandbox import Call, IsolationError, Limits, isolation, probe_isolation, run
 from cnngrade.grader.sandbox.runtime import confine
 

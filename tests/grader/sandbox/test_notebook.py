@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from cnngrade.grader.sandbox import extract_notebook_code
 
 
@@ -71,6 +72,7 @@ def test_bad_notebooks_raise_value_error() -> None:
 
 def test_extracted_notebook_code_runs_in_the_sandbox() -> None:
     import numpy as np
+
     from cnngrade.grader.sandbox import Call, run
 
     nb = _nb(

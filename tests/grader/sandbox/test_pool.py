@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+
 from cnngrade.grader.sandbox import Call, pool, run
 
 X = np.arange(6.0)

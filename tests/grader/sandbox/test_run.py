@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+
 from cnngrade.grader.sandbox import Call, Forbidden, Limits, ModuleProbe, probe_isolation, run
 from cnngrade.grader.sandbox.run import _load_output
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 import sympy
 import torch
-from cnngrade.reference.analysis import counts
-from cnngrade.reference.analysis.sizes import conv_output_size
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from cnngrade.reference.analysis import counts
+from cnngrade.reference.analysis.sizes import conv_output_size
 
 
 def _numel(module: torch.nn.Module) -> int:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 import sympy
 import torch
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
 from cnngrade.reference.analysis import (
     LayerSpec,
     RFInfo,
@@ -17,8 +20,6 @@ from cnngrade.reference.analysis import (
     summarize,
 )
 from cnngrade.reference.models import get
-from hypothesis import assume, given, settings
-from hypothesis import strategies as st
 
 
 def _trunk_specs(model: torch.nn.Module) -> list[tuple[torch.nn.Module, LayerSpec]]:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import cnngrade.reference.nn as rnn
 import pandas as pd
 import pytest
 import torch
 import torch.nn.functional as F
+from torch import nn
+
+import cnngrade.reference.nn as rnn
 from cnngrade.reference.analysis import counts, summarize
 from cnngrade.reference.models import DenseBlock, Inception, Residual, lenet5
-from torch import nn
 
 
 class Sneaky(nn.Module):

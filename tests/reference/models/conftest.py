@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import cnngrade.reference.nn as rnn
 import pytest
 import torch
+
+import cnngrade.reference.nn as rnn
 from cnngrade.reference.analysis import (
     avg_pool_macs,
     batch_norm_macs,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 import torch
-from cnngrade.reference.models import d2l
 from torch import nn
 from torch.nn import functional as F
+
+from cnngrade.reference.models import d2l
 
 
 class TorchResidual(nn.Module):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import cnngrade.reference.nn
 import pytest
 import torch
+
+import cnngrade.reference.nn
 from cnngrade.reference.models import get, names, options
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from cnngrade.reference.models import names
 
 FAMILIES = ("lenet", "alexnet", "vgg", "nin", "googlenet")

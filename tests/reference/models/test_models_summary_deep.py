@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from cnngrade.reference.analysis import summarize
 from cnngrade.reference.models import get, names
 

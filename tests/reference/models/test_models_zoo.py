@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
+
 from cnngrade.reference.analysis import conv_output_size, neurons, pool_output_size
 from cnngrade.reference.models import DenseBlock, Inception, get, names
 from cnngrade.reference.models.googlenet import TABLE1, inception

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
+
 from cnngrade.reference.analysis.summary import summarize
 from cnngrade.reference.models import get
 
